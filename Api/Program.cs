@@ -1,0 +1,4 @@
+using VideoPlatform.Api;
+
+var app = VideoPlatformApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,7 @@
+namespace VideoPlatform.IntegrationTests;
+
+public class SmokeTests
+{
+    [Test]
+    public void Builds() => Assert.That(VideoPlatform.Api.VideoPlatformApp.Build([]), Is.Not.Null);
+}
