@@ -1,13 +1,154 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Auth;
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Api.Uploads;
+using VideoPlatform.Core;
+using VideoPlatform.Core.Data;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Jobs;
+using VideoPlatform.Core.Storage;
+
 namespace VideoPlatform.Api;
 
 /// <summary>The one composition of an instance, used by Program and by every test fixture.</summary>
 public static class VideoPlatformApp
 {
+    public const string DefaultUrl = "http://127.0.0.1:9000";
+
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(VideoPlatformApp).Assembly.GetName().Name });
+        builder.Configuration.AddEnvironmentVariables("VP_");
+        builder.WebHost.UseUrls(builder.Configuration["urls"] ?? DefaultUrl);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        var roles = InstanceRolesParser.Parse(builder.Configuration["Roles"]);
+
+        builder.AddCore();
+        builder.AddAccountsAndApi();
+
         var app = builder.Build();
-        app.MapGet("/health", () => TypedResults.Ok());
+        app.UseProblemResponses();
+        app.UseHttpMetrics();
+        app.UseReadinessGate();
+        app.UseRouting();
+        app.UseBodyLimits();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthAndMetrics();
+        if (roles.HasFlag(InstanceRoles.Web))
+        {
+            app.MapOpenApi("/openapi/{documentName}.json");
+            app.MapScalarApiReference("/api-docs");
+            app.MapOAuthEndpoints();
+            app.MapUserEndpoints();
+            app.MapChannelEndpoints();
+            app.MapVideoEndpoints();
+            app.MapConfigEndpoints();
+        }
         return app;
+    }
+
+    /// <summary>Options, the database, storage, the job queue and start-up: what every role needs.</summary>
+    private static void AddCore(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Readiness>();
+
+        services.AddOptions<InstanceOptions>().Bind(configuration.GetSection(InstanceOptions.Section))
+            .PostConfigure(o =>
+            {
+                var firstUrl = (configuration["urls"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
+                o.PublicUrl = (string.IsNullOrWhiteSpace(o.PublicUrl) ? firstUrl : o.PublicUrl).TrimEnd('/');
+                if (string.IsNullOrWhiteSpace(o.Name))
+                {
+                    o.Name = Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var uri) ? uri.Host : "VideoPlatform";
+                }
+            })
+            .Validate(o => Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var u) && (u.Scheme == "http" || u.Scheme == "https") && u.AbsolutePath == "/",
+                "Instance:PublicUrl must be an absolute http(s) URL without a path, such as https://videos.ac-lyon.fr")
+            .ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Root), "Storage:Root must name a folder.").ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Validate(o => o.Provider.ToLowerInvariant() is "sqlite" or "postgres" or "postgresql", "Database:Provider must be 'sqlite' or 'postgres'.")
+            .Validate(o => string.Equals(o.Provider, "sqlite", StringComparison.OrdinalIgnoreCase) || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Database:ConnectionString is required with Database:Provider=postgres.")
+            .ValidateOnStart();
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section))
+            .Validate(o => AccountService.ValidateUsername(o.Username) is null, "Admin:Username must be 1 to 50 lowercase letters, digits, '.' or '_'.")
+            .Validate(o => string.IsNullOrEmpty(o.Password) || o.Password.Length >= 6, "Admin:Password must be at least 6 characters long.")
+            .ValidateOnStart();
+        services.AddOptions<UploadOptions>().Bind(configuration.GetSection(UploadOptions.Section))
+            .Validate(o => o.MaxFileSize > 0, "Uploads:MaxFileSize must be positive.").ValidateOnStart();
+
+        services.AddSingleton(sp =>
+        {
+            var db = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var connectionString = db.ConnectionString;
+            if (db.Dialect == SqlDialect.Sqlite && string.IsNullOrWhiteSpace(connectionString))
+            {
+                Directory.CreateDirectory(storage.Root);
+                connectionString = $"Data Source={Path.Combine(Path.GetFullPath(storage.Root), "videoplatform.db")}";
+            }
+            return new Database(db.Dialect, connectionString!);
+        });
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<MediaStore>();
+        services.AddSingleton<JobQueue>();
+        services.AddSingleton<UserRepository>();
+        services.AddSingleton<ActorRepository>();
+        services.AddSingleton<OAuthRepository>();
+        services.AddSingleton<VideoRepository>();
+        services.AddSingleton<HttpMetrics>();
+        services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<HttpMetrics>());
+        // Registered first so that migrations run before any other hosted service, and before Kestrel listens.
+        services.AddHostedService<StartupService>();
+        services.AddHostedService<JobRunner>();
+    }
+
+    private static void AddAccountsAndApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<ApiFormatter>();
+        services.AddSingleton<VideoFileFormatter>();
+        services.AddSingleton<VideoChangeNotifier>();
+        services.AddProblemDetails();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireClaim(System.Security.Claims.ClaimTypes.Role, "0"))
+            .AddPolicy(Policies.Moderator, p => p.RequireAuthenticatedUser().RequireClaim(System.Security.Claims.ClaimTypes.Role, "0", "1"));
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
+    }
+
+    private static void MapHealthAndMetrics(this WebApplication app)
+    {
+        app.MapGet("/health", (Readiness readiness) => readiness.IsReady
+            ? Results.Ok(new { status = "ready" })
+            : Problems.Status(StatusCodes.Status503ServiceUnavailable, "Starting: database migrations or first start-up tasks are still running."))
+            .ExcludeFromDescription();
+        app.MapMetrics();
+    }
+
+    /// <summary>Until start-up finishes, everything but health and metrics answers 503 (the public URL may not be known yet).</summary>
+    private static void UseReadinessGate(this WebApplication app)
+    {
+        var readiness = app.Services.GetRequiredService<Readiness>();
+        app.Use((context, next) =>
+            readiness.IsReady || context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics")
+                ? next(context)
+                : Problems.Status(StatusCodes.Status503ServiceUnavailable, "The instance is starting.").ExecuteAsync(context));
     }
 }

@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using VideoPlatform.Core.Data;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+
+namespace VideoPlatform.Api.Accounts;
+
+public sealed class AdminOptions
+{
+    public const string Section = "Admin";
+    public string Username { get; set; } = "root";
+    public string? Password { get; set; }
+    public string? Email { get; set; }
+}
+
+/// <summary>Users with their account (Person) and default channel (Group), created together; the server actor.</summary>
+public sealed partial class AccountService(
+    Database database,
+    UserRepository users,
+    ActorRepository actors,
+    IOptions<InstanceOptions> instance,
+    TimeProvider clock,
+    ILogger<AccountService> logger)
+{
+    public const string ServerActorName = "peertube";
+
+    private static readonly PasswordHasher<UserRow> Hasher = new();
+
+    [GeneratedRegex("^[a-z0-9._]{1,50}$")]
+    private static partial Regex UsernamePattern();
+
+    [GeneratedRegex("^[a-zA-Z0-9\\-_.:]{1,50}$")]
+    private static partial Regex ChannelNamePattern();
+
+    public static string? ValidateUsername(string? username) =>
+        username is not null && UsernamePattern().IsMatch(username) && username != ServerActorName
+            ? null
+            : "Username must be 1 to 50 lowercase letters, digits, '.' or '_'.";
+
+    public static string? ValidateChannelName(string? name) =>
+        name is not null && ChannelNamePattern().IsMatch(name) ? null : "Channel name must be 1 to 50 letters, digits, '-', '_', '.' or ':'.";
+
+    public static string? ValidatePassword(string? password) =>
+        password is { Length: >= 6 and <= 255 } ? null : "Password must be 6 to 255 characters long.";
+
+    public static bool VerifyPassword(UserRow user, string password) =>
+        Hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed;
+
+    public async Task<UserRow> CreateUserAsync(string username, string email, string password, UserRole role, long videoQuota,
+        long videoQuotaDaily, string? channelName = null, string? channelDisplayName = null, CancellationToken ct = default)
+    {
+        var baseUrl = instance.Value.PublicUrl;
+        channelName ??= username + "_channel";
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var user = new UserRow
+        {
+            Username = username,
+            Email = email,
+            PasswordHash = "",
+            Role = role,
+            VideoQuota = videoQuota,
+            VideoQuotaDaily = videoQuotaDaily,
+            CreatedAt = now,
+        };
+        user = user with { PasswordHash = Hasher.HashPassword(user, password) };
+        var id = await database.WriteAsync(async (c, t) =>
+        {
+            var userId = await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, """
+                INSERT INTO users (username, email, password_hash, role, video_quota, video_quota_daily, created_at)
+                VALUES (@Username, @Email, @PasswordHash, @Role, @VideoQuota, @VideoQuotaDaily, @CreatedAt) RETURNING id
+                """, new { user.Username, user.Email, user.PasswordHash, Role = (int)user.Role, user.VideoQuota, user.VideoQuotaDaily, user.CreatedAt }, t);
+            var accountId = await actors.CreateLocalAsync(c, t, baseUrl, ActorTypes.Person, username, username, null, userId, null);
+            await actors.CreateLocalAsync(c, t, baseUrl, ActorTypes.Group, channelName, channelDisplayName ?? $"Main {username} channel", null, null, accountId);
+            return userId;
+        }, ct);
+        return user with { Id = id };
+    }
+
+    public async Task<ActorRow> CreateChannelAsync(long accountId, string name, string displayName, string? description, string? support, CancellationToken ct)
+    {
+        var id = await database.WriteAsync((c, t) =>
+            actors.CreateLocalAsync(c, t, instance.Value.PublicUrl, ActorTypes.Group, name, displayName, description, null, accountId), ct);
+        if (support is not null)
+        {
+            await actors.UpdateAsync(id, displayName, description, support, ct);
+        }
+        return (await actors.FindByIdAsync(id, ct))!;
+    }
+
+    /// <summary>At start: the server actor and the first administrator (password generated and printed once when not configured).</summary>
+    public async Task BootstrapAsync(AdminOptions admin, CancellationToken ct)
+    {
+        if (await actors.FindLocalAsync(ActorTypes.Application, ServerActorName, ct) is null)
+        {
+            await database.WriteAsync((c, t) => actors.CreateLocalAsync(c, t, instance.Value.PublicUrl, ActorTypes.Application,
+                ServerActorName, ServerActorName, null, null, null), ct);
+        }
+        if (await users.CountAsync(ct) > 0)
+        {
+            return;
+        }
+        var password = admin.Password;
+        var generated = string.IsNullOrEmpty(password);
+        if (generated)
+        {
+            password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', 'x').Replace('/', 'y');
+        }
+        await CreateUserAsync(admin.Username, admin.Email ?? $"admin@{new Uri(instance.Value.PublicUrl).Host}", password!, UserRole.Administrator, -1, -1, ct: ct);
+        if (generated)
+        {
+            // Printed once, as PeerTube does: the operator needs it to log in the first time.
+            LogAdminCreated(logger, admin.Username, password!);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Administrator '{Username}' created with generated password: {Password}")]
+    private static partial void LogAdminCreated(ILogger logger, string username, string password);
+}

@@ -1,0 +1,116 @@
+using System.Text.Json.Serialization;
+
+namespace VideoPlatform.Api.Endpoints.Dto;
+
+// PeerTube's REST shapes (support/doc/api/openapi.yaml); only what we implement, with its field names.
+
+public sealed record IdLabel<T>(T Id, string Label);
+
+public sealed record ListResult<T>(long Total, IReadOnlyList<T> Data);
+
+public sealed record ActorImage(string Path, int Width, string? FileUrl = null);
+
+public sealed record AccountSummary(long Id, string Name, string DisplayName, string Url, string Host, IReadOnlyList<ActorImage> Avatars);
+
+public sealed record ChannelSummary(long Id, string Name, string DisplayName, string Url, string Host, IReadOnlyList<ActorImage> Avatars);
+
+public sealed record AccountDto(
+    long Id, string Name, string DisplayName, string? Description, string Url, string Host, bool IsLocal, DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt, long FollowersCount, long FollowingCount, IReadOnlyList<ActorImage> Avatars, long? UserId);
+
+public sealed record ChannelDto(
+    long Id, string Name, string DisplayName, string? Description, string? Support, string Url, string Host, bool IsLocal,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long FollowersCount, long FollowingCount, IReadOnlyList<ActorImage> Avatars,
+    IReadOnlyList<ActorImage> Banners, AccountSummary OwnerAccount);
+
+public sealed record VideoFileDto(
+    long Id,
+    IdLabel<int> Resolution,
+    long Size,
+    int Fps,
+    int Width,
+    int Height,
+    string FileUrl,
+    string FileDownloadUrl,
+    string? PlaylistUrl,
+    string? TorrentUrl,
+    string? TorrentDownloadUrl,
+    string? MagnetUri,
+    string? InfoHash,
+    string? MetadataUrl);
+
+public sealed record StreamingPlaylistDto(long Id, int Type, string PlaylistUrl, string? SegmentsSha256Url, IReadOnlyList<object> Redundancies,
+    IReadOnlyList<VideoFileDto> Files);
+
+public sealed record VideoDto
+{
+    public long Id { get; init; }
+    public required string Uuid { get; init; }
+
+    [JsonPropertyName("shortUUID")]
+    public required string ShortUuid { get; init; }
+
+    public required string Url { get; init; }
+    public required string Name { get; init; }
+    public required IdLabel<int?> Category { get; init; }
+    public required IdLabel<int?> Licence { get; init; }
+    public required IdLabel<string?> Language { get; init; }
+    public required IdLabel<int> Privacy { get; init; }
+    public bool Nsfw { get; init; }
+    public string? TruncatedDescription { get; init; }
+    public string? Description { get; init; }
+    public bool IsLocal { get; init; }
+    public int Duration { get; init; }
+    public long Views { get; init; }
+    public long Viewers { get; init; }
+    public long Likes { get; init; }
+    public long Dislikes { get; init; }
+    public string? ThumbnailPath { get; init; }
+    public string? ThumbnailUrl { get; init; }
+    public string? PreviewPath { get; init; }
+    public required string EmbedPath { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset PublishedAt { get; init; }
+    public DateTimeOffset? OriginallyPublishedAt { get; init; }
+    public bool IsLive { get; init; }
+    public required IdLabel<int> State { get; init; }
+    public bool WaitTranscoding { get; init; }
+    public required AccountSummary Account { get; init; }
+    public required ChannelSummary Channel { get; init; }
+
+    /// <summary>Transcoding progress in percent while the video is being processed (our extension; PeerTube shows it per job).</summary>
+    public int? TranscodingProgress { get; init; }
+
+    /// <summary>Why processing failed, in plain words, when <c>state</c> is a failure.</summary>
+    public string? Error { get; init; }
+
+    // Details only (GET /api/v1/videos/{id}); null in listings and omitted.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Support { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DescriptionPath { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? CommentsEnabled { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DownloadEnabled { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? TrackerUrls { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<VideoFileDto>? Files { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<StreamingPlaylistDto>? StreamingPlaylists { get; init; }
+}
+
+public sealed record UserDto(
+    long Id, string Username, string Email, IdLabel<int> Role, long VideoQuota, long VideoQuotaDaily, bool Blocked, DateTimeOffset CreatedAt,
+    AccountDto Account, IReadOnlyList<ChannelDto> VideoChannels, long? VideoQuotaUsed = null, long? VideoQuotaUsedDaily = null);

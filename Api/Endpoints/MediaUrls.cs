@@ -1,0 +1,20 @@
+namespace VideoPlatform.Api.Endpoints;
+
+/// <summary>The public paths of local media (DESIGN.md "Media URLs"), built in this one place.</summary>
+public static class MediaUrls
+{
+    public const string HlsPrefix = "/static/streaming-playlists/hls";
+    public const string PrivateHlsPrefix = "/static/streaming-playlists/hls/private";
+    public const string TorrentsPrefix = "/lazy-static/torrents";
+    public const string ThumbnailsPrefix = "/lazy-static/thumbnails";
+    public const string PreviewsPrefix = "/lazy-static/previews";
+
+    public static string HlsFile(string videoUuid, string fileName, bool isPrivate) =>
+        $"{(isPrivate ? PrivateHlsPrefix : HlsPrefix)}/{videoUuid}/{fileName}";
+
+    public static string Torrent(string name) => $"{TorrentsPrefix}/{name}";
+    public static string TorrentDownload(string name) => $"/download/torrents/{name}";
+    public static string Thumbnail(string name) => $"{ThumbnailsPrefix}/{name}";
+    public static string Preview(string name) => $"{PreviewsPrefix}/{name}";
+    public static string Embed(string uuid) => $"/videos/embed/{uuid}";
+}

@@ -1,0 +1,40 @@
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+
+namespace VideoPlatform.Api.Endpoints;
+
+/// <summary>Something that reacts to a local video's changes: media cleanup, federation, the P2P catalog.</summary>
+public interface IVideoChangeListener
+{
+    Task OnPublishedAsync(long videoId, CancellationToken ct) => Task.CompletedTask;
+    Task OnUpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct) => Task.CompletedTask;
+    Task OnDeletingAsync(VideoWithOwners video, CancellationToken ct) => Task.CompletedTask;
+    Task OnDeletedAsync(VideoWithOwners video, CancellationToken ct) => Task.CompletedTask;
+}
+
+/// <summary>Fans a change out to every registered listener; one failing listener does not stop the others.</summary>
+public sealed partial class VideoChangeNotifier(IEnumerable<IVideoChangeListener> listeners, ILogger<VideoChangeNotifier> logger)
+{
+    public Task PublishedAsync(long videoId, CancellationToken ct) => EachAsync(l => l.OnPublishedAsync(videoId, ct));
+    public Task UpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct) => EachAsync(l => l.OnUpdatedAsync(videoId, previousPrivacy, ct));
+    public Task DeletingAsync(VideoWithOwners video, CancellationToken ct) => EachAsync(l => l.OnDeletingAsync(video, ct));
+    public Task DeletedAsync(VideoWithOwners video, CancellationToken ct) => EachAsync(l => l.OnDeletedAsync(video, ct));
+
+    private async Task EachAsync(Func<IVideoChangeListener, Task> action)
+    {
+        foreach (var listener in listeners)
+        {
+            try
+            {
+                await action(listener);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogListenerFailed(logger, ex, listener.GetType().Name);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Video change listener {Listener} failed")]
+    private static partial void LogListenerFailed(ILogger logger, Exception ex, string listener);
+}

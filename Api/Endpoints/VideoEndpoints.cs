@@ -1,0 +1,213 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using VideoPlatform.Api.Endpoints.Dto;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+
+namespace VideoPlatform.Api.Endpoints;
+
+/// <summary>Query parameters shared by every video listing (PeerTube's names).</summary>
+public sealed record VideoListParameters(
+    int? Start,
+    int? Count,
+    string? Sort,
+    bool? IsLocal,
+    int[]? PrivacyOneOf,
+    int[]? CategoryOneOf,
+    string[]? LanguageOneOf,
+    string? Search);
+
+public sealed record UpdateVideoRequest
+{
+    public string? Name { get; init; }
+    public string? Description { get; init; }
+    public string? Support { get; init; }
+    public int? Privacy { get; init; }
+    public int? Category { get; init; }
+    public int? Licence { get; init; }
+    public string? Language { get; init; }
+    public IReadOnlyList<string>? Tags { get; init; }
+    public bool? Nsfw { get; init; }
+    public bool? CommentsEnabled { get; init; }
+    public bool? DownloadEnabled { get; init; }
+    public bool? WaitTranscoding { get; init; }
+    public long? ChannelId { get; init; }
+    public DateTimeOffset? OriginallyPublishedAt { get; init; }
+}
+
+public static class VideoEndpoints
+{
+    public static IEndpointRouteBuilder MapVideoEndpoints(this IEndpointRouteBuilder app)
+    {
+        var videos = app.MapGroup("/api/v1/videos").WithTags("Video");
+        videos.MapGet("/", ([AsParameters] VideoListParameters query, ClaimsPrincipal user, VideoRepository repo, ApiFormatter format, CancellationToken ct) =>
+            ListAsync(query, user, repo, format, q => q, ct));
+        videos.MapGet("/categories", () => TypedResults.Ok(VideoConstants.Categories.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value)));
+        videos.MapGet("/licences", () => TypedResults.Ok(VideoConstants.Licences.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value)));
+        videos.MapGet("/languages", () => TypedResults.Ok(VideoConstants.Languages));
+        videos.MapGet("/privacies", () => TypedResults.Ok(VideoConstants.Privacies.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value)));
+        videos.MapGet("/{id}", GetAsync);
+        videos.MapGet("/{id}/description", async (string id, ClaimsPrincipal user, VideoRepository repo, CancellationToken ct) =>
+        {
+            var video = await repo.FindAsync(id, ct);
+            return video is null || !VideoAccess.CanView(video, user)
+                ? Problems.NotFound("Video not found.")
+                : Results.Ok(new { description = video.Video.Description });
+        });
+        videos.MapPut("/{id}", UpdateAsync).RequireAuthorization().DisableAntiforgery();
+        videos.MapDelete("/{id}", DeleteAsync).RequireAuthorization();
+        videos.MapPost("/{id}/views", async (string id, ClaimsPrincipal user, VideoRepository repo, CancellationToken ct) =>
+        {
+            var video = await repo.FindAsync(id, ct);
+            if (video is null || !VideoAccess.CanView(video, user))
+            {
+                return Problems.NotFound("Video not found.");
+            }
+            await repo.IncrementViewsAsync(video.Video.Id, ct);
+            return Results.NoContent();
+        }).DisableAntiforgery();
+
+        app.MapGet("/api/v1/search/videos", ([AsParameters] VideoListParameters query, ClaimsPrincipal user, VideoRepository repo, ApiFormatter format, CancellationToken ct) =>
+            string.IsNullOrWhiteSpace(query.Search)
+                ? Task.FromResult(Problems.BadRequest("search is required."))
+                : ListAsync(query with { Sort = query.Sort ?? "-publishedAt" }, user, repo, format, q => q, ct)).WithTags("Search");
+        return app;
+    }
+
+    internal static async Task<IResult> ListAsync(VideoListParameters p, ClaimsPrincipal user, VideoRepository repo, ApiFormatter format,
+        Func<VideoQuery, VideoQuery> scope, CancellationToken ct)
+    {
+        if (Paging.Validate(p.Start, p.Count) is { } error)
+        {
+            return Problems.BadRequest(error);
+        }
+        if (p.Sort is not null && !VideoRepository.IsValidSort(p.Sort))
+        {
+            return Problems.BadRequest($"sort '{p.Sort}' is not supported.");
+        }
+        if (p.PrivacyOneOf is { Length: > 0 } && p.PrivacyOneOf.Any(x => !VideoConstants.Privacies.ContainsKey(x)))
+        {
+            return Problems.BadRequest("privacyOneOf has an unknown privacy.");
+        }
+        var query = scope(new VideoQuery
+        {
+            Start = p.Start ?? 0,
+            Count = p.Count ?? 15,
+            Sort = p.Sort ?? "-publishedAt",
+            IsLocal = p.IsLocal,
+            Privacies = VideoAccess.ListablePrivacies(user, p.PrivacyOneOf),
+            CategoryOneOf = p.CategoryOneOf,
+            LanguageOneOf = p.LanguageOneOf,
+            Search = p.Search,
+        });
+        if (query.Privacies.Count == 0)
+        {
+            return Results.Ok(new ListResult<VideoDto>(0, []));
+        }
+        var (total, rows) = await repo.ListAsync(query, ct);
+        return Results.Ok(new ListResult<VideoDto>(total, rows.Select(format.Video).ToList()));
+    }
+
+    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, VideoRepository repo, ApiFormatter format, VideoFileFormatter files, CancellationToken ct)
+    {
+        var video = await repo.FindAsync(id, ct);
+        if (video is null)
+        {
+            return Problems.NotFound("Video not found.");
+        }
+        if (!VideoAccess.CanView(video, user))
+        {
+            return user.Identity?.IsAuthenticated == true
+                ? Problems.Forbidden("Cannot get this private video of another user.")
+                : Problems.Unauthorized("Cannot get this video without being authenticated.");
+        }
+        var playlist = await repo.PlaylistAsync(video.Video.Id, ct);
+        var fileRows = await repo.FilesAsync(video.Video.Id, ct);
+        return Results.Ok(format.VideoDetails(video, playlist, fileRows, files.TrackerUrls(), f => files.Format(video.Video, f)));
+    }
+
+    private static async Task<IResult> UpdateAsync(string id, HttpRequest request, ClaimsPrincipal user, VideoRepository repo, ActorRepository actors,
+        VideoChangeNotifier notifier, CancellationToken ct)
+    {
+        var video = await repo.FindAsync(id, ct);
+        if (video is null)
+        {
+            return Problems.NotFound("Video not found.");
+        }
+        if (!VideoAccess.CanManage(video, user) || !video.Video.IsLocal)
+        {
+            return Problems.Forbidden("Cannot update a video of another user.");
+        }
+        UpdateVideoRequest? body;
+        try
+        {
+            body = request.HasFormContentType
+                ? VideoForm.ReadUpdate(await request.ReadFormAsync(ct))
+                : await request.ReadFromJsonAsync<UpdateVideoRequest>(ct);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException)
+        {
+            return Problems.BadRequest("The request body is not valid: " + ex.Message);
+        }
+        if (body is null)
+        {
+            return Problems.BadRequest("A JSON or form body is required.");
+        }
+        if (VideoForm.Validate(body) is { } error)
+        {
+            return Problems.BadRequest(error);
+        }
+        var channelId = video.Video.ChannelId;
+        if (body.ChannelId is { } newChannel && newChannel != channelId)
+        {
+            var channel = await actors.FindByIdAsync(newChannel, ct);
+            if (channel is null || channel.AccountId != video.Account.Id)
+            {
+                return Problems.BadRequest("channelId must be one of the owner's channels.");
+            }
+            channelId = newChannel;
+        }
+        var v = video.Video;
+        var tags = body.Tags ?? ApiFormatter.Tags(v);
+        var updated = v with
+        {
+            Name = body.Name ?? v.Name,
+            Description = body.Description ?? v.Description,
+            Support = body.Support ?? v.Support,
+            Privacy = body.Privacy is { } privacy ? (VideoPrivacy)privacy : v.Privacy,
+            Category = body.Category ?? v.Category,
+            Licence = body.Licence ?? v.Licence,
+            Language = body.Language ?? v.Language,
+            Tags = JsonSerializer.Serialize(tags),
+            Nsfw = body.Nsfw ?? v.Nsfw,
+            CommentsEnabled = body.CommentsEnabled ?? v.CommentsEnabled,
+            DownloadEnabled = body.DownloadEnabled ?? v.DownloadEnabled,
+            WaitTranscoding = body.WaitTranscoding ?? v.WaitTranscoding,
+            ChannelId = channelId,
+            OriginallyPublishedAt = body.OriginallyPublishedAt?.ToUnixTimeMilliseconds() ?? v.OriginallyPublishedAt,
+        };
+        updated = updated with { SearchText = SearchText.ForVideo(updated.Name, updated.Description, tags) };
+        await repo.UpdateMetadataAsync(updated, ct);
+        await notifier.UpdatedAsync(updated.Id, v.Privacy, ct);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, VideoRepository repo, VideoChangeNotifier notifier, CancellationToken ct)
+    {
+        var video = await repo.FindAsync(id, ct);
+        if (video is null)
+        {
+            return Problems.NotFound("Video not found.");
+        }
+        if (!VideoAccess.CanManage(video, user))
+        {
+            return Problems.Forbidden("Cannot remove a video of another user.");
+        }
+        await notifier.DeletingAsync(video, ct);
+        await repo.DeleteAsync(video.Video.Id, ct);
+        await notifier.DeletedAsync(video, ct);
+        return Results.NoContent();
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+using VideoPlatform.Api.Endpoints.Dto;
+using VideoPlatform.Core.Domain;
+
+namespace VideoPlatform.Api.Endpoints;
+
+/// <summary>Builds <c>streamingPlaylists[].files[]</c> entries and the tracker URLs for a video.</summary>
+public sealed class VideoFileFormatter(IOptions<InstanceOptions> instance, IMagnetLinkBuilder? magnets = null)
+{
+    private string BaseUrl => instance.Value.PublicUrl;
+
+    public IReadOnlyList<string> TrackerUrls()
+    {
+        var ws = BaseUrl.StartsWith("https://", StringComparison.Ordinal) ? "wss://" + BaseUrl[8..] : "ws://" + BaseUrl[7..];
+        return [ws + "/tracker/socket", BaseUrl + "/tracker/announce"];
+    }
+
+    public VideoFileDto Format(VideoRow video, VideoFileRow f)
+    {
+        var isPrivate = video.Privacy is VideoPrivacy.Private or VideoPrivacy.Internal;
+        var fileUrl = f.RemoteFileUrl ?? BaseUrl + MediaUrls.HlsFile(video.Uuid, f.FileName ?? "", isPrivate);
+        var torrentUrl = f.RemoteTorrentUrl ?? (f.TorrentName is null ? null : BaseUrl + MediaUrls.Torrent(f.TorrentName));
+        var magnet = f.RemoteMagnetUri
+            ?? (f.InfoHash is null || torrentUrl is null || magnets is null ? null : magnets.Build(f.InfoHash, $"{video.Name} {f.Resolution}p", TrackerUrls(), fileUrl, torrentUrl));
+        return new VideoFileDto(
+            f.Id,
+            new IdLabel<int>(f.Resolution, f.Resolution == 0 ? "Audio" : $"{f.Resolution}p"),
+            f.Size,
+            f.Fps,
+            f.Width,
+            f.Height,
+            fileUrl,
+            fileUrl,
+            f.RemotePlaylistUrl ?? (f.PlaylistName is null ? null : BaseUrl + MediaUrls.HlsFile(video.Uuid, f.PlaylistName, isPrivate)),
+            torrentUrl,
+            f.TorrentName is null ? f.RemoteTorrentUrl : BaseUrl + MediaUrls.TorrentDownload(f.TorrentName),
+            magnet,
+            f.InfoHash,
+            null);
+    }
+}
+
+/// <summary>Port filled by the P2P module's magnet builder.</summary>
+public interface IMagnetLinkBuilder
+{
+    string Build(string infoHashHex, string displayName, IReadOnlyList<string> trackers, string webSeed, string torrentUrl);
+}

@@ -1,0 +1,38 @@
+namespace VideoPlatform.Api.Hosting;
+
+/// <summary>What this process does (setting <c>Roles</c>, combinable: <c>web,federation</c>). Default: all.</summary>
+[Flags]
+public enum InstanceRoles
+{
+    None = 0,
+    Web = 1,
+    Federation = 2,
+    P2P = 4,
+    Transcoder = 8,
+    All = Web | Federation | P2P | Transcoder,
+}
+
+public static class InstanceRolesParser
+{
+    public static InstanceRoles Parse(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return InstanceRoles.All;
+        }
+        var roles = InstanceRoles.None;
+        foreach (var part in value.Split([',', ' ', ';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            roles |= part.ToLowerInvariant() switch
+            {
+                "all" => InstanceRoles.All,
+                "web" => InstanceRoles.Web,
+                "federation" => InstanceRoles.Federation,
+                "p2p" => InstanceRoles.P2P,
+                "transcoder" => InstanceRoles.Transcoder,
+                _ => throw new InvalidOperationException($"Roles: unknown role '{part}'. Use all, web, federation, p2p or transcoder (combinable with commas)."),
+            };
+        }
+        return roles;
+    }
+}

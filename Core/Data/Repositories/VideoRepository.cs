@@ -1,0 +1,208 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Dapper;
+using VideoPlatform.Core.Domain;
+
+namespace VideoPlatform.Core.Data.Repositories;
+
+/// <summary>A video with the channel and account it belongs to, as every listing needs them.</summary>
+public sealed record VideoWithOwners(VideoRow Video, ActorRow Channel, ActorRow Account);
+
+public sealed record VideoQuery
+{
+    public int Start { get; init; }
+    public int Count { get; init; } = 15;
+
+    /// <summary>PeerTube sort: a field with an optional leading '-' for descending.</summary>
+    public string Sort { get; init; } = "-publishedAt";
+
+    public bool? IsLocal { get; init; }
+    public IReadOnlyCollection<int> Privacies { get; init; } = [(int)VideoPrivacy.Public];
+    public IReadOnlyCollection<int>? CategoryOneOf { get; init; }
+    public IReadOnlyCollection<string>? LanguageOneOf { get; init; }
+    public long? ChannelId { get; init; }
+    public long? AccountId { get; init; }
+    public string? Search { get; init; }
+
+    /// <summary>Only published videos, unless the owner lists their own.</summary>
+    public bool PublishedOnly { get; init; } = true;
+}
+
+public sealed class VideoRepository(Database database, TimeProvider clock)
+{
+    private const string SelectWithOwners = """
+        SELECT v.*, ch.*, chs.host AS host, ac.*, acs.host AS host
+        FROM videos v
+        JOIN actors ch ON ch.id = v.channel_id
+        LEFT JOIN servers chs ON chs.id = ch.server_id
+        JOIN actors ac ON ac.id = ch.account_id
+        LEFT JOIN servers acs ON acs.id = ac.server_id
+        """;
+
+    private static readonly Dictionary<string, string> SortColumns = new(StringComparer.Ordinal)
+    {
+        ["name"] = "v.name",
+        ["duration"] = "v.duration",
+        ["createdAt"] = "v.created_at",
+        ["publishedAt"] = "v.published_at",
+        ["originallyPublishedAt"] = "COALESCE(v.originally_published_at, v.published_at)",
+        ["views"] = "v.views",
+        ["likes"] = "v.likes",
+        ["trending"] = "v.views",
+        ["hot"] = "v.views",
+        ["best"] = "v.likes",
+    };
+
+    private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public static bool IsValidSort(string sort) => SortColumns.ContainsKey(sort.TrimStart('-'));
+
+    public Task<long> CreateAsync(DbConnection c, DbTransaction t, VideoRow v) =>
+        c.ExecuteScalarAsync<long>("""
+            INSERT INTO videos (uuid, short_uuid, name, description, support, channel_id, privacy, state, duration, category, licence,
+                language, tags, nsfw, comments_enabled, download_enabled, wait_transcoding, views, likes, dislikes, is_local, url,
+                thumbnail_name, preview_name, remote_thumbnail_url, search_text, original_size, published_at, originally_published_at,
+                created_at, updated_at)
+            VALUES (@Uuid, @ShortUuid, @Name, @Description, @Support, @ChannelId, @Privacy, @State, @Duration, @Category, @Licence,
+                @Language, @Tags, @Nsfw, @CommentsEnabled, @DownloadEnabled, @WaitTranscoding, @Views, @Likes, @Dislikes, @IsLocal, @Url,
+                @ThumbnailName, @PreviewName, @RemoteThumbnailUrl, @SearchText, @OriginalSize, @PublishedAt, @OriginallyPublishedAt,
+                @CreatedAt, @UpdatedAt)
+            RETURNING id
+            """, new
+        {
+            v.Uuid, v.ShortUuid, v.Name, v.Description, v.Support, v.ChannelId, Privacy = (int)v.Privacy, State = (int)v.State, v.Duration,
+            v.Category, v.Licence, v.Language, v.Tags, v.Nsfw, v.CommentsEnabled, v.DownloadEnabled, v.WaitTranscoding, v.Views, v.Likes,
+            v.Dislikes, v.IsLocal, v.Url, v.ThumbnailName, v.PreviewName, v.RemoteThumbnailUrl, v.SearchText, v.OriginalSize,
+            v.PublishedAt, v.OriginallyPublishedAt, v.CreatedAt, v.UpdatedAt,
+        }, t);
+
+    /// <summary>By numeric id, UUID (with or without dashes) or PeerTube short UUID.</summary>
+    public Task<VideoWithOwners?> FindAsync(string idOrUuid, CancellationToken ct = default)
+    {
+        if (long.TryParse(idOrUuid, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return FindOneAsync("v.id = @key", id, ct);
+        }
+        if (Guid.TryParse(idOrUuid, out var uuid))
+        {
+            return FindOneAsync("v.uuid = @key", uuid.ToString("D"), ct);
+        }
+        if (ShortUuid.TryToUuid(idOrUuid, out var fromShort))
+        {
+            return FindOneAsync("v.uuid = @key", fromShort.ToString("D"), ct);
+        }
+        return Task.FromResult<VideoWithOwners?>(null);
+    }
+
+    public Task<VideoWithOwners?> FindByUrlAsync(string url, CancellationToken ct = default) => FindOneAsync("v.url = @key", url, ct);
+
+    private Task<VideoWithOwners?> FindOneAsync(string where, object key, CancellationToken ct) =>
+        database.ReadAsync(async c => (await QueryWithOwnersAsync(c, SelectWithOwners + " WHERE " + where, new { key })).FirstOrDefault(), ct);
+
+    private static async Task<List<VideoWithOwners>> QueryWithOwnersAsync(DbConnection c, string sql, object param) =>
+        (await c.QueryAsync<VideoRow, ActorRow, ActorRow, VideoWithOwners>(sql, (v, ch, ac) => new VideoWithOwners(v, ch, ac), param, splitOn: "id,id")).AsList();
+
+    public Task<(long Total, IReadOnlyList<VideoWithOwners> Videos)> ListAsync(VideoQuery q, CancellationToken ct = default)
+    {
+        var where = new StringBuilder(" WHERE v.privacy IN @privacies");
+        if (q.PublishedOnly)
+        {
+            where.Append(" AND v.state = 1");
+        }
+        if (q.IsLocal is not null)
+        {
+            where.Append(q.IsLocal.Value ? " AND v.is_local = TRUE" : " AND v.is_local = FALSE");
+        }
+        if (q.CategoryOneOf is { Count: > 0 })
+        {
+            where.Append(" AND v.category IN @categories");
+        }
+        if (q.LanguageOneOf is { Count: > 0 })
+        {
+            where.Append(" AND v.language IN @languages");
+        }
+        if (q.ChannelId is not null)
+        {
+            where.Append(" AND v.channel_id = @channelId");
+        }
+        if (q.AccountId is not null)
+        {
+            where.Append(" AND v.channel_id IN (SELECT id FROM actors WHERE account_id = @accountId)");
+        }
+        if (!string.IsNullOrWhiteSpace(q.Search))
+        {
+            where.Append(" AND v.search_text LIKE @search ESCAPE '\\'");
+        }
+        var descending = q.Sort.StartsWith('-');
+        var column = SortColumns.GetValueOrDefault(q.Sort.TrimStart('-'), "v.published_at");
+        var order = $" ORDER BY {column} {(descending ? "DESC" : "ASC")}, v.id {(descending ? "DESC" : "ASC")} LIMIT @count OFFSET @start";
+        var param = new
+        {
+            privacies = q.Privacies,
+            categories = q.CategoryOneOf,
+            languages = q.LanguageOneOf,
+            channelId = q.ChannelId,
+            accountId = q.AccountId,
+            search = q.Search is null ? null : SearchText.LikePattern(q.Search),
+            start = q.Start,
+            count = q.Count,
+        };
+        var whereSql = where.ToString();
+        return database.ReadAsync(async c =>
+        {
+            var total = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM videos v" + whereSql, param);
+            var videos = await QueryWithOwnersAsync(c, SelectWithOwners + whereSql + order, param);
+            return (total, (IReadOnlyList<VideoWithOwners>)videos);
+        }, ct);
+    }
+
+    public Task<IReadOnlyList<VideoWithOwners>> ListOfUserAsync(long userId, int start, int count, CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<VideoWithOwners>)await QueryWithOwnersAsync(c,
+            SelectWithOwners + " WHERE ac.user_id = @userId ORDER BY v.created_at DESC, v.id DESC LIMIT @count OFFSET @start",
+            new { userId, start, count }), ct);
+
+    public Task<long> CountOfUserAsync(long userId, CancellationToken ct = default) =>
+        database.ReadAsync(c => c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM videos v JOIN actors ch ON ch.id = v.channel_id JOIN actors ac ON ac.id = ch.account_id WHERE ac.user_id = @userId",
+            new { userId }), ct);
+
+    public Task UpdateMetadataAsync(VideoRow v, CancellationToken ct = default) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync("""
+            UPDATE videos SET name = @Name, description = @Description, support = @Support, privacy = @Privacy, category = @Category,
+                licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw, comments_enabled = @CommentsEnabled,
+                download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding, channel_id = @ChannelId,
+                search_text = @SearchText, originally_published_at = @OriginallyPublishedAt, updated_at = @now
+            WHERE id = @Id
+            """, new
+        {
+            v.Id, v.Name, v.Description, v.Support, Privacy = (int)v.Privacy, v.Category, v.Licence, v.Language, v.Tags, v.Nsfw,
+            v.CommentsEnabled, v.DownloadEnabled, v.WaitTranscoding, v.ChannelId, v.SearchText, v.OriginallyPublishedAt, now = Now,
+        }, t), ct);
+
+    public Task DeleteAsync(long id, CancellationToken ct = default) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM videos WHERE id = @id", new { id }, t), ct);
+
+    public Task SetStateAsync(long id, VideoState state, string? error, CancellationToken ct = default) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE videos SET state = @state, error_message = @error, updated_at = @now WHERE id = @id",
+            new { id, state = (int)state, error, now = Now }, t), ct);
+
+    public Task SetProgressAsync(long id, int progress, CancellationToken ct = default) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE videos SET transcode_progress = @progress WHERE id = @id", new { id, progress }, t), ct);
+
+    public Task<bool> IncrementViewsAsync(long id, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) => await c.ExecuteAsync("UPDATE videos SET views = views + 1 WHERE id = @id", new { id }, t) == 1, ct);
+
+    public Task<StreamingPlaylistRow?> PlaylistAsync(long videoId, CancellationToken ct = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<StreamingPlaylistRow>(
+            "SELECT * FROM video_streaming_playlists WHERE video_id = @videoId", new { videoId }), ct);
+
+    public Task<IReadOnlyList<VideoFileRow>> FilesAsync(long videoId, CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<VideoFileRow>)(await c.QueryAsync<VideoFileRow>(
+            "SELECT * FROM video_files WHERE video_id = @videoId ORDER BY resolution DESC", new { videoId })).AsList(), ct);
+
+    public Task<VideoFileRow?> FindFileByInfoHashAsync(string infoHashHex, CancellationToken ct = default) =>
+        database.ReadAsync(c => c.QueryFirstOrDefaultAsync<VideoFileRow>(
+            "SELECT * FROM video_files WHERE info_hash = @infoHashHex", new { infoHashHex = infoHashHex.ToLowerInvariant() }), ct);
+}

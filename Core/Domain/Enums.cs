@@ -1,0 +1,47 @@
+namespace VideoPlatform.Core.Domain;
+
+/// <summary>PeerTube's privacy numbers (VideoPrivacy).</summary>
+public enum VideoPrivacy
+{
+    Public = 1,
+    Unlisted = 2,
+    Private = 3,
+    Internal = 4,
+    PasswordProtected = 5,
+}
+
+/// <summary>PeerTube's video state numbers (VideoState).</summary>
+public enum VideoState
+{
+    Published = 1,
+    ToTranscode = 2,
+    ToImport = 3,
+    WaitingForLive = 4,
+    LiveEnded = 5,
+    ToMoveToExternalStorage = 6,
+    TranscodingFailed = 7,
+    ToMoveToExternalStorageFailed = 8,
+    ToEdit = 9,
+}
+
+/// <summary>PeerTube's user roles (UserRole).</summary>
+public enum UserRole
+{
+    Administrator = 0,
+    Moderator = 1,
+    User = 2,
+}
+
+public static class ActorTypes
+{
+    public const string Application = "Application";
+    public const string Person = "Person";
+    public const string Group = "Group";
+}
+
+public static class FollowStates
+{
+    public const string Pending = "pending";
+    public const string Accepted = "accepted";
+    public const string Rejected = "rejected";
+}

@@ -1,0 +1,33 @@
+namespace VideoPlatform.Core.Domain;
+
+public sealed class InstanceOptions
+{
+    public const string Section = "Instance";
+
+    /// <summary>Absolute base URL other instances and browsers use, without a trailing slash.</summary>
+    public string PublicUrl { get; set; } = "";
+
+    /// <summary>Display name, e.g. "Académie de Lyon".</summary>
+    public string Name { get; set; } = "";
+
+    public string Description { get; set; } = "Plateforme vidéo académique";
+
+    /// <summary>Allows <c>POST /api/v1/users/register</c>.</summary>
+    public bool SignupEnabled { get; set; }
+
+    /// <summary>Bytes of uploads a new user may store; -1 for unlimited (PeerTube's convention).</summary>
+    public long DefaultVideoQuota { get; set; } = 10L * 1024 * 1024 * 1024;
+
+    public long DefaultVideoQuotaDaily { get; set; } = -1;
+
+    public string Host => new Uri(PublicUrl).Authority;
+}
+
+/// <summary>The URLs of local objects (PeerTube's layout), built in this one place.</summary>
+public static class LocalUrls
+{
+    public static string Account(string baseUrl, string name) => $"{baseUrl}/accounts/{Uri.EscapeDataString(name)}";
+    public static string Channel(string baseUrl, string name) => $"{baseUrl}/video-channels/{Uri.EscapeDataString(name)}";
+    public static string Video(string baseUrl, string uuid) => $"{baseUrl}/videos/watch/{uuid}";
+    public static string SharedInbox(string baseUrl) => $"{baseUrl}/inbox";
+}

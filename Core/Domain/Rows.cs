@@ -1,0 +1,141 @@
+namespace VideoPlatform.Core.Domain;
+
+// Rows as stored. Timestamps are Unix milliseconds; Time converts at the edges.
+
+public sealed record UserRow
+{
+    public long Id { get; init; }
+    public required string Username { get; init; }
+    public required string Email { get; init; }
+    public required string PasswordHash { get; init; }
+    public UserRole Role { get; init; }
+    public long VideoQuota { get; init; }
+    public long VideoQuotaDaily { get; init; }
+    public bool Blocked { get; init; }
+    public long CreatedAt { get; init; }
+}
+
+public sealed record ActorRow
+{
+    public long Id { get; init; }
+    public required string Type { get; init; }
+    public required string Name { get; init; }
+    public required string DisplayName { get; init; }
+    public string? Description { get; init; }
+    public string? Support { get; init; }
+    public required string Url { get; init; }
+    public required string InboxUrl { get; init; }
+    public string? OutboxUrl { get; init; }
+    public string? SharedInboxUrl { get; init; }
+    public string? FollowersUrl { get; init; }
+    public string? FollowingUrl { get; init; }
+    public string? PublicKeyPem { get; init; }
+    public string? PrivateKeyPem { get; init; }
+    public long? ServerId { get; init; }
+    public long? UserId { get; init; }
+    public long? AccountId { get; init; }
+    public string? AvatarUrl { get; init; }
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+
+    /// <summary>Host of a remote actor (joined from servers), null for local ones.</summary>
+    public string? Host { get; init; }
+
+    public bool IsLocal => ServerId is null;
+}
+
+public sealed record VideoRow
+{
+    public long Id { get; init; }
+    public required string Uuid { get; init; }
+    public required string ShortUuid { get; init; }
+    public required string Name { get; init; }
+    public string? Description { get; init; }
+    public string? Support { get; init; }
+    public long ChannelId { get; init; }
+    public VideoPrivacy Privacy { get; init; }
+    public VideoState State { get; init; }
+    public int Duration { get; init; }
+    public int? Category { get; init; }
+    public int? Licence { get; init; }
+    public string? Language { get; init; }
+    public string Tags { get; init; } = "[]";
+    public bool Nsfw { get; init; }
+    public bool CommentsEnabled { get; init; } = true;
+    public bool DownloadEnabled { get; init; } = true;
+    public bool WaitTranscoding { get; init; } = true;
+    public long Views { get; init; }
+    public long Likes { get; init; }
+    public long Dislikes { get; init; }
+    public bool IsLocal { get; init; }
+    public required string Url { get; init; }
+    public string? ThumbnailName { get; init; }
+    public string? PreviewName { get; init; }
+    public string? RemoteThumbnailUrl { get; init; }
+    public string SearchText { get; init; } = "";
+    public string? ErrorMessage { get; init; }
+    public int? TranscodeProgress { get; init; }
+    public long OriginalSize { get; init; }
+    public long PublishedAt { get; init; }
+    public long? OriginallyPublishedAt { get; init; }
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+}
+
+public sealed record StreamingPlaylistRow
+{
+    public long Id { get; init; }
+    public long VideoId { get; init; }
+    public string? MasterName { get; init; }
+    public string? SegmentsSha256Name { get; init; }
+    public string? RemotePlaylistUrl { get; init; }
+    public string? RemoteSegmentsSha256Url { get; init; }
+    public long CreatedAt { get; init; }
+}
+
+public sealed record VideoFileRow
+{
+    public long Id { get; init; }
+    public long VideoId { get; init; }
+    public int Resolution { get; init; }
+    public int Width { get; init; }
+    public int Height { get; init; }
+    public int Fps { get; init; }
+    public long Size { get; init; }
+    public long Bitrate { get; init; }
+    public string? FileName { get; init; }
+    public string? PlaylistName { get; init; }
+    public string? TorrentName { get; init; }
+    public string? InfoHash { get; init; }
+    public string? RemoteFileUrl { get; init; }
+    public string? RemotePlaylistUrl { get; init; }
+    public string? RemoteTorrentUrl { get; init; }
+    public string? RemoteMagnetUri { get; init; }
+    public long CreatedAt { get; init; }
+}
+
+public sealed record FollowRow
+{
+    public long Id { get; init; }
+    public long FollowerId { get; init; }
+    public long FollowingId { get; init; }
+    public required string State { get; init; }
+    public string? ActivityUrl { get; init; }
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+}
+
+public sealed record UploadSessionRow
+{
+    public required string Id { get; init; }
+    public long UserId { get; init; }
+    public long ChannelId { get; init; }
+    public required string Metadata { get; init; }
+    public required string FileName { get; init; }
+    public required string ContentType { get; init; }
+    public long Size { get; init; }
+    public long Received { get; init; }
+    public long? VideoId { get; init; }
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+}

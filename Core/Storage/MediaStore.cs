@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+
+namespace VideoPlatform.Core.Storage;
+
+/// <summary>
+/// Where media lives on local disk, laid out as PeerTube's URLs are, so a URL maps to one path and back.
+/// Every folder name here is created at start; nothing else in the code builds storage paths by hand.
+/// </summary>
+public sealed class MediaStore
+{
+    public MediaStore(IOptions<StorageOptions> options)
+    {
+        Root = Path.GetFullPath(options.Value.Root);
+        foreach (var dir in new[] { HlsRoot, PrivateHlsRoot, TorrentsRoot, ThumbnailsRoot, PreviewsRoot, UploadsRoot, TempRoot })
+        {
+            Directory.CreateDirectory(dir);
+        }
+    }
+
+    public string Root { get; }
+
+    public string HlsRoot => Path.Combine(Root, "streaming-playlists", "hls");
+    public string PrivateHlsRoot => Path.Combine(HlsRoot, "private");
+    public string TorrentsRoot => Path.Combine(Root, "torrents");
+    public string ThumbnailsRoot => Path.Combine(Root, "thumbnails");
+    public string PreviewsRoot => Path.Combine(Root, "previews");
+    public string UploadsRoot => Path.Combine(Root, "uploads");
+
+    /// <summary>Work folders of running jobs; outputs are moved from here into place in one rename.</summary>
+    public string TempRoot => Path.Combine(Root, "tmp");
+
+    public string HlsFolder(string videoUuid, bool isPrivate) =>
+        Path.Combine(isPrivate ? PrivateHlsRoot : HlsRoot, SafeName(videoUuid));
+
+    public string UploadPath(string uploadId) => Path.Combine(UploadsRoot, SafeName(uploadId));
+
+    public string TorrentPath(string name) => Path.Combine(TorrentsRoot, SafeName(name));
+    public string ThumbnailPath(string name) => Path.Combine(ThumbnailsRoot, SafeName(name));
+    public string PreviewPath(string name) => Path.Combine(PreviewsRoot, SafeName(name));
+
+    /// <summary>Refuses anything that could leave its folder: names come from URLs.</summary>
+    public static string SafeName(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal)
+            || name.Contains("..", StringComparison.Ordinal) || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+        {
+            throw new ArgumentException($"Invalid media file name '{name}'.", nameof(name));
+        }
+        return name;
+    }
+}

@@ -1,7 +1,0 @@
-namespace VideoPlatform.IntegrationTests;
-
-public class SmokeTests
-{
-    [Test]
-    public void Builds() => Assert.That(VideoPlatform.Api.VideoPlatformApp.Build([]), Is.Not.Null);
-}
