@@ -38,6 +38,13 @@ public sealed class Database : IAsyncDisposable
 
     public SqlDialect Dialect { get; }
 
+    /// <summary>
+    /// "column is one of @param": Dapper expands a list for SQLite, while Npgsql takes it as one array parameter.
+    /// Pass the values as an array.
+    /// </summary>
+    public string In(string column, string parameter) =>
+        Dialect == SqlDialect.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
         if (_npgsql is not null)

@@ -15,7 +15,7 @@ public sealed class JobQueue(Database database, TimeProvider clock)
 
     private const string Candidates = """
         SELECT j.id FROM jobs j
-        WHERE j.type IN @types
+        WHERE {types}
           AND ((j.state = 0 AND j.run_after <= @now) OR (j.state = 1 AND j.lease_expires_at < @now))
           AND (j.ordering_key IS NULL OR NOT EXISTS (
                 SELECT 1 FROM jobs p WHERE p.ordering_key = j.ordering_key AND p.id < j.id AND p.state IN (0, 1)))
@@ -29,8 +29,9 @@ public sealed class JobQueue(Database database, TimeProvider clock)
         """;
 
     // SQLite runs this inside BEGIN IMMEDIATE (one writer); PostgreSQL skips rows another worker holds.
-    private const string ClaimSqlite = ClaimPrefix + Candidates + ") RETURNING *";
-    private const string ClaimPostgres = ClaimPrefix + Candidates + " FOR UPDATE SKIP LOCKED) RETURNING *";
+    private readonly string _claimSql = database.Dialect == SqlDialect.Postgres
+        ? ClaimPrefix + Candidates.Replace("{types}", database.In("j.type", "types"), StringComparison.Ordinal) + " FOR UPDATE SKIP LOCKED) RETURNING *"
+        : ClaimPrefix + Candidates.Replace("{types}", database.In("j.type", "types"), StringComparison.Ordinal) + ") RETURNING *";
 
     /// <summary>Raised in-process after an enqueue so local workers wake up without waiting for their poll.</summary>
     public event Action? Enqueued;
@@ -70,11 +71,11 @@ public sealed class JobQueue(Database database, TimeProvider clock)
 
     public Task<JobRow?> ClaimAsync(IReadOnlyCollection<string> types, string owner, TimeSpan lease, CancellationToken ct = default)
     {
-        var sql = database.Dialect == SqlDialect.Postgres ? ClaimPostgres : ClaimSqlite;
+        var typeArray = types.ToArray();
         return database.WriteAsync((c, t) =>
         {
             var now = Now;
-            return c.QuerySingleOrDefaultAsync<JobRow>(sql, new { types, owner, now, leaseUntil = now + (long)lease.TotalMilliseconds }, t);
+            return c.QuerySingleOrDefaultAsync<JobRow>(_claimSql, new { types = typeArray, owner, now, leaseUntil = now + (long)lease.TotalMilliseconds }, t);
         }, ct);
     }
 

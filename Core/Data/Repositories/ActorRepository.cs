@@ -43,7 +43,7 @@ public sealed class ActorRepository(Database database, TimeProvider clock)
     public Task<IReadOnlyList<ActorRow>> FindByIdsAsync(IReadOnlyCollection<long> ids, CancellationToken ct = default) =>
         ids.Count == 0
             ? Task.FromResult<IReadOnlyList<ActorRow>>([])
-            : database.ReadAsync(async c => (IReadOnlyList<ActorRow>)(await c.QueryAsync<ActorRow>(Select + " WHERE a.id IN @ids", new { ids })).AsList(), ct);
+            : database.ReadAsync(async c => (IReadOnlyList<ActorRow>)(await c.QueryAsync<ActorRow>(Select + " WHERE " + database.In("a.id", "ids"), new { ids = ids.ToArray() })).AsList(), ct);
 
     /// <summary>Creates a local actor with a fresh RSA key pair inside the caller's transaction.</summary>
     public Task<long> CreateLocalAsync(DbConnection c, DbTransaction t, string baseUrl, string type, string name, string displayName,

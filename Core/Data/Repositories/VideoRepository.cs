@@ -105,7 +105,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
 
     public Task<(long Total, IReadOnlyList<VideoWithOwners> Videos)> ListAsync(VideoQuery q, CancellationToken ct = default)
     {
-        var where = new StringBuilder(" WHERE v.privacy IN @privacies");
+        var where = new StringBuilder(" WHERE ").Append(database.In("v.privacy", "privacies"));
         if (q.PublishedOnly)
         {
             where.Append(" AND v.state = 1");
@@ -116,11 +116,11 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         }
         if (q.CategoryOneOf is { Count: > 0 })
         {
-            where.Append(" AND v.category IN @categories");
+            where.Append(" AND ").Append(database.In("v.category", "categories"));
         }
         if (q.LanguageOneOf is { Count: > 0 })
         {
-            where.Append(" AND v.language IN @languages");
+            where.Append(" AND ").Append(database.In("v.language", "languages"));
         }
         if (q.ChannelId is not null)
         {
@@ -139,9 +139,9 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         var order = $" ORDER BY {column} {(descending ? "DESC" : "ASC")}, v.id {(descending ? "DESC" : "ASC")} LIMIT @count OFFSET @start";
         var param = new
         {
-            privacies = q.Privacies,
-            categories = q.CategoryOneOf,
-            languages = q.LanguageOneOf,
+            privacies = q.Privacies.ToArray(),
+            categories = q.CategoryOneOf?.ToArray(),
+            languages = q.LanguageOneOf?.ToArray(),
             channelId = q.ChannelId,
             accountId = q.AccountId,
             search = q.Search is null ? null : SearchText.LikePattern(q.Search),
