@@ -44,7 +44,7 @@ public static class VideoPlatformApp
         if (roles.HasFlag(InstanceRoles.Web))
         {
             app.MapOpenApi("/openapi/{documentName}.json");
-            app.MapScalarApiReference("/api-docs");
+            app.MapScalarApiReference("/api-docs", o => o.WithOpenApiRoutePattern("../openapi/{documentName}.json"));
             app.MapOAuthEndpoints();
             app.MapUserEndpoints();
             app.MapChannelEndpoints();

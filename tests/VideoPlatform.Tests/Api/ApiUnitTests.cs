@@ -1,0 +1,59 @@
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Hosting;
+
+namespace VideoPlatform.Tests.Api;
+
+public class RolesTests
+{
+    [TestCase(null, InstanceRoles.All)]
+    [TestCase("all", InstanceRoles.All)]
+    [TestCase("transcoder", InstanceRoles.Transcoder)]
+    [TestCase("web, federation", InstanceRoles.Web | InstanceRoles.Federation)]
+    [TestCase("Web|P2P", InstanceRoles.Web | InstanceRoles.P2P)]
+    public void Parses(string? text, InstanceRoles expected) => Assert.That(InstanceRolesParser.Parse(text), Is.EqualTo(expected));
+
+    [Test]
+    public void Unknown_role_is_a_clear_error() =>
+        Assert.That(() => InstanceRolesParser.Parse("web,encoder"), Throws.InvalidOperationException.With.Message.Contains("encoder"));
+}
+
+public class ValidationTests
+{
+    [TestCase("teacher_01", true)]
+    [TestCase("Teacher", false)]
+    [TestCase("peertube", false)]
+    [TestCase("", false)]
+    [TestCase("a b", false)]
+    public void Usernames(string name, bool valid) => Assert.That(AccountService.ValidateUsername(name) is null, Is.EqualTo(valid));
+
+    [Test]
+    public void Video_metadata_rules()
+    {
+        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Name = "Cours" }), Is.Null);
+        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Name = "ab" }), Does.Contain("name"));
+        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Privacy = 9 }), Does.Contain("privacy"));
+        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Category = 99 }), Does.Contain("category"));
+        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Language = "xx" }), Does.Contain("language"));
+        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Tags = ["a"] }), Does.Contain("tags"));
+        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Tags = ["un", "deux", "trois", "quatre", "cinq", "six"] }), Does.Contain("tags"));
+    }
+
+    [TestCase(null, null, true)]
+    [TestCase(0, 100, true)]
+    [TestCase(-1, 10, false)]
+    [TestCase(0, 101, false)]
+    public void Paging(int? start, int? count, bool valid) => Assert.That(VideoPlatform.Api.Endpoints.Paging.Validate(start, count) is null, Is.EqualTo(valid));
+}
+
+public class PrometheusWriterTests
+{
+    [Test]
+    public void Writes_help_type_and_escaped_labels_once_per_name()
+    {
+        var writer = new PrometheusWriter();
+        writer.Sample("vp_peers", "gauge", "Peers.", 3, ("swarm", "a\"b"));
+        writer.Sample("vp_peers", "gauge", "Peers.", 4, ("swarm", "c"));
+        Assert.That(writer.ToString(), Is.EqualTo("# HELP vp_peers Peers.\n# TYPE vp_peers gauge\nvp_peers{swarm=\"a\\\"b\"} 3\nvp_peers{swarm=\"c\"} 4\n"));
+    }
+}
