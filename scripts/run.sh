@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/prerequisites.sh run
-dotnet build Api/Api.csproj -c Release --nologo -v q
+dotnet build Api/Api.csproj -c Release --nologo -v q --disable-build-servers
 exec dotnet Api/bin/Release/net10.0/VideoPlatform.Api.dll --Storage:Root ./data "$@"
