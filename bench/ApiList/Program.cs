@@ -1,0 +1,94 @@
+// Benchmark: GET /api/v1/videos?count=25&sort=-publishedAt with 100,000 videos seeded, beside GET /health in the same
+// run, on SQLite and on PostgreSQL. Prints requests/s, p99 and the ratio list/health for each database.
+using System.Globalization;
+using Dapper;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using VideoPlatform.Api;
+using VideoPlatform.Bench;
+using VideoPlatform.Core.Data;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+
+var videos = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
+var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+var postgresAdmin = Environment.GetEnvironmentVariable("VP_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres";
+
+Console.WriteLine($"videos={videos} duration={seconds}s connections=64 (wrk -t2), server and wrk share this machine's cores");
+Console.WriteLine("| database | endpoint | requests/s | p99 ms | non-2xx |");
+Console.WriteLine("|---|---|---|---|---|");
+var summary = new List<string>();
+foreach (var provider in new[] { "sqlite", "postgres" })
+{
+    var folder = Path.Combine(Path.GetTempPath(), "vp-bench-" + Guid.NewGuid().ToString("N"));
+    string connectionString;
+    string? pgName = null;
+    if (provider == "sqlite")
+    {
+        Directory.CreateDirectory(folder);
+        connectionString = $"Data Source={Path.Combine(folder, "bench.db")}";
+    }
+    else
+    {
+        pgName = "vp_bench_" + Guid.NewGuid().ToString("N")[..8];
+        await using var admin = new NpgsqlConnection(postgresAdmin);
+        await admin.OpenAsync();
+        await admin.ExecuteAsync($"CREATE DATABASE {pgName}");
+        connectionString = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = pgName, MaxPoolSize = 100 }.ToString();
+    }
+    var app = VideoPlatformApp.Build(["--urls", "http://127.0.0.1:0", "--Storage:Root", folder, "--Database:Provider", provider,
+        "--Database:ConnectionString", connectionString, "--Admin:Password", "bench-pass", "--Logging:LogLevel:Default", "Warning"]);
+    await app.StartAsync();
+    var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    using (var http = new HttpClient(new SocketsHttpHandler()))
+    {
+        while (!(await http.GetAsync(baseUrl + "/health")).IsSuccessStatusCode)
+        {
+            await Task.Delay(100);
+        }
+    }
+    await SeedAsync(app, videos);
+
+    // Warm-up, then the two endpoints back to back in the same run.
+    await Wrk.RunAsync(baseUrl + "/api/v1/videos?count=25&sort=-publishedAt", 64, 2);
+    var list = await Wrk.RunAsync(baseUrl + "/api/v1/videos?count=25&sort=-publishedAt", 64, seconds);
+    var health = await Wrk.RunAsync(baseUrl + "/health", 64, seconds);
+    Console.WriteLine($"| {provider} | list | {list.RequestsPerSecond:F0} | {list.P99Ms:F1} | {list.Non2xx} |");
+    Console.WriteLine($"| {provider} | health | {health.RequestsPerSecond:F0} | {health.P99Ms:F1} | {health.Non2xx} |");
+    summary.Add($"{provider}: list/health = {list.RequestsPerSecond / health.RequestsPerSecond:F2} (aim >= 0.3), list p99 = {list.P99Ms:F1} ms (aim < 50)");
+
+    await app.StopAsync();
+    await app.DisposeAsync();
+    if (pgName is not null)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(postgresAdmin);
+        await admin.OpenAsync();
+        await admin.ExecuteAsync($"DROP DATABASE {pgName} WITH (FORCE)");
+    }
+    Directory.Delete(folder, true);
+}
+summary.ForEach(Console.WriteLine);
+
+static async Task SeedAsync(WebApplication app, int count)
+{
+    var db = app.Services.GetRequiredService<Database>();
+    var channel = await app.Services.GetRequiredService<ActorRepository>().FindLocalAsync(ActorTypes.Group, "root_channel");
+    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    // Generated inside the database: one statement instead of 100,000 round trips.
+    var series = db.Dialect == SqlDialect.Postgres
+        ? "SELECT n FROM generate_series(1, @count) AS n"
+        : "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < @count) SELECT n FROM s";
+    var concat = db.Dialect == SqlDialect.Postgres ? "CAST(n AS TEXT)" : "n";
+    await db.WriteAsync((c, t) => c.ExecuteAsync($"""
+        INSERT INTO videos (uuid, short_uuid, name, description, channel_id, privacy, state, duration, tags, is_local, url, search_text,
+            views, published_at, created_at, updated_at)
+        SELECT 'bench-' || {concat}, 'short-' || {concat}, 'Leçon ' || {concat}, 'Une leçon de démonstration', @channel, 1, 1, 600, '[]', TRUE,
+            'http://bench/videos/watch/' || {concat}, 'lecon ' || {concat}, n % 1000, @now - n * 1000, @now - n * 1000, @now - n * 1000
+        FROM ({series}) AS seq
+        """, new { count, channel = channel!.Id, now }, t, commandTimeout: 600));
+    await db.WriteAsync((c, t) => c.ExecuteAsync("ANALYZE videos", transaction: t));
+}
