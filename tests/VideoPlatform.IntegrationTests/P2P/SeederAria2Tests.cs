@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
@@ -172,5 +175,59 @@ public class SeederAria2Tests
         var outDir = Path.Combine(_dir, "out-magnet");
         await DownloadAsync(magnet, outDir);
         Assert.That(await File.ReadAllBytesAsync(Path.Combine(outDir, "lecon.mp4")), Is.EqualTo(_content));
+    }
+
+    private static string Bin(byte[] bytes) => Encoding.Latin1.GetString(bytes);
+
+    private static async Task SendAsync(ClientWebSocket socket, object message) =>
+        await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private static async Task<JsonElement> ReceiveAsync(ClientWebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[64 * 1024];
+        var result = await socket.ReceiveAsync(buffer, timeout.Token);
+        Assert.That(result.EndOfMessage, Is.True);
+        return JsonDocument.Parse(buffer.AsMemory(0, result.Count)).RootElement.Clone();
+    }
+
+    [Test]
+    public async Task WebSocket_tracker_relays_offers_and_answers_between_browsers()
+    {
+        var wsUrl = new Uri(_trackerUrl.Replace("http://", "ws://", StringComparison.Ordinal).Replace("/announce", "/socket", StringComparison.Ordinal));
+        using var a = new ClientWebSocket();
+        using var b = new ClientWebSocket();
+        await a.ConnectAsync(wsUrl, CancellationToken.None);
+        await b.ConnectAsync(wsUrl, CancellationToken.None);
+        var infoHash = Bin(_torrent.InfoHash.ToArray());
+        var peerA = "-WW0100-aaaaaaaaaaaa";
+        var peerB = "-WW0100-bbbbbbbbbbbb";
+
+        await SendAsync(a, new { action = "announce", info_hash = infoHash, peer_id = peerA, @event = "started", left = 10, numwant = 5, offers = Array.Empty<object>() });
+        var first = await ReceiveAsync(a);
+        Assert.That(first.GetProperty("action").GetString(), Is.EqualTo("announce"));
+        Assert.That(first.GetProperty("info_hash").GetString(), Is.EqualTo(infoHash));
+        Assert.That(first.GetProperty("interval").GetInt32(), Is.GreaterThan(0));
+
+        var offerId = "ooooooooooooooooooo1";
+        await SendAsync(b, new { action = "announce", info_hash = infoHash, peer_id = peerB, @event = "started", left = 10, numwant = 1, offers = new[] { new { offer = new { type = "offer", sdp = "v=0 b" }, offer_id = offerId } } });
+        var response = await ReceiveAsync(b);
+        Assert.That(response.GetProperty("incomplete").GetInt32(), Is.EqualTo(2), "two browsers, the TCP seeder counts as complete");
+        var relayed = await ReceiveAsync(a);
+        Assert.That(relayed.GetProperty("offer").GetProperty("sdp").GetString(), Is.EqualTo("v=0 b"));
+        Assert.That(relayed.GetProperty("offer_id").GetString(), Is.EqualTo(offerId));
+        Assert.That(relayed.GetProperty("peer_id").GetString(), Is.EqualTo(peerB));
+
+        await SendAsync(a, new { action = "announce", info_hash = infoHash, peer_id = peerA, to_peer_id = peerB, offer_id = offerId, answer = new { type = "answer", sdp = "v=0 a" } });
+        var answer = await ReceiveAsync(b);
+        Assert.That(answer.GetProperty("answer").GetProperty("sdp").GetString(), Is.EqualTo("v=0 a"));
+        Assert.That(answer.GetProperty("peer_id").GetString(), Is.EqualTo(peerA));
+
+        await SendAsync(a, new { action = "announce", info_hash = Bin(new byte[20]), peer_id = peerA });
+        var refused = await ReceiveAsync(a);
+        Assert.That(refused.GetProperty("failure reason").GetString(), Is.EqualTo("torrent not tracked here"));
+
+        await a.SendAsync("not json"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        Assert.That((await ReceiveAsync(a)).GetProperty("failure reason").GetString(), Is.EqualTo("invalid JSON"));
     }
 }
