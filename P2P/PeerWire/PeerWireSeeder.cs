@@ -1,0 +1,249 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VideoPlatform.P2P.Tracker;
+
+namespace VideoPlatform.P2P.PeerWire;
+
+/// <summary>
+/// TCP BitTorrent seeder for desktop clients. Accepts peers, rotates upload slots, and announces every seeded
+/// torrent straight into the in-process <see cref="SwarmRegistry"/> so HTTP tracker clients find it.
+/// </summary>
+public sealed partial class PeerWireSeeder : BackgroundService
+{
+    private readonly ISeedContentSource _source;
+    private readonly SwarmRegistry _registry;
+    private readonly P2PMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PeerWireSeeder> _logger;
+    private readonly SeederOptions _options;
+    private readonly TaskCompletionSource<IPEndPoint?> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly byte[] _peerId = CreatePeerId();
+    private int _connections;
+
+    public PeerWireSeeder(ISeedContentSource source, SwarmRegistry registry, P2PMetrics metrics, TimeProvider time, IOptions<SeederOptions> options, ILogger<PeerWireSeeder> logger)
+    {
+        _source = source;
+        _registry = registry;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _options = options.Value;
+    }
+
+    /// <summary>Completes with the bound endpoint once listening, or null when the seeder is off (PeerPort = -1) or failed to start.</summary>
+    public Task<IPEndPoint?> Listening => _listening.Task;
+
+    private static byte[] CreatePeerId()
+    {
+        var id = new byte[20];
+        "-VP0100-"u8.CopyTo(id);
+        const string alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+        for (var i = 8; i < id.Length; i++)
+        {
+            id[i] = (byte)alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+        }
+
+        return id;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_options.PeerPort < 0)
+        {
+            _listening.TrySetResult(null);
+            return;
+        }
+
+        TcpListener listener;
+        try
+        {
+            listener = new TcpListener(IPAddress.Parse(_options.ListenAddress), _options.PeerPort);
+            listener.Start();
+        }
+        catch (Exception ex) when (ex is SocketException or FormatException)
+        {
+            LogStartFailed(_logger, _options.ListenAddress, _options.PeerPort, ex);
+            _listening.TrySetResult(null);
+            return;
+        }
+
+        try
+        {
+            var endpoint = (IPEndPoint)listener.LocalEndpoint;
+            LogListening(_logger, endpoint.ToString());
+            _listening.TrySetResult(endpoint);
+            var scheduler = new UploadScheduler(_options.UploadSlots, _time);
+            var bucket = new TokenBucket(_options.UploadBytesPerSecond, _time);
+            await Task.WhenAll(
+                AcceptLoopAsync(listener, scheduler, bucket, stoppingToken),
+                RotateLoopAsync(scheduler, stoppingToken),
+                AnnounceLoopAsync(endpoint, stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener, UploadScheduler scheduler, TokenBucket bucket, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptSocketAsync(stoppingToken);
+            }
+            catch (SocketException ex)
+            {
+                LogAcceptFailed(_logger, ex);
+                continue;
+            }
+
+            if (Interlocked.Increment(ref _connections) > _options.MaxConnections)
+            {
+                Interlocked.Decrement(ref _connections);
+                _metrics.PeerWireConnectionRejected();
+                socket.Dispose();
+                continue;
+            }
+
+            _ = ServePeerAsync(socket, scheduler, bucket, stoppingToken);
+        }
+    }
+
+    private async Task ServePeerAsync(Socket socket, UploadScheduler scheduler, TokenBucket bucket, CancellationToken stoppingToken)
+    {
+        _metrics.PeerWireConnectionOpened();
+        var remote = socket.RemoteEndPoint?.ToString() ?? "?";
+        PeerConnection? connection = null;
+        try
+        {
+            socket.NoDelay = true;
+            await using var stream = new NetworkStream(socket, ownsSocket: true);
+            var handshake = await ReadHandshakeAsync(stream, stoppingToken);
+            var torrent = await _source.FindAsync(handshake.InfoHash, stoppingToken);
+            if (torrent is null)
+            {
+                LogUnknownTorrent(_logger, remote, handshake.InfoHash.ToHex());
+                return;
+            }
+
+            await stream.WriteAsync(PeerWireProtocol.BuildHandshake(handshake.InfoHash, _peerId), stoppingToken);
+            connection = new PeerConnection(stream, torrent, handshake, _source, _options, bucket, _metrics, _time);
+            await connection.RunAsync(scheduler, stoppingToken);
+        }
+        catch (PeerProtocolException ex)
+        {
+            _metrics.PeerWireProtocolViolation();
+            LogViolation(_logger, remote, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or EndOfStreamException)
+        {
+            LogPeerGone(_logger, remote, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            // A bug or a failing content source must not take the seeder down: drop this peer only.
+            LogPeerFailed(_logger, remote, ex);
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            Interlocked.Decrement(ref _connections);
+            _metrics.PeerWireConnectionClosed();
+        }
+    }
+
+    private async Task<Handshake> ReadHandshakeAsync(Stream stream, CancellationToken stoppingToken)
+    {
+        using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+        var buffer = new byte[PeerWireProtocol.HandshakeLength];
+        await stream.ReadExactlyAsync(buffer, linked.Token);
+        return PeerWireProtocol.ParseHandshake(buffer) ?? throw new PeerProtocolException("bad handshake");
+    }
+
+    private async Task RotateLoopAsync(UploadScheduler scheduler, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.UnchokeInterval, _time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            scheduler.Rotate();
+        }
+    }
+
+    private async Task AnnounceLoopAsync(IPEndPoint listening, CancellationToken stoppingToken)
+    {
+        var address = _options.AnnounceAddress is { } configured ? IPAddress.Parse(configured) : listening.Address;
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            LogNoAnnounceAddress(_logger);
+            return;
+        }
+
+        var endpoint = new IPEndPoint(address, listening.Port);
+        using var timer = new PeriodicTimer(_options.ReannounceInterval, _time);
+        do
+        {
+            try
+            {
+                await foreach (var torrent in _source.ListAsync(stoppingToken))
+                {
+                    var request = new AnnounceRequest(torrent.InfoHash, new PeerId(_peerId), AnnounceEvent.Started, 0, 0) { Endpoint = endpoint };
+                    var outcome = await _registry.AnnounceAsync(request, stoppingToken);
+                    if (outcome.Failure is not null)
+                    {
+                        LogAnnounceRefused(_logger, torrent.InfoHash.ToHex(), outcome.Failure);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogAnnounceFailed(_logger, ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "BitTorrent seeder listening on {Endpoint}")]
+    private static partial void LogListening(ILogger logger, string endpoint);
+
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Error, Message = "BitTorrent seeder cannot listen on {Address}:{Port}")]
+    private static partial void LogStartFailed(ILogger logger, string address, int port, Exception exception);
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "Accepting a peer failed")]
+    private static partial void LogAcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4204, Level = LogLevel.Debug, Message = "Peer {Remote} asked for unknown torrent {InfoHash}")]
+    private static partial void LogUnknownTorrent(ILogger logger, string remote, string infoHash);
+
+    [LoggerMessage(EventId = 4205, Level = LogLevel.Information, Message = "Dropped peer {Remote}: {Reason}")]
+    private static partial void LogViolation(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(EventId = 4206, Level = LogLevel.Debug, Message = "Peer {Remote} left: {Reason}")]
+    private static partial void LogPeerGone(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(EventId = 4207, Level = LogLevel.Error, Message = "Serving peer {Remote} failed")]
+    private static partial void LogPeerFailed(ILogger logger, string remote, Exception exception);
+
+    [LoggerMessage(EventId = 4208, Level = LogLevel.Warning, Message = "Seeder listens on a wildcard address and P2P:AnnounceAddress is not set: it will not announce itself")]
+    private static partial void LogNoAnnounceAddress(ILogger logger);
+
+    [LoggerMessage(EventId = 4209, Level = LogLevel.Warning, Message = "Tracker refused the seeder's announce of {InfoHash}: {Reason}")]
+    private static partial void LogAnnounceRefused(ILogger logger, string infoHash, string reason);
+
+    [LoggerMessage(EventId = 4210, Level = LogLevel.Error, Message = "Announcing seeded torrents failed")]
+    private static partial void LogAnnounceFailed(ILogger logger, Exception exception);
+}

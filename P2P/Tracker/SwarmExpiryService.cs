@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace VideoPlatform.P2P.Tracker;
+
+/// <summary>Sweeps silent peers out of every swarm once a minute; each sweep logs its own failure.</summary>
+internal sealed partial class SwarmExpiryService(SwarmRegistry registry, TimeProvider time, ILogger<SwarmExpiryService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var removed = registry.ExpireStale();
+                if (removed > 0)
+                {
+                    LogExpired(logger, removed);
+                }
+            }
+            catch (Exception ex)
+            {
+                LogSweepFailed(logger, ex);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Debug, Message = "Expired {Count} silent tracker peers")]
+    private static partial void LogExpired(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4111, Level = LogLevel.Error, Message = "Tracker expiry sweep failed")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+}
