@@ -128,8 +128,9 @@ internal static class FfmpegArguments
     }
 
     // Cover the box then crop the overflow: the image has exactly the requested size, as PeerTube's.
+    // 4:4:4 before cropping, otherwise chroma subsampling rounds an odd height (157) down.
     private static string Fill(int width, int height) =>
-        $"scale={Str(width)}:{Str(height)}:force_original_aspect_ratio=increase,crop={Str(width)}:{Str(height)},setsar=1";
+        $"scale={Str(width)}:{Str(height)}:force_original_aspect_ratio=increase,format=yuvj444p,crop={Str(width)}:{Str(height)},setsar=1";
 
     private static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

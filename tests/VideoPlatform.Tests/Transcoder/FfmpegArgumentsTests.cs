@@ -78,8 +78,8 @@ public class FfmpegArgumentsTests
         Assert.That(string.Join(' ', args), Is.EqualTo(
             "-hide_banner -nostats -loglevel error -y -threads 2 -ss 12.5 -i /in/src.mp4 -filter_complex "
             + "[0:v:0]split=2[a][b];"
-            + "[a]scale=280:157:force_original_aspect_ratio=increase,crop=280:157,setsar=1[t];"
-            + "[b]scale=850:480:force_original_aspect_ratio=increase,crop=850:480,setsar=1[p] "
+            + "[a]scale=280:157:force_original_aspect_ratio=increase,format=yuvj444p,crop=280:157,setsar=1[t];"
+            + "[b]scale=850:480:force_original_aspect_ratio=increase,format=yuvj444p,crop=850:480,setsar=1[p] "
             + "-map [t] -frames:v 1 -q:v 2 t.jpg -map [p] -frames:v 1 -q:v 2 p.jpg"));
     }
 
