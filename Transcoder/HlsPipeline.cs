@@ -44,7 +44,7 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
         try
         {
             var runner = new FfmpegRunner(logger, timeProvider);
-            var ladderProgress = progress is null ? null : new Progress<double>(f => progress.Report(f * LadderShare));
+            var ladderProgress = progress is null ? null : new ScaledProgress(progress, LadderShare);
             await runner.RunAsync(
                 settings.FfmpegPath,
                 FfmpegArguments.Ladder(sourcePath, plan, id, settings),
@@ -140,6 +140,12 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
         {
             LogCleanupFailed(logger, directory, ex.Message);
         }
+    }
+
+    // Reports synchronously: Progress<T> would post to the thread pool, reordering reports and delivering some after the final 1.0.
+    private sealed class ScaledProgress(IProgress<double> inner, double share) : IProgress<double>
+    {
+        public void Report(double value) => inner.Report(value * share);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id}: renditions {Renditions}")]
