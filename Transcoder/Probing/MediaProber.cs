@@ -36,7 +36,9 @@ public sealed partial class MediaProber(ILogger<MediaProber> logger, string? bin
 
     internal static SourceMedia Map(IMediaAnalysis analysis, long size)
     {
-        var v = analysis.PrimaryVideoStream;
+        // Cover art in audio files is a one-picture "video" stream: the upload is audio-only.
+        var v = analysis.VideoStreams.FirstOrDefault(s => s.Disposition is null
+            || !s.Disposition.TryGetValue("attached_pic", out var attached) || !attached);
         var a = analysis.PrimaryAudioStream;
         var video = v is null
             ? null

@@ -41,12 +41,14 @@ public static class UploadValidator
 
     public static ValidationResult Validate(SourceMedia? media, string? fileName = null)
     {
+        var extension = fileName is null ? "" : Path.GetExtension(fileName);
         if (media is null)
         {
-            return new(ValidationError.Unreadable, "The file could not be read: it is not a media file, or it is truncated or damaged.");
+            return VideoExtensions.Contains(extension)
+                ? new(ValidationError.Unreadable, $"The file is named {extension} but could not be read as a video: it is another kind of file, or it is truncated or damaged.")
+                : new(ValidationError.Unreadable, "The file could not be read: it is not a media file, or it is truncated or damaged.");
         }
 
-        var extension = fileName is null ? "" : Path.GetExtension(fileName);
         var isImageContainer = media.FormatName.EndsWith("_pipe", StringComparison.Ordinal)
             || media.FormatName.StartsWith("image2", StringComparison.Ordinal);
 

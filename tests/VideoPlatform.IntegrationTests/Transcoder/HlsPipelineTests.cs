@@ -117,6 +117,23 @@ public class HlsPipelineTests
     }
 
     [Test]
+    public async Task Mp3_with_cover_art_is_audio_only()
+    {
+        var cover = Path.Combine(_dir, "cover.png");
+        var source = Path.Combine(_dir, "song.mp3");
+        await FfmpegTool.RunAsync("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=300x300", "-frames:v", "1", cover);
+        await FfmpegTool.RunAsync("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+            "-i", cover, "-map", "0:a", "-map", "1:v", "-t", "2", "-c:a", "libmp3lame", "-b:a", "128k", "-c:v", "png",
+            "-disposition:v", "attached_pic", "-id3v2_version", "3", source);
+
+        var result = await Pipeline().RunAsync(source, WorkDir, Settings, null, CancellationToken.None);
+
+        Assert.That(result.Source.HasVideo, Is.False);
+        Assert.That(result.Renditions.Select(r => r.Resolution), Is.EqualTo(new[] { 0 }));
+        await AssertSha256Async(result);
+    }
+
+    [Test]
     public async Task Variable_frame_rate_source_comes_out_at_a_constant_rate()
     {
         var source = Path.Combine(_dir, "vfr.mp4");
