@@ -1,0 +1,159 @@
+using FFMpegCore;
+using Microsoft.Extensions.Logging;
+using VideoPlatform.Transcoder.Ffmpeg;
+using VideoPlatform.Transcoder.Hls;
+using VideoPlatform.Transcoder.Planning;
+using VideoPlatform.Transcoder.Probing;
+
+namespace VideoPlatform.Transcoder;
+
+/// <summary>
+/// Source file → PeerTube-shaped HLS: probe, validate, plan, one ffmpeg run for the whole ladder, images,
+/// master playlist and segment hashes. Everything is written in a hidden folder of the work directory and
+/// published by renaming that folder, so a crash never leaves a half-written output behind.
+/// </summary>
+public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+{
+    // Share of the progress bar given to the ladder run; images and hashing take the rest.
+    private const double LadderShare = 0.95;
+
+    public async Task<TranscodeResult> RunAsync(
+        string sourcePath,
+        string workDir,
+        TranscodeSettings settings,
+        IProgress<double>? progress,
+        CancellationToken cancellationToken)
+    {
+        sourcePath = Path.GetFullPath(sourcePath);
+        var prober = new MediaProber(loggerFactory.CreateLogger<MediaProber>(), settings.FfprobeFolder);
+        var source = await prober.ProbeAsync(sourcePath, cancellationToken).ConfigureAwait(false);
+        var validation = UploadValidator.Validate(source, Path.GetFileName(sourcePath));
+        if (!validation.IsValid || source is null)
+        {
+            throw new UploadRejectedException(validation);
+        }
+
+        var plan = LadderPlanner.Plan(source, settings);
+        var id = Guid.NewGuid().ToString("D");
+        Directory.CreateDirectory(workDir);
+        var temp = Path.Combine(workDir, $".tmp-{id}");
+        var final = Path.Combine(workDir, id);
+        Directory.CreateDirectory(temp);
+        LogPlanned(logger, id, string.Join(", ", plan.Renditions.Select(r => $"{r.Resolution}p@{r.Fps}")));
+
+        try
+        {
+            var runner = new FfmpegRunner(logger, timeProvider);
+            var ladderProgress = progress is null ? null : new ScaledProgress(progress, LadderShare);
+            await runner.RunAsync(
+                settings.FfmpegPath,
+                FfmpegArguments.Ladder(sourcePath, plan, id, settings),
+                temp,
+                source.Duration,
+                ladderProgress,
+                settings.Timeout,
+                settings.CancelGracePeriod,
+                cancellationToken).ConfigureAwait(false);
+
+            var thumbnail = $"{id}-thumbnail.jpg";
+            var preview = $"{id}-preview.jpg";
+            await runner.RunAsync(
+                settings.FfmpegPath,
+                FfmpegArguments.Images(sourcePath, source.HasVideo, source.Duration.TotalSeconds / 2, thumbnail, preview, settings),
+                temp,
+                TimeSpan.Zero,
+                null,
+                settings.Timeout,
+                settings.CancelGracePeriod,
+                cancellationToken).ConfigureAwait(false);
+
+            var renditions = new List<RenditionResult>();
+            var hashes = new List<KeyValuePair<string, IReadOnlyList<KeyValuePair<ByteRange, string>>>>();
+            var variants = new List<VariantStream>();
+            foreach (var r in plan.Renditions)
+            {
+                var playlistName = FfmpegArguments.PlaylistName(id, r.Resolution);
+                var fragmentedName = FfmpegArguments.FragmentedName(id, r.Resolution);
+                var fragmentedPath = Path.Combine(temp, fragmentedName);
+                var playlist = MediaPlaylist.Parse(
+                    await File.ReadAllTextAsync(Path.Combine(temp, playlistName), cancellationToken).ConfigureAwait(false));
+                var size = new FileInfo(fragmentedPath).Length;
+                var duration = playlist.Duration > 0 ? playlist.Duration : source.Duration.TotalSeconds;
+                var average = (long)Math.Ceiling(size * 8 / duration);
+                var peak = playlist.PeakBitrate(average);
+                var codecs = await CodecsAsync(fragmentedPath, r, plan.SourceHasAudio, settings, cancellationToken).ConfigureAwait(false);
+
+                hashes.Add(new(fragmentedName, await SegmentsSha256.HashRangesAsync(
+                    fragmentedPath, playlist.Segments.Select(s => s.Range), cancellationToken).ConfigureAwait(false)));
+                variants.Add(new VariantStream(playlistName, peak, average, r.Width, r.Height, r.Fps, codecs));
+                renditions.Add(new RenditionResult(r.Resolution, r.Width, r.Height, r.Fps, size, average, peak, codecs, playlistName, fragmentedName));
+            }
+
+            var masterName = $"{id}-master.m3u8";
+            var sha256Name = $"{id}-segments-sha256.json";
+            await File.WriteAllTextAsync(Path.Combine(temp, masterName), MasterPlaylist.Write(variants), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(Path.Combine(temp, sha256Name), SegmentsSha256.Serialize(hashes), cancellationToken).ConfigureAwait(false);
+
+            // The one publishing step: a rename within the same folder, atomic on one file system.
+            Directory.Move(temp, final);
+            progress?.Report(1.0);
+            LogPublished(logger, id, final);
+            return new TranscodeResult(id, final, source.Duration, renditions, masterName, sha256Name, thumbnail, preview, source);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>The CODECS value from what the encoder really wrote (profile and level), not from what we asked.</summary>
+    private static async Task<string> CodecsAsync(
+        string fragmentedPath, RenditionPlan rendition, bool hasAudio, TranscodeSettings settings, CancellationToken cancellationToken)
+    {
+        if (rendition.IsAudioOnly)
+        {
+            return CodecStrings.AacLc;
+        }
+
+        var analysis = await FFProbe.AnalyseAsync(
+            fragmentedPath, new FFOptions { BinaryFolder = settings.FfprobeFolder }, customArguments: null, cancellationToken).ConfigureAwait(false);
+        var video = analysis.PrimaryVideoStream ?? throw new InvalidDataException($"{Path.GetFileName(fragmentedPath)} has no video stream.");
+        var avc = CodecStrings.Avc(video.Profile, video.Level);
+        return hasAudio ? $"{avc},{CodecStrings.AacLc}" : avc;
+    }
+
+    private void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException ex)
+        {
+            LogCleanupFailed(logger, directory, ex.Message);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            LogCleanupFailed(logger, directory, ex.Message);
+        }
+    }
+
+    // Reports synchronously: Progress<T> would post to the thread pool, reordering reports and delivering some after the final 1.0.
+    private sealed class ScaledProgress(IProgress<double> inner, double share) : IProgress<double>
+    {
+        public void Report(double value) => inner.Report(value * share);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id}: renditions {Renditions}")]
+    private static partial void LogPlanned(ILogger logger, string id, string renditions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id} published in {Directory}")]
+    private static partial void LogPublished(ILogger logger, string id, string directory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove the unfinished output {Directory}: {Reason}")]
+    private static partial void LogCleanupFailed(ILogger logger, string directory, string reason);
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+
+namespace VideoPlatform.Transcoder.Planning;
+
+/// <summary>
+/// Builds ffmpeg argument lists. Output names are relative: ffmpeg runs inside the output folder, so the
+/// playlists it writes name their fragmented MP4 without any directory (PeerTube has to repair absolute
+/// EXT-X-MAP URIs after the fact; we never produce them).
+/// </summary>
+internal static class FfmpegArguments
+{
+    public static string PlaylistName(string id, int resolution) => $"{id}-{resolution}.m3u8";
+
+    public static string FragmentedName(string id, int resolution) => $"{id}-{resolution}-fragmented.mp4";
+
+    /// <summary>One run that decodes the source once and encodes every rendition of the plan.</summary>
+    public static IReadOnlyList<string> Ladder(string sourcePath, TranscodePlan plan, string id, TranscodeSettings settings)
+    {
+        var threads = Str(settings.Threads);
+        var args = new List<string>
+        {
+            "-hide_banner", "-nostats", "-loglevel", "error", "-y",
+            "-progress", "pipe:1",
+            "-threads", threads,
+            "-i", sourcePath,
+        };
+
+        var videos = plan.Renditions.Where(r => !r.IsAudioOnly).ToList();
+        if (videos.Count > 0)
+        {
+            args.Add("-filter_complex");
+            args.Add(FilterGraph(videos));
+        }
+
+        var videoIndex = 0;
+        foreach (var rendition in plan.Renditions)
+        {
+            if (rendition.IsAudioOnly)
+            {
+                args.AddRange(["-map", "0:a:0", "-vn"]);
+            }
+            else
+            {
+                var gop = Str(rendition.Fps * settings.KeyframeIntervalSeconds);
+                args.AddRange(["-map", $"[v{videoIndex++}]"]);
+                if (plan.SourceHasAudio)
+                {
+                    args.AddRange(["-map", "0:a:0"]);
+                }
+
+                args.AddRange(
+                [
+                    "-c:v", "libx264", "-preset", settings.Preset, "-profile:v", "high",
+                    "-crf", Str(settings.Crf),
+                    "-maxrate", Str(rendition.MaxBitrate), "-bufsize", Str(rendition.BufferSize),
+                    // A keyframe exactly every N seconds in every rendition: fixed GOP, no scene-cut keyframes.
+                    "-g", gop, "-keyint_min", gop, "-sc_threshold", "0",
+                ]);
+            }
+
+            if (plan.SourceHasAudio)
+            {
+                // Stereo, as PeerTube: other layouts break HLS playback in Chrome.
+                args.AddRange(["-c:a", "aac", "-b:a", Str(rendition.AudioKbps) + "k", "-ac", "2"]);
+            }
+
+            args.AddRange(
+            [
+                "-threads", threads,
+                "-map_metadata", "-1",
+                "-f", "hls",
+                "-hls_time", Str(settings.SegmentSeconds),
+                "-hls_list_size", "0",
+                "-hls_playlist_type", "vod",
+                "-hls_segment_type", "fmp4",
+                "-hls_flags", "single_file",
+                "-hls_segment_filename", FragmentedName(id, rendition.Resolution),
+                PlaylistName(id, rendition.Resolution),
+            ]);
+        }
+
+        return args;
+    }
+
+    /// <summary>
+    /// The split + per-rendition chain: drop frames first (cheaper), then scale to the exact planned size.
+    /// The fps filter also turns a variable frame rate into a constant one, which the fixed GOP needs.
+    /// </summary>
+    internal static string FilterGraph(IReadOnlyList<RenditionPlan> videos)
+    {
+        var labels = string.Concat(Enumerable.Range(0, videos.Count).Select(i => $"[s{i}]"));
+        var parts = new List<string> { $"[0:v:0]split={Str(videos.Count)}{labels}" };
+        for (var i = 0; i < videos.Count; i++)
+        {
+            var r = videos[i];
+            parts.Add($"[s{i}]fps={Str(r.Fps)},scale={Str(r.Width)}:{Str(r.Height)},setsar=1,format=yuv420p[v{i}]");
+        }
+
+        return string.Join(';', parts);
+    }
+
+    /// <summary>Thumbnail and preview in one run: a frame of the video at <paramref name="atSeconds"/>, or the waveform of an audio file.</summary>
+    public static IReadOnlyList<string> Images(
+        string sourcePath, bool sourceHasVideo, double atSeconds, string thumbnailName, string previewName, TranscodeSettings settings)
+    {
+        var (tw, th) = settings.ThumbnailSize;
+        var (pw, ph) = settings.PreviewSize;
+        var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-threads", Str(settings.Threads) };
+        string source;
+        if (sourceHasVideo)
+        {
+            args.AddRange(["-ss", atSeconds.ToString("0.###", CultureInfo.InvariantCulture), "-i", sourcePath]);
+            source = "[0:v:0]";
+        }
+        else
+        {
+            args.AddRange(["-i", sourcePath]);
+            source = $"[0:a:0]showwavespic=s={Str(pw)}x{Str(ph)}:colors=0x3f7fbf,";
+        }
+
+        var graph = $"{source}split=2[a][b];"
+            + $"[a]{Fill(tw, th)}[t];"
+            + $"[b]{Fill(pw, ph)}[p]";
+        args.AddRange(["-filter_complex", graph]);
+        args.AddRange(["-map", "[t]", "-frames:v", "1", "-q:v", "2", thumbnailName]);
+        args.AddRange(["-map", "[p]", "-frames:v", "1", "-q:v", "2", previewName]);
+        return args;
+    }
+
+    // Cover the box then crop the overflow: the image has exactly the requested size, as PeerTube's.
+    // 4:4:4 before cropping, otherwise chroma subsampling rounds an odd height (157) down.
+    private static string Fill(int width, int height) =>
+        $"scale={Str(width)}:{Str(height)}:force_original_aspect_ratio=increase,format=yuvj444p,crop={Str(width)}:{Str(height)},setsar=1";
+
+    private static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

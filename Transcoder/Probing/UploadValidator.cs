@@ -1,0 +1,95 @@
+namespace VideoPlatform.Transcoder.Probing;
+
+public enum ValidationError
+{
+    None = 0,
+    Unreadable,
+    NoStreams,
+    StillImage,
+    NotAVideo,
+    TooLarge,
+    TooSmall,
+    EmptyDuration,
+    TooLong,
+}
+
+public sealed record ValidationResult(ValidationError Error, string? Message)
+{
+    public static readonly ValidationResult Ok = new(ValidationError.None, null);
+
+    public bool IsValid => Error == ValidationError.None;
+}
+
+/// <summary>Decides whether a probed upload can be transcoded, with a message the uploader can act on.</summary>
+public static class UploadValidator
+{
+    public const int MaxDimension = 8192;
+    public const int MinDimension = 16;
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(12);
+
+    // Codecs of pictures, not moving video (as PeerTube's list of image codecs).
+    private static readonly HashSet<string> ImageCodecs = new(StringComparer.Ordinal)
+    {
+        "png", "apng", "mjpeg", "jpeg2000", "jpegls", "bmp", "gif", "webp", "tiff", "psd", "svg", "targa", "pam", "pbm",
+        "pgm", "ppm", "pcx", "sgi", "xbm", "xpm", "xwd", "exr", "dpx", "qoi", "jpegxl",
+    };
+
+    private static readonly HashSet<string> VideoExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".ogv", ".mpg", ".mpeg", ".ts", ".flv", ".3gp", ".wmv",
+    };
+
+    public static ValidationResult Validate(SourceMedia? media, string? fileName = null)
+    {
+        var extension = fileName is null ? "" : Path.GetExtension(fileName);
+        if (media is null)
+        {
+            return VideoExtensions.Contains(extension)
+                ? new(ValidationError.Unreadable, $"The file is named {extension} but could not be read as a video: it is another kind of file, or it is truncated or damaged.")
+                : new(ValidationError.Unreadable, "The file could not be read: it is not a media file, or it is truncated or damaged.");
+        }
+
+        var isImageContainer = media.FormatName.EndsWith("_pipe", StringComparison.Ordinal)
+            || media.FormatName.StartsWith("image2", StringComparison.Ordinal);
+
+        if (media.Video is { } image && ImageCodecs.Contains(image.Codec) && !media.HasAudio
+            && (isImageContainer || image.FrameCount == 1 || media.Duration < TimeSpan.FromSeconds(0.5)))
+        {
+            return VideoExtensions.Contains(extension)
+                ? new(ValidationError.NotAVideo, $"The file is named {extension} but contains a still image ({image.Codec}), not a video.")
+                : new(ValidationError.StillImage, $"The file is a still image ({image.Codec}), not a video.");
+        }
+
+        if (!media.HasVideo && !media.HasAudio)
+        {
+            return VideoExtensions.Contains(extension)
+                ? new(ValidationError.NotAVideo, $"The file is named {extension} but contains no video or audio.")
+                : new(ValidationError.NoStreams, "The file contains no video and no audio.");
+        }
+
+        if (media.Video is { } v)
+        {
+            if (v.Width > MaxDimension || v.Height > MaxDimension)
+            {
+                return new(ValidationError.TooLarge, $"The video is {v.Width}×{v.Height}: at most {MaxDimension} pixels per side are accepted.");
+            }
+
+            if (v.Width < MinDimension || v.Height < MinDimension)
+            {
+                return new(ValidationError.TooSmall, $"The video is {v.Width}×{v.Height}: at least {MinDimension} pixels per side are needed.");
+            }
+        }
+
+        if (media.Duration <= TimeSpan.Zero)
+        {
+            return new(ValidationError.EmptyDuration, "The file has no duration: it may be empty or damaged.");
+        }
+
+        if (media.Duration > MaxDuration)
+        {
+            return new(ValidationError.TooLong, $"The video lasts {media.Duration:h\\:mm\\:ss}: at most {MaxDuration.TotalHours:0} hours are accepted.");
+        }
+
+        return ValidationResult.Ok;
+    }
+}

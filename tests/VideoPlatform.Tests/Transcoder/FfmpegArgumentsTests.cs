@@ -1,0 +1,91 @@
+using VideoPlatform.Transcoder;
+using VideoPlatform.Transcoder.Planning;
+
+namespace VideoPlatform.Tests.Transcoder;
+
+public class FfmpegArgumentsTests
+{
+    private static readonly TranscodeSettings Settings = new() { EnabledResolutions = new HashSet<int> { 240, 720 }, Threads = 2 };
+
+    [Test]
+    public void Ladder_is_one_run_with_split_scale_and_one_hls_output_per_rendition()
+    {
+        var plan = LadderPlanner.Plan(Sources.Video(1280, 720, fps: 60, bitrate: 2_000_000), Settings);
+
+        var args = FfmpegArguments.Ladder("/in/src.mp4", plan, "ID", Settings);
+
+        var expected = new[]
+        {
+            "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-progress", "pipe:1", "-threads", "2", "-i", "/in/src.mp4",
+            "-filter_complex",
+            "[0:v:0]split=2[s0][s1];[s0]fps=60,scale=1280:720,setsar=1,format=yuv420p[v0];[s1]fps=30,scale=426:240,setsar=1,format=yuv420p[v1]",
+            "-map", "[v0]", "-map", "0:a:0",
+            "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-crf", "23",
+            "-maxrate", "2600000", "-bufsize", "5200000", "-g", "120", "-keyint_min", "120", "-sc_threshold", "0",
+            "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-threads", "2", "-map_metadata", "-1",
+            "-f", "hls", "-hls_time", "4", "-hls_list_size", "0", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
+            "-hls_flags", "single_file", "-hls_segment_filename", "ID-720-fragmented.mp4", "ID-720.m3u8",
+            "-map", "[v1]", "-map", "0:a:0",
+            "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-crf", "23",
+            "-maxrate", "522246", "-bufsize", "1044492", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0",
+            "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-threads", "2", "-map_metadata", "-1",
+            "-f", "hls", "-hls_time", "4", "-hls_list_size", "0", "-hls_playlist_type", "vod", "-hls_segment_type", "fmp4",
+            "-hls_flags", "single_file", "-hls_segment_filename", "ID-240-fragmented.mp4", "ID-240.m3u8",
+        };
+        Assert.That(args, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Audio_only_maps_the_audio_without_filters()
+    {
+        var plan = LadderPlanner.Plan(Sources.AudioOnly("mp3", 128_000), Settings);
+
+        var args = FfmpegArguments.Ladder("in.mp3", plan, "ID", Settings);
+
+        Assert.That(string.Join(' ', args), Is.EqualTo(
+            "-hide_banner -nostats -loglevel error -y -progress pipe:1 -threads 2 -i in.mp3 "
+            + "-map 0:a:0 -vn -c:a aac -b:a 128k -ac 2 -threads 2 -map_metadata -1 "
+            + "-f hls -hls_time 4 -hls_list_size 0 -hls_playlist_type vod -hls_segment_type fmp4 -hls_flags single_file "
+            + "-hls_segment_filename ID-0-fragmented.mp4 ID-0.m3u8"));
+    }
+
+    [Test]
+    public void Video_without_audio_maps_no_audio()
+    {
+        var plan = LadderPlanner.Plan(Sources.Video(426, 240, audio: false), Settings);
+
+        var args = FfmpegArguments.Ladder("in.mp4", plan, "ID", Settings);
+
+        Assert.That(args, Does.Not.Contain("0:a:0").And.Not.Contain("aac"));
+    }
+
+    [Test]
+    public void Keyframe_interval_and_segment_length_come_from_settings()
+    {
+        var settings = Settings with { KeyframeIntervalSeconds = 1, SegmentSeconds = 2, Preset = "ultrafast" };
+        var plan = LadderPlanner.Plan(Sources.Video(426, 240, fps: 25), settings);
+
+        var line = string.Join(' ', FfmpegArguments.Ladder("in.mp4", plan, "ID", settings));
+
+        Assert.That(line, Does.Contain("-g 25 -keyint_min 25").And.Contain("-hls_time 2").And.Contain("-preset ultrafast"));
+    }
+
+    [Test]
+    public void Images_seek_then_fill_both_sizes()
+    {
+        var args = FfmpegArguments.Images("/in/src.mp4", true, 12.5, "t.jpg", "p.jpg", Settings);
+
+        Assert.That(string.Join(' ', args), Is.EqualTo(
+            "-hide_banner -nostats -loglevel error -y -threads 2 -ss 12.5 -i /in/src.mp4 -filter_complex "
+            + "[0:v:0]split=2[a][b];"
+            + "[a]scale=280:157:force_original_aspect_ratio=increase,format=yuvj444p,crop=280:157,setsar=1[t];"
+            + "[b]scale=850:480:force_original_aspect_ratio=increase,format=yuvj444p,crop=850:480,setsar=1[p] "
+            + "-map [t] -frames:v 1 -q:v 2 t.jpg -map [p] -frames:v 1 -q:v 2 p.jpg"));
+    }
+
+    [Test]
+    public void Images_of_audio_draw_the_waveform() =>
+        Assert.That(
+            FfmpegArguments.Images("a.mp3", false, 5, "t.jpg", "p.jpg", Settings),
+            Has.Some.StartsWith("[0:a:0]showwavespic=s=850x480"));
+}
