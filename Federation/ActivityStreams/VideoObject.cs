@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace VideoPlatform.Federation.ActivityStreams;
+
+/// <summary><c>{identifier, name}</c> as PeerTube writes category, licence and language.</summary>
+public sealed record IdentifierObject(string Identifier, string Name);
+
+public sealed record HashtagObject(string Name)
+{
+    public string Type => "Hashtag";
+}
+
+/// <summary>
+/// One entry of a Video's <c>url</c> array or of an HLS Link's <c>tag</c> array: a Link
+/// (watch page, file, torrent, magnet, playlist, segments hashes, tracker) or an <c>Infohash</c>.
+/// </summary>
+public sealed record LinkObject
+{
+    public string Type { get; init; } = "Link";
+    public string? Name { get; init; }
+    public IReadOnlyList<string>? Rel { get; init; }
+    public string? MediaType { get; init; }
+    public string? Href { get; init; }
+    public int? Height { get; init; }
+    public int? Width { get; init; }
+    public long? Size { get; init; }
+    public int? Fps { get; init; }
+    public IReadOnlyList<LinkObject>? Tag { get; init; }
+}
+
+/// <summary>A Video object with PeerTube's members and shapes (see federation-interop.md §4).</summary>
+public sealed record VideoObject
+{
+    [JsonPropertyName("@context")]
+    public JsonNode? Context { get; init; } = ActivityJson.VideoContext();
+
+    public required IReadOnlyList<string> To { get; init; }
+    public required IReadOnlyList<string> Cc { get; init; }
+    public string Type => "Video";
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+
+    /// <summary><c>PT&lt;seconds&gt;S</c> only: PeerTube keeps the digits, so <c>PT1M5S</c> would read as 15 s.</summary>
+    public required string Duration { get; init; }
+    public required string Uuid { get; init; }
+    public IdentifierObject? Category { get; init; }
+    public IdentifierObject? Licence { get; init; }
+    public IdentifierObject? Language { get; init; }
+    public required long Views { get; init; }
+    public required bool Sensitive { get; init; }
+    public required bool WaitTranscoding { get; init; }
+    public required int State { get; init; }
+    public required bool CommentsEnabled { get; init; }
+
+    /// <summary>1 enabled, 2 disabled, 3 requires approval.</summary>
+    public required int CommentsPolicy { get; init; }
+    public required bool DownloadEnabled { get; init; }
+    public required DateTimeOffset Published { get; init; }
+    public DateTimeOffset? OriginallyPublishedAt { get; init; }
+    public required DateTimeOffset Updated { get; init; }
+    public required IReadOnlyList<HashtagObject> Tag { get; init; }
+    public string MediaType => "text/markdown";
+    public string? Content { get; init; }
+    public string? Support { get; init; }
+    public required IReadOnlyList<ImageDocument> Icon { get; init; }
+    public required IReadOnlyList<LinkObject> Url { get; init; }
+    public string? Likes { get; init; }
+    public string? Dislikes { get; init; }
+    public string? Shares { get; init; }
+    public string? Comments { get; init; }
+    public required IReadOnlyList<ActorReference> AttributedTo { get; init; }
+    public bool IsLiveBroadcast => false;
+}

@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace VideoPlatform.Federation.Signatures;
+
+/// <summary>
+/// Verifies draft-cavage HTTP Signatures on incoming requests: parses <c>Signature</c>, enforces the
+/// strength rules of PeerTube and Mastodon, checks <c>Digest</c> and the date window, then the RSA
+/// signature with the actor's key, refetching the key once when it does not verify (key rotation).
+/// </summary>
+public sealed class HttpSignatureVerifier(IActorKeyResolver keys, TimeProvider timeProvider, ClockSkew? skew = null)
+{
+    private readonly ClockSkew _skew = skew ?? ClockSkew.Default;
+
+    public async Task<SignatureVerification> VerifyAsync(IncomingRequest request, CancellationToken cancellationToken)
+    {
+        var raw = request.Header("Signature");
+        if (raw is null)
+        {
+            var authorization = request.Header("Authorization");
+            if (authorization is not null && authorization.StartsWith("Signature ", StringComparison.OrdinalIgnoreCase))
+            {
+                raw = authorization;
+            }
+        }
+        if (raw is null)
+        {
+            return SignatureVerification.Fail(SignatureFailure.MissingSignature, "no Signature header");
+        }
+        if (!SignatureHeader.TryParse(raw, out var signature, out var parseError))
+        {
+            return SignatureVerification.Fail(SignatureFailure.MalformedSignature, parseError);
+        }
+
+        var precheck = CheckRequest(request, signature!);
+        if (precheck is not null)
+        {
+            return precheck;
+        }
+
+        var key = await keys.ResolveAsync(signature!.KeyId, forceRefresh: false, cancellationToken);
+        if (key is null)
+        {
+            return SignatureVerification.Fail(SignatureFailure.KeyNotFound, $"no key for {signature.KeyId}");
+        }
+        var result = VerifyWithKey(request, signature, key);
+        if (result.Failure is SignatureFailure.BadSignature or SignatureFailure.InvalidKey)
+        {
+            var refreshed = await keys.ResolveAsync(signature.KeyId, forceRefresh: true, cancellationToken);
+            if (refreshed is not null && !string.Equals(refreshed.PublicKeyPem, key.PublicKeyPem, StringComparison.Ordinal))
+            {
+                result = VerifyWithKey(request, signature, refreshed);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Everything that does not need the key: algorithm, covered headers, digest, dates.</summary>
+    internal SignatureVerification? CheckRequest(IncomingRequest request, SignatureHeader signature)
+    {
+        var algorithm = signature.Algorithm;
+        // Mastodon treats a missing algorithm as hs2019, and hs2019 as RSA-SHA256 for RSA keys.
+        if (algorithm is not null
+            && !algorithm.Equals("rsa-sha256", StringComparison.OrdinalIgnoreCase)
+            && !algorithm.Equals("hs2019", StringComparison.OrdinalIgnoreCase))
+        {
+            return SignatureVerification.Fail(SignatureFailure.UnsupportedAlgorithm, $"algorithm '{algorithm}' is not supported");
+        }
+
+        var covered = signature.Headers;
+        var hasBody = !request.Body.IsEmpty || IsMethodWithBody(request.Method);
+        if (!covered.Contains("(request-target)"))
+        {
+            return SignatureVerification.Fail(SignatureFailure.RequiredHeaderNotSigned, "(request-target) is not signed");
+        }
+        if (!covered.Contains("host"))
+        {
+            return SignatureVerification.Fail(SignatureFailure.RequiredHeaderNotSigned, "host is not signed");
+        }
+        if (!covered.Contains("date") && !covered.Contains("(created)"))
+        {
+            return SignatureVerification.Fail(SignatureFailure.RequiredHeaderNotSigned, "neither date nor (created) is signed");
+        }
+        if (hasBody && !covered.Contains("digest"))
+        {
+            return SignatureVerification.Fail(SignatureFailure.RequiredHeaderNotSigned, "digest is not signed on a request with a body");
+        }
+        if (covered.Contains("(created)") && signature.Created is null)
+        {
+            return SignatureVerification.Fail(SignatureFailure.MalformedSignature, "(created) is signed but the created parameter is missing");
+        }
+        if (covered.Contains("(expires)") && signature.Expires is null)
+        {
+            return SignatureVerification.Fail(SignatureFailure.MalformedSignature, "(expires) is signed but the expires parameter is missing");
+        }
+
+        if (covered.Contains("digest") || hasBody)
+        {
+            var digest = request.Header("Digest");
+            if (digest is null)
+            {
+                return SignatureVerification.Fail(SignatureFailure.MissingDigest, "no Digest header");
+            }
+            if (!Digests.Sha256Matches(digest, request.Body.Span))
+            {
+                return SignatureVerification.Fail(SignatureFailure.DigestMismatch, "Digest does not match the body (SHA-256)");
+            }
+        }
+
+        var now = timeProvider.GetUtcNow();
+        DateTimeOffset? signedAt = null;
+        if (covered.Contains("date"))
+        {
+            var dateText = request.Header("Date");
+            if (dateText is null)
+            {
+                return SignatureVerification.Fail(SignatureFailure.MissingDate, "no Date header");
+            }
+            if (!DateTimeOffset.TryParseExact(dateText, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                && !DateTimeOffset.TryParse(dateText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out parsed))
+            {
+                return SignatureVerification.Fail(SignatureFailure.InvalidDate, $"Date '{dateText}' is not an HTTP date");
+            }
+            signedAt = parsed;
+        }
+        if (signature.Created is { } created)
+        {
+            var createdAt = DateTimeOffset.FromUnixTimeSeconds(created);
+            if (createdAt - now > _skew.MaxFuture)
+            {
+                return SignatureVerification.Fail(SignatureFailure.DateInFuture, $"created {createdAt:O} is ahead of {now:O}");
+            }
+            signedAt ??= createdAt;
+        }
+        if (signedAt is { } at)
+        {
+            if (at - now > _skew.MaxFuture)
+            {
+                return SignatureVerification.Fail(SignatureFailure.DateInFuture, $"Date {at:O} is more than {_skew.MaxFuture} ahead of {now:O}");
+            }
+            if (now - at > _skew.MaxAge)
+            {
+                return SignatureVerification.Fail(SignatureFailure.DateTooOld, $"Date {at:O} is more than {_skew.MaxAge} before {now:O}");
+            }
+        }
+        if (signature.Expires is { } expires && DateTimeOffset.FromUnixTimeSeconds(expires) < now)
+        {
+            return SignatureVerification.Fail(SignatureFailure.Expired, "the signature has expired");
+        }
+        return null;
+    }
+
+    internal static SignatureVerification VerifyWithKey(IncomingRequest request, SignatureHeader signature, ActorKey key)
+    {
+        if (!SameHost(key.KeyId, key.OwnerId) || !SameHost(signature.KeyId, key.OwnerId))
+        {
+            return SignatureVerification.Fail(SignatureFailure.KeyHostMismatch, $"key {key.KeyId} and owner {key.OwnerId} are not on one host");
+        }
+        RSA rsa;
+        try
+        {
+            rsa = RsaKeys.ImportPem(key.PublicKeyPem);
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            return SignatureVerification.Fail(SignatureFailure.InvalidKey, "the public key PEM cannot be read");
+        }
+        using (rsa)
+        {
+            // Mastodon's tolerance: try the target with its query, then without (signers that omit it).
+            var path = request.PathAndQuery;
+            var queryAt = path.IndexOf('?', StringComparison.Ordinal);
+            string[] targets = queryAt < 0 ? [path] : [path, path[..queryAt]];
+            foreach (var target in targets)
+            {
+                var signingString = SigningString.Build(signature.Headers, request.Method, target, request.Header, signature.Created, signature.Expires, out var missing);
+                if (signingString is null)
+                {
+                    return SignatureVerification.Fail(SignatureFailure.SignedHeaderMissing, $"signed header '{missing}' is absent from the request");
+                }
+                if (rsa.VerifyData(Encoding.UTF8.GetBytes(signingString), signature.Signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+                {
+                    return SignatureVerification.Ok(key);
+                }
+            }
+        }
+        return SignatureVerification.Fail(SignatureFailure.BadSignature, "the RSA-SHA256 signature does not verify");
+    }
+
+    /// <summary>
+    /// The activity's <c>actor</c> and <c>id</c> must live on the signing key owner's host:
+    /// a signer can only speak for its own server (forwarded activities need an LD signature instead).
+    /// </summary>
+    public static bool IsActivityFromSigner(ActorKey signer, string? activityActor, string? activityId)
+    {
+        if (activityActor is null || !string.Equals(activityActor, signer.OwnerId, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        return activityId is null || SameHost(activityId, signer.OwnerId);
+    }
+
+    public static bool SameHost(string a, string b) =>
+        Uri.TryCreate(a, UriKind.Absolute, out var ua)
+        && Uri.TryCreate(b, UriKind.Absolute, out var ub)
+        && string.Equals(ua.Authority, ub.Authority, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsMethodWithBody(string method) =>
+        method.Equals("POST", StringComparison.OrdinalIgnoreCase) || method.Equals("PUT", StringComparison.OrdinalIgnoreCase);
+}
