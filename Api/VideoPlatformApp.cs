@@ -39,6 +39,7 @@ public static class VideoPlatformApp
         app.UseBodyLimits();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseOutputCache();
 
         app.MapHealthAndMetrics();
         if (roles.HasFlag(InstanceRoles.Web))
@@ -129,6 +130,9 @@ public static class VideoPlatformApp
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireClaim(System.Security.Claims.ClaimTypes.Role, "0"))
             .AddPolicy(Policies.Moderator, p => p.RequireAuthenticatedUser().RequireClaim(System.Security.Claims.ClaimTypes.Role, "0", "1"));
+        // Anonymous listings are what a class of students hits at once: cached briefly, shared by all, evicted on change.
+        services.AddOutputCache(o => o.AddPolicy(PublicListingCache.Policy, b => b.Expire(PublicListingCache.Lifetime).SetVaryByQuery("*").Tag(PublicListingCache.Tag)));
+        services.AddSingleton<IVideoChangeListener, PublicListingCache>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
     }

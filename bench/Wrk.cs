@@ -9,9 +9,13 @@ public static partial class Wrk
 {
     public sealed record Result(double RequestsPerSecond, double P99Ms, long Non2xx);
 
-    public static async Task<Result> RunAsync(string url, int connections = 64, int seconds = 10, string? script = null)
+    public static async Task<Result> RunAsync(string url, int connections = 64, int seconds = 10, string? script = null, params string[] headers)
     {
         var args = new List<string> { "-t2", $"-c{connections}", $"-d{seconds}s", "--latency" };
+        foreach (var header in headers)
+        {
+            args.AddRange(["-H", header]);
+        }
         if (script is not null)
         {
             args.AddRange(["-s", script]);

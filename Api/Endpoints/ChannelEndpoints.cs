@@ -35,7 +35,7 @@ public static class ChannelEndpoints
             return channel is null
                 ? Problems.NotFound("Video channel not found.")
                 : await VideoEndpoints.ListAsync(query, user, videos, format, q => q with { ChannelId = channel.Id }, ct);
-        });
+        }).CacheOutput(PublicListingCache.Policy);
 
         var accounts = app.MapGroup("/api/v1/accounts").WithTags("Accounts");
         accounts.MapGet("/{name}", async (string name, ActorRepository actors, ApiFormatter format, IOptions<InstanceOptions> instance, CancellationToken ct) =>
@@ -60,7 +60,7 @@ public static class ChannelEndpoints
             return account is null
                 ? Problems.NotFound("Account not found.")
                 : await VideoEndpoints.ListAsync(query, user, videos, format, q => q with { AccountId = account.Id }, ct);
-        });
+        }).CacheOutput(PublicListingCache.Policy);
         return app;
     }
 

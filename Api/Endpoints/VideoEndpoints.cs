@@ -43,12 +43,12 @@ public static class VideoEndpoints
     {
         var videos = app.MapGroup("/api/v1/videos").WithTags("Video");
         videos.MapGet("/", ([AsParameters] VideoListParameters query, ClaimsPrincipal user, VideoRepository repo, ApiFormatter format, CancellationToken ct) =>
-            ListAsync(query, user, repo, format, q => q, ct));
+            ListAsync(query, user, repo, format, q => q, ct)).CacheOutput(PublicListingCache.Policy);
         videos.MapGet("/categories", () => TypedResults.Ok(VideoConstants.Categories.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value)));
         videos.MapGet("/licences", () => TypedResults.Ok(VideoConstants.Licences.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value)));
         videos.MapGet("/languages", () => TypedResults.Ok(VideoConstants.Languages));
         videos.MapGet("/privacies", () => TypedResults.Ok(VideoConstants.Privacies.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value)));
-        videos.MapGet("/{id}", GetAsync);
+        videos.MapGet("/{id}", GetAsync).CacheOutput(PublicListingCache.Policy);
         videos.MapGet("/{id}/description", async (string id, ClaimsPrincipal user, VideoRepository repo, CancellationToken ct) =>
         {
             var video = await repo.FindAsync(id, ct);
@@ -72,7 +72,8 @@ public static class VideoEndpoints
         app.MapGet("/api/v1/search/videos", ([AsParameters] VideoListParameters query, ClaimsPrincipal user, VideoRepository repo, ApiFormatter format, CancellationToken ct) =>
             string.IsNullOrWhiteSpace(query.Search)
                 ? Task.FromResult(Problems.BadRequest("search is required."))
-                : ListAsync(query with { Sort = query.Sort ?? "-publishedAt" }, user, repo, format, q => q, ct)).WithTags("Search");
+                : ListAsync(query with { Sort = query.Sort ?? "-publishedAt" }, user, repo, format, q => q, ct)).WithTags("Search")
+            .CacheOutput(PublicListingCache.Policy);
         return app;
     }
 

@@ -31,6 +31,13 @@ public sealed record VideoQuery
 
 public sealed class VideoRepository(Database database, TimeProvider clock)
 {
+    /// <summary>
+    /// Totals of listings, kept briefly: counting every listable video on each page request is the expensive part of a
+    /// listing, and a total a second old is as good to a pager. Cleared by every write through this repository.
+    /// </summary>
+    private static readonly TimeSpan CountLifetime = TimeSpan.FromSeconds(2);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Total, long Expires)> _counts = new(StringComparer.Ordinal);
+
     private const string SelectWithOwners = """
         SELECT v.*, ch.*, chs.host AS host, ac.*, acs.host AS host
         FROM videos v
@@ -58,8 +65,13 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
 
     public static bool IsValidSort(string sort) => SortColumns.ContainsKey(sort.TrimStart('-'));
 
-    public Task<long> CreateAsync(DbConnection c, DbTransaction t, VideoRow v) =>
-        c.ExecuteScalarAsync<long>("""
+    /// <summary>Forgets cached listing totals; every write that adds, removes or re-classifies videos calls it.</summary>
+    public void InvalidateCounts() => _counts.Clear();
+
+    public Task<long> CreateAsync(DbConnection c, DbTransaction t, VideoRow v)
+    {
+        InvalidateCounts();
+        return c.ExecuteScalarAsync<long>("""
             INSERT INTO videos (uuid, short_uuid, name, description, support, channel_id, privacy, state, duration, category, licence,
                 language, tags, nsfw, comments_enabled, download_enabled, wait_transcoding, views, likes, dislikes, is_local, url,
                 thumbnail_name, preview_name, remote_thumbnail_url, search_text, original_size, published_at, originally_published_at,
@@ -76,6 +88,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             v.Dislikes, v.IsLocal, v.Url, v.ThumbnailName, v.PreviewName, v.RemoteThumbnailUrl, v.SearchText, v.OriginalSize,
             v.PublishedAt, v.OriginallyPublishedAt, v.CreatedAt, v.UpdatedAt,
         }, t);
+    }
 
     /// <summary>By numeric id, UUID (with or without dashes) or PeerTube short UUID.</summary>
     public Task<VideoWithOwners?> FindAsync(string idOrUuid, CancellationToken ct = default)
@@ -149,9 +162,25 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             count = q.Count,
         };
         var whereSql = where.ToString();
+        var countKey = string.Join('|', whereSql, string.Join(',', q.Privacies), q.CategoryOneOf is null ? "" : string.Join(',', q.CategoryOneOf),
+            q.LanguageOneOf is null ? "" : string.Join(',', q.LanguageOneOf), q.ChannelId, q.AccountId, param.search);
         return database.ReadAsync(async c =>
         {
-            var total = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM videos v" + whereSql, param);
+            var now = Now;
+            long total;
+            if (_counts.TryGetValue(countKey, out var cached) && cached.Expires > now)
+            {
+                total = cached.Total;
+            }
+            else
+            {
+                total = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM videos v" + whereSql, param);
+                if (_counts.Count > 10_000)
+                {
+                    _counts.Clear();
+                }
+                _counts[countKey] = (total, now + (long)CountLifetime.TotalMilliseconds);
+            }
             var videos = await QueryWithOwnersAsync(c, SelectWithOwners + whereSql + order, param);
             return (total, (IReadOnlyList<VideoWithOwners>)videos);
         }, ct);
@@ -167,8 +196,10 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             "SELECT COUNT(*) FROM videos v JOIN actors ch ON ch.id = v.channel_id JOIN actors ac ON ac.id = ch.account_id WHERE ac.user_id = @userId",
             new { userId }), ct);
 
-    public Task UpdateMetadataAsync(VideoRow v, CancellationToken ct = default) =>
-        database.WriteAsync((c, t) => c.ExecuteAsync("""
+    public Task UpdateMetadataAsync(VideoRow v, CancellationToken ct = default)
+    {
+        InvalidateCounts();
+        return database.WriteAsync((c, t) => c.ExecuteAsync("""
             UPDATE videos SET name = @Name, description = @Description, support = @Support, privacy = @Privacy, category = @Category,
                 licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw, comments_enabled = @CommentsEnabled,
                 download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding, channel_id = @ChannelId,
@@ -179,14 +210,21 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             v.Id, v.Name, v.Description, v.Support, Privacy = (int)v.Privacy, v.Category, v.Licence, v.Language, v.Tags, v.Nsfw,
             v.CommentsEnabled, v.DownloadEnabled, v.WaitTranscoding, v.ChannelId, v.SearchText, v.OriginallyPublishedAt, now = Now,
         }, t), ct);
+    }
 
-    public Task DeleteAsync(long id, CancellationToken ct = default) =>
-        database.WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM videos WHERE id = @id", new { id }, t), ct);
+    public Task DeleteAsync(long id, CancellationToken ct = default)
+    {
+        InvalidateCounts();
+        return database.WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM videos WHERE id = @id", new { id }, t), ct);
+    }
 
-    public Task SetStateAsync(long id, VideoState state, string? error, CancellationToken ct = default) =>
-        database.WriteAsync((c, t) => c.ExecuteAsync(
+    public Task SetStateAsync(long id, VideoState state, string? error, CancellationToken ct = default)
+    {
+        InvalidateCounts();
+        return database.WriteAsync((c, t) => c.ExecuteAsync(
             "UPDATE videos SET state = @state, error_message = @error, updated_at = @now WHERE id = @id",
             new { id, state = (int)state, error, now = Now }, t), ct);
+    }
 
     public Task SetProgressAsync(long id, int progress, CancellationToken ct = default) =>
         database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE videos SET transcode_progress = @progress WHERE id = @id", new { id, progress }, t), ct);
