@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Adapters;
 using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Endpoints;
 using VideoPlatform.Api.Hosting;
@@ -30,11 +31,13 @@ public static class VideoPlatformApp
 
         builder.AddCore();
         builder.AddAccountsAndApi();
+        builder.AddP2P(roles);
 
         var app = builder.Build();
         app.UseProblemResponses();
         app.UseHttpMetrics();
         app.UseReadinessGate();
+        app.UseWebSockets();
         app.UseRouting();
         app.UseBodyLimits();
         app.UseAuthentication();
@@ -52,6 +55,7 @@ public static class VideoPlatformApp
             app.MapVideoEndpoints();
             app.MapConfigEndpoints();
         }
+        app.MapP2P(roles);
         return app;
     }
 

@@ -37,6 +37,23 @@ public sealed partial class PeerWireSeeder : BackgroundService
     /// <summary>Completes with the bound endpoint once listening, or null when the seeder is off (PeerPort = -1) or failed to start.</summary>
     public Task<IPEndPoint?> Listening => _listening.Task;
 
+    private readonly SemaphoreSlim _announceNow = new(0, 1);
+
+    /// <summary>Announces every torrent now rather than at the next period, e.g. right after new torrents were made.</summary>
+    public void AnnounceNow()
+    {
+        if (_announceNow.CurrentCount == 0)
+        {
+            try
+            {
+                _announceNow.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+            }
+        }
+    }
+
     private static byte[] CreatePeerId()
     {
         var id = new byte[20];
@@ -194,7 +211,6 @@ public sealed partial class PeerWireSeeder : BackgroundService
         }
 
         var endpoint = new IPEndPoint(address, listening.Port);
-        using var timer = new PeriodicTimer(_options.ReannounceInterval, _time);
         do
         {
             try
@@ -214,7 +230,19 @@ public sealed partial class PeerWireSeeder : BackgroundService
                 LogAnnounceFailed(_logger, ex);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        while (await WaitForNextAnnounceAsync(stoppingToken));
+    }
+
+    /// <summary>Waits for the re-announce period, or less when <see cref="AnnounceNow"/> is called.</summary>
+    private async Task<bool> WaitForNextAnnounceAsync(CancellationToken stoppingToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var period = Task.Delay(_options.ReannounceInterval, _time, wait.Token);
+        var signal = _announceNow.WaitAsync(wait.Token);
+        await Task.WhenAny(period, signal);
+        await wait.CancelAsync();
+        stoppingToken.ThrowIfCancellationRequested();
+        return true;
     }
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "BitTorrent seeder listening on {Endpoint}")]

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Storage;
+using VideoPlatform.P2P;
+using VideoPlatform.P2P.Metainfo;
+using VideoPlatform.P2P.PeerWire;
+using VideoPlatform.P2P.Tracker;
+
+namespace VideoPlatform.Api.Adapters;
+
+/// <summary>
+/// The tracker's catalog: torrent info hashes and HLS swarm ids of published local videos. Answers are cached
+/// (known ids for long, unknown ones briefly) because every new swarm asks, and a class starting asks at once.
+/// </summary>
+public sealed class TrackedContentCatalog(TorrentRepository torrents, TimeProvider clock) : ITrackedContentCatalog
+{
+    private static readonly TimeSpan KnownLifetime = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan UnknownLifetime = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentDictionary<string, (bool Known, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+
+    public async ValueTask<bool> IsKnownAsync(ReadOnlyMemory<byte> infoHash, CancellationToken cancellationToken)
+    {
+        var hex = Convert.ToHexStringLower(infoHash.Span);
+        var now = clock.GetUtcNow();
+        if (_cache.TryGetValue(hex, out var entry) && entry.Until > now)
+        {
+            return entry.Known;
+        }
+        var known = await torrents.IsKnownAsync(hex, cancellationToken);
+        if (_cache.Count > 100_000)
+        {
+            _cache.Clear();
+        }
+        _cache[hex] = (known, now + (known ? KnownLifetime : UnknownLifetime));
+        return known;
+    }
+
+    public void Forget() => _cache.Clear();
+}
+
+/// <summary>The seeder's content: local rendition files that have a torrent, read from the media store.</summary>
+public sealed class SeedContentSource(TorrentRepository torrents, MediaStore store) : ISeedContentSource
+{
+    public async ValueTask<SeedTorrent?> FindAsync(InfoHash infoHash, CancellationToken cancellationToken)
+    {
+        var file = await torrents.FindByInfoHashAsync(infoHash.ToHex(), cancellationToken);
+        return file is null ? null : await LoadAsync(file, cancellationToken);
+    }
+
+    public async IAsyncEnumerable<SeedTorrent> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var file in await torrents.AllWithTorrentsAsync(cancellationToken))
+        {
+            if (await LoadAsync(file, cancellationToken) is { } torrent)
+            {
+                yield return torrent;
+            }
+        }
+    }
+
+    public ValueTask<Stream> OpenAsync(SeedTorrent torrent, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<Stream>(new FileStream(torrent.ContentKey, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true));
+
+    private async Task<SeedTorrent?> LoadAsync(SeedableFile file, CancellationToken ct)
+    {
+        if (file.TorrentName is null || file.FileName is null)
+        {
+            return null;
+        }
+        var torrentPath = store.TorrentPath(file.TorrentName);
+        var mediaPath = Path.Combine(store.HlsFolder(file.VideoUuid, IsPrivate(file.Privacy)), file.FileName);
+        if (!File.Exists(torrentPath) || !File.Exists(mediaPath))
+        {
+            return null;
+        }
+        return new SeedTorrent(TorrentMetainfo.Parse(await File.ReadAllBytesAsync(torrentPath, ct)), mediaPath);
+    }
+
+    public static bool IsPrivate(VideoPrivacy privacy) => privacy is VideoPrivacy.Private or VideoPrivacy.Internal;
+}
+
+public sealed class MagnetLinkBuilder : IMagnetLinkBuilder
+{
+    public string Build(string infoHashHex, string displayName, IReadOnlyList<string> trackers, string webSeed, string torrentUrl) =>
+        MagnetLink.Build(InfoHash.FromHex(infoHashHex), displayName, trackers, [webSeed], torrentUrl);
+}
+
+/// <summary>Publishes the P2P figures (tracker, swarms, peer wire) on <c>/metrics</c>.</summary>
+public sealed class P2PMetricsSource(P2PMetrics metrics) : IMetricsSource
+{
+    public void Write(PrometheusWriter writer)
+    {
+        foreach (var sample in metrics.Snapshot())
+        {
+            writer.Sample(sample.Name, sample.Type, sample.Help, sample.Value, sample.Labels.Select(l => (l.Key, l.Value)).ToArray());
+        }
+    }
+}

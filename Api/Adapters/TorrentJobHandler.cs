@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Jobs;
+using VideoPlatform.Core.Storage;
+using VideoPlatform.P2P.Metainfo;
+
+namespace VideoPlatform.Api.Adapters;
+
+/// <summary>
+/// Job <c>create-torrents</c>: a .torrent per rendition file (web seed = the file's HTTP URL, both trackers) and the
+/// HLS swarm ids of the video. Runs after publication, hashing each file by streaming it from the store; a video
+/// that lacks them (older media, a failed attempt) gets them from the start-up sweep.
+/// </summary>
+public sealed partial class TorrentJobHandler(
+    TorrentRepository torrents,
+    VideoRepository videos,
+    MediaStore store,
+    VideoFileFormatter files,
+    TrackedContentCatalog catalog,
+    IServiceProvider services,
+    IOptions<InstanceOptions> instance,
+    TimeProvider clock,
+    ILogger<TorrentJobHandler> logger) : IJobHandler
+{
+    public const string JobType = "create-torrents";
+
+    public string Type => JobType;
+
+    public static string Payload(long videoId) => JsonSerializer.Serialize(new { videoId });
+
+    public async Task HandleAsync(JobContext context, CancellationToken ct)
+    {
+        var videoId = JsonDocument.Parse(context.Job.Payload).RootElement.GetProperty("videoId").GetInt64();
+        var video = await videos.FindAsync(videoId.ToString(CultureInfo.InvariantCulture), ct);
+        if (video is null || !video.Video.IsLocal || video.Video.State != VideoState.Published)
+        {
+            return;
+        }
+        var isPrivate = SeedContentSource.IsPrivate(video.Video.Privacy);
+        var folder = store.HlsFolder(video.Video.Uuid, isPrivate);
+        var baseUrl = instance.Value.PublicUrl;
+        var trackers = files.TrackerUrls();
+        var list = await torrents.FilesOfVideoAsync(videoId, ct);
+        for (var i = 0; i < list.Count; i++)
+        {
+            var file = list[i];
+            if (file.TorrentName is not null)
+            {
+                continue;
+            }
+            var path = Path.Combine(folder, file.FileName!);
+            var torrent = await TorrentCreator.CreateFromFileAsync(path, new TorrentCreateOptions
+            {
+                Name = file.FileName!,
+                WebSocketTrackerUrl = trackers[0],
+                HttpTrackerUrl = trackers[1],
+                WebSeeds = [baseUrl + MediaUrls.HlsFile(video.Video.Uuid, file.FileName!, isPrivate)],
+                Comment = $"{video.Video.Name} {file.Resolution}p — {baseUrl}{MediaUrls.Embed(video.Video.Uuid)}",
+                CreationDate = clock.GetUtcNow(),
+            }, ct);
+            // A fresh name per torrent, as every media URL: immutable and cacheable forever.
+            var name = $"{Guid.NewGuid():D}-{file.Resolution}-hls.torrent";
+            var target = store.TorrentPath(name);
+            await File.WriteAllBytesAsync(target + ".tmp", torrent.TorrentFile, ct);
+            File.Move(target + ".tmp", target, overwrite: true);
+            await torrents.SetTorrentAsync(file.FileId, name, torrent.InfoHash.ToHex(), ct);
+            await context.ReportProgressAsync((i + 1) * 100 / list.Count);
+        }
+        await UpdateSwarmIdsAsync(video, folder, isPrivate, ct);
+        catalog.Forget();
+        // In a single-process instance the seeder starts serving at once; a separate seeder finds them at its next period.
+        services.GetService<VideoPlatform.P2P.PeerWire.PeerWireSeeder>()?.AnnounceNow();
+        LogCreated(logger, video.Video.Uuid, list.Count);
+    }
+
+    private async Task UpdateSwarmIdsAsync(VideoWithOwners video, string folder, bool isPrivate, CancellationToken ct)
+    {
+        var playlist = await videos.PlaylistAsync(video.Video.Id, ct);
+        if (playlist?.MasterName is null)
+        {
+            return;
+        }
+        var masterPath = Path.Combine(folder, playlist.MasterName);
+        if (!File.Exists(masterPath))
+        {
+            return;
+        }
+        var masterUrl = instance.Value.PublicUrl + MediaUrls.HlsFile(video.Video.Uuid, playlist.MasterName, isPrivate);
+        var renditions = await videos.FilesAsync(video.Video.Id, ct);
+        var ids = new List<(string, int)>();
+        var uris = HlsSwarmIds.VariantUris(await File.ReadAllTextAsync(masterPath, ct));
+        for (var i = 0; i < uris.Count; i++)
+        {
+            var resolution = renditions.FirstOrDefault(f => f.PlaylistName == uris[i])?.Resolution ?? -1;
+            ids.Add((HlsSwarmIds.ForVariant(masterUrl, i), resolution));
+        }
+        await torrents.ReplaceSwarmIdsAsync(video.Video.Id, ids, ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Torrents created for video {Uuid} ({Count} renditions)")]
+    private static partial void LogCreated(ILogger logger, string uuid, int count);
+}
+
+/// <summary>Queues torrent creation when a video is published, and at start for videos that still lack torrents.</summary>
+public sealed partial class TorrentScheduler(JobQueue queue, TorrentRepository torrents, Core.Readiness readiness, ILogger<TorrentScheduler> logger)
+    : BackgroundService, IVideoChangeListener
+{
+    public Task OnPublishedAsync(long videoId, CancellationToken ct) =>
+        queue.EnqueueAsync(TorrentJobHandler.JobType, TorrentJobHandler.Payload(videoId), new EnqueueOptions { MaxAttempts = 8 }, ct);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await readiness.WaitAsync(stoppingToken);
+        try
+        {
+            foreach (var videoId in await torrents.VideosLackingTorrentsAsync(stoppingToken))
+            {
+                await OnPublishedAsync(videoId, stoppingToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSweepFailed(logger, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Start-up sweep for missing torrents failed")]
+    private static partial void LogSweepFailed(ILogger logger, Exception ex);
+}
