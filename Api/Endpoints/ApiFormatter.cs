@@ -73,7 +73,7 @@ public sealed class ApiFormatter(IOptions<InstanceOptions> instance)
     }
 
     public VideoDto VideoDetails(VideoWithOwners item, StreamingPlaylistRow? playlist, IReadOnlyList<VideoFileRow> files, IReadOnlyList<string> trackerUrls,
-        Func<VideoFileRow, VideoFileDto> file)
+        IReadOnlyList<string> swarmIds, Func<VideoFileRow, VideoFileDto> file)
     {
         var v = item.Video;
         var isPrivate = v.Privacy is VideoPrivacy.Private or VideoPrivacy.Internal;
@@ -86,7 +86,8 @@ public sealed class ApiFormatter(IOptions<InstanceOptions> instance)
                 playlist.RemotePlaylistUrl ?? BaseUrl + MediaUrls.HlsFile(v.Uuid, playlist.MasterName!, isPrivate),
                 playlist.RemoteSegmentsSha256Url ?? (playlist.SegmentsSha256Name is null ? null : BaseUrl + MediaUrls.HlsFile(v.Uuid, playlist.SegmentsSha256Name, isPrivate)),
                 [],
-                files.Select(file).ToList()));
+                files.Select(file).ToList(),
+                swarmIds));
         }
         return Video(item) with
         {

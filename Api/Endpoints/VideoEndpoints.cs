@@ -111,7 +111,8 @@ public static class VideoEndpoints
         return Results.Ok(new ListResult<VideoDto>(total, rows.Select(format.Video).ToList()));
     }
 
-    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, VideoRepository repo, ApiFormatter format, VideoFileFormatter files, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, VideoRepository repo, TorrentRepository torrents, ApiFormatter format,
+        VideoFileFormatter files, CancellationToken ct)
     {
         var video = await repo.FindAsync(id, ct);
         if (video is null)
@@ -126,7 +127,8 @@ public static class VideoEndpoints
         }
         var playlist = await repo.PlaylistAsync(video.Video.Id, ct);
         var fileRows = await repo.FilesAsync(video.Video.Id, ct);
-        return Results.Ok(format.VideoDetails(video, playlist, fileRows, files.TrackerUrls(), f => files.Format(video.Video, f)));
+        var swarmIds = await torrents.SwarmIdsAsync(video.Video.Id, ct);
+        return Results.Ok(format.VideoDetails(video, playlist, fileRows, files.TrackerUrls(), swarmIds, f => files.Format(video.Video, f)));
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpRequest request, ClaimsPrincipal user, VideoRepository repo, ActorRepository actors,

@@ -39,8 +39,9 @@ public sealed record VideoFileDto(
     string? InfoHash,
     string? MetadataUrl);
 
+/// <summary><c>p2pMediaLoaderInfohashes</c>: the swarm id of each HLS variant, in master playlist order (PeerTube's field).</summary>
 public sealed record StreamingPlaylistDto(long Id, int Type, string PlaylistUrl, string? SegmentsSha256Url, IReadOnlyList<object> Redundancies,
-    IReadOnlyList<VideoFileDto> Files);
+    IReadOnlyList<VideoFileDto> Files, IReadOnlyList<string> P2pMediaLoaderInfohashes);
 
 public sealed record VideoDto
 {

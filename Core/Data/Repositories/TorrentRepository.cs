@@ -47,16 +47,24 @@ public sealed class TorrentRepository(Database database)
         database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE video_files SET torrent_name = @torrentName, info_hash = @infoHashHex WHERE id = @fileId",
             new { fileId, torrentName, infoHashHex }, t), ct);
 
+    /// <summary>Replaces the video's swarm ids; <paramref name="ids"/> are in master playlist order.</summary>
     public Task ReplaceSwarmIdsAsync(long videoId, IReadOnlyList<(string SwarmHash, int Resolution)> ids, CancellationToken ct = default) =>
         database.WriteAsync(async (c, t) =>
         {
             await c.ExecuteAsync("DELETE FROM video_swarm_ids WHERE video_id = @videoId", new { videoId }, t);
-            foreach (var (swarmHash, resolution) in ids)
+            for (var variantIndex = 0; variantIndex < ids.Count; variantIndex++)
             {
-                await c.ExecuteAsync("INSERT INTO video_swarm_ids (swarm_hash, video_id, resolution) VALUES (@swarmHash, @videoId, @resolution)",
-                    new { swarmHash, videoId, resolution }, t);
+                var (swarmHash, resolution) = ids[variantIndex];
+                await c.ExecuteAsync("""
+                    INSERT INTO video_swarm_ids (swarm_hash, video_id, variant_index, resolution) VALUES (@swarmHash, @videoId, @variantIndex, @resolution)
+                    """, new { swarmHash, videoId, variantIndex, resolution }, t);
             }
         }, ct);
+
+    /// <summary>The video's HLS swarm ids in master playlist order (they were inserted in that order).</summary>
+    public Task<IReadOnlyList<string>> SwarmIdsAsync(long videoId, CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<string>)(await c.QueryAsync<string>(
+            "SELECT swarm_hash FROM video_swarm_ids WHERE video_id = @videoId ORDER BY variant_index", new { videoId })).AsList(), ct);
 
     /// <summary>Is this hex id a torrent info hash or an HLS swarm id of a published local video?</summary>
     public Task<bool> IsKnownAsync(string hex, CancellationToken ct = default) =>

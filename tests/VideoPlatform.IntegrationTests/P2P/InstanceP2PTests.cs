@@ -157,6 +157,9 @@ public sealed class InstanceP2PTests
         var magnet = file.GetProperty("magnetUri").GetString()!;
         Assert.That(magnet, Does.StartWith("magnet:?xt=urn:btih:" + metainfo.InfoHash.ToHex()));
         Assert.That(magnet, Does.Contain("&ws=").And.Contain("&xs=").And.Contain("&tr="));
+        var swarms = details.GetProperty("streamingPlaylists")[0].GetProperty("p2pMediaLoaderInfohashes").EnumerateArray().Select(e => e.GetString()).ToList();
+        var masterUrl = details.GetProperty("streamingPlaylists")[0].GetProperty("playlistUrl").GetString()!;
+        Assert.That(swarms, Is.EqualTo(new[] { VideoPlatform.Api.Adapters.HlsSwarmIds.ForVariant(masterUrl, 0) }));
     }
 
     [Test]

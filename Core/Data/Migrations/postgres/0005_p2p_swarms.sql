@@ -3,6 +3,7 @@
 CREATE TABLE video_swarm_ids (
   swarm_hash TEXT PRIMARY KEY,
   video_id BIGINT NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+  variant_index INTEGER NOT NULL,
   resolution INTEGER NOT NULL
 );
 CREATE INDEX ix_video_swarm_ids_video ON video_swarm_ids(video_id);
