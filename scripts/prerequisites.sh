@@ -36,4 +36,10 @@ if [ "$mode" = test ]; then
   as_root su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
 fi
 
+if [ "$mode" = test ]; then
+  # Real WebTorrent tracker clients and PeerTube's tracker (tests and benchmarks). --ignore-scripts: their optional
+  # WebRTC addon would try to download a binary; announce and relay need no WebRTC.
+  (cd tools/tracker-clients && npm ci --ignore-scripts --no-audit --no-fund --silent)
+fi
+
 dotnet restore VideoPlatform.sln --nologo -v q

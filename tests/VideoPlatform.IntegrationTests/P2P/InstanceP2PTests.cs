@@ -265,6 +265,44 @@ public sealed class InstanceP2PTests
         Assert.That((await ReceiveAsync(b)).GetProperty("answer").GetProperty("sdp").GetString(), Is.EqualTo("v=0 a"));
     }
 
+    [Test]
+    public async Task The_npm_bittorrent_tracker_client_announces_over_http_and_websocket()
+    {
+        var script = Path.Combine(ReadmeRunTests.RepositoryRoot(), "tools", "tracker-clients", "client-announce.mjs");
+        Prerequisites.Require(Prerequisites.HasCommand("node") && Directory.Exists(Path.Combine(Path.GetDirectoryName(script)!, "node_modules")),
+            "node and tools/tracker-clients/node_modules (npm ci --ignore-scripts)");
+        var infoHash = (await TorrentAsync()).InfoHash.ToHex();
+        var seeder = (await _instance.Services.GetRequiredService<PeerWireSeeder>().Listening)!;
+
+        var http = await NodeAsync(script, HttpTracker, infoHash);
+        Assert.That(http, Does.Contain("\"event\":\"update\""), http);
+        Assert.That(http, Does.Contain($"127.0.0.1:{seeder.Port}"), "the HTTP announce returned our seeder as a peer");
+        Assert.That(http, Does.Not.Contain("\"event\":\"error\""), http);
+
+        var ws = await NodeAsync(script, _instance.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/tracker/socket", infoHash);
+        Assert.That(ws, Does.Contain("\"event\":\"update\""), ws);
+        Assert.That(ws, Does.Not.Contain("\"event\":\"error\""), ws);
+
+        var unknown = await NodeAsync(script, HttpTracker, new string('0', 40));
+        Assert.That(unknown, Does.Contain("warning").Or.Contain("error"), "an unknown info hash is refused");
+    }
+
+    private static async Task<string> NodeAsync(string script, params string[] args)
+    {
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = await process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        return output + error;
+    }
+
     private static Task SendAsync(ClientWebSocket socket, object message) =>
         socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message), WebSocketMessageType.Text, true, CancellationToken.None);
 
