@@ -235,7 +235,9 @@ public sealed class SwarmRegistry
             {
                 if (_peers.Count >= maxPeers)
                 {
-                    return "swarm is full";
+                    // A full swarm makes room rather than refusing: the peer heard from least recently goes, HTTP peers
+                    // (no live socket to signal through) before browsers. A class starting must not be turned away.
+                    EvictStalest();
                 }
 
                 existing = new Peer { Id = request.PeerId, Socket = socket };
@@ -288,6 +290,25 @@ public sealed class SwarmRegistry
             }
 
             return result;
+        }
+
+        private void EvictStalest()
+        {
+            Peer? stalest = null;
+            foreach (var peer in _peers)
+            {
+                if (stalest is null
+                    || (peer.Socket is null && stalest.Socket is not null)
+                    || ((peer.Socket is null) == (stalest.Socket is null) && peer.LastSeen < stalest.LastSeen))
+                {
+                    stalest = peer;
+                }
+            }
+
+            if (stalest is not null)
+            {
+                Remove(stalest.Id);
+            }
         }
 
         public ITrackerSocket? FindSocket(PeerId id) => _index.TryGetValue(id, out var at) ? _peers[at].Socket : null;

@@ -9,6 +9,7 @@ const sockets = Number(socketsArg)
 const deadline = Date.now() + Number(secondsArg) * 1000
 let replies = 0
 let failures = 0
+const lastErrors = []
 
 function peerId () {
   return '-WW0100-' + randomBytes(6).toString('hex')
@@ -22,17 +23,18 @@ function run () {
     ws.on('open', () => announce('started'))
     ws.on('message', data => {
       const msg = JSON.parse(data.toString())
-      if (msg['failure reason']) failures++
+      if (msg['failure reason']) { failures++; lastErrors.push(msg['failure reason']) }
       else if (msg.action === 'announce' && msg.interval !== undefined) replies++
       if (Date.now() < deadline) announce('update')
       else { ws.close(); resolve() }
     })
-    ws.on('error', () => { failures++; resolve() })
+    ws.on("error", (e) => { failures++; lastErrors.push(e.message); resolve() })
     ws.on('close', () => resolve())
   })
 }
 
 const started = Date.now()
 await Promise.all(Array.from({ length: sockets }, run))
+if (process.env.WS_DEBUG) console.error("last errors", lastErrors)
 const elapsed = (Date.now() - started) / 1000
-console.log(`announces/s ${(replies / elapsed).toFixed(0)} failures ${failures}`)
+console.log(`announces/s ${(replies / elapsed).toFixed(0)} failures ${failures} ${[...new Set(lastErrors)].slice(0, 3).join('; ')}`)

@@ -152,13 +152,18 @@ public class TrackerTests
     [Test]
     public async Task Numwant_and_the_swarm_limit_are_enforced()
     {
-        var (registry, _, _) = Create(new TrackerOptions { MaxPeersPerSwarm = 5, MaxNumWant = 3 });
+        var (registry, time, _) = Create(new TrackerOptions { MaxPeersPerSwarm = 5, MaxNumWant = 3 });
         for (var i = 1; i <= 5; i++)
         {
             Assert.That((await registry.AnnounceAsync(Http(i), CancellationToken.None)).Failure, Is.Null);
+            time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        Assert.That((await registry.AnnounceAsync(Http(6), CancellationToken.None)).Failure, Is.EqualTo("swarm is full"));
+        // Full: the newcomer is admitted and the peer heard from least recently (peer 1) makes room.
+        var newcomer = await registry.AnnounceAsync(Http(6, numWant: 10), CancellationToken.None);
+        Assert.That(newcomer.Failure, Is.Null);
+        Assert.That(registry.Scrape(Known).Incomplete, Is.EqualTo(5));
+        Assert.That(newcomer.Peers.Select(p => p.PeerId), Does.Not.Contain(Peer(1)));
         var outcome = await registry.AnnounceAsync(Http(1, numWant: 100), CancellationToken.None);
         Assert.That(outcome.Peers, Has.Count.EqualTo(3));
         Assert.That(outcome.Peers.Select(p => p.PeerId), Is.Unique);
