@@ -5,6 +5,7 @@ using VideoPlatform.Api.Accounts;
 using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Endpoints;
 using VideoPlatform.Api.Hosting;
+using VideoPlatform.Api.Media;
 using VideoPlatform.Api.Uploads;
 using VideoPlatform.Core;
 using VideoPlatform.Core.Data;
@@ -30,6 +31,7 @@ public static class VideoPlatformApp
 
         builder.AddCore();
         builder.AddAccountsAndApi();
+        builder.AddMedia(roles);
 
         var app = builder.Build();
         app.UseProblemResponses();
@@ -51,6 +53,7 @@ public static class VideoPlatformApp
             app.MapVideoEndpoints();
             app.MapConfigEndpoints();
         }
+        app.MapMedia(roles);
         return app;
     }
 
