@@ -105,11 +105,41 @@ public static class FileResponder
         }
         try
         {
-            await response.SendFileAsync(path, range.Start, range.Length, context.RequestAborted);
+            await CopyToBodyAsync(context, path, range.Start, range.Length);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The player moved on (seek, quality switch): nothing to report.
+        }
+    }
+
+    /// <summary>
+    /// Reads the file straight into the response pipe's buffers (one copy, no intermediate stream buffer): Kestrel has no
+    /// zero-copy sendfile, and its SendFileAsync fallback copies twice through a small buffer.
+    /// </summary>
+    private static async Task CopyToBodyAsync(HttpContext context, string path, long offset, long length)
+    {
+        const int ReadSize = 256 * 1024;
+        var ct = context.RequestAborted;
+        var writer = context.Response.BodyWriter;
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        var end = offset + length;
+        while (offset < end)
+        {
+            var memory = writer.GetMemory(ReadSize);
+            var wanted = (int)Math.Min(memory.Length, end - offset);
+            var read = await RandomAccess.ReadAsync(handle, memory[..wanted], offset, ct);
+            if (read == 0)
+            {
+                throw new IOException($"{path} is shorter than announced.");
+            }
+            writer.Advance(read);
+            offset += read;
+            var flush = await writer.FlushAsync(ct);
+            if (flush.IsCanceled || flush.IsCompleted)
+            {
+                return;
+            }
         }
     }
 
