@@ -5,6 +5,7 @@ using VideoPlatform.Api.Endpoints;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
+using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Storage;
 using VideoPlatform.P2P.Metainfo;
 
@@ -106,11 +107,41 @@ public sealed partial class TorrentJobHandler(
 }
 
 /// <summary>Queues torrent creation when a video is published, and at start for videos that still lack torrents.</summary>
-public sealed partial class TorrentScheduler(JobQueue queue, TorrentRepository torrents, Core.Readiness readiness, ILogger<TorrentScheduler> logger)
-    : BackgroundService, IVideoChangeListener
+public sealed partial class TorrentScheduler(
+    JobQueue queue,
+    TorrentRepository torrents,
+    MediaStore store,
+    TrackedContentCatalog catalog,
+    Core.Readiness readiness,
+    ILogger<TorrentScheduler> logger) : BackgroundService, IVideoChangeListener
 {
     public Task OnPublishedAsync(long videoId, CancellationToken ct) =>
         queue.EnqueueAsync(TorrentJobHandler.JobType, TorrentJobHandler.Payload(videoId), new EnqueueOptions { MaxAttempts = 8 }, ct);
+
+    /// <summary>Turning private or public moves the files to other URLs: the torrents' web seeds change, so they are remade.</summary>
+    public async Task OnUpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct)
+    {
+        var files = await torrents.FilesOfVideoAsync(videoId, ct);
+        if (files.Count == 0 || SeedContentSource.IsPrivate(files[0].Privacy) == SeedContentSource.IsPrivate(previousPrivacy))
+        {
+            return;
+        }
+        await ForgetTorrentsAsync(files, ct);
+        await OnPublishedAsync(videoId, ct);
+    }
+
+    public async Task OnDeletingAsync(VideoWithOwners video, CancellationToken ct) =>
+        await ForgetTorrentsAsync(await torrents.FilesOfVideoAsync(video.Video.Id, ct), ct);
+
+    private async Task ForgetTorrentsAsync(IReadOnlyList<SeedableFile> files, CancellationToken ct)
+    {
+        foreach (var file in files.Where(f => f.TorrentName is not null))
+        {
+            await torrents.ClearTorrentAsync(file.FileId, ct);
+            File.Delete(store.TorrentPath(file.TorrentName!));
+        }
+        catalog.Forget();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -47,6 +47,10 @@ public sealed class TorrentRepository(Database database)
         database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE video_files SET torrent_name = @torrentName, info_hash = @infoHashHex WHERE id = @fileId",
             new { fileId, torrentName, infoHashHex }, t), ct);
 
+    public Task ClearTorrentAsync(long fileId, CancellationToken ct = default) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE video_files SET torrent_name = NULL, info_hash = NULL WHERE id = @fileId",
+            new { fileId }, t), ct);
+
     /// <summary>Replaces the video's swarm ids; <paramref name="ids"/> are in master playlist order.</summary>
     public Task ReplaceSwarmIdsAsync(long videoId, IReadOnlyList<(string SwarmHash, int Resolution)> ids, CancellationToken ct = default) =>
         database.WriteAsync(async (c, t) =>

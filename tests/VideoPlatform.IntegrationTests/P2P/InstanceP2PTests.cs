@@ -108,14 +108,15 @@ public sealed class InstanceP2PTests
 
     private string HttpTracker => _instance.BaseUrl + "/tracker/announce";
 
-    private async Task Aria2Async(string target, string outDir)
+    private async Task Aria2Async(string target, string outDir, params string[] extra)
     {
         var start = new ProcessStartInfo(Aria2) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-        {
+        foreach (var arg in (string[])
+        [
+            .. extra,
             "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--seed-time=0",
             "--bt-save-metadata=false", "--summary-interval=0", "--console-log-level=warn", "--dir=" + outDir, target,
-        })
+        ])
         {
             start.ArgumentList.Add(arg);
         }
@@ -160,6 +161,26 @@ public sealed class InstanceP2PTests
         var swarms = details.GetProperty("streamingPlaylists")[0].GetProperty("p2pMediaLoaderInfohashes").EnumerateArray().Select(e => e.GetString()).ToList();
         var masterUrl = details.GetProperty("streamingPlaylists")[0].GetProperty("playlistUrl").GetString()!;
         Assert.That(swarms, Is.EqualTo(new[] { VideoPlatform.Api.Adapters.HlsSwarmIds.ForVariant(masterUrl, 0) }));
+    }
+
+    [Test]
+    public async Task Aria2_downloads_our_torrent_through_the_http_web_seed()
+    {
+        var metainfo = await TorrentAsync();
+        var path = Path.Combine(_dir, "webseed.torrent");
+        await File.WriteAllBytesAsync(path, await _instance.Http.GetByteArrayAsync((await TorrentUrlAsync())));
+        var outDir = Path.Combine(_dir, "out-webseed");
+        var servedBefore = _instance.Services.GetRequiredService<P2PMetrics>().PeerWireBytesServedTotal;
+        // No tracker at all: the only source left is the url-list (our media URL, answering Range requests).
+        await Aria2Async(path, outDir, "--bt-exclude-tracker=*");
+        await AssertDownloadedAsync(outDir, metainfo.Name);
+        Assert.That(_instance.Services.GetRequiredService<P2PMetrics>().PeerWireBytesServedTotal, Is.EqualTo(servedBefore), "served over HTTP only");
+    }
+
+    private async Task<string> TorrentUrlAsync()
+    {
+        var details = await _instance.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{_video.Uuid}");
+        return details.GetProperty("streamingPlaylists")[0].GetProperty("files")[0].GetProperty("torrentUrl").GetString()!;
     }
 
     [Test]
