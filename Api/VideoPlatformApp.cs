@@ -4,6 +4,7 @@ using Scalar.AspNetCore;
 using VideoPlatform.Api.Accounts;
 using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Federation;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Api.Uploads;
 using VideoPlatform.Core;
@@ -30,6 +31,7 @@ public static class VideoPlatformApp
 
         builder.AddCore();
         builder.AddAccountsAndApi();
+        builder.AddFederation();
 
         var app = builder.Build();
         app.UseProblemResponses();
@@ -50,6 +52,10 @@ public static class VideoPlatformApp
             app.MapChannelEndpoints();
             app.MapVideoEndpoints();
             app.MapConfigEndpoints();
+        }
+        if (roles.HasFlag(InstanceRoles.Federation))
+        {
+            app.MapFederation();
         }
         return app;
     }
