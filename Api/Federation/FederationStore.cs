@@ -183,10 +183,29 @@ public sealed class FederationStore(Database database, TimeProvider clock)
         database.ReadAsync(async c => await c.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM received_activities WHERE activity_id = @activityId", new { activityId }) > 0, ct);
 
-    public Task RememberReceivedAsync(string activityId, CancellationToken ct) =>
-        database.WriteAsync((c, t) => c.ExecuteAsync(
-            "INSERT INTO received_activities (activity_id, received_at) VALUES (@activityId, @now) ON CONFLICT (activity_id) DO NOTHING",
-            new { activityId, now = Now }, t), ct);
+    /// <summary>
+    /// Remembers an activity id. Ids older than <see cref="ReplayMemory"/> are pruned now and then: signatures older than
+    /// an hour are refused anyway, so a week is a wide margin.
+    /// </summary>
+    public Task RememberReceivedAsync(string activityId, CancellationToken ct)
+    {
+        var prune = Interlocked.Increment(ref _remembered) % 1000 == 0;
+        var now = Now;
+        return database.WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(
+                "INSERT INTO received_activities (activity_id, received_at) VALUES (@activityId, @now) ON CONFLICT (activity_id) DO NOTHING",
+                new { activityId, now }, t);
+            if (prune)
+            {
+                await c.ExecuteAsync("DELETE FROM received_activities WHERE received_at < @cutoff",
+                    new { cutoff = now - (long)ReplayMemory.TotalMilliseconds }, t);
+            }
+        }, ct);
+    }
+
+    public static readonly TimeSpan ReplayMemory = TimeSpan.FromDays(7);
+    private long _remembered;
 
     public Task<long> CountAsync(string sql, CancellationToken ct) => database.ReadAsync(c => c.ExecuteScalarAsync<long>(sql), ct);
 
