@@ -12,11 +12,12 @@ namespace VideoPlatform.IntegrationTests.Federation;
 [NonParallelizable]
 public sealed class FederationFlowTests
 {
-    [Test]
-    public async Task Follow_backfill_publish_update_delete_and_undo_propagate()
+    [TestCase(DbKind.Sqlite)]
+    [TestCase(DbKind.Postgres)]
+    public async Task Follow_backfill_publish_update_delete_and_undo_propagate(DbKind kind)
     {
-        await using var lyon = await StartAsync("--Instance:Name", "Académie de Lyon");
-        await using var lille = await StartAsync("--Instance:Name", "Académie de Lille");
+        await using var lyon = await StartAsync(kind, "--Instance:Name", "Académie de Lyon");
+        await using var lille = await StartAsync(kind, "--Instance:Name", "Académie de Lille");
         var before = await lyon.PublishVideoAsync("root_channel", "Cours publié avant le suivi", tags: ["histoire"]);
 
         await FollowAsync(lille, lyon);

@@ -13,7 +13,9 @@ namespace VideoPlatform.IntegrationTests.Federation;
 /// <summary>Starting federated instances, following, waiting for deliveries with a deadline, and signing requests by hand.</summary>
 internal static class FederationHarness
 {
-    public static Task<TestInstance> StartAsync(params string[] extra) => TestInstance.StartAsync(DbKind.Sqlite,
+    public static Task<TestInstance> StartAsync(params string[] extra) => StartAsync(DbKind.Sqlite, extra);
+
+    public static Task<TestInstance> StartAsync(DbKind kind, params string[] extra) => TestInstance.StartAsync(kind,
     [
         "--Federation:AllowPrivateNetworks", "true",
         // Retries within a test's patience; production waits 30 s, then doubles.
