@@ -5,6 +5,7 @@ using VideoPlatform.Api.Accounts;
 using VideoPlatform.Api.Adapters;
 using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Federation;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Api.Media;
 using VideoPlatform.Api.Uploads;
@@ -34,6 +35,7 @@ public static class VideoPlatformApp
         builder.AddAccountsAndApi();
         builder.AddMedia(roles);
         builder.AddP2P(roles);
+        builder.AddFederation();
 
         var app = builder.Build();
         app.UseProblemResponses();
@@ -59,6 +61,10 @@ public static class VideoPlatformApp
         }
         app.MapMedia(roles);
         app.MapP2P(roles);
+        if (roles.HasFlag(InstanceRoles.Federation))
+        {
+            app.MapFederation();
+        }
         return app;
     }
 

@@ -160,13 +160,14 @@ public sealed class HttpSignatureVerifier(IActorKeyResolver keys, TimeProvider t
         RSA rsa;
         try
         {
-            rsa = RsaKeys.ImportPem(key.PublicKeyPem);
+            rsa = PublicKeys.Get(key.PublicKeyPem);
         }
         catch (Exception e) when (e is ArgumentException or CryptographicException)
         {
             return SignatureVerification.Fail(SignatureFailure.InvalidKey, "the public key PEM cannot be read");
         }
-        using (rsa)
+        // One RSA object per key is shared by all requests; OpenSSL handles are not documented as thread-safe.
+        lock (rsa)
         {
             // Mastodon's tolerance: try the target with its query, then without (signers that omit it).
             var path = request.PathAndQuery;
@@ -205,6 +206,29 @@ public sealed class HttpSignatureVerifier(IActorKeyResolver keys, TimeProvider t
         Uri.TryCreate(a, UriKind.Absolute, out var ua)
         && Uri.TryCreate(b, UriKind.Absolute, out var ub)
         && string.Equals(ua.Authority, ub.Authority, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Parsed public keys by PEM: importing a PEM costs several times the RSA verification itself. Bounded by
+    /// starting afresh past 10,000 keys (far more actors than the academies federate with).
+    /// </summary>
+    private static class PublicKeys
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, RSA> Cache = new(StringComparer.Ordinal);
+
+        public static RSA Get(string pem)
+        {
+            if (Cache.TryGetValue(pem, out var rsa))
+            {
+                return rsa;
+            }
+            if (Cache.Count >= 10_000)
+            {
+                Cache.Clear();
+            }
+            rsa = RsaKeys.ImportPem(pem);
+            return Cache.GetOrAdd(pem, rsa);
+        }
+    }
 
     private static bool IsMethodWithBody(string method) =>
         method.Equals("POST", StringComparison.OrdinalIgnoreCase) || method.Equals("PUT", StringComparison.OrdinalIgnoreCase);

@@ -21,17 +21,20 @@ public sealed class TestInstance : IAsyncDisposable
     public const string AdminPassword = "admin-password";
 
     private readonly bool _ownsDatabase;
+    private readonly string[] _args;
 
-    private TestInstance(WebApplication app, TestDatabase database, string baseUrl, bool ownsDatabase = true)
+    private TestInstance(WebApplication app, TestDatabase database, string baseUrl, string[] args, bool ownsDatabase = true)
     {
         _ownsDatabase = ownsDatabase;
+        _args = args;
         App = app;
         Database = database;
         BaseUrl = baseUrl;
         Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    public WebApplication App { get; }
+    public WebApplication App { get; private set; }
+    public bool IsRunning { get; private set; } = true;
     public TestDatabase Database { get; }
     public string BaseUrl { get; }
     public HttpClient Http { get; }
@@ -65,7 +68,7 @@ public sealed class TestInstance : IAsyncDisposable
         var app = VideoPlatformApp.Build(args);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var instance = new TestInstance(app, database, address.TrimEnd('/'), ownsDatabase);
+        var instance = new TestInstance(app, database, address.TrimEnd('/'), args, ownsDatabase);
         await instance.WaitHealthyAsync();
         return instance;
     }
@@ -160,18 +163,70 @@ public sealed class TestInstance : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        Http.Dispose();
         await App.DisposeAsync();
+        IsRunning = false;
+    }
+
+    /// <summary>Stops the server but keeps its database and storage, as a crash or an upgrade would.</summary>
+    public async Task StopAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        IsRunning = false;
+    }
+
+    /// <summary>Starts the same instance again on the same port, database and storage.</summary>
+    public async Task RestartAsync()
+    {
+        var args = _args.ToArray();
+        args[Array.IndexOf(args, "--urls") + 1] = BaseUrl;
+        App = VideoPlatformApp.Build(args);
+        await App.StartAsync();
+        IsRunning = true;
+        await WaitHealthyAsync();
+    }
+
+    public string Host => new Uri(BaseUrl).Authority;
+
+    /// <summary>
+    /// Inserts a published public video with the rows a transcode leaves (thumbnail, HLS playlist, one rendition with its
+    /// torrent and info hash) and tells the change listeners, as the upload pipeline does when a video is published.
+    /// </summary>
+    public async Task<VideoRow> PublishVideoAsync(string channelName, string name, string? description = null, string[]? tags = null)
+    {
+        var video = await SeedVideoAsync(channelName, name, description: description, tags: tags);
+        var id = Guid.NewGuid().ToString("N");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // Any 40-hex value stands for the v1 info hash of a torrent that this test never serves.
+        var infoHash = id[..32] + id[..8];
+        await Services.GetRequiredService<Database>().WriteAsync(async (c, t) =>
+        {
+            await Dapper.SqlMapper.ExecuteAsync(c, "UPDATE videos SET thumbnail_name = @thumb WHERE id = @videoId", new { thumb = id + ".jpg", videoId = video.Id }, t);
+            await Dapper.SqlMapper.ExecuteAsync(c, """
+                INSERT INTO video_streaming_playlists (video_id, master_name, segments_sha256_name, created_at)
+                VALUES (@videoId, @master, @sha, @now)
+                """, new { videoId = video.Id, master = id + "-master.m3u8", sha = id + "-segments-sha256.json", now }, t);
+            await Dapper.SqlMapper.ExecuteAsync(c, """
+                INSERT INTO video_files (video_id, resolution, width, height, fps, size, bitrate, file_name, playlist_name, torrent_name, info_hash, created_at)
+                VALUES (@videoId, 720, 1280, 720, 25, 123456, 1000000, @file, @playlist, @torrent, @infoHash, @now)
+                """, new { videoId = video.Id, file = id + "-720-fragmented.mp4", playlist = id + "-720.m3u8", torrent = id + "-720-hls.torrent", infoHash, now }, t);
+        });
+        await Services.GetRequiredService<VideoPlatform.Api.Endpoints.VideoChangeNotifier>().PublishedAsync(video.Id, CancellationToken.None);
+        return video with { ThumbnailName = id + ".jpg" };
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
+        if (IsRunning)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
         if (_ownsDatabase)
         {
             await Database.DisposeAsync();
         }
     }
+
 }

@@ -1,0 +1,231 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Federation.ActivityStreams;
+using VideoPlatform.Federation.NodeInfo;
+using VideoPlatform.Federation.WebFinger;
+using CoreActorTypes = VideoPlatform.Core.Domain.ActorTypes;
+
+namespace VideoPlatform.Api.Federation;
+
+/// <summary>
+/// PeerTube's ActivityPub layout: actors, their outbox/followers/following collections and inboxes, Video objects,
+/// and discovery (WebFinger, NodeInfo, host-meta). The same URLs will serve HTML pages; until then a browser gets 406.
+/// </summary>
+public static class ActivityPubEndpoints
+{
+    public const string ResponseContentType = "application/activity+json; charset=utf-8";
+    private const int MaxPageSize = 50;
+
+    public static IEndpointRouteBuilder MapActivityPubEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/accounts/{name}", (string name, HttpContext http, ActorRepository actors, IOptions<InstanceOptions> instance, CancellationToken ct) =>
+            ActorAsync(http, () => FindAccountAsync(actors, name, ct), actors, instance.Value, ct));
+        app.MapGet("/video-channels/{name}", (string name, HttpContext http, ActorRepository actors, IOptions<InstanceOptions> instance, CancellationToken ct) =>
+            ActorAsync(http, () => actors.FindLocalAsync(CoreActorTypes.Group, name, ct), actors, instance.Value, ct));
+
+        foreach (var prefix in new[] { "/accounts", "/video-channels" })
+        {
+            var isChannel = prefix == "/video-channels";
+            Func<ActorRepository, string, CancellationToken, Task<ActorRow?>> find = isChannel
+                ? (actors, name, ct) => actors.FindLocalAsync(CoreActorTypes.Group, name, ct)
+                : (actors, name, ct) => FindAccountAsync(actors, name, ct);
+            app.MapGet(prefix + "/{name}/outbox", async (string name, int? page, int? size, HttpContext http, ActorRepository actors, VideoRepository videos,
+                IOptions<FederationOptions> options, CancellationToken ct) =>
+            {
+                var actor = await find(actors, name, ct);
+                return actor is null ? NotFound() : await OutboxAsync(actor, page, size, videos, options.Value, ct);
+            });
+            foreach (var followers in new[] { true, false })
+            {
+                app.MapGet(prefix + "/{name}/" + (followers ? "followers" : "following"), async (string name, int? page, ActorRepository actors, FederationStore store,
+                    IOptions<FederationOptions> options, CancellationToken ct) =>
+                {
+                    var actor = await find(actors, name, ct);
+                    if (actor is null)
+                    {
+                        return NotFound();
+                    }
+                    var id = actor.Url + (followers ? "/followers" : "/following");
+                    var pageSize = options.Value.CollectionPageSize;
+                    var (total, urls) = await store.FollowCollectionAsync(actor.Id, followers, ((page ?? 1) - 1) * pageSize, page is null ? 0 : pageSize, ct);
+                    return page is null or < 1
+                        ? Json(OrderedCollection.Paged(id, total))
+                        : Json(OrderedCollectionPage.Create(id, page.Value, pageSize, total, urls.Cast<object>().ToArray()));
+                });
+            }
+            app.MapPost(prefix + "/{name}/inbox", async (string name, HttpContext http, ActorRepository actors, Inbox inbox, CancellationToken ct) =>
+            {
+                var actor = await find(actors, name, ct);
+                return actor is null ? NotFound() : await inbox.ReceiveAsync(http, actor, ct);
+            }).DisableAntiforgery();
+        }
+        app.MapPost("/inbox", (HttpContext http, Inbox inbox, CancellationToken ct) => inbox.ReceiveAsync(http, null, ct)).DisableAntiforgery();
+
+        app.MapGet("/videos/watch/{uuid}", VideoAsync);
+        foreach (var counter in new[] { "likes", "dislikes", "announces", "comments" })
+        {
+            app.MapGet("/videos/watch/{uuid}/" + counter, async (string uuid, VideoRepository videos, CancellationToken ct) =>
+            {
+                var item = await videos.FindAsync(uuid, ct);
+                if (item is null || !item.Video.IsLocal || item.Video.Privacy is not (VideoPrivacy.Public or VideoPrivacy.Unlisted))
+                {
+                    return NotFound();
+                }
+                var total = counter switch { "likes" => item.Video.Likes, "dislikes" => item.Video.Dislikes, _ => 0 };
+                return Json(new OrderedCollection { Id = item.Video.Url + "/" + counter, TotalItems = total, OrderedItems = [] });
+            });
+        }
+
+        MapDiscovery(app);
+        return app;
+    }
+
+    private static void MapDiscovery(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/.well-known/webfinger", async (string? resource, HttpContext http, ActorRepository actors, IOptions<InstanceOptions> instance, CancellationToken ct) =>
+        {
+            http.Response.Headers.AccessControlAllowOrigin = "*";
+            if (string.IsNullOrWhiteSpace(resource))
+            {
+                return Problems.BadRequest("The resource parameter is required.");
+            }
+            var baseUri = new Uri(instance.Value.PublicUrl);
+            if (!WebFingerResource.TryParse(resource, out var parsed) || !parsed!.IsLocal(baseUri))
+            {
+                return NotFound();
+            }
+            var actor = await FindAccountAsync(actors, parsed.Name, ct) ?? await actors.FindLocalAsync(CoreActorTypes.Group, parsed.Name, ct);
+            if (actor is null)
+            {
+                return NotFound();
+            }
+            var document = WebFingerBuilder.Build(resource, actor.Url, baseUri);
+            return Results.Bytes(ActivityJson.SerializeToUtf8Bytes(document), WebFingerDocument.ContentType + "; charset=utf-8");
+        });
+        app.MapGet("/.well-known/nodeinfo", (HttpContext http, IOptions<InstanceOptions> instance) =>
+        {
+            http.Response.Headers.AccessControlAllowOrigin = "*";
+            return Results.Bytes(ActivityJson.SerializeToUtf8Bytes(NodeInfoBuilder.Discovery(new Uri(instance.Value.PublicUrl))), "application/json; charset=utf-8");
+        });
+        app.MapGet("/nodeinfo/{version}", async (string version, HttpContext http, FederationStore store, IOptions<InstanceOptions> instance, CancellationToken ct) =>
+        {
+            http.Response.Headers.AccessControlAllowOrigin = "*";
+            version = version.EndsWith(".json", StringComparison.Ordinal) ? version[..^5] : version;
+            var users = await store.CountAsync("SELECT COUNT(*) FROM users", ct);
+            var localVideos = await store.CountAsync("SELECT COUNT(*) FROM videos WHERE is_local = TRUE AND privacy = 1 AND state = 1", ct);
+            var softwareVersion = typeof(ActivityPubEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
+            var document = NodeInfoBuilder.Build(version, softwareVersion, instance.Value.Name, instance.Value.Description, instance.Value.SignupEnabled,
+                new NodeStatistics(users, users, users, localVideos, 0));
+            return document is null
+                ? NotFound()
+                : Results.Bytes(ActivityJson.SerializeToUtf8Bytes(document), NodeInfoBuilder.ContentType(version));
+        });
+        app.MapGet("/.well-known/host-meta", (IOptions<InstanceOptions> instance) =>
+            Results.Text(WebFingerBuilder.HostMeta(new Uri(instance.Value.PublicUrl)), "application/xrd+xml; charset=utf-8"));
+    }
+
+    /// <summary>ActivityPub clients ask for activity+json or ld+json (Mastodon adds a profile); PeerTube also answers application/json.</summary>
+    public static bool WantsActivityJson(HttpRequest request)
+    {
+        foreach (var value in request.Headers.Accept)
+        {
+            if (value is not null && (value.Contains("application/activity+json", StringComparison.OrdinalIgnoreCase)
+                || value.Contains("application/ld+json", StringComparison.OrdinalIgnoreCase)
+                || value.Contains("application/json", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Task<ActorRow?> FindAccountAsync(ActorRepository actors, string name, CancellationToken ct) =>
+        name == AccountService.ServerActorName
+            ? actors.FindLocalAsync(CoreActorTypes.Application, name, ct)
+            : actors.FindLocalAsync(CoreActorTypes.Person, name, ct);
+
+    private static async Task<IResult> ActorAsync(HttpContext http, Func<Task<ActorRow?>> find, ActorRepository actors, InstanceOptions instance, CancellationToken ct)
+    {
+        if (!WantsActivityJson(http.Request))
+        {
+            return NotActivityJson();
+        }
+        var actor = await find();
+        if (actor is null)
+        {
+            return NotFound();
+        }
+        var baseUri = new Uri(instance.PublicUrl);
+        var path = new Uri(actor.Url).AbsolutePath;
+        var document = ActorDocument.Create(actor.Type, baseUri, path, actor.Name, actor.DisplayName, actor.PublicKeyPem!) with
+        {
+            Published = DateTimeOffset.FromUnixTimeMilliseconds(actor.CreatedAt),
+            Summary = actor.Description,
+            Support = actor.Support,
+        };
+        if (actor.Type == CoreActorTypes.Group && actor.AccountId is { } accountId && await actors.FindByIdAsync(accountId, ct) is { } owner)
+        {
+            document = document with { AttributedTo = [new ActorReference(CoreActorTypes.Person, owner.Url)] };
+        }
+        return Json(document);
+    }
+
+    /// <summary>
+    /// The server actor announces every public local video, an account creates its own, a channel announces its own
+    /// (PeerTube's outbox); newest first, paged as <c>?page=N</c> (and <c>size</c> up to 50).
+    /// </summary>
+    private static async Task<IResult> OutboxAsync(ActorRow actor, int? page, int? size, VideoRepository videos, FederationOptions options, CancellationToken ct)
+    {
+        var id = actor.Url + "/outbox";
+        var pageSize = Math.Clamp(size ?? options.CollectionPageSize, 1, MaxPageSize);
+        var query = new VideoQuery { IsLocal = true, Start = ((page ?? 1) - 1) * pageSize, Count = page is null ? 0 : pageSize, Sort = "-publishedAt" };
+        query = actor.Type switch
+        {
+            CoreActorTypes.Group => query with { ChannelId = actor.Id },
+            CoreActorTypes.Person => query with { AccountId = actor.Id },
+            _ => query,
+        };
+        var (total, list) = await videos.ListAsync(query, ct);
+        if (page is null or < 1)
+        {
+            return Json(total == 0 ? new OrderedCollection { Id = id, TotalItems = 0 } : OrderedCollection.Paged(id, total));
+        }
+        string[] to = [ActivityJson.PublicAddress];
+        var items = list.Select(v => (object)(actor.Type == CoreActorTypes.Person
+            ? Activity.Create(LocalVideoObjects.CreateId(v.Video.Url), actor.Url, v.Video.Url, to, [actor.Url + "/followers"]) with { Context = null }
+            : Activity.Announce(LocalVideoObjects.AnnounceId(v.Video.Url, actor.Id), actor.Url, v.Video.Url, to, [actor.Url + "/followers"]) with { Context = null }))
+            .ToArray();
+        var collectionId = size is null ? id : id + "?size=" + pageSize.ToString(CultureInfo.InvariantCulture);
+        return Json(OrderedCollectionPage.Create(collectionId, page.Value, pageSize, total, items));
+    }
+
+    private static async Task<IResult> VideoAsync(string uuid, HttpContext http, VideoRepository videos, LocalVideoObjects objects, CancellationToken ct)
+    {
+        if (!WantsActivityJson(http.Request))
+        {
+            return NotActivityJson();
+        }
+        var item = await videos.FindAsync(uuid, ct);
+        if (item is null || item.Video.Privacy is not (VideoPrivacy.Public or VideoPrivacy.Unlisted) || item.Video.State != VideoState.Published)
+        {
+            return NotFound();
+        }
+        if (!item.Video.IsLocal)
+        {
+            return Results.Redirect(item.Video.Url);
+        }
+        return Json(await objects.BuildAsync(item, ct));
+    }
+
+    public static IResult Json<T>(T document) => Results.Bytes(ActivityJson.SerializeToUtf8Bytes(document), ResponseContentType);
+
+    private static IResult NotFound() => Problems.NotFound("Not found.");
+
+    private static IResult NotActivityJson() =>
+        Problems.Status(StatusCodes.Status406NotAcceptable, $"This URL serves ActivityPub JSON: ask for {HeaderNames.Accept}: application/activity+json.");
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Jobs;
+using VideoPlatform.Federation.ActivityStreams;
+using VideoPlatform.Federation.Signatures;
+
+namespace VideoPlatform.Api.Federation;
+
+internal sealed record DeliveryPayload(string Inbox, long SignerId, string Body);
+
+/// <summary>
+/// Queues one durable job per target inbox, ordered per inbox (<c>OrderingKey</c>), so that a restart loses nothing and
+/// a Delete never overtakes its Create.
+/// </summary>
+public sealed class Delivery(JobQueue queue, IOptions<FederationOptions> options)
+{
+    public const string JobType = "activitypub-deliver";
+
+    public async Task EnqueueAsync(Activity activity, long signerId, IEnumerable<string> inboxes, CancellationToken ct)
+    {
+        var body = ActivityJson.Serialize(activity);
+        foreach (var inbox in inboxes.Distinct(StringComparer.Ordinal))
+        {
+            await queue.EnqueueAsync(JobType, JsonSerializer.Serialize(new DeliveryPayload(inbox, signerId, body)), new EnqueueOptions
+            {
+                OrderingKey = inbox,
+                MaxAttempts = options.Value.DeliveryMaxAttempts,
+                InitialBackoff = options.Value.DeliveryInitialBackoff,
+            }, ct);
+        }
+    }
+}
+
+/// <summary>Sends one signed POST. Failures are retried by the queue with exponential backoff; 4xx answers are final.</summary>
+public sealed partial class DeliveryJobHandler(
+    IHttpClientFactory httpFactory,
+    HttpSignatureSigner signer,
+    ActorRepository actors,
+    FederationStore store,
+    IOptions<FederationOptions> options,
+    ILogger<DeliveryJobHandler> logger) : IJobHandler
+{
+    public const string HttpClientName = "federation-delivery";
+
+    public string Type => Delivery.JobType;
+    public int Concurrency => Math.Max(1, options.Value.DeliveryConcurrency);
+    public TimeSpan InitialBackoff => options.Value.DeliveryInitialBackoff;
+
+    public async Task HandleAsync(JobContext context, CancellationToken ct)
+    {
+        var payload = JsonSerializer.Deserialize<DeliveryPayload>(context.Job.Payload) ?? throw new PermanentJobFailureException("empty payload");
+        var signerActor = await actors.FindByIdAsync(payload.SignerId, ct) ?? throw new PermanentJobFailureException($"signer #{payload.SignerId} is gone");
+        var inbox = new Uri(payload.Inbox);
+        var server = await store.FindServerAsync(inbox.Authority, ct);
+        if (server is { Blocked: true })
+        {
+            return;
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, inbox)
+        {
+            Content = new StringContent(payload.Body, System.Text.Encoding.UTF8, ActivityJson.ContentType),
+        };
+        request.Headers.TryAddWithoutValidation("Accept", ActivityJson.ContentType);
+        await signer.SignAsync(request, ServerActor.SigningKeyOf(signerActor), ct);
+        var http = httpFactory.CreateClient(HttpClientName);
+        HttpStatusCode status;
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            status = response.StatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            await store.RecordDeliveryFailureAsync(inbox.Authority, options.Value.UnreachableAfterFailures, CancellationToken.None);
+            LogDeliveryFailed(logger, payload.Inbox, context.Job.Attempts, e.Message);
+            throw;
+        }
+        if ((int)status is >= 200 and < 300)
+        {
+            await store.RecordReachableAsync(inbox.Authority, ct);
+            LogDelivered(logger, payload.Inbox, (int)status);
+            return;
+        }
+        var retryable = (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
+        if (!retryable)
+        {
+            // The server answered: it is reachable, but it refuses this activity; retrying will not change its mind.
+            await store.RecordReachableAsync(inbox.Authority, ct);
+            throw new PermanentJobFailureException($"{payload.Inbox} refused the activity: HTTP {(int)status}");
+        }
+        await store.RecordDeliveryFailureAsync(inbox.Authority, options.Value.UnreachableAfterFailures, CancellationToken.None);
+        throw new HttpRequestException($"{payload.Inbox} answered HTTP {(int)status}");
+    }
+
+    [LoggerMessage(EventId = 4401, Level = LogLevel.Debug, Message = "Delivered to {Inbox}: HTTP {Status}")]
+    private static partial void LogDelivered(ILogger logger, string inbox, int status);
+
+    [LoggerMessage(EventId = 4402, Level = LogLevel.Information, Message = "Delivery to {Inbox} failed (attempt {Attempt}): {Reason}")]
+    private static partial void LogDeliveryFailed(ILogger logger, string inbox, int attempt, string reason);
+}

@@ -1,0 +1,35 @@
+namespace VideoPlatform.Api.Federation;
+
+/// <summary>Settings of the <c>Federation</c> section.</summary>
+public sealed class FederationOptions
+{
+    public const string Section = "Federation";
+
+    /// <summary>Must be true to federate over 127.0.0.1 (tests, local academies); off in production (SSRF guard).</summary>
+    public bool AllowPrivateNetworks { get; set; }
+
+    /// <summary>When true, follows of the server actor wait for an administrator (PeerTube's followers.instance.manual_approval).</summary>
+    public bool ManualApproval { get; set; }
+
+    /// <summary>PeerTube refuses inbox bodies above 500 kB; so do we.</summary>
+    public int InboxMaxBytes { get; set; } = 500 * 1024;
+
+    /// <summary>Inbox requests accepted per remote host and minute, before signature checks cost anything.</summary>
+    public int InboxRequestsPerMinute { get; set; } = 3000;
+
+    /// <summary>About 20 attempts with doubling backoff capped at 6 h: a little over four days of retries.</summary>
+    public int DeliveryMaxAttempts { get; set; } = 20;
+
+    public TimeSpan DeliveryInitialBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    public int DeliveryConcurrency { get; set; } = 4;
+
+    /// <summary>Consecutive delivery failures after which a server is marked unreachable.</summary>
+    public int UnreachableAfterFailures { get; set; } = 5;
+
+    /// <summary>Items per collection page (PeerTube: 10).</summary>
+    public int CollectionPageSize { get; set; } = 10;
+
+    /// <summary>PeerTube's crawler limit.</summary>
+    public int MaxCrawledPages { get; set; } = 2000;
+}

@@ -1,0 +1,75 @@
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Federation.ActivityStreams;
+
+namespace VideoPlatform.Api.Federation;
+
+/// <summary>
+/// Pushes local video changes to the remote followers of the server actor, the channel and the account: one Create
+/// (by the owner account, the full object) per inbox, then Update or Delete. Receivers dedupe by video URL, and the
+/// server actor's outbox still lists an Announce per video for backfill.
+/// </summary>
+public sealed class FederationPublisher(
+    VideoRepository videos,
+    LocalVideoObjects objects,
+    ServerActor serverActor,
+    FederationStore store,
+    Delivery delivery) : IVideoChangeListener
+{
+    public async Task OnPublishedAsync(long videoId, CancellationToken ct)
+    {
+        var item = await videos.FindAsync(videoId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
+        if (item is not null && LocalVideoObjects.Federates(item.Video))
+        {
+            await SendAsync(item, ActivityTypes.Create, ct);
+        }
+    }
+
+    public async Task OnUpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct)
+    {
+        var item = await videos.FindAsync(videoId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
+        if (item is null || !item.Video.IsLocal)
+        {
+            return;
+        }
+        var wasPublic = previousPrivacy == VideoPrivacy.Public;
+        if (LocalVideoObjects.Federates(item.Video))
+        {
+            await SendAsync(item, wasPublic ? ActivityTypes.Update : ActivityTypes.Create, ct, fresh: !wasPublic);
+        }
+        else if (wasPublic)
+        {
+            // No longer public: followers must forget it, as PeerTube does when a video turns private.
+            await SendAsync(item, ActivityTypes.Delete, ct, fresh: true);
+        }
+    }
+
+    public Task OnDeletingAsync(VideoWithOwners video, CancellationToken ct) =>
+        video.Video.IsLocal && video.Video.Privacy == VideoPrivacy.Public ? SendAsync(video, ActivityTypes.Delete, ct) : Task.CompletedTask;
+
+    /// <param name="fresh">A second Create or Delete of the same video needs a new id, or receivers drop it as a replay.</param>
+    private async Task SendAsync(VideoWithOwners item, string type, CancellationToken ct, bool fresh = false)
+    {
+        var server = await serverActor.GetAsync(ct);
+        var inboxes = await store.FollowerInboxesAsync([server.Id, item.Channel.Id, item.Account.Id], ct);
+        if (inboxes.Count == 0)
+        {
+            return;
+        }
+        var url = item.Video.Url;
+        var account = item.Account.Url;
+        var cc = LocalVideoObjects.Cc(item);
+        string[] to = [ActivityJson.PublicAddress];
+        var suffix = fresh ? "/" + Guid.NewGuid().ToString("N") : "";
+        var activity = type switch
+        {
+            ActivityTypes.Create => Activity.Create(LocalVideoObjects.CreateId(url) + suffix, account, await objects.BuildAsync(item, ct) with { Context = null }, to, cc),
+            ActivityTypes.Update => Activity.Update(
+                $"{url}/updates/{DateTimeOffset.FromUnixTimeMilliseconds(item.Video.UpdatedAt):yyyyMMddTHHmmssfffZ}", account,
+                await objects.BuildAsync(item, ct) with { Context = null }, to, cc),
+            _ => Activity.Delete(url + "/delete" + suffix, account, url, to, cc),
+        };
+        await delivery.EnqueueAsync(activity, item.Account.Id, inboxes, ct);
+    }
+}

@@ -1,0 +1,111 @@
+using VideoPlatform.Api.Auth;
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Endpoints.Dto;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Federation.Safety;
+
+namespace VideoPlatform.Api.Federation;
+
+public sealed record FollowHostsRequest(IReadOnlyList<string>? Hosts, IReadOnlyList<string>? Handles);
+
+public sealed record BlockServerRequest(string? Host);
+
+public sealed record FollowActorDto(long Id, string Name, string Host, string Url, string DisplayName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>PeerTube's <c>ActorFollow</c>; <c>score</c> falls as deliveries to the server fail.</summary>
+public sealed record ActorFollowDto(long Id, FollowActorDto Follower, FollowActorDto Following, string State, int Score, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record ServerBlockDto(string Host, bool Blocked);
+
+/// <summary>Instance follows (PeerTube's admin API): <c>/api/v1/server/following</c>, <c>/followers</c> and the server block list.</summary>
+public static class FollowEndpoints
+{
+    public static IEndpointRouteBuilder MapFollowEndpoints(this IEndpointRouteBuilder app)
+    {
+        var server = app.MapGroup("/api/v1/server").WithTags("Instance Follows");
+        server.MapGet("/following", (int? start, int? count, string? state, ServerActor actor, FederationStore store, CancellationToken ct) =>
+            ListAsync(asFollower: true, start, count, state, actor, store, ct));
+        server.MapGet("/followers", (int? start, int? count, string? state, ServerActor actor, FederationStore store, CancellationToken ct) =>
+            ListAsync(asFollower: false, start, count, state, actor, store, ct));
+
+        server.MapPost("/following", async (FollowHostsRequest request, Follows follows, CancellationToken ct) =>
+        {
+            var hosts = (request.Hosts ?? []).Concat((request.Handles ?? []).Select(h => h[(h.LastIndexOf('@') + 1)..])).ToArray();
+            if (hosts.Length == 0)
+            {
+                return Problems.BadRequest("hosts must name at least one instance.");
+            }
+            foreach (var host in hosts)
+            {
+                try
+                {
+                    await follows.FollowHostAsync(host, ct);
+                }
+                catch (Exception e) when (e is InvalidActivityException or ActivityPubFetchException)
+                {
+                    return Problems.BadRequest($"Cannot follow {host}: {e.Message}");
+                }
+            }
+            return Results.NoContent();
+        }).RequireAuthorization(Policies.Admin);
+
+        server.MapDelete("/following/{hostOrHandle}", async (string hostOrHandle, Follows follows, CancellationToken ct) =>
+            await follows.UnfollowHostAsync(hostOrHandle, ct) ? Results.NoContent() : Problems.NotFound($"{hostOrHandle} is not followed."))
+            .RequireAuthorization(Policies.Admin);
+
+        foreach (var accept in new[] { true, false })
+        {
+            server.MapPost("/followers/{handle}/" + (accept ? "accept" : "reject"), async (string handle, ServerActor actor, FederationStore store, Follows follows, CancellationToken ct) =>
+            {
+                var me = await actor.GetAsync(ct);
+                var (_, list) = await store.ListFollowsAsync(me.Id, asFollower: false, null, 0, 10_000, ct);
+                var follow = list.FirstOrDefault(f => string.Equals($"{f.Follower.Name}@{f.Follower.Host}", handle, StringComparison.OrdinalIgnoreCase));
+                if (follow is null)
+                {
+                    return Problems.NotFound($"{handle} does not follow this instance.");
+                }
+                await follows.AnswerAsync(follow, accept, ct);
+                return Results.NoContent();
+            }).RequireAuthorization(Policies.Admin);
+        }
+
+        var blocklist = server.MapGroup("/blocklist/servers").RequireAuthorization(Policies.Admin);
+        blocklist.MapGet("/", async (FederationStore store, CancellationToken ct) =>
+        {
+            var blocked = await store.BlockedServersAsync(ct);
+            return Results.Ok(new ListResult<ServerBlockDto>(blocked.Count, blocked.Select(s => new ServerBlockDto(s.Host, true)).ToList()));
+        });
+        blocklist.MapPost("/", async (BlockServerRequest request, FederationStore store, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(request.Host))
+            {
+                return Problems.BadRequest("host is required.");
+            }
+            await store.SetBlockedAsync(request.Host.Trim(), true, ct);
+            return Results.NoContent();
+        });
+        blocklist.MapDelete("/{host}", async (string host, FederationStore store, CancellationToken ct) =>
+        {
+            await store.SetBlockedAsync(host, false, ct);
+            return Results.NoContent();
+        });
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(bool asFollower, int? start, int? count, string? state, ServerActor actor, FederationStore store, CancellationToken ct)
+    {
+        if (Paging.Validate(start, count) is { } error)
+        {
+            return Problems.BadRequest(error);
+        }
+        var me = await actor.GetAsync(ct);
+        var (total, list) = await store.ListFollowsAsync(me.Id, asFollower, state, start ?? 0, count ?? 15, ct);
+        return Results.Ok(new ListResult<ActorFollowDto>(total, list.Select(f => new ActorFollowDto(
+            f.Follow.Id, Actor(f.Follower, me), Actor(f.Following, me), f.Follow.State, 1000,
+            ApiFormatter.Time(f.Follow.CreatedAt), ApiFormatter.Time(f.Follow.UpdatedAt))).ToList()));
+    }
+
+    private static FollowActorDto Actor(ActorRow a, ActorRow me) =>
+        new(a.Id, a.Name, a.Host ?? new Uri(me.Url).Authority, a.Url, a.DisplayName, ApiFormatter.Time(a.CreatedAt), ApiFormatter.Time(a.UpdatedAt));
+}

@@ -1,0 +1,221 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Jobs;
+using VideoPlatform.Federation.ActivityStreams;
+using VideoPlatform.Federation.Safety;
+using VideoPlatform.Federation.Signatures;
+
+namespace VideoPlatform.Api.Federation;
+
+/// <summary>Follow, accept, reject and undo, in PeerTube's instance-follow flow (unicast to actor inboxes).</summary>
+public sealed partial class Follows(
+    FederationStore store,
+    RemoteActors remoteActors,
+    ServerActor serverActor,
+    ActorRepository actors,
+    Delivery delivery,
+    JobQueue queue,
+    IOptions<FederationOptions> options,
+    IOptions<InstanceOptions> instance,
+    ILogger<Follows> logger)
+{
+    /// <summary>Finds the server actor of <paramref name="host"/> (PeerTube's <c>/accounts/peertube</c>) and follows it from ours.</summary>
+    public async Task<ActorRow> FollowHostAsync(string host, CancellationToken ct)
+    {
+        host = host.Trim().ToLowerInvariant();
+        if (host.Contains('/', StringComparison.Ordinal) || Uri.CheckHostName(host.Split(':')[0]) == UriHostNameType.Unknown)
+        {
+            throw new InvalidActivityException($"'{host}' is not a host name");
+        }
+        if (string.Equals(host, instance.Value.Host, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidActivityException("an instance cannot follow itself");
+        }
+        // Local academies and tests federate over plain http on 127.0.0.1; production is https only.
+        string[] schemes = options.Value.AllowPrivateNetworks ? ["http", "https"] : ["https"];
+        Exception? last = null;
+        foreach (var scheme in schemes)
+        {
+            try
+            {
+                var target = await remoteActors.GetAsync($"{scheme}://{host}/accounts/{Accounts.AccountService.ServerActorName}", refresh: true, ct);
+                await FollowAsync(await serverActor.GetAsync(ct), target, ct);
+                return target;
+            }
+            catch (Exception e) when (e is ActivityPubFetchException or InvalidActivityException)
+            {
+                last = e;
+            }
+        }
+        throw new InvalidActivityException($"cannot reach the server actor of {host}: {last?.Message}");
+    }
+
+    public async Task FollowAsync(ActorRow follower, ActorRow target, CancellationToken ct)
+    {
+        var activityId = follower.Url + "/follows/" + target.Id.ToString(CultureInfo.InvariantCulture);
+        var existing = await store.FindFollowAsync(follower.Id, target.Id, ct);
+        if (existing is { State: FollowStates.Accepted })
+        {
+            return;
+        }
+        await store.UpsertFollowAsync(follower.Id, target.Id, FollowStates.Pending, activityId, ct);
+        await delivery.EnqueueAsync(Activity.Follow(activityId, follower.Url, target.Url), follower.Id, [target.InboxUrl], ct);
+    }
+
+    /// <summary>Undoes our server actor's follow of <paramref name="host"/>'s actors; false when there was none.</summary>
+    public async Task<bool> UnfollowHostAsync(string host, CancellationToken ct)
+    {
+        var server = await serverActor.GetAsync(ct);
+        var (_, follows) = await store.ListFollowsAsync(server.Id, asFollower: true, state: null, 0, 1000, ct);
+        var matching = follows.Where(f => string.Equals(f.Following.Host, host, StringComparison.OrdinalIgnoreCase)
+            || string.Equals($"{f.Following.Name}@{f.Following.Host}", host, StringComparison.OrdinalIgnoreCase)).ToArray();
+        foreach (var f in matching)
+        {
+            var follow = Activity.Follow(f.Follow.ActivityUrl ?? server.Url + "/follows/" + f.Following.Id.ToString(CultureInfo.InvariantCulture), server.Url, f.Following.Url);
+            await delivery.EnqueueAsync(Activity.Undo(follow.Id + "/undo/" + Guid.NewGuid().ToString("N"), server.Url, follow), server.Id, [f.Following.InboxUrl], ct);
+            await store.DeleteFollowAsync(server.Id, f.Following.Id, ct);
+        }
+        return matching.Length > 0;
+    }
+
+    /// <summary>A remote actor asked to follow one of ours: accepted at once unless an admin must approve follows of the server actor.</summary>
+    public async Task ReceiveFollowAsync(ActorRow follower, ActorRow target, string followId, CancellationToken ct)
+    {
+        var existing = await store.FindFollowAsync(follower.Id, target.Id, ct);
+        var manual = options.Value.ManualApproval && target.Type == Core.Domain.ActorTypes.Application;
+        var state = existing?.State == FollowStates.Accepted || !manual ? FollowStates.Accepted : FollowStates.Pending;
+        var id = await store.UpsertFollowAsync(follower.Id, target.Id, state, followId, ct);
+        LogFollowReceived(logger, follower.Url, target.Url, state);
+        if (state == FollowStates.Accepted)
+        {
+            await SendAnswerAsync(id, follower, target, followId, ActivityTypes.Accept, ct);
+        }
+    }
+
+    public async Task AnswerAsync(FollowWithActors follow, bool accept, CancellationToken ct)
+    {
+        await store.SetFollowStateAsync(follow.Follow.Id, accept ? FollowStates.Accepted : FollowStates.Rejected, ct);
+        await SendAnswerAsync(follow.Follow.Id, follow.Follower, follow.Following,
+            follow.Follow.ActivityUrl ?? follow.Follower.Url + "/follows/" + follow.Following.Id.ToString(CultureInfo.InvariantCulture),
+            accept ? ActivityTypes.Accept : ActivityTypes.Reject, ct);
+    }
+
+    /// <summary>PeerTube wants the Accept on the follower's own inbox, not the shared one.</summary>
+    private Task SendAnswerAsync(long followRowId, ActorRow follower, ActorRow target, string followId, string type, CancellationToken ct)
+    {
+        var follow = Activity.Follow(followId, follower.Url, target.Url);
+        var id = $"{instance.Value.PublicUrl}/{(type == ActivityTypes.Accept ? "accepts" : "rejects")}/follows/{followRowId.ToString(CultureInfo.InvariantCulture)}";
+        var answer = type == ActivityTypes.Accept ? Activity.Accept(id, target.Url, follow) : Activity.Reject(id, target.Url, follow);
+        return delivery.EnqueueAsync(answer, target.Id, [follower.InboxUrl], ct);
+    }
+
+    /// <summary>Our follow of <paramref name="followed"/> was accepted: mark it, and backfill their catalogue from their outbox.</summary>
+    public async Task OnAcceptedAsync(ActorRow follower, ActorRow followed, CancellationToken ct)
+    {
+        var follow = await store.FindFollowAsync(follower.Id, followed.Id, ct);
+        if (follow is null)
+        {
+            throw new InvalidActivityException($"{followed.Url} accepted a follow we did not ask for");
+        }
+        await store.SetFollowStateAsync(follow.Id, FollowStates.Accepted, ct);
+        if (followed.OutboxUrl is not null)
+        {
+            await queue.EnqueueAsync(OutboxCrawlJobHandler.JobType, JsonSerializer.Serialize(new CrawlPayload(followed.OutboxUrl)),
+                new EnqueueOptions { MaxAttempts = 5, OrderingKey = "crawl:" + followed.OutboxUrl }, ct);
+        }
+    }
+
+    public async Task<ActorRow?> FindLocalByUrlAsync(string url, CancellationToken ct)
+    {
+        var actor = await store.FindActorByUrlAsync(url, ct);
+        return actor is { IsLocal: true } ? actor : null;
+    }
+
+    public Task<ActorRow?> FindActorAsync(long id, CancellationToken ct) => actors.FindByIdAsync(id, ct);
+
+    [LoggerMessage(EventId = 4501, Level = LogLevel.Information, Message = "Follow of {Target} by {Follower}: {State}")]
+    private static partial void LogFollowReceived(ILogger logger, string follower, string target, string state);
+}
+
+internal sealed record CrawlPayload(string Outbox);
+
+/// <summary>Backfill: walks a remote outbox (<c>first</c> → <c>next</c>, <c>orderedItems</c> only) and stores the videos it announces.</summary>
+public sealed partial class OutboxCrawlJobHandler(
+    ActivityPubClient client,
+    ServerActor serverActor,
+    RemoteVideos remoteVideos,
+    VideoRepository videos,
+    IOptions<FederationOptions> options,
+    ILogger<OutboxCrawlJobHandler> logger) : IJobHandler
+{
+    public const string JobType = "activitypub-crawl";
+
+    public string Type => JobType;
+    public TimeSpan Lease => TimeSpan.FromMinutes(5);
+
+    public async Task HandleAsync(JobContext context, CancellationToken ct)
+    {
+        var payload = JsonSerializer.Deserialize<CrawlPayload>(context.Job.Payload) ?? throw new PermanentJobFailureException("empty payload");
+        var key = await serverActor.KeyAsync(ct);
+        var outbox = new Uri(payload.Outbox);
+        string? next;
+        using (var root = await client.GetAsync(outbox, key, ct))
+        {
+            var first = root.Root.Property("first");
+            if (first is { ValueKind: JsonValueKind.Object } embedded)
+            {
+                next = await ProcessPageAsync(embedded, outbox, ct);
+            }
+            else
+            {
+                next = first?.Iri();
+                // A collection may also inline its items without paging.
+                await ProcessPageAsync(root.Root, outbox, ct);
+            }
+        }
+        for (var pages = 0; next is not null && pages < options.Value.MaxCrawledPages; pages++)
+        {
+            if (!HttpSignatureVerifier.SameHost(next, payload.Outbox))
+            {
+                break;
+            }
+            using var page = await client.GetAsync(new Uri(next), key, ct);
+            next = await ProcessPageAsync(page.Root, outbox, ct);
+        }
+    }
+
+    private async Task<string?> ProcessPageAsync(JsonElement page, Uri outbox, CancellationToken ct)
+    {
+        if (page.Property("orderedItems") is { ValueKind: JsonValueKind.Array } items)
+        {
+            foreach (var item in items.EnumerateArray())
+            {
+                // Crawled activities carry no signature: only Create and Announce by actors of the outbox's host count.
+                if (!(item.IsType(ActivityTypes.Create) || item.IsType(ActivityTypes.Announce))
+                    || item.Id("actor") is not { } actor || !HttpSignatureVerifier.SameHost(actor, outbox.AbsoluteUri)
+                    || item.Id("object") is not { } videoUrl)
+                {
+                    continue;
+                }
+                try
+                {
+                    if (await videos.FindByUrlAsync(videoUrl, ct) is null)
+                    {
+                        await remoteVideos.FetchAndStoreAsync(videoUrl, ct);
+                    }
+                }
+                catch (Exception e) when (e is ActivityPubFetchException or InvalidActivityException)
+                {
+                    LogSkipped(logger, videoUrl, e.Message);
+                }
+            }
+        }
+        return page.Id("next");
+    }
+
+    [LoggerMessage(EventId = 4502, Level = LogLevel.Warning, Message = "Backfill skipped {Url}: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string url, string reason);
+}

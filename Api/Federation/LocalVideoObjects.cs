@@ -1,0 +1,78 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Federation.ActivityStreams;
+
+namespace VideoPlatform.Api.Federation;
+
+/// <summary>Turns a local video's rows into the PeerTube-shaped Video object and the activities that carry it.</summary>
+public sealed class LocalVideoObjects(VideoRepository videos, VideoFileFormatter files, IOptions<InstanceOptions> instance)
+{
+    private Uri BaseUri => new(instance.Value.PublicUrl);
+
+    /// <summary>Only published public videos federate (PeerTube's default: unlisted stays home).</summary>
+    public static bool Federates(VideoRow video) => video.IsLocal && video.Privacy == VideoPrivacy.Public && video.State == VideoState.Published;
+
+    public async Task<VideoObject> BuildAsync(VideoWithOwners item, CancellationToken ct)
+    {
+        var v = item.Video;
+        var playlist = await videos.PlaylistAsync(v.Id, ct);
+        var fileRows = await videos.FilesAsync(v.Id, ct);
+        var baseUrl = instance.Value.PublicUrl;
+        var trackers = files.TrackerUrls();
+        HlsPlaylist? hls = null;
+        if (playlist?.MasterName is not null && playlist.SegmentsSha256Name is not null)
+        {
+            var renditions = fileRows
+                .Where(f => f.InfoHash is not null && f.TorrentName is not null && f.FileName is not null)
+                .Select(f =>
+                {
+                    var dto = files.Format(v, f);
+                    return new HlsRendition(f.Resolution, f.Width, f.Size, f.Fps, dto.FileUrl!, baseUrl + MediaUrls.Torrent(f.TorrentName!), f.InfoHash!);
+                })
+                .ToArray();
+            hls = new HlsPlaylist(
+                baseUrl + MediaUrls.HlsFile(v.Uuid, playlist.MasterName, isPrivate: false),
+                baseUrl + MediaUrls.HlsFile(v.Uuid, playlist.SegmentsSha256Name, isPrivate: false),
+                renditions);
+        }
+        var publication = new VideoPublication
+        {
+            Uuid = Guid.Parse(v.Uuid),
+            Name = v.Name,
+            Description = v.Description,
+            DurationSeconds = v.Duration,
+            Published = DateTimeOffset.FromUnixTimeMilliseconds(v.PublishedAt),
+            Updated = DateTimeOffset.FromUnixTimeMilliseconds(v.UpdatedAt),
+            OriginallyPublishedAt = v.OriginallyPublishedAt is { } o ? DateTimeOffset.FromUnixTimeMilliseconds(o) : null,
+            IsPublic = v.Privacy == VideoPrivacy.Public,
+            AccountName = item.Account.Name,
+            ChannelName = item.Channel.Name,
+            State = (int)v.State,
+            Views = v.Views,
+            Sensitive = v.Nsfw,
+            WaitTranscoding = v.WaitTranscoding,
+            CommentsEnabled = v.CommentsEnabled,
+            DownloadEnabled = v.DownloadEnabled,
+            Category = v.Category is { } c ? new IdentifierObject(c.ToString(CultureInfo.InvariantCulture), VideoConstants.Categories.GetValueOrDefault(c, "Unknown")) : null,
+            Licence = v.Licence is { } l ? new IdentifierObject(l.ToString(CultureInfo.InvariantCulture), VideoConstants.Licences.GetValueOrDefault(l, "Unknown")) : null,
+            Language = v.Language is { } g ? new IdentifierObject(g, VideoConstants.Languages.GetValueOrDefault(g, g)) : null,
+            Tags = ApiFormatter.Tags(v),
+            Hls = hls,
+            // PeerTube's thumbnail size; its validator wants a JPEG with integer dimensions.
+            Thumbnails = v.ThumbnailName is null ? [] : [new Thumbnail(baseUrl + MediaUrls.Thumbnail(v.ThumbnailName), 280, 157)],
+            TrackerHttpUrl = trackers.FirstOrDefault(t => t.StartsWith("http", StringComparison.Ordinal)),
+            TrackerWebSocketUrl = trackers.FirstOrDefault(t => t.StartsWith("ws", StringComparison.Ordinal)),
+        };
+        return VideoObjectBuilder.Build(BaseUri, publication);
+    }
+
+    public static string CreateId(string videoUrl) => videoUrl + "/activity";
+
+    public static string AnnounceId(string videoUrl, long actorId) => videoUrl + "/announces/" + actorId.ToString(CultureInfo.InvariantCulture);
+
+    public static IReadOnlyList<string> Cc(VideoWithOwners item) =>
+        [item.Account.FollowersUrl ?? item.Account.Url + "/followers", item.Channel.FollowersUrl ?? item.Channel.Url + "/followers"];
+}

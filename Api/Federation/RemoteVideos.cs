@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using VideoPlatform.Core.Data;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Federation.ActivityStreams;
+using VideoPlatform.Federation.Safety;
+using VideoPlatform.Federation.Signatures;
+
+namespace VideoPlatform.Api.Federation;
+
+/// <summary>
+/// Remote videos: fetched from their origin (an embedded object is never trusted for creation), checked with PeerTube's
+/// rules, and stored with their origin URLs (playlist, files, torrents, magnets, thumbnail) so they play from the origin.
+/// </summary>
+public sealed partial class RemoteVideos(
+    ActivityPubClient client,
+    ServerActor serverActor,
+    RemoteActors remoteActors,
+    VideoRepository videos,
+    Database database,
+    IOptions<FederationOptions> options,
+    TimeProvider clock,
+    ILogger<RemoteVideos> logger)
+{
+    /// <summary>Fetches the video at <paramref name="url"/> from its origin and stores it; returns its id.</summary>
+    public async Task<long> FetchAndStoreAsync(string url, CancellationToken ct)
+    {
+        if (remoteActors.IsLocalUrl(url))
+        {
+            throw new InvalidActivityException($"{url} is a local video");
+        }
+        using var document = await client.GetAsync(new Uri(url), await serverActor.KeyAsync(ct), ct);
+        var id = document.Root.String("id");
+        if (id is null || !string.Equals(id, url, StringComparison.Ordinal) && !HttpSignatureVerifier.SameHost(id, url))
+        {
+            throw new InvalidActivityException($"object fetched at {url} has id {id}");
+        }
+        return await StoreAsync(document.Root, ct);
+    }
+
+    public async Task<long> StoreAsync(JsonElement json, CancellationToken ct)
+    {
+        var errors = new VideoObjectValidator(requireTld: !options.Value.AllowPrivateNetworks).Validate(json);
+        if (errors.Count > 0)
+        {
+            throw new InvalidActivityException("invalid Video: " + string.Join("; ", errors));
+        }
+        var video = VideoObjectReader.Read(json, out var error) ?? throw new InvalidActivityException("invalid Video: " + error);
+        if (video.ChannelId is null)
+        {
+            throw new InvalidActivityException("the Video names no channel");
+        }
+        var channel = await remoteActors.GetAsync(video.ChannelId, refresh: false, ct);
+        if (channel.IsLocal || channel.Type != Core.Domain.ActorTypes.Group || !HttpSignatureVerifier.SameHost(channel.Url, video.Url))
+        {
+            throw new InvalidActivityException($"channel {video.ChannelId} is not a remote Group on the video's host");
+        }
+        var existing = await videos.FindByUrlAsync(video.Url, ct);
+        if (existing is not null && existing.Video.IsLocal)
+        {
+            throw new InvalidActivityException($"{video.Url} is a local video");
+        }
+
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var uuid = video.Uuid.ToString("D");
+        var row = new VideoRow
+        {
+            Id = existing?.Video.Id ?? 0,
+            Uuid = uuid,
+            ShortUuid = ShortUuid.FromUuid(video.Uuid),
+            Name = video.Name,
+            Description = video.Description,
+            ChannelId = channel.Id,
+            Privacy = video.Privacy == RemotePrivacy.Public ? VideoPrivacy.Public : VideoPrivacy.Unlisted,
+            State = Enum.IsDefined((VideoState)video.State) ? (VideoState)video.State : VideoState.Published,
+            Duration = video.DurationSeconds,
+            Category = int.TryParse(video.Category?.Identifier, NumberStyles.None, CultureInfo.InvariantCulture, out var category) ? category : null,
+            Licence = int.TryParse(video.Licence?.Identifier, NumberStyles.None, CultureInfo.InvariantCulture, out var licence) ? licence : null,
+            Language = video.Language?.Identifier,
+            Tags = JsonSerializer.Serialize(video.Tags),
+            Nsfw = video.Nsfw,
+            CommentsEnabled = json.Boolean("commentsEnabled") ?? true,
+            DownloadEnabled = json.Boolean("downloadEnabled") ?? true,
+            WaitTranscoding = json.Boolean("waitTranscoding") ?? false,
+            Views = video.Views,
+            IsLocal = false,
+            Url = video.Url,
+            RemoteThumbnailUrl = video.ThumbnailUrl,
+            SearchText = SearchText.ForVideo(video.Name, video.Description, video.Tags),
+            PublishedAt = video.Published.ToUnixTimeMilliseconds(),
+            OriginallyPublishedAt = json.Date("originallyPublishedAt")?.ToUnixTimeMilliseconds(),
+            CreatedAt = now,
+            UpdatedAt = video.Updated.ToUnixTimeMilliseconds(),
+        };
+
+        var videoId = await database.WriteAsync(async (c, t) =>
+        {
+            long id;
+            if (existing is null)
+            {
+                if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM videos WHERE uuid = @uuid", new { uuid }, t) > 0)
+                {
+                    throw new InvalidActivityException($"another video already has the uuid {uuid}");
+                }
+                id = await videos.CreateAsync(c, t, row);
+            }
+            else
+            {
+                id = existing.Video.Id;
+                await c.ExecuteAsync("""
+                    UPDATE videos SET name = @Name, description = @Description, channel_id = @ChannelId, privacy = @Privacy, state = @State,
+                        duration = @Duration, category = @Category, licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw,
+                        comments_enabled = @CommentsEnabled, download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding,
+                        views = @Views, remote_thumbnail_url = @RemoteThumbnailUrl, search_text = @SearchText, published_at = @PublishedAt,
+                        originally_published_at = @OriginallyPublishedAt, updated_at = @UpdatedAt
+                    WHERE id = @Id
+                    """, new
+                {
+                    row.Name, row.Description, row.ChannelId, Privacy = (int)row.Privacy, State = (int)row.State, row.Duration, row.Category,
+                    row.Licence, row.Language, row.Tags, row.Nsfw, row.CommentsEnabled, row.DownloadEnabled, row.WaitTranscoding, row.Views,
+                    row.RemoteThumbnailUrl, row.SearchText, row.PublishedAt, row.OriginallyPublishedAt, row.UpdatedAt, Id = id,
+                }, t);
+                await c.ExecuteAsync("DELETE FROM video_files WHERE video_id = @id", new { id }, t);
+                await c.ExecuteAsync("DELETE FROM video_streaming_playlists WHERE video_id = @id", new { id }, t);
+            }
+            if (video.MasterPlaylistUrl is not null)
+            {
+                await c.ExecuteAsync("""
+                    INSERT INTO video_streaming_playlists (video_id, remote_playlist_url, remote_segments_sha256_url, created_at)
+                    VALUES (@id, @playlist, @sha256, @now)
+                    """, new { id, playlist = video.MasterPlaylistUrl, sha256 = video.SegmentsSha256Url, now }, t);
+            }
+            foreach (var file in video.Files.DistinctBy(f => f.Url))
+            {
+                await c.ExecuteAsync("""
+                    INSERT INTO video_files (video_id, resolution, width, height, fps, size, info_hash, remote_file_url, remote_torrent_url,
+                        remote_magnet_uri, created_at)
+                    VALUES (@id, @resolution, @width, @height, @fps, @size, @infoHash, @url, @torrent, @magnet, @now)
+                    """, new
+                {
+                    id,
+                    resolution = file.Resolution,
+                    width = file.Width ?? 0,
+                    height = file.Resolution,
+                    fps = file.Fps ?? 0,
+                    size = file.Size ?? 0,
+                    infoHash = file.InfoHash,
+                    url = file.Url,
+                    torrent = file.TorrentUrl,
+                    magnet = file.MagnetUri,
+                    now,
+                }, t);
+            }
+            return id;
+        }, ct);
+        LogVideoStored(logger, video.Url, existing is null ? "created" : "updated");
+        return videoId;
+    }
+
+    /// <summary>Deletes the remote video at <paramref name="url"/> if <paramref name="actorUrl"/>'s server owns it.</summary>
+    public async Task<bool> DeleteAsync(string url, string actorUrl, CancellationToken ct)
+    {
+        var existing = await videos.FindByUrlAsync(url, ct);
+        if (existing is null)
+        {
+            return false;
+        }
+        if (existing.Video.IsLocal || !HttpSignatureVerifier.SameHost(existing.Channel.Url, actorUrl))
+        {
+            throw new InvalidActivityException($"{actorUrl} cannot delete {url}");
+        }
+        await videos.DeleteAsync(existing.Video.Id, ct);
+        LogVideoStored(logger, url, "deleted");
+        return true;
+    }
+
+    [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Remote video {Url} {What}")]
+    private static partial void LogVideoStored(ILogger logger, string url, string what);
+}

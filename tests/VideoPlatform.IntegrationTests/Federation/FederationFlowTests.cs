@@ -1,0 +1,113 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using VideoPlatform.Api.Federation;
+using VideoPlatform.IntegrationTests.Infrastructure;
+using static VideoPlatform.IntegrationTests.Federation.FederationHarness;
+
+namespace VideoPlatform.IntegrationTests.Federation;
+
+/// <summary>Two and three real instances on 127.0.0.1 following each other through the admin API.</summary>
+[Category("Federation")]
+[Category("Http")]
+[NonParallelizable]
+public sealed class FederationFlowTests
+{
+    [TestCase(DbKind.Sqlite)]
+    [TestCase(DbKind.Postgres)]
+    public async Task Follow_backfill_publish_update_delete_and_undo_propagate(DbKind kind)
+    {
+        await using var lyon = await StartAsync(kind, "--Instance:Name", "Académie de Lyon");
+        await using var lille = await StartAsync(kind, "--Instance:Name", "Académie de Lille");
+        var before = await lyon.PublishVideoAsync("root_channel", "Cours publié avant le suivi", tags: ["histoire"]);
+
+        await FollowAsync(lille, lyon);
+        Assert.That(await FollowStateAsync(lyon, "followers", lille.Host), Is.EqualTo("accepted"));
+
+        // Backfill: the video published before the follow arrives through Lyon's outbox.
+        await EventuallyAsync(async () => await RemoteVideoAsync(lille, before.Name) is not null, "backfill");
+        var details = await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{before.Uuid}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(details.GetProperty("isLocal").GetBoolean(), Is.False);
+            Assert.That(details.GetProperty("url").GetString(), Is.EqualTo(before.Url));
+            Assert.That(details.GetProperty("channel").GetProperty("host").GetString(), Is.EqualTo(lyon.Host));
+            var playlist = details.GetProperty("streamingPlaylists")[0];
+            Assert.That(playlist.GetProperty("playlistUrl").GetString(), Does.StartWith(lyon.BaseUrl + "/static/streaming-playlists/hls/"));
+            Assert.That(playlist.GetProperty("files")[0].GetProperty("magnetUri").GetString(), Does.StartWith("magnet:?"));
+            Assert.That(details.GetProperty("thumbnailUrl").GetString(), Does.StartWith(lyon.BaseUrl));
+        });
+
+        // A new publication is pushed, and is found by search.
+        var fresh = await lyon.PublishVideoAsync("root_channel", "Géométrie dans l'espace");
+        await EventuallyAsync(async () => await RemoteVideoAsync(lille, fresh.Name) is not null, "push of a new video");
+        var search = await lille.Http.GetFromJsonAsync<JsonElement>("/api/v1/search/videos?search=geometrie");
+        Assert.That(search.GetProperty("data").EnumerateArray().Select(v => v.GetProperty("uuid").GetString()), Does.Contain(fresh.Uuid));
+
+        // Update through Lyon's API propagates.
+        using var lyonAdmin = lyon.Authed(await lyon.TokenAsync());
+        using (var update = await lyonAdmin.PutAsJsonAsync($"/api/v1/videos/{fresh.Uuid}", new { name = "Géométrie dans l'espace (corrigé)" }))
+        {
+            Assert.That(update.IsSuccessStatusCode, Is.True, await update.Content.ReadAsStringAsync());
+        }
+        await EventuallyAsync(async () => await RemoteVideoAsync(lille, "Géométrie dans l'espace (corrigé)") is not null, "update");
+
+        // Delete propagates.
+        using (var delete = await lyonAdmin.DeleteAsync($"/api/v1/videos/{fresh.Uuid}"))
+        {
+            Assert.That(delete.IsSuccessStatusCode, Is.True);
+        }
+        await EventuallyAsync(async () => (await lille.Http.GetAsync($"/api/v1/videos/{fresh.Uuid}")).StatusCode == System.Net.HttpStatusCode.NotFound, "delete");
+
+        // Undo Follow: Lyon forgets its follower and stops delivering to it.
+        using var lilleAdmin = lille.Authed(await lille.TokenAsync());
+        using (var undo = await lilleAdmin.DeleteAsync($"/api/v1/server/following/{lyon.Host}"))
+        {
+            Assert.That((int)undo.StatusCode, Is.EqualTo(204));
+        }
+        await EventuallyAsync(async () => await FollowStateAsync(lyon, "followers", lille.Host) is null, "undo on the followed side");
+        var jobsBefore = await CountAsync(lyon, $"SELECT COUNT(*) FROM jobs WHERE type = '{Delivery.JobType}'");
+        var after = await lyon.PublishVideoAsync("root_channel", "Publié après le désabonnement");
+        Assert.That(await CountAsync(lyon, $"SELECT COUNT(*) FROM jobs WHERE type = '{Delivery.JobType}'"), Is.EqualTo(jobsBefore));
+        Assert.That(await RemoteVideoAsync(lille, after.Name), Is.Null);
+    }
+
+    [Test]
+    public async Task Follower_that_was_down_receives_everything_when_it_comes_back()
+    {
+        await using var paris = await StartAsync();
+        await using var creteil = await StartAsync();
+        await FollowAsync(creteil, paris);
+
+        await creteil.StopAsync();
+        var first = await paris.PublishVideoAsync("root_channel", "Pendant la panne 1");
+        var second = await paris.PublishVideoAsync("root_channel", "Pendant la panne 2");
+        await EventuallyAsync(async () => await CountAsync(paris,
+            $"SELECT COUNT(*) FROM jobs WHERE type = '{Delivery.JobType}' AND attempts >= 1 AND state = 0 AND last_error IS NOT NULL") > 0, "a failed delivery attempt");
+
+        await creteil.RestartAsync();
+        await EventuallyAsync(async () => await RemoteVideoAsync(creteil, first.Name) is not null && await RemoteVideoAsync(creteil, second.Name) is not null,
+            "deliveries after the restart", seconds: 60);
+    }
+
+    [Test]
+    public async Task Three_instances_see_each_others_publications()
+    {
+        await using var a = await StartAsync();
+        await using var b = await StartAsync();
+        await using var c = await StartAsync();
+        TestInstance[] all = [a, b, c];
+        foreach (var follower in all)
+        {
+            foreach (var followed in all.Where(x => x != follower))
+            {
+                await FollowAsync(follower, followed);
+            }
+        }
+        var fromA = await a.PublishVideoAsync("root_channel", "Depuis A");
+        var fromC = await c.PublishVideoAsync("root_channel", "Depuis C");
+        await EventuallyAsync(async () => await RemoteVideoAsync(b, fromA.Name) is not null && await RemoteVideoAsync(c, fromA.Name) is not null
+            && await RemoteVideoAsync(a, fromC.Name) is not null && await RemoteVideoAsync(b, fromC.Name) is not null, "fan-out to all followers");
+        // A remote video is never re-federated by a follower: A keeps exactly one copy of C's video, and none of its own.
+        Assert.That(await CountAsync(a, "SELECT COUNT(*) FROM videos"), Is.EqualTo(2));
+    }
+}
