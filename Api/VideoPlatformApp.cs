@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Adapters;
 using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Endpoints;
 using VideoPlatform.Api.Hosting;
@@ -12,6 +13,7 @@ using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Storage;
+using VideoPlatform.Web;
 
 namespace VideoPlatform.Api;
 
@@ -30,6 +32,7 @@ public static class VideoPlatformApp
 
         builder.AddCore();
         builder.AddAccountsAndApi();
+        builder.AddWeb();
 
         var app = builder.Build();
         app.UseProblemResponses();
@@ -50,6 +53,7 @@ public static class VideoPlatformApp
             app.MapChannelEndpoints();
             app.MapVideoEndpoints();
             app.MapConfigEndpoints();
+            app.MapWeb();
         }
         return app;
     }
@@ -129,6 +133,9 @@ public static class VideoPlatformApp
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireClaim(System.Security.Claims.ClaimTypes.Role, "0"))
             .AddPolicy(Policies.Moderator, p => p.RequireAuthenticatedUser().RequireClaim(System.Security.Claims.ClaimTypes.Role, "0", "1"));
+        services.AddSingleton<IWebSessions, WebSessions>();
+        services.AddSingleton<IWebMedia, WebMedia>();
+        services.AddSingleton<IWebVideoChanges, WebVideoChanges>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
     }
