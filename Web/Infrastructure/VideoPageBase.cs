@@ -28,7 +28,7 @@ public abstract class VideoPageBase(VideoRepository videos, IWebMedia media, IOp
         {
             if (User.Identity?.IsAuthenticated != true)
             {
-                return Challenge();
+                return Challenge(WebSessionHandler.SchemeName);
             }
             return Refuse(StatusCodes.Status403Forbidden, Text.L("Watch_ForbiddenTitle"), Text.L("Watch_Forbidden"));
         }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using VideoPlatform.Web.Infrastructure;
@@ -32,8 +31,8 @@ public sealed class LoginModel(IWebSessions sessions) : PageModel
         var tokens = await sessions.SignInAsync(Username.Trim(), Password, ct);
         if (tokens is null)
         {
+            // 200 with the form again, as login forms do: a 401 would ask the browser for HTTP authentication semantics.
             Error = Text.L("Login_Invalid");
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
         WebSessionHandler.WriteCookies(HttpContext, tokens);
