@@ -6,6 +6,7 @@ using VideoPlatform.Api.Adapters;
 using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Endpoints;
 using VideoPlatform.Api.Hosting;
+using VideoPlatform.Api.Media;
 using VideoPlatform.Api.Uploads;
 using VideoPlatform.Core;
 using VideoPlatform.Core.Data;
@@ -32,6 +33,7 @@ public static class VideoPlatformApp
 
         builder.AddCore();
         builder.AddAccountsAndApi();
+        builder.AddMedia(roles);
         builder.AddWeb();
 
         var app = builder.Build();
@@ -55,6 +57,7 @@ public static class VideoPlatformApp
             app.MapConfigEndpoints();
             app.MapWeb();
         }
+        app.MapMedia(roles);
         return app;
     }
 

@@ -55,6 +55,11 @@ public static class Text
         _ => string.Create(CultureInfo.CurrentCulture, $"{bytes / 1024.0 / 1024 / 1024:0.##} Gio"),
     };
 
-    public static string Date(long unixMs) =>
-        DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("d MMMM yyyy", CultureInfo.CurrentCulture);
+    /// <summary>"29 novembre 2026" from the resource's month names: containers often run without ICU culture data.</summary>
+    public static string Date(long unixMs)
+    {
+        var date = DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime;
+        var month = L("Months").Split(',')[date.Month - 1];
+        return string.Create(CultureInfo.InvariantCulture, $"{date.Day} {month} {date.Year}");
+    }
 }

@@ -11,7 +11,7 @@ public sealed class MediaStore
     public MediaStore(IOptions<StorageOptions> options)
     {
         Root = Path.GetFullPath(options.Value.Root);
-        foreach (var dir in new[] { HlsRoot, PrivateHlsRoot, TorrentsRoot, ThumbnailsRoot, PreviewsRoot, UploadsRoot, TempRoot })
+        foreach (var dir in new[] { HlsRoot, PrivateHlsRoot, TorrentsRoot, ThumbnailsRoot, PreviewsRoot, UploadsRoot, OriginalsRoot, TempRoot })
         {
             Directory.CreateDirectory(dir);
         }
@@ -26,6 +26,9 @@ public sealed class MediaStore
     public string PreviewsRoot => Path.Combine(Root, "previews");
     public string UploadsRoot => Path.Combine(Root, "uploads");
 
+    /// <summary>Finished uploads, one per video, kept as the source of later transcodes (and counted by the quota).</summary>
+    public string OriginalsRoot => Path.Combine(Root, "originals");
+
     /// <summary>Work folders of running jobs; outputs are moved from here into place in one rename.</summary>
     public string TempRoot => Path.Combine(Root, "tmp");
 
@@ -33,6 +36,15 @@ public sealed class MediaStore
         Path.Combine(isPrivate ? PrivateHlsRoot : HlsRoot, SafeName(videoUuid));
 
     public string UploadPath(string uploadId) => Path.Combine(UploadsRoot, SafeName(uploadId));
+
+    /// <summary>The source file of a local video; the extension is kept so that probing can tell a misnamed file.</summary>
+    public string OriginalPath(string videoUuid, string extension) =>
+        Path.Combine(OriginalsRoot, SafeName(videoUuid + extension));
+
+    /// <summary>The original of a video whatever its extension, or null.</summary>
+    public string? FindOriginal(string videoUuid) =>
+        Directory.EnumerateFiles(OriginalsRoot, SafeName(videoUuid) + ".*").FirstOrDefault()
+        ?? (File.Exists(Path.Combine(OriginalsRoot, videoUuid)) ? Path.Combine(OriginalsRoot, videoUuid) : null);
 
     public string TorrentPath(string name) => Path.Combine(TorrentsRoot, SafeName(name));
     public string ThumbnailPath(string name) => Path.Combine(ThumbnailsRoot, SafeName(name));

@@ -20,8 +20,11 @@ public sealed class TestInstance : IAsyncDisposable
 {
     public const string AdminPassword = "admin-password";
 
-    private TestInstance(WebApplication app, TestDatabase database, string baseUrl)
+    private readonly bool _ownsDatabase;
+
+    private TestInstance(WebApplication app, TestDatabase database, string baseUrl, bool ownsDatabase = true)
     {
+        _ownsDatabase = ownsDatabase;
         App = app;
         Database = database;
         BaseUrl = baseUrl;
@@ -37,6 +40,18 @@ public sealed class TestInstance : IAsyncDisposable
     public static async Task<TestInstance> StartAsync(DbKind kind = DbKind.Sqlite, params string[] extraArgs)
     {
         var database = await TestDatabase.CreateAsync(kind);
+        return await StartOnAsync(database, ownsDatabase: true, extraArgs);
+    }
+
+    /// <summary>
+    /// Another process of the same instance: same database and storage as <paramref name="first"/>, its own roles
+    /// (e.g. <c>--Roles transcoder</c>). Disposing it leaves the shared database to <paramref name="first"/>.
+    /// </summary>
+    public static Task<TestInstance> StartSharingAsync(TestInstance first, params string[] extraArgs) =>
+        StartOnAsync(first.Database, ownsDatabase: false, extraArgs);
+
+    private static async Task<TestInstance> StartOnAsync(TestDatabase database, bool ownsDatabase, string[] extraArgs)
+    {
         string[] args =
         [
             "--urls", "http://127.0.0.1:0",
@@ -50,7 +65,7 @@ public sealed class TestInstance : IAsyncDisposable
         var app = VideoPlatformApp.Build(args);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var instance = new TestInstance(app, database, address.TrimEnd('/'));
+        var instance = new TestInstance(app, database, address.TrimEnd('/'), ownsDatabase);
         await instance.WaitHealthyAsync();
         return instance;
     }
@@ -133,11 +148,30 @@ public sealed class TestInstance : IAsyncDisposable
         return row with { Id = id };
     }
 
+    /// <summary>Stops the process as a crash would: running jobs are abandoned where they are, their leases left to expire.</summary>
+    public async Task KillAsync()
+    {
+        using var immediate = new CancellationTokenSource();
+        await immediate.CancelAsync();
+        try
+        {
+            await App.StopAsync(immediate.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        Http.Dispose();
+        await App.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 }

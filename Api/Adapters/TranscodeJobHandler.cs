@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Uploads;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Jobs;
+using VideoPlatform.Core.Storage;
+using VideoPlatform.Transcoder;
+
+namespace VideoPlatform.Api.Adapters;
+
+/// <summary>
+/// The <c>transcode</c> job: the HLS pipeline into a work folder, then publication. Files are moved into place first
+/// (new names, so nothing served changes), then one transaction switches the video to them, then the old files go.
+/// A job taken up again after a crash finds the video published (and stops) or starts over in a clean work folder.
+/// </summary>
+public sealed partial class TranscodeJobHandler(
+    HlsPipeline pipeline,
+    IOptions<TranscoderOptions> options,
+    VideoRepository videos,
+    VideoMediaRepository media,
+    MediaStore store,
+    VideoChangeNotifier notifier,
+    TimeProvider clock,
+    ILogger<TranscodeJobHandler> logger) : IJobHandler
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
+    public string Type => TranscodeJobPayload.JobType;
+    public int Concurrency => Math.Max(1, options.Value.Concurrency);
+    public TimeSpan Lease => options.Value.Lease;
+    public TimeSpan InitialBackoff => options.Value.RetryBackoff;
+
+    public async Task HandleAsync(JobContext context, CancellationToken ct)
+    {
+        var payload = JsonSerializer.Deserialize<TranscodeJobPayload>(context.Job.Payload, JsonSerializerOptions.Web)
+            ?? throw new PermanentJobFailureException("The transcode job has no video id.");
+        var found = await videos.FindAsync(payload.VideoId.ToString(CultureInfo.InvariantCulture), ct);
+        if (found is null || found.Video.State != VideoState.ToTranscode)
+        {
+            // Deleted meanwhile, or published by an earlier attempt that died before completing its job.
+            LogNothingToDo(logger, payload.VideoId);
+            return;
+        }
+        var video = found.Video;
+        var source = store.FindOriginal(video.Uuid);
+        if (source is null)
+        {
+            const string missing = "The uploaded file is missing from storage; please upload the video again.";
+            await media.MarkFailedAsync(video.Id, missing, CancellationToken.None);
+            throw new PermanentJobFailureException(missing);
+        }
+
+        var work = Path.Combine(store.TempRoot, "transcode-" + video.Uuid);
+        // Only the lease holder works here, so leftovers belong to a dead attempt.
+        DeleteDirectory(work);
+        Directory.CreateDirectory(work);
+        var settings = new TranscodeSettings { Threads = Math.Max(1, options.Value.Threads), Preset = options.Value.Preset };
+        var sink = new LatestProgress();
+        TranscodeResult result;
+        using (var progressStop = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            var progressLoop = StoreProgressAsync(video.Id, sink, context, progressStop.Token);
+            try
+            {
+                result = await pipeline.RunAsync(source, work, settings, sink, ct);
+            }
+            catch (UploadRejectedException ex)
+            {
+                await media.MarkFailedAsync(video.Id, ex.Message, CancellationToken.None);
+                File.Delete(source);
+                DeleteDirectory(work);
+                throw new PermanentJobFailureException(ex.Message);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && context.Job.Attempts >= context.Job.MaxAttempts)
+            {
+                await media.MarkFailedAsync(video.Id, "Transcoding failed: " + ex.Message, CancellationToken.None);
+                DeleteDirectory(work);
+                throw;
+            }
+            finally
+            {
+                await progressStop.CancelAsync();
+                await progressLoop;
+            }
+        }
+
+        await PublishAsync(video, result, ct);
+        DeleteDirectory(work);
+    }
+
+    private async Task PublishAsync(VideoRow video, TranscodeResult result, CancellationToken ct)
+    {
+        File.Move(Path.Combine(result.Directory, result.ThumbnailName), store.ThumbnailPath(result.ThumbnailName), overwrite: true);
+        File.Move(Path.Combine(result.Directory, result.PreviewName), store.PreviewPath(result.PreviewName), overwrite: true);
+
+        var isPrivate = video.Privacy is VideoPrivacy.Private or VideoPrivacy.Internal;
+        var target = store.HlsFolder(video.Uuid, isPrivate);
+        var names = Directory.EnumerateFiles(result.Directory).Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        if (!Directory.Exists(target))
+        {
+            Directory.Move(result.Directory, target);
+        }
+        else
+        {
+            // Files of an older transcode stay served until the database points to the new ones.
+            foreach (var name in names)
+            {
+                File.Move(Path.Combine(result.Directory, name), Path.Combine(target, name), overwrite: true);
+            }
+        }
+
+        var published = await media.PublishAsync(video.Id, new PublishedMedia(
+            result.MasterPlaylistName,
+            result.SegmentsSha256Name,
+            result.ThumbnailName,
+            result.PreviewName,
+            (int)Math.Round(result.Duration.TotalSeconds),
+            result.Renditions.Select(r => new VideoFileRow
+            {
+                Resolution = r.Resolution,
+                Width = r.Width,
+                Height = r.Height,
+                Fps = r.Fps,
+                Size = r.SizeBytes,
+                Bitrate = r.AverageBitrate,
+                FileName = r.FragmentedName,
+                PlaylistName = r.PlaylistName,
+            }).ToList()), CancellationToken.None);
+
+        if (!published)
+        {
+            // Someone else settled this video meanwhile (deleted, or published by another attempt): drop our copy.
+            foreach (var name in names)
+            {
+                DeleteFile(Path.Combine(target, name));
+            }
+            DeleteFile(store.ThumbnailPath(result.ThumbnailName));
+            DeleteFile(store.PreviewPath(result.PreviewName));
+            return;
+        }
+
+        // Older renditions and anything an attempt that died mid-publication left behind.
+        foreach (var stale in Directory.EnumerateFiles(target).Where(p => !names.Contains(Path.GetFileName(p))))
+        {
+            DeleteFile(stale);
+        }
+        if (video.ThumbnailName is { } oldThumbnail && oldThumbnail != result.ThumbnailName)
+        {
+            DeleteFile(store.ThumbnailPath(oldThumbnail));
+        }
+        if (video.PreviewName is { } oldPreview && oldPreview != result.PreviewName)
+        {
+            DeleteFile(store.PreviewPath(oldPreview));
+        }
+        LogPublished(logger, video.Id, result.Renditions.Count, result.Id);
+        await notifier.PublishedAsync(video.Id, ct);
+    }
+
+    /// <summary>Copies the latest progress to the video row (what the API shows) and to the job, once a second while it changes.</summary>
+    private async Task StoreProgressAsync(long videoId, LatestProgress sink, JobContext context, CancellationToken ct)
+    {
+        var stored = -1;
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(ProgressInterval, clock, ct);
+                var percent = sink.Percent;
+                if (percent != stored)
+                {
+                    stored = percent;
+                    await context.ReportProgressAsync(percent);
+                    await videos.SetProgressAsync(videoId, percent, ct);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogProgressFailed(logger, ex, videoId);
+        }
+    }
+
+    private void DeleteDirectory(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (IOException ex)
+        {
+            LogCleanupFailed(logger, path, ex.Message);
+        }
+    }
+
+    private void DeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException ex)
+        {
+            LogCleanupFailed(logger, path, ex.Message);
+        }
+    }
+
+    /// <summary>Keeps only the last value: the pipeline reports synchronously and often, the database is written once a second.</summary>
+    private sealed class LatestProgress : IProgress<double>
+    {
+        private int _percent;
+
+        public int Percent => Volatile.Read(ref _percent);
+
+        public void Report(double value) => Volatile.Write(ref _percent, (int)Math.Clamp(Math.Floor(value * 100), 0, 100));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Transcode of video {VideoId}: nothing to do (deleted or already published)")]
+    private static partial void LogNothingToDo(ILogger logger, long videoId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} published with {Count} renditions ({TranscodeId})")]
+    private static partial void LogPublished(ILogger logger, long videoId, int count, string transcodeId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the progress of video {VideoId}")]
+    private static partial void LogProgressFailed(ILogger logger, Exception ex, long videoId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove {Path}: {Reason}")]
+    private static partial void LogCleanupFailed(ILogger logger, string path, string reason);
+}

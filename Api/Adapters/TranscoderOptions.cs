@@ -1,0 +1,21 @@
+namespace VideoPlatform.Api.Adapters;
+
+/// <summary>Settings of the <c>Transcoder</c> section.</summary>
+public sealed class TranscoderOptions
+{
+    public const string Section = "Transcoder";
+
+    /// <summary>Transcodes one process runs at once; each ffmpeg run uses <see cref="Threads"/> threads per encoder.</summary>
+    public int Concurrency { get; set; } = 1;
+
+    public int Threads { get; set; } = 2;
+
+    /// <summary>libx264 preset.</summary>
+    public string Preset { get; set; } = "veryfast";
+
+    /// <summary>How long a claimed transcode stays ours without a heartbeat: after a worker dies, another takes the job after this.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>First retry delay of a failed transcode (doubling per attempt).</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(30);
+}

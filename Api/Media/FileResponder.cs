@@ -1,0 +1,172 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Net.Http.Headers;
+using VideoPlatform.Api.Hosting;
+
+namespace VideoPlatform.Api.Media;
+
+/// <summary>How long a media answer may be cached, and by whom.</summary>
+public enum MediaCache
+{
+    /// <summary>Names carry a fresh random id per write, so the content behind a URL never changes.</summary>
+    PublicImmutable,
+
+    /// <summary>Private media: only the browser of an allowed user keeps it, and asks again.</summary>
+    Private,
+}
+
+/// <summary>
+/// Sends one file of the media store: Range (206/416), HEAD, strong ETag and Last-Modified with their conditional
+/// requests (If-None-Match, If-Modified-Since, If-Range), cache headers, CORS, and the body through sendfile.
+/// </summary>
+public static class FileResponder
+{
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".m3u8"] = "application/vnd.apple.mpegurl",
+        [".mp4"] = "video/mp4",
+        [".m4s"] = "video/iso.segment",
+        [".json"] = "application/json",
+        [".jpg"] = "image/jpeg",
+        [".jpeg"] = "image/jpeg",
+        [".png"] = "image/png",
+        [".webp"] = "image/webp",
+        [".torrent"] = "application/x-bittorrent",
+    };
+
+    public static string ContentType(string fileName) =>
+        ContentTypes.GetValueOrDefault(Path.GetExtension(fileName), "application/octet-stream");
+
+    /// <summary>A strong validator from size and modification time: a rewritten file gets a new one.</summary>
+    public static string ETagOf(long size, DateTime lastWriteUtc) =>
+        string.Create(CultureInfo.InvariantCulture, $"\"{size:x}-{lastWriteUtc.Ticks:x}\"");
+
+    public static async Task ServeAsync(HttpContext context, string path, MediaCache cache, string? attachmentName = null)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            await Problems.NotFound("File not found.").ExecuteAsync(context);
+            return;
+        }
+
+        var size = info.Length;
+        var lastWrite = info.LastWriteTimeUtc;
+        // HTTP dates have whole seconds; comparisons below use the same truncation.
+        var lastModified = new DateTimeOffset(lastWrite.Ticks - lastWrite.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        var etag = ETagOf(size, lastWrite);
+        var headers = response.Headers;
+        headers.ETag = etag;
+        headers.LastModified = lastModified.ToString("R", CultureInfo.InvariantCulture);
+        headers.AcceptRanges = "bytes";
+        headers.CacheControl = cache == MediaCache.PublicImmutable ? "public, max-age=31536000, immutable" : "private, no-cache";
+        headers.AccessControlAllowOrigin = "*";
+        headers.AccessControlExposeHeaders = "Content-Range, Content-Length, ETag, Accept-Ranges";
+        if (attachmentName is not null)
+        {
+            headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = attachmentName }.ToString();
+        }
+        // Empty 304/416 answers must not be turned into problem documents.
+        context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+
+        if (NotModified(request, etag, lastModified))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+
+        var rangeHeader = request.Headers.Range.ToString();
+        if (rangeHeader.Length > 0 && request.Headers.IfRange.Count > 0 && !IfRangeHolds(request.Headers.IfRange.ToString(), etag, lastModified))
+        {
+            rangeHeader = "";
+        }
+        var range = RangeHeader.Parse(rangeHeader, size);
+        if (range.Outcome == RangeOutcome.Unsatisfiable)
+        {
+            response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+            headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes */{size}");
+            response.ContentLength = 0;
+            return;
+        }
+
+        response.ContentType = ContentType(path);
+        if (range.Outcome == RangeOutcome.Partial)
+        {
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {range.Start}-{range.End}/{size}");
+        }
+        // Set explicitly on every answer, 206 included: the byte counters of /metrics read it.
+        response.ContentLength = range.Length;
+        if (HttpMethods.IsHead(request.Method) || range.Length == 0)
+        {
+            return;
+        }
+        try
+        {
+            await CopyToBodyAsync(context, path, range.Start, range.Length);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The player moved on (seek, quality switch): nothing to report.
+        }
+    }
+
+    /// <summary>
+    /// Reads the file straight into the response pipe's buffers (one copy, no intermediate stream buffer): Kestrel has no
+    /// zero-copy sendfile, and its SendFileAsync fallback copies twice through a small buffer.
+    /// </summary>
+    private static async Task CopyToBodyAsync(HttpContext context, string path, long offset, long length)
+    {
+        const int ReadSize = 256 * 1024;
+        var ct = context.RequestAborted;
+        var writer = context.Response.BodyWriter;
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        var end = offset + length;
+        while (offset < end)
+        {
+            var memory = writer.GetMemory(ReadSize);
+            var wanted = (int)Math.Min(memory.Length, end - offset);
+            var read = await RandomAccess.ReadAsync(handle, memory[..wanted], offset, ct);
+            if (read == 0)
+            {
+                throw new IOException($"{path} is shorter than announced.");
+            }
+            writer.Advance(read);
+            offset += read;
+            var flush = await writer.FlushAsync(ct);
+            if (flush.IsCanceled || flush.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
+    private static bool NotModified(HttpRequest request, string etag, DateTimeOffset lastModified)
+    {
+        var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
+        if (ifNoneMatch.Length > 0)
+        {
+            // Weak comparison (RFC 9110 §13.1.2): W/ prefixes do not matter here.
+            return ifNoneMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Any(tag => tag == "*" || StripWeak(tag) == etag);
+        }
+        return DateTimeOffset.TryParse(request.Headers.IfModifiedSince.ToString(), CultureInfo.InvariantCulture,
+                   DateTimeStyles.AssumeUniversal, out var since)
+               && lastModified <= since;
+    }
+
+    /// <summary>If-Range holds when it names our strong ETag, or exactly our Last-Modified date.</summary>
+    private static bool IfRangeHolds(string ifRange, string etag, DateTimeOffset lastModified)
+    {
+        var value = ifRange.Trim();
+        if (value.StartsWith('"') || value.StartsWith("W/", StringComparison.Ordinal))
+        {
+            return value == etag;
+        }
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) && date == lastModified;
+    }
+
+    private static string StripWeak(string tag) => tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
+}

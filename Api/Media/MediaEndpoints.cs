@@ -1,0 +1,135 @@
+using System.Security.Claims;
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Api.Uploads;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Storage;
+
+namespace VideoPlatform.Api.Media;
+
+/// <summary>The media URLs of DESIGN.md, served from the media store; plus the file token and job progress of a video.</summary>
+public static class MediaEndpoints
+{
+    private static readonly string[] GetHead = [HttpMethods.Get, HttpMethods.Head];
+
+    public static IEndpointRouteBuilder MapMediaFiles(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods(MediaUrls.HlsPrefix + "/{video}/{file}", GetHead, (HttpContext context, string video, string file, MediaStore store) =>
+            !Guid.TryParse(video, out _) || !IsSafe(file)
+                ? Problems.NotFound("File not found.").ExecuteAsync(context)
+                : FileResponder.ServeAsync(context, Path.Combine(store.HlsFolder(video, isPrivate: false), file), MediaCache.PublicImmutable))
+            .ExcludeFromDescription();
+
+        app.MapMethods(MediaUrls.PrivateHlsPrefix + "/{video}/{file}", GetHead, ServePrivateAsync).ExcludeFromDescription();
+
+        app.MapMethods(MediaUrls.ThumbnailsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store) =>
+            Serve(context, name, store.ThumbnailPath)).ExcludeFromDescription();
+        app.MapMethods(MediaUrls.PreviewsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store) =>
+            Serve(context, name, store.PreviewPath)).ExcludeFromDescription();
+        app.MapMethods(MediaUrls.TorrentsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store) =>
+            Serve(context, name, store.TorrentPath)).ExcludeFromDescription();
+        app.MapMethods("/download/torrents/{name}", GetHead, (HttpContext context, string name, MediaStore store) =>
+            Serve(context, name, store.TorrentPath, attachment: true)).ExcludeFromDescription();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapMediaApi(this IEndpointRouteBuilder app)
+    {
+        var videos = app.MapGroup("/api/v1/videos").WithTags("Video");
+        // PeerTube's video file token: lets a player fetch a private video's files with ?videoFileToken=.
+        videos.MapPost("/{id}/token", async (string id, ClaimsPrincipal user, VideoRepository repo, VideoFileTokens tokens, CancellationToken ct) =>
+        {
+            var video = await repo.FindAsync(id, ct);
+            if (video is null)
+            {
+                return Problems.NotFound("Video not found.");
+            }
+            if (!VideoAccess.CanView(video, user))
+            {
+                return Problems.Forbidden("Cannot get a file token for this video.");
+            }
+            var (token, expires) = tokens.Issue(video.Video.Uuid);
+            return Results.Ok(new { files = new { token, expires } });
+        }).RequireAuthorization();
+
+        // Our extension: the transcode jobs of a video with their progress, for its owner (and moderators).
+        videos.MapGet("/{id}/jobs", async (string id, ClaimsPrincipal user, VideoRepository repo, VideoMediaRepository media, CancellationToken ct) =>
+        {
+            var video = await repo.FindAsync(id, ct);
+            if (video is null)
+            {
+                return Problems.NotFound("Video not found.");
+            }
+            if (!VideoAccess.CanManage(video, user))
+            {
+                return Problems.Forbidden("Only the owner of this video can see its jobs.");
+            }
+            var jobs = await media.JobsAsync(TranscodeJobPayload.OrderingKey(video.Video.Id), ct);
+            var data = jobs.Select(j => new
+            {
+                id = j.Id,
+                type = j.Type,
+                state = j.State switch
+                {
+                    Core.Jobs.JobState.Pending => "waiting",
+                    Core.Jobs.JobState.Running => "active",
+                    Core.Jobs.JobState.Completed => "completed",
+                    _ => "failed",
+                },
+                progress = j.Progress ?? 0,
+                attempts = j.Attempts,
+                maxAttempts = j.MaxAttempts,
+                error = j.LastError,
+                createdAt = DateTimeOffset.FromUnixTimeMilliseconds(j.CreatedAt),
+                updatedAt = DateTimeOffset.FromUnixTimeMilliseconds(j.UpdatedAt),
+                finishedAt = j.FinishedAt is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : (DateTimeOffset?)null,
+            }).ToList();
+            return Results.Ok(new { total = data.Count, data });
+        }).RequireAuthorization();
+        return app;
+    }
+
+    private static async Task ServePrivateAsync(HttpContext context, string video, string file, ClaimsPrincipal user, VideoRepository repo,
+        VideoFileTokens tokens, MediaStore store)
+    {
+        if (!Guid.TryParse(video, out _) || !IsSafe(file))
+        {
+            await Problems.NotFound("File not found.").ExecuteAsync(context);
+            return;
+        }
+        var allowed = tokens.IsValid(context.Request.Query["videoFileToken"], video);
+        if (!allowed)
+        {
+            var found = await repo.FindAsync(video, context.RequestAborted);
+            allowed = found is not null && found.Video.Privacy is VideoPrivacy.Private or VideoPrivacy.Internal && VideoAccess.CanView(found, user);
+        }
+        if (!allowed)
+        {
+            await (user.Identity?.IsAuthenticated == true
+                ? Problems.Forbidden("Cannot access this private video file.")
+                : Problems.Unauthorized("A videoFileToken or authentication is required for this private video file.")).ExecuteAsync(context);
+            return;
+        }
+        await FileResponder.ServeAsync(context, Path.Combine(store.HlsFolder(video, isPrivate: true), file), MediaCache.Private);
+    }
+
+    private static Task Serve(HttpContext context, string name, Func<string, string> pathOf, bool attachment = false) =>
+        IsSafe(name)
+            ? FileResponder.ServeAsync(context, pathOf(name), MediaCache.PublicImmutable, attachment ? name : null)
+            : Problems.NotFound("File not found.").ExecuteAsync(context);
+
+    /// <summary>Names come from URLs: anything that could leave its folder is simply not found.</summary>
+    internal static bool IsSafe(string name)
+    {
+        try
+        {
+            MediaStore.SafeName(name);
+            return !name.StartsWith('.');
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

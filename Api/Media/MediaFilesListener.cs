@@ -1,0 +1,76 @@
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Storage;
+
+namespace VideoPlatform.Api.Media;
+
+/// <summary>
+/// Keeps files where their URLs say: a video turning private (or back) has its HLS folder moved between the public and
+/// the private tree, as PeerTube does; a deleted video's files are removed.
+/// </summary>
+public sealed partial class MediaFilesListener(VideoRepository videos, MediaStore store, ILogger<MediaFilesListener> logger) : IVideoChangeListener
+{
+    private static bool IsPrivate(VideoPrivacy privacy) => privacy is VideoPrivacy.Private or VideoPrivacy.Internal;
+
+    public async Task OnUpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct)
+    {
+        var video = await videos.FindAsync(videoId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
+        if (video is null || !video.Video.IsLocal || IsPrivate(video.Video.Privacy) == IsPrivate(previousPrivacy))
+        {
+            return;
+        }
+        var from = store.HlsFolder(video.Video.Uuid, IsPrivate(previousPrivacy));
+        var to = store.HlsFolder(video.Video.Uuid, IsPrivate(video.Video.Privacy));
+        if (Directory.Exists(from) && !Directory.Exists(to))
+        {
+            Directory.Move(from, to);
+        }
+    }
+
+    public Task OnDeletedAsync(VideoWithOwners video, CancellationToken ct)
+    {
+        var v = video.Video;
+        if (!v.IsLocal)
+        {
+            return Task.CompletedTask;
+        }
+        Delete(store.HlsFolder(v.Uuid, isPrivate: false));
+        Delete(store.HlsFolder(v.Uuid, isPrivate: true));
+        if (store.FindOriginal(v.Uuid) is { } original)
+        {
+            Delete(original);
+        }
+        if (v.ThumbnailName is { } thumbnail)
+        {
+            Delete(store.ThumbnailPath(thumbnail));
+        }
+        if (v.PreviewName is { } preview)
+        {
+            Delete(store.PreviewPath(preview));
+        }
+        return Task.CompletedTask;
+    }
+
+    private void Delete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            else
+            {
+                File.Delete(path);
+            }
+        }
+        catch (IOException ex)
+        {
+            LogDeleteFailed(logger, path, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {Path}: {Reason}")]
+    private static partial void LogDeleteFailed(ILogger logger, string path, string reason);
+}

@@ -1,0 +1,49 @@
+using VideoPlatform.Api.Adapters;
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Api.Uploads;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Jobs;
+using VideoPlatform.Transcoder;
+
+namespace VideoPlatform.Api.Media;
+
+/// <summary>Uploads, transcoding and media serving: what each role of a process gets of them.</summary>
+public static class MediaModule
+{
+    public static WebApplicationBuilder AddMedia(this WebApplicationBuilder builder, InstanceRoles roles)
+    {
+        var services = builder.Services;
+        services.AddOptions<TranscoderOptions>().Bind(builder.Configuration.GetSection(TranscoderOptions.Section))
+            .Validate(o => o.Concurrency >= 1 && o.Threads >= 1, "Transcoder:Concurrency and Transcoder:Threads must be at least 1.")
+            .Validate(o => o.Lease >= TimeSpan.FromSeconds(1), "Transcoder:Lease must be at least one second.")
+            .ValidateOnStart();
+        services.AddSingleton<UploadSessionRepository>();
+        services.AddSingleton<VideoMediaRepository>();
+        services.AddSingleton<IVideoChangeListener, MediaFilesListener>();
+        if (roles.HasFlag(InstanceRoles.Web))
+        {
+            services.AddSingleton<VideoFileTokens>();
+            services.AddSingleton<UploadService>();
+            services.AddHostedService<UploadSessionCleaner>();
+        }
+        if (roles.HasFlag(InstanceRoles.Transcoder))
+        {
+            services.AddSingleton<HlsPipeline>();
+            services.AddSingleton<IJobHandler, TranscodeJobHandler>();
+        }
+        return builder;
+    }
+
+    public static WebApplication MapMedia(this WebApplication app, InstanceRoles roles)
+    {
+        if (roles.HasFlag(InstanceRoles.Web))
+        {
+            var uploads = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<UploadOptions>>().Value;
+            app.MapUploadEndpoints(uploads.MaxFileSize);
+            app.MapMediaApi();
+            app.MapMediaFiles();
+        }
+        return app;
+    }
+}

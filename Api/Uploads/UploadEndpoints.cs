@@ -1,0 +1,420 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+using VideoPlatform.Api.Auth;
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using UploadSessionRow = VideoPlatform.Core.Data.Repositories.UploadSessionRow;
+using VideoPlatform.Core.Storage;
+
+namespace VideoPlatform.Api.Uploads;
+
+/// <summary>
+/// PeerTube's upload endpoints: the resumable protocol of @uploadx/core (POST → 201 + Location, PUT chunks → 308 + Range,
+/// last chunk → 200 with the video) and the legacy multipart form. Bodies go from the socket to a file, never to memory.
+/// </summary>
+public static partial class UploadEndpoints
+{
+    private const string ResumablePath = "/api/v1/videos/upload-resumable";
+    private const int CopyBufferSize = 256 * 1024;
+
+    // Form fields around the file in a multipart upload are small; this bounds them.
+    private const long MultipartFieldsAllowance = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapUploadEndpoints(this IEndpointRouteBuilder app, long maxFileSize)
+    {
+        var large = new LargeBodyAttribute(maxFileSize + MultipartFieldsAllowance);
+        app.MapPost(ResumablePath, InitAsync).RequireAuthorization().WithTags("Video upload");
+        app.MapPut(ResumablePath, ChunkAsync).RequireAuthorization().WithMetadata(large).WithTags("Video upload");
+        app.MapDelete(ResumablePath, CancelAsync).RequireAuthorization().WithTags("Video upload");
+        app.MapPost("/api/v1/videos/upload", LegacyAsync).RequireAuthorization().WithMetadata(large).DisableAntiforgery().WithTags("Video upload");
+        return app;
+    }
+
+    private static async Task<IResult> InitAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, UploadSessionRepository sessions,
+        MediaStore store, TimeProvider clock, CancellationToken ct)
+    {
+        var userId = user.UserId()!.Value;
+        if (!long.TryParse(request.Headers["X-Upload-Content-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+        {
+            return Problems.BadRequest("X-Upload-Content-Length is required: the size of the file in bytes.");
+        }
+        UpdateVideoRequest? metadata;
+        string? fileName;
+        try
+        {
+            using var json = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            metadata = json.RootElement.Deserialize<UpdateVideoRequest>(JsonSerializerOptions.Web);
+            fileName = json.RootElement.TryGetProperty("filename", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+        }
+        catch (JsonException ex)
+        {
+            return Problems.BadRequest("The request body is not valid JSON metadata: " + ex.Message);
+        }
+        if (metadata is null || string.IsNullOrWhiteSpace(fileName))
+        {
+            return Problems.BadRequest("filename is required in the metadata.");
+        }
+        if (UploadService.ValidateMetadata(metadata) is { } error)
+        {
+            return Problems.BadRequest(error);
+        }
+        if (await uploads.CheckBeforeBytesAsync(userId, metadata.ChannelId!.Value, fileName, size, null, ct) is { } refused)
+        {
+            return refused;
+        }
+
+        var id = Guid.NewGuid().ToString("N");
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await using (File.Create(store.UploadPath(id)))
+        {
+        }
+        await sessions.CreateAsync(new UploadSessionRow
+        {
+            Id = id,
+            UserId = userId,
+            ChannelId = metadata.ChannelId.Value,
+            Metadata = JsonSerializer.Serialize(metadata, JsonSerializerOptions.Web),
+            FileName = Path.GetFileName(fileName),
+            ContentType = request.Headers["X-Upload-Content-Type"].ToString() is { Length: > 0 } type ? type : "application/octet-stream",
+            Size = size,
+            CreatedAt = now,
+            UpdatedAt = now,
+        }, ct);
+        // uploadx answers a protocol-relative URL (scheme only when a proxy names it); PeerTube's clients follow it as is.
+        var proto = request.Headers["X-Forwarded-Proto"].ToString();
+        var location = $"{(proto.Length > 0 ? proto + ":" : "")}//{request.Host}{ResumablePath}?upload_id={id}";
+        return new StatusWithHeaders(StatusCodes.Status201Created, new() { [HeaderNames.Location] = location });
+    }
+
+    private static async Task<IResult> ChunkAsync(HttpContext context, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "upload_id")] string? uploadId,
+        ClaimsPrincipal user, UploadService uploads, UploadSessionRepository sessions, MediaStore store, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var request = context.Request;
+        var session = await FindOwnSessionAsync(uploadId, user, sessions, ct);
+        if (session is null)
+        {
+            return Problems.NotFound("Upload session not found: it expired, was cancelled or is complete.");
+        }
+        ContentRange range;
+        if (request.Headers.ContentRange.Count == 0 && request.ContentLength == session.Size)
+        {
+            range = new ContentRange(0, session.Size - 1, session.Size);
+        }
+        else if (!ContentRange.TryParse(request.Headers.ContentRange, out range))
+        {
+            return Problems.BadRequest("Content-Range must be 'bytes first-last/total' or 'bytes */total'.");
+        }
+
+        var path = store.UploadPath(session.Id);
+        switch (UploadOffsets.Decide(session.Received, session.Size, range, request.ContentLength))
+        {
+            case ChunkDecision.WrongTotal:
+                return Problems.BadRequest($"Content-Range total {range.Total} differs from the announced size {session.Size}.");
+            case ChunkDecision.WrongLength:
+                return Problems.BadRequest("Content-Length does not match Content-Range.");
+            case ChunkDecision.WrongOffset:
+                return WithRange(Problems.Status(StatusCodes.Status409Conflict,
+                    $"This chunk starts at byte {range.Start} but {session.Received} bytes are stored: resume from byte {session.Received}.",
+                    "upload_offset_mismatch"), session.Received);
+            case ChunkDecision.ReportOffset:
+                return session.Received == session.Size
+                    ? await CompleteAsync(session, path, uploads, ct)
+                    : Resume(session.Received);
+        }
+
+        long received;
+        try
+        {
+            received = await WriteChunkAsync(request, path, session.Received, range.Length, ct);
+        }
+        catch (IOException) when (!context.RequestAborted.IsCancellationRequested && !File.Exists(path))
+        {
+            return Problems.NotFound("Upload session not found: it expired or was cancelled.");
+        }
+        catch (ChunkLockedException)
+        {
+            return WithRange(Problems.Status(StatusCodes.Status409Conflict, "Another chunk of this upload is being written.", "upload_locked"), session.Received);
+        }
+        catch (ChunkTooLongException)
+        {
+            return Problems.BadRequest("The chunk is longer than its Content-Range.");
+        }
+        catch (PartialChunkException partial)
+        {
+            // The client went away mid-chunk: keep what arrived so that it resumes from there.
+            await sessions.SetReceivedAsync(session.Id, partial.Received, CancellationToken.None);
+            LogPartialChunk(loggers.CreateLogger("VideoPlatform.Uploads"), session.Id, partial.Received);
+            return Resume(partial.Received);
+        }
+        await sessions.SetReceivedAsync(session.Id, received, ct);
+        return received == session.Size ? await CompleteAsync(session with { Received = received }, path, uploads, ct) : Resume(received);
+    }
+
+    private static async Task<IResult> CancelAsync([Microsoft.AspNetCore.Mvc.FromQuery(Name = "upload_id")] string? uploadId, ClaimsPrincipal user,
+        UploadService uploads, UploadSessionRepository sessions, MediaStore store, CancellationToken ct)
+    {
+        var session = await FindOwnSessionAsync(uploadId, user, sessions, ct);
+        if (session is null)
+        {
+            return Problems.NotFound("Upload session not found.");
+        }
+        await sessions.DeleteAsync(session.Id, ct);
+        uploads.DeleteQuietly(store.UploadPath(session.Id));
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> CompleteAsync(UploadSessionRow session, string path, UploadService uploads, CancellationToken ct)
+    {
+        var metadata = JsonSerializer.Deserialize<UpdateVideoRequest>(session.Metadata, JsonSerializerOptions.Web)!;
+        // The quota may have been used by other uploads finished meanwhile.
+        if (!await uploads.QuotaAllowsAsync(session.UserId, session.Size, session.Id, ct))
+        {
+            uploads.DeleteQuietly(path);
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The user video quota is exceeded with this video.", "quota_reached");
+        }
+        return await uploads.CompleteAsync(session.UserId, metadata, session.FileName, path, session.Id, ct);
+    }
+
+    private static async Task<UploadSessionRow?> FindOwnSessionAsync(string? uploadId, ClaimsPrincipal user, UploadSessionRepository sessions, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(uploadId) || uploadId.Length > 64 || !uploadId.All(char.IsAsciiLetterOrDigit))
+        {
+            return null;
+        }
+        var session = await sessions.FindAsync(uploadId, ct);
+        return session is not null && session.UserId == user.UserId() ? session : null;
+    }
+
+    /// <summary>
+    /// Appends the request body at <paramref name="offset"/>. Bytes beyond the recorded offset (a chunk cut after its
+    /// bytes hit the disk but before the offset was recorded) are dropped first, so the file always equals the record.
+    /// </summary>
+    private static async Task<long> WriteChunkAsync(HttpRequest request, string path, long offset, long length, CancellationToken ct)
+    {
+        FileStream file;
+        try
+        {
+            // FileShare.None takes an advisory lock: two writers of one session (even in two processes) cannot interleave.
+            file = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Write, Share = FileShare.None, Options = FileOptions.Asynchronous });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            throw new ChunkLockedException();
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var written = 0L;
+        await using (file)
+        {
+            try
+            {
+                file.SetLength(offset);
+                file.Position = offset;
+                while (true)
+                {
+                    int read;
+                    try
+                    {
+                        read = await request.Body.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct);
+                    }
+                    catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
+                    {
+                        await file.FlushAsync(CancellationToken.None);
+                        throw new PartialChunkException(offset + written);
+                    }
+                    if (read == 0)
+                    {
+                        break;
+                    }
+                    if (written + read > length)
+                    {
+                        file.SetLength(offset);
+                        throw new ChunkTooLongException();
+                    }
+                    await file.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None);
+                    written += read;
+                }
+                if (written < length)
+                {
+                    await file.FlushAsync(CancellationToken.None);
+                    throw new PartialChunkException(offset + written);
+                }
+                await file.FlushAsync(CancellationToken.None);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+        return offset + written;
+    }
+
+    private static StatusWithHeaders Resume(long received) => new StatusWithHeaders(StatusCodes.Status308PermanentRedirect,
+        UploadOffsets.RangeHeader(received) is { } range ? new() { [HeaderNames.Range] = range } : []);
+
+    private static WithHeaders WithRange(IResult inner, long received) => new WithHeaders(inner,
+        UploadOffsets.RangeHeader(received) is { } range ? new() { [HeaderNames.Range] = range } : []);
+
+    /// <summary>
+    /// The legacy multipart upload: fields and the <c>videofile</c> part read section by section, the file streamed to disk.
+    /// Size and quota are checked from Content-Length before reading, and again while the file streams in.
+    /// </summary>
+    private static async Task<IResult> LegacyAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, MediaStore store, CancellationToken ct)
+    {
+        var userId = user.UserId()!.Value;
+        var boundary = MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            && contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            ? HeaderUtilities.RemoveQuotes(contentType.Boundary).Value
+            : null;
+        if (string.IsNullOrEmpty(boundary))
+        {
+            return Problems.BadRequest("A multipart/form-data body with a videofile part is required.");
+        }
+        var limit = uploads.Options.MaxFileSize;
+        if (request.ContentLength is { } total)
+        {
+            if (total > limit + MultipartFieldsAllowance)
+            {
+                return Problems.Status(StatusCodes.Status413PayloadTooLarge,
+                    "This file is too large. It exceeds the maximum file size authorized.", "max_file_size_reached");
+            }
+            if (!await uploads.QuotaAllowsAsync(userId, Math.Max(1, total - MultipartFieldsAllowance), null, ct))
+            {
+                return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The user video quota is exceeded with this video.", "quota_reached");
+            }
+        }
+
+        var fields = new Dictionary<string, StringValues>(StringComparer.Ordinal);
+        string? fileName = null;
+        var temp = store.UploadPath("multipart-" + Guid.NewGuid().ToString("N"));
+        var reader = new MultipartReader(boundary, request.Body);
+        try
+        {
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            {
+                var disposition = section.GetContentDispositionHeader();
+                if (disposition is null)
+                {
+                    continue;
+                }
+                var name = disposition.Name.Value ?? "";
+                if (disposition.IsFileDisposition())
+                {
+                    if (name != "videofile" || fileName is not null)
+                    {
+                        return Problems.BadRequest($"Unexpected file field '{name}': send the video as 'videofile'.");
+                    }
+                    fileName = Path.GetFileName(disposition.FileName.Value ?? disposition.FileNameStar.Value ?? "video");
+                    await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferSize, FileOptions.Asynchronous);
+                    var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+                    try
+                    {
+                        long size = 0;
+                        int read;
+                        while ((read = await section.Body.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct)) > 0)
+                        {
+                            size += read;
+                            if (size > limit)
+                            {
+                                return Problems.Status(StatusCodes.Status413PayloadTooLarge,
+                                    "This file is too large. It exceeds the maximum file size authorized.", "max_file_size_reached");
+                            }
+                            await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                        }
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }
+                else
+                {
+                    using var text = new StreamReader(section.Body);
+                    var value = await text.ReadToEndAsync(ct);
+                    fields[name] = fields.TryGetValue(name, out var existing) ? StringValues.Concat(existing, value) : new StringValues(value);
+                }
+            }
+            if (fileName is null)
+            {
+                return Problems.BadRequest("videofile is required.");
+            }
+
+            UpdateVideoRequest metadata;
+            try
+            {
+                metadata = VideoForm.ReadUpdate(new FormCollection(fields));
+            }
+            catch (FormatException ex)
+            {
+                return Problems.BadRequest("A form field is not valid: " + ex.Message);
+            }
+            if (UploadService.ValidateMetadata(metadata) is { } error)
+            {
+                return Problems.BadRequest(error);
+            }
+            var size2 = new FileInfo(temp).Length;
+            if (await uploads.CheckBeforeBytesAsync(userId, metadata.ChannelId!.Value, fileName, size2, null, ct) is { } refused)
+            {
+                return refused;
+            }
+            return await uploads.CompleteAsync(userId, metadata, fileName, temp, null, ct);
+        }
+        finally
+        {
+            // Completed uploads were moved away; anything left here belongs to a refused or failed request.
+            if (File.Exists(temp))
+            {
+                uploads.DeleteQuietly(temp);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload {Id}: chunk cut short, {Received} bytes stored")]
+    private static partial void LogPartialChunk(ILogger logger, string id, long received);
+
+    private sealed class ChunkLockedException : Exception;
+
+    private sealed class ChunkTooLongException : Exception;
+
+    private sealed class PartialChunkException(long received) : Exception
+    {
+        public long Received { get; } = received;
+    }
+}
+
+/// <summary>A bodiless answer with headers (201 + Location, 308 + Range).</summary>
+internal sealed class StatusWithHeaders(int status, Dictionary<string, string> headers) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = status;
+        foreach (var (key, value) in headers)
+        {
+            httpContext.Response.Headers[key] = value;
+        }
+        // 308 with an empty body: keep the status-code pages from writing a problem document.
+        httpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>()?.Enabled = false;
+        httpContext.Response.ContentLength = 0;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Adds headers to another result.</summary>
+internal sealed class WithHeaders(IResult inner, Dictionary<string, string> headers) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        foreach (var (key, value) in headers)
+        {
+            httpContext.Response.Headers[key] = value;
+        }
+        return inner.ExecuteAsync(httpContext);
+    }
+}

@@ -1,0 +1,222 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Data;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Jobs;
+using VideoPlatform.Core.Storage;
+using VideoPlatform.Transcoder;
+using VideoPlatform.Transcoder.Probing;
+
+namespace VideoPlatform.Api.Uploads;
+
+/// <summary>The payload of a <c>transcode</c> job.</summary>
+public sealed record TranscodeJobPayload(long VideoId)
+{
+    public const string JobType = "transcode";
+
+    public static string OrderingKey(long videoId) => $"transcode:{videoId}";
+}
+
+/// <summary>
+/// What both upload protocols share: the checks made before any byte is accepted (channel, extension, size, quota),
+/// and the end of an upload: probe, validate, then create the video and its transcode job in one transaction.
+/// </summary>
+public sealed partial class UploadService(
+    IOptions<UploadOptions> options,
+    IOptions<InstanceOptions> instance,
+    Database database,
+    UserRepository users,
+    ActorRepository actors,
+    VideoRepository videos,
+    UploadSessionRepository sessions,
+    JobQueue queue,
+    MediaStore store,
+    TimeProvider clock,
+    ILoggerFactory loggerFactory,
+    ILogger<UploadService> logger)
+{
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
+    public UploadOptions Options => options.Value;
+
+    /// <summary>Metadata checks, including PeerTube's required name and channel.</summary>
+    public static string? ValidateMetadata(UpdateVideoRequest metadata)
+    {
+        if (metadata.Name is null)
+        {
+            return "name is required.";
+        }
+        if (metadata.ChannelId is null)
+        {
+            return "channelId is required.";
+        }
+        return VideoForm.Validate(metadata);
+    }
+
+    /// <summary>Everything that can be refused before the first byte; null when the upload may start.</summary>
+    public async Task<IResult?> CheckBeforeBytesAsync(long userId, long channelId, string fileName, long size, string? exceptSessionId, CancellationToken ct)
+    {
+        var account = await actors.FindAccountOfUserAsync(userId, ct);
+        var channel = await actors.FindByIdAsync(channelId, ct);
+        if (account is null || channel is null || channel.Type != ActorTypes.Group || channel.AccountId != account.Id)
+        {
+            return Problems.BadRequest("Unknown video channel for this account.");
+        }
+        var extension = Path.GetExtension(fileName);
+        if (string.IsNullOrEmpty(extension) || !Options.AllowedExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase))
+        {
+            return Problems.Status(StatusCodes.Status415UnsupportedMediaType,
+                $"This file is not supported. Please, make sure it is of the following type: {string.Join(", ", Options.AllowedExtensions)}");
+        }
+        if (size <= 0)
+        {
+            return Problems.Status(StatusCodes.Status422UnprocessableEntity, "The file is empty.", "empty_file");
+        }
+        if (size > Options.MaxFileSize)
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge,
+                "This file is too large. It exceeds the maximum file size authorized.", "max_file_size_reached");
+        }
+        if (!await QuotaAllowsAsync(userId, size, exceptSessionId, ct))
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The user video quota is exceeded with this video.", "quota_reached");
+        }
+        return null;
+    }
+
+    /// <summary>PeerTube's rule: stored originals plus this upload within the total and daily quotas (-1 = unlimited); open sessions count too.</summary>
+    public async Task<bool> QuotaAllowsAsync(long userId, long size, string? exceptSessionId, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(userId, ct);
+        if (user is null)
+        {
+            return false;
+        }
+        if (user.VideoQuota < 0 && user.VideoQuotaDaily < 0)
+        {
+            return true;
+        }
+        var pending = await sessions.PendingBytesAsync(userId, exceptSessionId, ct);
+        if (user.VideoQuota >= 0 && await users.VideoQuotaUsedAsync(userId, 0, ct) + pending + size > user.VideoQuota)
+        {
+            return false;
+        }
+        var since = clock.GetUtcNow().Add(-Day).ToUnixTimeMilliseconds();
+        return user.VideoQuotaDaily < 0 || await users.VideoQuotaUsedAsync(userId, since, ct) + pending + size <= user.VideoQuotaDaily;
+    }
+
+    /// <summary>
+    /// Ends an upload whose bytes are all in <paramref name="uploadedPath"/>: a file that is not a usable video is refused
+    /// and removed; a good one becomes a video in state "to transcode" with its job, atomically.
+    /// </summary>
+    public async Task<IResult> CompleteAsync(long userId, UpdateVideoRequest metadata, string fileName, string uploadedPath, string? sessionId, CancellationToken ct)
+    {
+        var size = new FileInfo(uploadedPath).Length;
+        var probe = await new MediaProber(loggerFactory.CreateLogger<MediaProber>(), TranscodeDefaults.FfprobeFolder).ProbeAsync(uploadedPath, ct);
+        var validation = size == 0 ? new ValidationResult(ValidationError.Unreadable, "The file is empty.") : UploadValidator.Validate(probe, fileName);
+        if (!validation.IsValid)
+        {
+            LogRejected(logger, fileName, validation.Message ?? "");
+            DeleteQuietly(uploadedPath);
+            if (sessionId is not null)
+            {
+                await sessions.DeleteAsync(sessionId, ct);
+            }
+            return Problems.Status(StatusCodes.Status422UnprocessableEntity, validation.Message ?? "The file is not a usable video.", "invalid_video_file");
+        }
+
+        var uuid = Guid.NewGuid();
+        var uuidText = uuid.ToString("D");
+        var original = store.OriginalPath(uuidText, Path.GetExtension(fileName));
+        File.Move(uploadedPath, original, overwrite: true);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var tags = metadata.Tags ?? [];
+        var name = metadata.Name!.Trim();
+        var row = new VideoRow
+        {
+            Uuid = uuidText,
+            ShortUuid = ShortUuid.FromUuid(uuid),
+            Name = name,
+            Description = metadata.Description,
+            Support = metadata.Support,
+            ChannelId = metadata.ChannelId!.Value,
+            Privacy = metadata.Privacy is { } p ? (VideoPrivacy)p : VideoPrivacy.Public,
+            State = VideoState.ToTranscode,
+            Duration = (int)Math.Round(probe!.Duration.TotalSeconds),
+            Category = metadata.Category,
+            Licence = metadata.Licence,
+            Language = metadata.Language,
+            Tags = JsonSerializer.Serialize(tags),
+            Nsfw = metadata.Nsfw ?? false,
+            CommentsEnabled = metadata.CommentsEnabled ?? true,
+            DownloadEnabled = metadata.DownloadEnabled ?? true,
+            WaitTranscoding = metadata.WaitTranscoding ?? true,
+            IsLocal = true,
+            Url = LocalUrls.Video(instance.Value.PublicUrl, uuidText),
+            SearchText = SearchText.ForVideo(name, metadata.Description, tags),
+            OriginalSize = size,
+            TranscodeProgress = 0,
+            PublishedAt = now,
+            OriginallyPublishedAt = metadata.OriginallyPublishedAt?.ToUnixTimeMilliseconds(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        long id;
+        try
+        {
+            id = await database.WriteAsync(async (c, t) =>
+            {
+                var videoId = await videos.CreateAsync(c, t, row);
+                await queue.EnqueueAsync(c, t, TranscodeJobPayload.JobType, JsonSerializer.Serialize(new TranscodeJobPayload(videoId)),
+                    new EnqueueOptions { OrderingKey = TranscodeJobPayload.OrderingKey(videoId), MaxAttempts = 5 });
+                if (sessionId is not null)
+                {
+                    await sessions.DeleteAsync(c, t, sessionId);
+                }
+                return videoId;
+            }, ct);
+        }
+        catch
+        {
+            DeleteQuietly(original);
+            throw;
+        }
+        queue.Signal();
+        LogAccepted(logger, id, uuidText, size);
+        return TypedResults.Ok(new { video = new { id, uuid = uuidText, shortUUID = row.ShortUuid } });
+    }
+
+    internal void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException ex)
+        {
+            LogDeleteFailed(logger, path, ex.Message);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            LogDeleteFailed(logger, path, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload {FileName} refused: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string fileName, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload accepted as video {Id} ({Uuid}), {Size} bytes; transcode queued")]
+    private static partial void LogAccepted(ILogger logger, long id, string uuid, long size);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {Path}: {Reason}")]
+    private static partial void LogDeleteFailed(ILogger logger, string path, string reason);
+}
+
+/// <summary>Where ffprobe lives, as the transcoder's settings default to it.</summary>
+internal static class TranscodeDefaults
+{
+    public static string FfprobeFolder { get; } = new TranscodeSettings().FfprobeFolder;
+}

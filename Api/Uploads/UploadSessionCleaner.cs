@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Options;
+using VideoPlatform.Core;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Storage;
+
+namespace VideoPlatform.Api.Uploads;
+
+/// <summary>
+/// Removes resumable uploads left untouched for <see cref="UploadOptions.SessionLifetime"/>: their row and their bytes,
+/// so that abandoned uploads neither fill the disk nor hold the user's quota. Also removes upload files without a row
+/// (a process that died between creating the file and the row, or a multipart upload cut short).
+/// </summary>
+public sealed partial class UploadSessionCleaner(
+    IOptions<UploadOptions> options,
+    UploadSessionRepository sessions,
+    MediaStore store,
+    Readiness readiness,
+    TimeProvider clock,
+    ILogger<UploadSessionCleaner> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await readiness.WaitAsync(stoppingToken);
+        var lifetime = options.Value.SessionLifetime;
+        // Sweep a few times per lifetime, at most every minute and at least every second.
+        var interval = TimeSpan.FromMilliseconds(Math.Clamp(lifetime.TotalMilliseconds / 4, 1000, 60_000));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogSweepFailed(logger, ex);
+            }
+            try
+            {
+                await Task.Delay(interval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public async Task SweepAsync(CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow() - options.Value.SessionLifetime;
+        foreach (var id in await sessions.ExpiredAsync(cutoff.ToUnixTimeMilliseconds(), ct))
+        {
+            await sessions.DeleteAsync(id, ct);
+            DeleteFile(store.UploadPath(id));
+            LogExpired(logger, id);
+        }
+        foreach (var path in Directory.EnumerateFiles(store.UploadsRoot))
+        {
+            var name = Path.GetFileName(path);
+            if (File.GetLastWriteTimeUtc(path) < cutoff.UtcDateTime && await sessions.FindAsync(name, ct) is null)
+            {
+                DeleteFile(path);
+                LogExpired(logger, name);
+            }
+        }
+    }
+
+    private void DeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException ex)
+        {
+            LogDeleteFailed(logger, path, ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Expired upload {Id} removed")]
+    private static partial void LogExpired(ILogger logger, string id);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Upload cleanup failed; trying again later")]
+    private static partial void LogSweepFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {Path}: {Reason}")]
+    private static partial void LogDeleteFailed(ILogger logger, string path, string reason);
+}

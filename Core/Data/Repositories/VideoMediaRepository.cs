@@ -1,0 +1,73 @@
+using Dapper;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Jobs;
+
+namespace VideoPlatform.Core.Data.Repositories;
+
+/// <summary>A finished transcode as stored: the playlist, one file row per rendition, the images and the duration.</summary>
+public sealed record PublishedMedia(
+    string MasterName,
+    string SegmentsSha256Name,
+    string ThumbnailName,
+    string PreviewName,
+    int DurationSeconds,
+    IReadOnlyList<VideoFileRow> Files);
+
+/// <summary>The media side of a video: publishing a transcode, its failure, and the jobs working on it.</summary>
+public sealed class VideoMediaRepository(Database database, TimeProvider clock)
+{
+    private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// Replaces the playlist and file rows and moves the video to Published, in one transaction, only if it still waits
+    /// for this transcode (state 2): a job taken up again after a crash never publishes twice. False when nothing changed.
+    /// </summary>
+    public Task<bool> PublishAsync(long videoId, PublishedMedia media, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var now = Now;
+            var updated = await c.ExecuteAsync("""
+                UPDATE videos SET state = @published, error_message = NULL, transcode_progress = 100, duration = @duration,
+                    thumbnail_name = @thumbnail, preview_name = @preview, published_at = @now, updated_at = @now
+                WHERE id = @videoId AND state = @toTranscode
+                """, new
+            {
+                videoId,
+                published = (int)VideoState.Published,
+                toTranscode = (int)VideoState.ToTranscode,
+                duration = media.DurationSeconds,
+                thumbnail = media.ThumbnailName,
+                preview = media.PreviewName,
+                now,
+            }, t);
+            if (updated == 0)
+            {
+                return false;
+            }
+            await c.ExecuteAsync("DELETE FROM video_files WHERE video_id = @videoId", new { videoId }, t);
+            await c.ExecuteAsync("DELETE FROM video_streaming_playlists WHERE video_id = @videoId", new { videoId }, t);
+            await c.ExecuteAsync("""
+                INSERT INTO video_streaming_playlists (video_id, master_name, segments_sha256_name, created_at)
+                VALUES (@videoId, @master, @sha, @now)
+                """, new { videoId, master = media.MasterName, sha = media.SegmentsSha256Name, now }, t);
+            foreach (var f in media.Files)
+            {
+                await c.ExecuteAsync("""
+                    INSERT INTO video_files (video_id, resolution, width, height, fps, size, bitrate, file_name, playlist_name, created_at)
+                    VALUES (@videoId, @Resolution, @Width, @Height, @Fps, @Size, @Bitrate, @FileName, @PlaylistName, @now)
+                    """, new { videoId, f.Resolution, f.Width, f.Height, f.Fps, f.Size, f.Bitrate, f.FileName, f.PlaylistName, now }, t);
+            }
+            return true;
+        }, ct);
+
+    /// <summary>A transcode that cannot succeed: state 7 with the reason the uploader reads.</summary>
+    public Task MarkFailedAsync(long videoId, string error, CancellationToken ct = default) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync("""
+            UPDATE videos SET state = @failed, error_message = @error, updated_at = @now WHERE id = @videoId AND state = @toTranscode
+            """, new { videoId, error, failed = (int)VideoState.TranscodingFailed, toTranscode = (int)VideoState.ToTranscode, now = Now }, t), ct);
+
+    /// <summary>Jobs for one video, newest first, found by the ordering key they were queued with.</summary>
+    public Task<IReadOnlyList<JobRow>> JobsAsync(string orderingKey, CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<JobRow>)(await c.QueryAsync<JobRow>(
+            "SELECT * FROM jobs WHERE ordering_key = @orderingKey ORDER BY id DESC LIMIT 20", new { orderingKey })).AsList(), ct);
+}
