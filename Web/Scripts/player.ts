@@ -127,9 +127,9 @@ function qualityMenu(root: HTMLElement, hls: Hls): void {
     select.disabled = false;
   };
   hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => fill(data.levels));
-  // nextLevel keeps the buffer and switches at the next fragment; the status shows the rendition actually playing.
+  // A viewer who picks a quality wants it now: currentLevel flushes the buffer and reloads (-1 gives control back to ABR).
   select.addEventListener("change", () => {
-    hls.nextLevel = Number(select.value);
+    hls.currentLevel = Number(select.value);
   });
   const status = root.querySelector<HTMLElement>(".quality-current");
   hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {

@@ -61,7 +61,8 @@ export async function createSession(token: string, file: File, metadata: Record<
   if (!location) {
     throw new UploadError(response.status, "Location", false);
   }
-  return new URL(location, location.startsWith("//") ? location : window.location.href).toString();
+  // The server answers a protocol-relative URL ("//host/…"), as uploadx does.
+  return new URL(location, window.location.href).toString();
 }
 
 /** Asks the server how much it already has (`Content-Range: bytes *\/size` → 308 + Range). */
