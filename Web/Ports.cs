@@ -16,8 +16,12 @@ public interface IWebSessions
     Task SignOutAsync(string accessToken, CancellationToken ct);
 }
 
-/// <summary>What the player needs to play a video: its HLS master playlist, segment hashes and a progressive fallback.</summary>
-public sealed record PlayerSources(string PlaylistUrl, string? SegmentsSha256Url, string? FallbackFileUrl, IReadOnlyList<string> TrackerUrls);
+/// <summary>
+/// What the player needs to play a video: its HLS master playlist, segment hashes and a progressive fallback; for private
+/// and internal videos, PeerTube's <c>videoFileToken</c> that every media request must carry.
+/// </summary>
+public sealed record PlayerSources(string PlaylistUrl, string? SegmentsSha256Url, string? FallbackFileUrl, IReadOnlyList<string> TrackerUrls,
+    string? FileToken = null);
 
 /// <summary>Media URLs as the API publishes them (layout owned by Api/Endpoints/MediaUrls).</summary>
 public interface IWebMedia

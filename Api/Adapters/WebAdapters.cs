@@ -44,7 +44,7 @@ public sealed class WebSessions(OAuthRepository oauth, UserRepository users, Tim
 
 /// <summary>Media URLs for the player, from the same formatter the video API uses.</summary>
 public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, Microsoft.Extensions.Options.IOptions<InstanceOptions> instance,
-    IServiceProviderIsService registered) : IWebMedia
+    IServiceProviderIsService registered, IServiceProvider services) : IWebMedia
 {
     /// <summary>The tracker only exists when the P2P module is wired; otherwise the player stays on HTTP instead of failing to connect.</summary>
     private readonly bool _hasTracker = registered.IsService(typeof(VideoPlatform.P2P.Tracker.ITrackedContentCatalog));
@@ -69,7 +69,9 @@ public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, M
         // The progressive fallback: a middle rendition, light enough for a phone without MediaSource.
         var fileRows = await videos.FilesAsync(v.Id, ct);
         var fallback = fileRows.Where(f => f.Resolution > 0).OrderBy(f => Math.Abs(f.Resolution - 480)).FirstOrDefault();
-        return new PlayerSources(master, sha, fallback is null ? null : files.Format(v, fallback).FileUrl, _hasTracker ? files.TrackerUrls() : []);
+        // The page has already applied the privacy rules; the token lets this viewer's player fetch the private files.
+        var token = isPrivate && playlist.RemotePlaylistUrl is null ? services.GetService<VideoPlatform.Api.Media.VideoFileTokens>()?.Issue(v.Uuid).Token : null;
+        return new PlayerSources(master, sha, fallback is null ? null : files.Format(v, fallback).FileUrl, _hasTracker ? files.TrackerUrls() : [], token);
     }
 
     public string? ThumbnailUrl(VideoRow video) =>

@@ -13,6 +13,7 @@ interface PlayerData {
   swarmId: string;
   p2p: boolean;
   fallback: string;
+  fileToken: string;
 }
 
 interface P2PStats {
@@ -35,10 +36,19 @@ function readData(root: HTMLElement): PlayerData {
     swarmId: d.swarmId ?? "",
     p2p: d.p2p === "true",
     fallback: d.fallback ?? "",
+    fileToken: d.fileToken ?? "",
   };
 }
 
 const text = (root: HTMLElement, key: string): string => root.dataset[`t${key}`] ?? key;
+
+/** PeerTube's videoFileToken on every media request of a private video (playlists, segments, fallback file). */
+function withToken(url: string, token: string): string {
+  if (!token) return url;
+  const u = new URL(url, location.href);
+  u.searchParams.set("videoFileToken", token);
+  return u.toString();
+}
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} o`;
@@ -159,7 +169,14 @@ function p2pPanel(root: HTMLElement, stats: P2PStats): () => void {
 }
 
 async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void): Promise<Hls> {
-  const base = { enableWorker: false, capLevelToPlayerSize: true, startLevel: -1 };
+  const base = {
+    enableWorker: false,
+    capLevelToPlayerSize: true,
+    startLevel: -1,
+    xhrSetup: data.fileToken
+      ? (xhr: XMLHttpRequest, url: string) => xhr.open("GET", withToken(url, data.fileToken), true)
+      : undefined,
+  };
   let hashes: SegmentHashes | undefined;
   if (data.p2p && data.tracker && data.segmentsSha256) {
     try {
@@ -217,7 +234,7 @@ async function start(root: HTMLElement): Promise<void> {
 
   if (!Hls.isSupported()) {
     // Safari on iPhone plays HLS natively; anything else gets the progressive MP4.
-    video.src = video.canPlayType("application/vnd.apple.mpegurl") ? data.playlist : data.fallback;
+    video.src = withToken(video.canPlayType("application/vnd.apple.mpegurl") ? data.playlist : data.fallback, data.fileToken);
     return;
   }
   const hls = await createHls(data, stats, refresh);
@@ -232,7 +249,7 @@ async function start(root: HTMLElement): Promise<void> {
       error.hidden = false;
     }
   });
-  hls.loadSource(data.playlist);
+  hls.loadSource(withToken(data.playlist, data.fileToken));
   hls.attachMedia(video);
   root.dataset.ready = "true";
 }

@@ -109,6 +109,19 @@ public sealed class UploadAndPlayTests
 
         var videos = (VideoPlatform.Core.Data.Repositories.VideoRepository)_instance.Services.GetService(typeof(VideoPlatform.Core.Data.Repositories.VideoRepository))!;
         var shortUuid = page.Url[(page.Url.LastIndexOf('/') + 1)..];
-        Assert.That((await videos.FindAsync(shortUuid))!.Video.Views, Is.EqualTo(1));
+        var video = (await videos.FindAsync(shortUuid))!.Video;
+        Assert.That(video.Views, Is.EqualTo(1));
+
+        // Made private through the edit page, the video still plays for its owner (files fetched with a videoFileToken).
+        await page.GotoAsync("/videos/update/" + video.Uuid);
+        await page.GetByLabel("Visibilité").SelectOptionAsync(new SelectOptionValue { Label = "Privée" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync("La vidéo « Leçon filmée » a été enregistrée.");
+        await Assertions.Expect(page.Locator("table.mine")).ToContainTextAsync("Privée");
+        await page.GotoAsync("/w/" + shortUuid);
+        Assert.That(await player.GetAttributeAsync("data-p2p"), Is.EqualTo("false"), "private videos are not shared between peers");
+        await page.EvaluateAsync("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }");
+        await page.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 1", null, new() { Timeout = 30_000 });
+        Assert.That(errors, Has.Count.EqualTo(1));
     }
 }
