@@ -15,6 +15,7 @@ using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Storage;
+using VideoPlatform.Web;
 
 namespace VideoPlatform.Api;
 
@@ -36,6 +37,7 @@ public static class VideoPlatformApp
         builder.AddMedia(roles);
         builder.AddP2P(roles);
         builder.AddFederation();
+        builder.AddWeb();
 
         var app = builder.Build();
         app.UseProblemResponses();
@@ -58,6 +60,7 @@ public static class VideoPlatformApp
             app.MapChannelEndpoints();
             app.MapVideoEndpoints();
             app.MapConfigEndpoints();
+            app.MapWeb();
         }
         app.MapMedia(roles);
         app.MapP2P(roles);
@@ -146,6 +149,9 @@ public static class VideoPlatformApp
         // Anonymous listings are what a class of students hits at once: cached briefly, shared by all, evicted on change.
         services.AddOutputCache(o => o.AddPolicy(PublicListingCache.Policy, b => b.Expire(PublicListingCache.Lifetime).SetVaryByQuery("*").Tag(PublicListingCache.Tag)));
         services.AddSingleton<IVideoChangeListener, PublicListingCache>();
+        services.AddSingleton<IWebSessions, WebSessions>();
+        services.AddSingleton<IWebMedia, WebMedia>();
+        services.AddSingleton<IWebVideoChanges, WebVideoChanges>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
     }

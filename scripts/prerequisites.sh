@@ -10,6 +10,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need=()
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
+# The web player and uploader are bundled by npm during `dotnet build` (Web/Web.csproj runs npm ci, then esbuild).
+command -v npm >/dev/null || need+=(nodejs npm)
 if [ "$mode" = test ]; then
   command -v pg_ctlcluster >/dev/null || need+=(postgresql)
   command -v aria2c >/dev/null || need+=(aria2)

@@ -26,15 +26,25 @@ public sealed class BearerAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
-        var row = await tokens.FindByAccessTokenAsync(token, Context.RequestAborted);
+        var principal = await AuthenticateTokenAsync(token, SchemeName, tokens, users, clock, Context.RequestAborted);
+        return principal is null
+            ? AuthenticateResult.Fail("Invalid, expired or revoked token, or blocked user.")
+            : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    /// <summary>The user behind an access token, or null; shared with the web session handler (through Api/Adapters).</summary>
+    internal static async Task<ClaimsPrincipal?> AuthenticateTokenAsync(string token, string scheme, OAuthRepository tokens, UserRepository users,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var row = await tokens.FindByAccessTokenAsync(token, ct);
         if (row is null || row.AccessExpiresAt < clock.GetUtcNow().ToUnixTimeMilliseconds())
         {
-            return AuthenticateResult.Fail("Invalid token.");
+            return null;
         }
-        var user = await users.FindByIdAsync(row.UserId, Context.RequestAborted);
+        var user = await users.FindByIdAsync(row.UserId, ct);
         if (user is null || user.Blocked)
         {
-            return AuthenticateResult.Fail("User is blocked or deleted.");
+            return null;
         }
         var identity = new ClaimsIdentity(
         [
@@ -42,8 +52,8 @@ public sealed class BearerAuthenticationHandler(
             new Claim(ClaimTypes.Name, user.Username),
             new Claim(ClaimTypes.Role, ((int)user.Role).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new Claim("token_id", row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        ], scheme);
+        return new ClaimsPrincipal(identity);
     }
 
     /// <summary>From <c>Authorization: Bearer …</c>, or PeerTube's <c>?access_token=</c> for media and WebSocket clients.</summary>
@@ -73,16 +83,4 @@ public static class Policies
 {
     public const string Admin = "admin";
     public const string Moderator = "moderator";
-}
-
-public static class ClaimsPrincipalExtensions
-{
-    public static long? UserId(this ClaimsPrincipal user) =>
-        long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
-
-    public static UserRole? Role(this ClaimsPrincipal user) =>
-        int.TryParse(user.FindFirstValue(ClaimTypes.Role), System.Globalization.CultureInfo.InvariantCulture, out var role) ? (UserRole)role : null;
-
-    /// <summary>Administrators and moderators see and manage every video (PeerTube's SEE_ALL_VIDEOS right).</summary>
-    public static bool CanSeeAllVideos(this ClaimsPrincipal user) => user.Role() is UserRole.Administrator or UserRole.Moderator;
 }

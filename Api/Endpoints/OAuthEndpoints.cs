@@ -46,8 +46,8 @@ public static class OAuthEndpoints
         switch (form["grant_type"].ToString())
         {
             case "password":
-                var user = await users.FindByLoginAsync(form["username"].ToString(), ct);
-                if (user is null || !AccountService.VerifyPassword(user, form["password"].ToString()))
+                var user = await VerifyCredentialsAsync(users, form["username"].ToString(), form["password"].ToString(), ct);
+                if (user is null)
                 {
                     return Problems.BadRequest("Invalid grant: user credentials are invalid", "invalid_grant");
                 }
@@ -58,29 +58,54 @@ public static class OAuthEndpoints
                 userId = user.Id;
                 break;
             case "refresh_token":
-                var existing = await oauth.FindByRefreshTokenAsync(form["refresh_token"].ToString(), ct);
-                if (existing is null || existing.RefreshExpiresAt < clock.GetUtcNow().ToUnixTimeMilliseconds() || existing.ClientId != client.Id)
+                var refreshed = await RedeemRefreshTokenAsync(oauth, clock, form["refresh_token"].ToString(), client.Id, ct);
+                if (refreshed is null)
                 {
                     return Problems.BadRequest("Invalid grant: refresh token is invalid", "invalid_grant");
                 }
-                // Rotation: the used refresh token and its access token stop working.
-                await oauth.DeleteTokenAsync(existing.Id, ct);
-                userId = existing.UserId;
+                userId = refreshed.Value;
                 break;
             default:
                 return Problems.BadRequest("Unsupported grant type: grant_type is invalid", "unsupported_grant_type");
         }
-        var now = clock.GetUtcNow();
-        var access = OAuthRepository.NewToken();
-        var refresh = OAuthRepository.NewToken();
-        await oauth.CreateTokenAsync(access, refresh, now + AccessTokenLifetime, now + RefreshTokenLifetime, userId, client.Id, ct);
+        var issued = await IssueAsync(oauth, clock, userId, client.Id, ct);
         return TypedResults.Ok(new
         {
             token_type = "Bearer",
-            access_token = access,
-            refresh_token = refresh,
+            access_token = issued.Access,
+            refresh_token = issued.Refresh,
             expires_in = (long)AccessTokenLifetime.TotalSeconds,
             refresh_token_expires_in = (long)RefreshTokenLifetime.TotalSeconds,
         });
+    }
+
+    /// <summary>The user these credentials belong to, or null (blocked users are returned: callers say so).</summary>
+    internal static async Task<Core.Domain.UserRow?> VerifyCredentialsAsync(UserRepository users, string login, string password, CancellationToken ct)
+    {
+        var user = await users.FindByLoginAsync(login, ct);
+        return user is not null && AccountService.VerifyPassword(user, password) ? user : null;
+    }
+
+    /// <summary>Consumes a valid refresh token of this client and returns its user. Rotation: the used refresh token and its access token stop working.</summary>
+    internal static async Task<long?> RedeemRefreshTokenAsync(OAuthRepository oauth, TimeProvider clock, string refreshToken, long clientId, CancellationToken ct)
+    {
+        var existing = await oauth.FindByRefreshTokenAsync(refreshToken, ct);
+        if (existing is null || existing.RefreshExpiresAt < clock.GetUtcNow().ToUnixTimeMilliseconds() || existing.ClientId != clientId)
+        {
+            return null;
+        }
+        await oauth.DeleteTokenAsync(existing.Id, ct);
+        return existing.UserId;
+    }
+
+    public sealed record IssuedTokens(string Access, string Refresh, DateTimeOffset AccessExpires, DateTimeOffset RefreshExpires);
+
+    /// <summary>A fresh token pair; shared by this endpoint and the web session so both follow the same lifetimes.</summary>
+    internal static async Task<IssuedTokens> IssueAsync(OAuthRepository oauth, TimeProvider clock, long userId, long clientId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var issued = new IssuedTokens(OAuthRepository.NewToken(), OAuthRepository.NewToken(), now + AccessTokenLifetime, now + RefreshTokenLifetime);
+        await oauth.CreateTokenAsync(issued.Access, issued.Refresh, issued.AccessExpires, issued.RefreshExpires, userId, clientId, ct);
+        return issued;
     }
 }

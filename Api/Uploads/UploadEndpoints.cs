@@ -10,6 +10,8 @@ using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Endpoints;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using UploadSessionRow = VideoPlatform.Core.Data.Repositories.UploadSessionRow;
 using VideoPlatform.Core.Storage;
 
 namespace VideoPlatform.Api.Uploads;

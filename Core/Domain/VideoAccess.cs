@@ -1,9 +1,7 @@
 using System.Security.Claims;
-using VideoPlatform.Api.Auth;
 using VideoPlatform.Core.Data.Repositories;
-using VideoPlatform.Core.Domain;
 
-namespace VideoPlatform.Api.Endpoints;
+namespace VideoPlatform.Core.Domain;
 
 /// <summary>PeerTube's privacy rules in one place: who may see and who may manage a video.</summary>
 public static class VideoAccess
@@ -33,4 +31,17 @@ public static class VideoAccess
         }
         return requested.Where(allowed.Contains).ToList();
     }
+}
+
+/// <summary>The claims an authenticated user carries (set by the API's bearer handler and the web session handler).</summary>
+public static class ClaimsPrincipalExtensions
+{
+    public static long? UserId(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    public static UserRole? Role(this ClaimsPrincipal user) =>
+        int.TryParse(user.FindFirstValue(ClaimTypes.Role), System.Globalization.CultureInfo.InvariantCulture, out var role) ? (UserRole)role : null;
+
+    /// <summary>Administrators and moderators see and manage every video (PeerTube's SEE_ALL_VIDEOS right).</summary>
+    public static bool CanSeeAllVideos(this ClaimsPrincipal user) => user.Role() is UserRole.Administrator or UserRole.Moderator;
 }

@@ -1,0 +1,96 @@
+using System.Security.Claims;
+using VideoPlatform.Api.Auth;
+using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Web;
+
+namespace VideoPlatform.Api.Adapters;
+
+/// <summary>The web session on top of the API's OAuth tokens: same grants, lifetimes, rotation and revocation.</summary>
+public sealed class WebSessions(OAuthRepository oauth, UserRepository users, TimeProvider clock) : IWebSessions
+{
+    public async Task<WebTokens?> SignInAsync(string username, string password, CancellationToken ct)
+    {
+        var user = await OAuthEndpoints.VerifyCredentialsAsync(users, username, password, ct);
+        if (user is null || user.Blocked)
+        {
+            return null;
+        }
+        var client = await oauth.GetOrCreateLocalClientAsync(ct);
+        return Map(await OAuthEndpoints.IssueAsync(oauth, clock, user.Id, client.Id, ct));
+    }
+
+    public async Task<WebTokens?> RefreshAsync(string refreshToken, CancellationToken ct)
+    {
+        var client = await oauth.GetOrCreateLocalClientAsync(ct);
+        var userId = await OAuthEndpoints.RedeemRefreshTokenAsync(oauth, clock, refreshToken, client.Id, ct);
+        return userId is null ? null : Map(await OAuthEndpoints.IssueAsync(oauth, clock, userId.Value, client.Id, ct));
+    }
+
+    public Task<ClaimsPrincipal?> AuthenticateAsync(string accessToken, string scheme, CancellationToken ct) =>
+        BearerAuthenticationHandler.AuthenticateTokenAsync(accessToken, scheme, oauth, users, clock, ct);
+
+    public async Task SignOutAsync(string accessToken, CancellationToken ct)
+    {
+        if (await oauth.FindByAccessTokenAsync(accessToken, ct) is { } row)
+        {
+            await oauth.DeleteTokenAsync(row.Id, ct);
+        }
+    }
+
+    private static WebTokens Map(OAuthEndpoints.IssuedTokens t) => new(t.Access, t.Refresh, t.AccessExpires, t.RefreshExpires);
+}
+
+/// <summary>Media URLs for the player, from the same formatter the video API uses.</summary>
+public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, Microsoft.Extensions.Options.IOptions<InstanceOptions> instance,
+    IServiceProviderIsService registered, IServiceProvider services) : IWebMedia
+{
+    /// <summary>The tracker only exists when the P2P module is wired; otherwise the player stays on HTTP instead of failing to connect.</summary>
+    private readonly bool _hasTracker = registered.IsService(typeof(VideoPlatform.P2P.Tracker.ITrackedContentCatalog));
+
+    public async Task<PlayerSources?> PlayerSourcesAsync(VideoWithOwners video, CancellationToken ct)
+    {
+        var v = video.Video;
+        var playlist = await videos.PlaylistAsync(v.Id, ct);
+        if (playlist is null)
+        {
+            return null;
+        }
+        var isPrivate = v.Privacy is VideoPrivacy.Private or VideoPrivacy.Internal;
+        var baseUrl = instance.Value.PublicUrl;
+        var master = playlist.RemotePlaylistUrl ?? (playlist.MasterName is null ? null : baseUrl + MediaUrls.HlsFile(v.Uuid, playlist.MasterName, isPrivate));
+        if (master is null)
+        {
+            return null;
+        }
+        var sha = playlist.RemoteSegmentsSha256Url
+            ?? (playlist.SegmentsSha256Name is null ? null : baseUrl + MediaUrls.HlsFile(v.Uuid, playlist.SegmentsSha256Name, isPrivate));
+        // The progressive fallback: a middle rendition, light enough for a phone without MediaSource.
+        var fileRows = await videos.FilesAsync(v.Id, ct);
+        var fallback = fileRows.Where(f => f.Resolution > 0).OrderBy(f => Math.Abs(f.Resolution - 480)).FirstOrDefault();
+        // The page has already applied the privacy rules; the token lets this viewer's player fetch the private files.
+        var token = isPrivate && playlist.RemotePlaylistUrl is null ? services.GetService<VideoPlatform.Api.Media.VideoFileTokens>()?.Issue(v.Uuid).Token : null;
+        return new PlayerSources(master, sha, fallback is null ? null : files.Format(v, fallback).FileUrl, _hasTracker ? files.TrackerUrls() : [], token);
+    }
+
+    public string? ThumbnailUrl(VideoRow video) =>
+        video.ThumbnailName is null ? video.RemoteThumbnailUrl : MediaUrls.Thumbnail(video.ThumbnailName);
+
+    public string? PreviewUrl(VideoRow video) =>
+        video.PreviewName is null ? null : MediaUrls.Preview(video.PreviewName);
+}
+
+/// <summary>Web edits and deletions notify the same listeners (media cleanup, federation, P2P) as the API's.</summary>
+public sealed class WebVideoChanges(VideoRepository videos, VideoChangeNotifier notifier) : IWebVideoChanges
+{
+    public Task UpdatedAsync(VideoRow updated, VideoPrivacy previousPrivacy, CancellationToken ct) =>
+        notifier.UpdatedAsync(updated.Id, previousPrivacy, ct);
+
+    public async Task DeleteAsync(VideoWithOwners video, CancellationToken ct)
+    {
+        await notifier.DeletingAsync(video, ct);
+        await videos.DeleteAsync(video.Video.Id, ct);
+        await notifier.DeletedAsync(video, ct);
+    }
+}

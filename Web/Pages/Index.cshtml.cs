@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Web.Infrastructure;
+
+namespace VideoPlatform.Web.Pages;
+
+public sealed class IndexModel(VideoRepository videos, IWebMedia media) : PageModel
+{
+    private const int PerSection = 12;
+
+    public IReadOnlyList<VideoCard> Latest { get; private set; } = [];
+    public IReadOnlyList<VideoCard> Popular { get; private set; } = [];
+    public IReadOnlyList<VideoCard> Followed { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var privacies = VideoAccess.ListablePrivacies(User, null);
+        Latest = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-publishedAt", IsLocal = true, Privacies = privacies }, ct);
+        Popular = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-views", Privacies = privacies }, ct);
+        Followed = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-publishedAt", IsLocal = false, Privacies = privacies }, ct);
+    }
+
+    private async Task<IReadOnlyList<VideoCard>> ListAsync(VideoQuery query, CancellationToken ct) =>
+        (await videos.ListAsync(query, ct)).Videos.Select(v => VideoCard.From(v, media)).ToList();
+}

@@ -1,0 +1,259 @@
+// The watch and embed pages' player: hls.js, P2P through p2p-media-loader and our tracker, HTTP fallback.
+import Hls, { type Level } from "hls.js";
+import { HlsJsP2PEngine } from "p2p-media-loader-hlsjs";
+import { isSegmentValid, loadSegmentHashes, type SegmentHashes } from "./segment-hashes";
+
+interface PlayerData {
+  videoId: string;
+  uuid: string;
+  playlist: string;
+  segmentsSha256: string;
+  tracker: string;
+  iceServers: RTCIceServer[];
+  swarmId: string;
+  p2p: boolean;
+  fallback: string;
+  fileToken: string;
+}
+
+interface P2PStats {
+  peers: Set<string>;
+  fromPeers: number;
+  fromServer: number;
+  uploaded: number;
+  rejected: number;
+}
+
+function readData(root: HTMLElement): PlayerData {
+  const d = root.dataset;
+  return {
+    videoId: d.videoId ?? "",
+    uuid: d.uuid ?? "",
+    playlist: d.playlist ?? "",
+    segmentsSha256: d.segmentsSha256 ?? "",
+    tracker: d.tracker ?? "",
+    iceServers: JSON.parse(d.iceServers ?? "[]") as RTCIceServer[],
+    swarmId: d.swarmId ?? "",
+    p2p: d.p2p === "true",
+    fallback: d.fallback ?? "",
+    fileToken: d.fileToken ?? "",
+  };
+}
+
+const text = (root: HTMLElement, key: string): string => root.dataset[`t${key}`] ?? key;
+
+/** PeerTube's videoFileToken on every media request of a private video (playlists, segments, fallback file). */
+function withToken(url: string, token: string): string {
+  if (!token) return url;
+  const u = new URL(url, location.href);
+  u.searchParams.set("videoFileToken", token);
+  return u.toString();
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} o`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} Kio`;
+  return `${(n / 1024 / 1024).toFixed(1)} Mio`;
+}
+
+/** Resume where the viewer stopped (not in the last seconds: then the video starts over). */
+function rememberPosition(video: HTMLVideoElement, uuid: string): void {
+  const key = `vp-position-${uuid}`;
+  const saved = Number(localStorage.getItem(key) ?? "0");
+  video.addEventListener("loadedmetadata", () => {
+    if (saved > 5 && (!isFinite(video.duration) || saved < video.duration - 5)) {
+      video.currentTime = saved;
+    }
+  }, { once: true });
+  let last = 0;
+  video.addEventListener("timeupdate", () => {
+    if (Math.abs(video.currentTime - last) >= 2) {
+      last = video.currentTime;
+      localStorage.setItem(key, String(Math.floor(video.currentTime)));
+    }
+  });
+  video.addEventListener("ended", () => localStorage.removeItem(key));
+}
+
+/** PeerTube's player reports one view once the viewer has watched a few seconds. */
+function reportView(video: HTMLVideoElement, videoId: string): void {
+  let sent = false;
+  video.addEventListener("timeupdate", () => {
+    if (!sent && video.currentTime >= 3) {
+      sent = true;
+      void fetch(`/api/v1/videos/${encodeURIComponent(videoId)}/views`, { method: "POST", credentials: "same-origin" }).catch(() => undefined);
+    }
+  });
+}
+
+function keyboardShortcuts(root: HTMLElement, video: HTMLVideoElement): void {
+  root.addEventListener("keydown", (e) => {
+    const target = e.target as HTMLElement;
+    if (target.tagName === "SELECT" || target.tagName === "INPUT" || e.ctrlKey || e.metaKey || e.altKey) return;
+    switch (e.key) {
+      case " ":
+      case "k":
+        if (video.paused) void video.play(); else video.pause();
+        break;
+      case "ArrowRight":
+      case "l":
+        video.currentTime = Math.min(video.duration || Infinity, video.currentTime + (e.key === "l" ? 10 : 5));
+        break;
+      case "ArrowLeft":
+      case "j":
+        video.currentTime = Math.max(0, video.currentTime - (e.key === "j" ? 10 : 5));
+        break;
+      case "ArrowUp":
+        video.volume = Math.min(1, video.volume + 0.1);
+        break;
+      case "ArrowDown":
+        video.volume = Math.max(0, video.volume - 0.1);
+        break;
+      case "m":
+        video.muted = !video.muted;
+        break;
+      case "f":
+        if (document.fullscreenElement) void document.exitFullscreen(); else void root.requestFullscreen();
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  });
+}
+
+function qualityMenu(root: HTMLElement, hls: Hls): void {
+  const select = root.querySelector<HTMLSelectElement>("select.quality");
+  if (!select) return;
+  const fill = (levels: Level[]) => {
+    select.replaceChildren();
+    const auto = new Option(text(root, "Auto"), "-1");
+    select.add(auto);
+    levels
+      .map((level, index) => ({ level, index }))
+      .sort((a, b) => b.level.height - a.level.height)
+      .forEach(({ level, index }) => select.add(new Option(level.height ? `${level.height}p` : text(root, "Audio"), String(index))));
+    select.value = "-1";
+    select.disabled = false;
+  };
+  hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => fill(data.levels));
+  // A viewer who picks a quality wants it now: currentLevel flushes the buffer and reloads (-1 gives control back to ABR).
+  select.addEventListener("change", () => {
+    hls.currentLevel = Number(select.value);
+  });
+  const status = root.querySelector<HTMLElement>(".quality-current");
+  hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => {
+    const level = hls.levels[data.level];
+    root.dataset.currentHeight = String(level?.height ?? 0);
+    if (status && level) status.textContent = `${level.height}p`;
+  });
+}
+
+function p2pPanel(root: HTMLElement, stats: P2PStats): () => void {
+  const panel = root.querySelector<HTMLElement>(".p2p-panel");
+  return () => {
+    root.dataset.p2pPeers = String(stats.peers.size);
+    root.dataset.p2pFromPeers = String(stats.fromPeers);
+    root.dataset.p2pFromServer = String(stats.fromServer);
+    root.dataset.p2pRejected = String(stats.rejected);
+    if (!panel) return;
+    const set = (name: string, value: string) => {
+      const el = panel.querySelector<HTMLElement>(`[data-stat="${name}"]`);
+      if (el) el.textContent = value;
+    };
+    set("peers", String(stats.peers.size));
+    set("from-peers", formatBytes(stats.fromPeers));
+    set("from-server", formatBytes(stats.fromServer));
+    set("uploaded", formatBytes(stats.uploaded));
+  };
+}
+
+async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void): Promise<Hls> {
+  const base = {
+    enableWorker: false,
+    capLevelToPlayerSize: true,
+    startLevel: -1,
+    xhrSetup: data.fileToken
+      ? (xhr: XMLHttpRequest, url: string) => xhr.open("GET", withToken(url, data.fileToken), true)
+      : undefined,
+  };
+  let hashes: SegmentHashes | undefined;
+  if (data.p2p && data.tracker && data.segmentsSha256) {
+    try {
+      hashes = await loadSegmentHashes(data.segmentsSha256);
+    } catch {
+      hashes = undefined; // Without the hashes no peer segment can be trusted: HTTP only.
+    }
+  }
+  if (!hashes || typeof RTCPeerConnection === "undefined") {
+    return new Hls(base);
+  }
+  const known = hashes;
+  const HlsWithP2P = HlsJsP2PEngine.injectMixin(Hls);
+  const hls = new HlsWithP2P({
+    ...base,
+    p2p: {
+      core: {
+        announceTrackers: [data.tracker],
+        rtcConfig: { iceServers: data.iceServers },
+        swarmId: data.swarmId,
+        validateP2PSegment: async (url, byteRange, bytes) => {
+          const ok = await isSegmentValid(known, url, byteRange, bytes);
+          if (!ok) {
+            stats.rejected++;
+            refresh();
+          }
+          return ok;
+        },
+      },
+      onHlsJsCreated: (created) => {
+        const engine = created.p2pEngine;
+        engine.addEventListener("onPeerConnect", (p) => { stats.peers.add(p.peerId); refresh(); });
+        engine.addEventListener("onPeerClose", (p) => { stats.peers.delete(p.peerId); refresh(); });
+        engine.addEventListener("onChunkDownloaded", (bytes, source) => {
+          if (source === "p2p") stats.fromPeers += bytes; else stats.fromServer += bytes;
+          refresh();
+        });
+        engine.addEventListener("onChunkUploaded", (bytes) => { stats.uploaded += bytes; refresh(); });
+      },
+    },
+  });
+  return hls;
+}
+
+async function start(root: HTMLElement): Promise<void> {
+  const video = root.querySelector<HTMLVideoElement>("video");
+  if (!video) return;
+  const data = readData(root);
+  rememberPosition(video, data.uuid);
+  reportView(video, data.videoId);
+  keyboardShortcuts(root, video);
+  const stats: P2PStats = { peers: new Set(), fromPeers: 0, fromServer: 0, uploaded: 0, rejected: 0 };
+  const refresh = p2pPanel(root, stats);
+  const error = root.querySelector<HTMLElement>(".player-error");
+
+  if (!Hls.isSupported()) {
+    // Safari on iPhone plays HLS natively; anything else gets the progressive MP4.
+    video.src = withToken(video.canPlayType("application/vnd.apple.mpegurl") ? data.playlist : data.fallback, data.fileToken);
+    return;
+  }
+  const hls = await createHls(data, stats, refresh);
+  qualityMenu(root, hls);
+  hls.on(Hls.Events.ERROR, (_e, err) => {
+    if (!err.fatal) return;
+    if (err.type === Hls.ErrorTypes.NETWORK_ERROR) {
+      hls.startLoad();
+    } else if (err.type === Hls.ErrorTypes.MEDIA_ERROR) {
+      hls.recoverMediaError();
+    } else if (error) {
+      error.hidden = false;
+    }
+  });
+  hls.loadSource(withToken(data.playlist, data.fileToken));
+  hls.attachMedia(video);
+  root.dataset.ready = "true";
+}
+
+for (const root of document.querySelectorAll<HTMLElement>("[data-player]")) {
+  void start(root);
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using VideoPlatform.IntegrationTests.Infrastructure;
+
+namespace VideoPlatform.IntegrationTests.Web;
+
+/// <summary>
+/// The teacher's and the student's whole path in one browser: upload through the page (with the network cut once),
+/// transcoding to published, then playback with a manual quality switch.
+/// </summary>
+[TestFixture]
+[Category("Browser")]
+[Category("Ffmpeg")]
+[NonParallelizable]
+public sealed class UploadAndPlayTests
+{
+    private TestInstance _instance = null!;
+    private Chromium _chromium = null!;
+    private string _clip = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        Prerequisites.Require(Prerequisites.HasCommand("ffmpeg"), "ffmpeg");
+        _chromium = await Chromium.LaunchAsync();
+        // Small chunks, so that a 6 s clip takes several PUTs and one of them can be cut.
+        _instance = await TestInstance.StartAsync(DbKind.Sqlite, "--Web:UploadChunkSize", "262144");
+        (await _instance.CreateUserAsync("teacher", "teacher-password")).Dispose();
+        _clip = Path.Combine(_instance.Database.Folder, "lecon.mp4");
+        // 640x360 gives a 360p and a 240p rendition: enough for the quality menu. 6 s so playback can pass 3 s.
+        using var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg",
+        [
+            "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30,noise=alls=12:allf=t",
+            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "6",
+            "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-c:a", "aac", _clip,
+        ]))!;
+        await ffmpeg.WaitForExitAsync();
+        Assert.That(ffmpeg.ExitCode, Is.Zero);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (_instance is not null)
+        {
+            await _instance.DisposeAsync();
+        }
+        if (_chromium is not null)
+        {
+            await _chromium.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task Upload_survives_a_network_cut_then_the_video_is_published_and_plays_with_a_quality_switch()
+    {
+        await using var context = await _chromium.ContextAsync(_instance.BaseUrl);
+        var page = await context.NewPageAsync();
+        var errors = Chromium.WatchErrors(page);
+        await Chromium.LoginAsync(page, "teacher", "teacher-password");
+        await page.GotoAsync("/videos/upload");
+
+        // The second chunk never reaches the server: the uploader must ask for the offset and carry on.
+        var puts = 0;
+        var aborted = 0;
+        await page.RouteAsync("**/api/v1/videos/upload-resumable**", async route =>
+        {
+            if (route.Request.Method == "PUT" && Interlocked.Increment(ref puts) == 2)
+            {
+                Interlocked.Increment(ref aborted);
+                await route.AbortAsync("connectionreset");
+                return;
+            }
+            await route.ContinueAsync();
+        });
+
+        await page.Locator("input[type=file]").SetInputFilesAsync(_clip);
+        await Assertions.Expect(page.GetByLabel("Titre")).ToHaveValueAsync("lecon");
+        await page.GetByLabel("Titre").FillAsync("Leçon filmée");
+        await page.GetByLabel("Description").FillAsync("Tournée en classe.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("form[data-uploader]")).ToHaveAttributeAsync("data-percent", "100", new() { Timeout = 60_000 });
+        var progress = page.Locator("progress.upload-progress");
+        Assert.That(await progress.EvaluateAsync<double>("p => p.value / p.max"), Is.EqualTo(1.0));
+        Assert.That(aborted, Is.EqualTo(1), "one chunk was cut");
+        Assert.That(puts, Is.GreaterThan(3), "the file went in several chunks");
+
+        var published = page.Locator("a.published-link");
+        await Assertions.Expect(published).ToBeVisibleAsync(new() { Timeout = 180_000 });
+        await Chromium.ScreenshotAsync(page, "upload-done-1280");
+        await published.ClickAsync();
+        await page.WaitForURLAsync("**/w/*");
+
+        var player = page.Locator("[data-player]");
+        await Assertions.Expect(player).ToHaveAttributeAsync("data-ready", "true");
+        await Assertions.Expect(player.Locator("select.quality option")).ToHaveCountAsync(3, new() { Timeout = 20_000 }); // Automatique, 360p, 240p
+        var viewReported = page.WaitForResponseAsync(r => r.Url.EndsWith("/views", StringComparison.Ordinal) && r.Request.Method == "POST");
+        await page.EvaluateAsync("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }");
+        await page.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 3", null, new() { Timeout = 30_000 });
+        Assert.That((await viewReported).Status, Is.EqualTo(204), "the view is reported as PeerTube's player does, after a few seconds");
+
+        await player.Locator("select.quality").SelectOptionAsync(new SelectOptionValue { Label = "240p" });
+        await page.EvaluateAsync("() => { const v = document.querySelector('video'); v.currentTime = 0; return v.play(); }");
+        await Assertions.Expect(player).ToHaveAttributeAsync("data-current-height", "240", new() { Timeout = 20_000 });
+        await Chromium.ScreenshotAsync(page, "watch-playing-1280");
+        // The only error is the one this test caused: the cut chunk.
+        Assert.That(errors, Is.EqualTo(new[] { "Failed to load resource: net::ERR_CONNECTION_RESET" }));
+
+        var videos = (VideoPlatform.Core.Data.Repositories.VideoRepository)_instance.Services.GetService(typeof(VideoPlatform.Core.Data.Repositories.VideoRepository))!;
+        var shortUuid = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        var video = (await videos.FindAsync(shortUuid))!.Video;
+        Assert.That(video.Views, Is.EqualTo(1));
+
+        // Made private through the edit page, the video still plays for its owner (files fetched with a videoFileToken).
+        await page.GotoAsync("/videos/update/" + video.Uuid);
+        await page.GetByLabel("Visibilité").SelectOptionAsync(new SelectOptionValue { Label = "Privée" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync("La vidéo « Leçon filmée » a été enregistrée.");
+        await Assertions.Expect(page.Locator("table.mine")).ToContainTextAsync("Privée");
+        await page.GotoAsync("/w/" + shortUuid);
+        Assert.That(await player.GetAttributeAsync("data-p2p"), Is.EqualTo("false"), "private videos are not shared between peers");
+        await page.EvaluateAsync("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }");
+        await page.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 1", null, new() { Timeout = 30_000 });
+        Assert.That(errors, Has.Count.EqualTo(1));
+    }
+}
