@@ -5,7 +5,6 @@ using VideoPlatform.Api.Endpoints;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
-using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Storage;
 using VideoPlatform.P2P.Metainfo;
 
@@ -92,12 +91,14 @@ public sealed partial class TorrentJobHandler(
         }
         var masterUrl = instance.Value.PublicUrl + MediaUrls.HlsFile(video.Video.Uuid, playlist.MasterName, isPrivate);
         var renditions = await videos.FilesAsync(video.Video.Id, ct);
-        var ids = new List<(string, int)>();
+        var ids = new List<SwarmId>();
         var uris = HlsSwarmIds.VariantUris(await File.ReadAllTextAsync(masterPath, ct));
         for (var i = 0; i < uris.Count; i++)
         {
             var resolution = renditions.FirstOrDefault(f => f.PlaylistName == uris[i])?.Resolution ?? -1;
-            ids.Add((HlsSwarmIds.ForVariant(masterUrl, i), resolution));
+            ids.Add(new SwarmId(HlsSwarmIds.ForVariant(masterUrl, i), HlsSwarmIds.PeerTubeScheme, i, resolution));
+            // The loader numbers streams in hls.js's level order, which may differ from ours: every index is known.
+            ids.Add(new SwarmId(HlsSwarmIds.ForLoaderStream(video.Video.Uuid, i), HlsSwarmIds.LoaderScheme, i, -1));
         }
         await torrents.ReplaceSwarmIdsAsync(video.Video.Id, ids, ct);
     }

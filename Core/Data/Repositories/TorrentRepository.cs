@@ -18,6 +18,9 @@ public sealed record SeedableFile
 }
 
 /// <summary>Torrents and P2P swarm ids of local renditions.</summary>
+/// <summary>An id a player announces for one HLS variant (see Api/Adapters/HlsSwarmIds).</summary>
+public sealed record SwarmId(string Hash, string Scheme, int VariantIndex, int Resolution);
+
 public sealed class TorrentRepository(Database database)
 {
     private const string Select = """
@@ -51,24 +54,24 @@ public sealed class TorrentRepository(Database database)
         database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE video_files SET torrent_name = NULL, info_hash = NULL WHERE id = @fileId",
             new { fileId }, t), ct);
 
-    /// <summary>Replaces the video's swarm ids; <paramref name="ids"/> are in master playlist order.</summary>
-    public Task ReplaceSwarmIdsAsync(long videoId, IReadOnlyList<(string SwarmHash, int Resolution)> ids, CancellationToken ct = default) =>
+    /// <summary>Replaces the video's swarm ids.</summary>
+    public Task ReplaceSwarmIdsAsync(long videoId, IReadOnlyList<SwarmId> ids, CancellationToken ct = default) =>
         database.WriteAsync(async (c, t) =>
         {
             await c.ExecuteAsync("DELETE FROM video_swarm_ids WHERE video_id = @videoId", new { videoId }, t);
-            for (var variantIndex = 0; variantIndex < ids.Count; variantIndex++)
+            foreach (var id in ids)
             {
-                var (swarmHash, resolution) = ids[variantIndex];
                 await c.ExecuteAsync("""
-                    INSERT INTO video_swarm_ids (swarm_hash, video_id, variant_index, resolution) VALUES (@swarmHash, @videoId, @variantIndex, @resolution)
-                    """, new { swarmHash, videoId, variantIndex, resolution }, t);
+                    INSERT INTO video_swarm_ids (swarm_hash, video_id, scheme, variant_index, resolution)
+                    VALUES (@Hash, @videoId, @Scheme, @VariantIndex, @Resolution)
+                    """, new { id.Hash, videoId, id.Scheme, id.VariantIndex, id.Resolution }, t);
             }
         }, ct);
 
-    /// <summary>The video's HLS swarm ids in master playlist order (they were inserted in that order).</summary>
+    /// <summary>PeerTube's p2pMediaLoaderInfohashes of the video, in master playlist order.</summary>
     public Task<IReadOnlyList<string>> SwarmIdsAsync(long videoId, CancellationToken ct = default) =>
         database.ReadAsync(async c => (IReadOnlyList<string>)(await c.QueryAsync<string>(
-            "SELECT swarm_hash FROM video_swarm_ids WHERE video_id = @videoId ORDER BY variant_index", new { videoId })).AsList(), ct);
+            "SELECT swarm_hash FROM video_swarm_ids WHERE video_id = @videoId AND scheme = 'peertube' ORDER BY variant_index", new { videoId })).AsList(), ct);
 
     /// <summary>Is this hex id a torrent info hash or an HLS swarm id of a published local video?</summary>
     public Task<bool> IsKnownAsync(string hex, CancellationToken ct = default) =>

@@ -261,7 +261,9 @@ public sealed class InstanceP2PTests
     public async Task Browsers_meet_over_the_websocket_tracker_in_a_known_hls_swarm()
     {
         var swarm = (await _instance.Services.GetRequiredService<Database>().ReadAsync(c =>
-            c.QueryAsync<string>("SELECT swarm_hash FROM video_swarm_ids WHERE video_id = @id", new { id = _video.Id }))).Single();
+            c.QueryAsync<string>("SELECT swarm_hash FROM video_swarm_ids WHERE video_id = @id AND scheme = 'p2p-media-loader-2'", new { id = _video.Id }))).Single();
+        // What p2p-media-loader 2.x announces for the first main stream of a player given the video's uuid as swarm id.
+        Assert.That(swarm, Is.EqualTo(VideoPlatform.Api.Adapters.HlsSwarmIds.ForLoaderStream(_video.Uuid, 0)));
         var infoHash = Encoding.Latin1.GetString(Convert.FromHexString(swarm));
         var wsUrl = new Uri(_instance.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/tracker/socket");
         using var a = new ClientWebSocket();
