@@ -15,7 +15,8 @@ for project in tests/VideoPlatform.Tests tests/VideoPlatform.IntegrationTests; d
   name=$(basename "$project")
   dotnet test "$project" --no-build --nologo \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
-    --results-directory "$results" -- NUnit.NumberOfTestWorkers=1 || status=1
+    --results-directory "$results" --blame-hang-timeout 10m --blame-hang-dump-type none \
+    -- NUnit.NumberOfTestWorkers=1 || status=1
 done
 
 passed=0; failed=0; skipped=0

@@ -44,10 +44,14 @@ public sealed class WebSessions(OAuthRepository oauth, UserRepository users, Tim
 
 /// <summary>Media URLs for the player, from the same formatter the video API uses.</summary>
 public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, Microsoft.Extensions.Options.IOptions<InstanceOptions> instance,
-    IServiceProviderIsService registered, IServiceProvider services) : IWebMedia
+    IServiceProviderIsService registered, IServiceProvider services, IConfiguration configuration) : IWebMedia
 {
-    /// <summary>The tracker only exists when the P2P module is wired; otherwise the player stays on HTTP instead of failing to connect.</summary>
-    private readonly bool _hasTracker = registered.IsService(typeof(VideoPlatform.P2P.Tracker.ITrackedContentCatalog));
+    /// <summary>
+    /// Browser-to-browser sharing needs the tracker (P2P role) and is switched on by <c>P2P:BrowserPeers</c>. It stays off
+    /// by default until the two-browser test proves it end to end: with it on, the player stalled in headless Chromium.
+    /// </summary>
+    private readonly bool _hasTracker = registered.IsService(typeof(VideoPlatform.P2P.Tracker.ITrackedContentCatalog))
+        && configuration.GetValue("P2P:BrowserPeers", false);
 
     public async Task<PlayerSources?> PlayerSourcesAsync(VideoWithOwners video, CancellationToken ct)
     {
