@@ -11,7 +11,7 @@ using VideoPlatform.Api.Endpoints;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
-using UploadSessionRow = VideoPlatform.Core.Data.Repositories.UploadSessionRow;
+using UploadSessionRow = VideoPlatform.Core.Domain.UploadSessionRow;
 using VideoPlatform.Core.Storage;
 
 namespace VideoPlatform.Api.Uploads;

@@ -125,6 +125,7 @@ public sealed record FollowRow
     public long UpdatedAt { get; init; }
 }
 
+/// <summary>An unfinished resumable upload: who, into which channel, what metadata, and how many bytes are stored.</summary>
 public sealed record UploadSessionRow
 {
     public required string Id { get; init; }

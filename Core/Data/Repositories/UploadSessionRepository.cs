@@ -1,23 +1,8 @@
 using System.Data.Common;
 using Dapper;
+using VideoPlatform.Core.Domain;
 
 namespace VideoPlatform.Core.Data.Repositories;
-
-/// <summary>An unfinished resumable upload: who, into which channel, what metadata, and how many bytes are stored.</summary>
-public sealed record UploadSessionRow
-{
-    public required string Id { get; init; }
-    public long UserId { get; init; }
-    public long ChannelId { get; init; }
-    public required string Metadata { get; init; }
-    public required string FileName { get; init; }
-    public required string ContentType { get; init; }
-    public long Size { get; init; }
-    public long Received { get; init; }
-    public long? VideoId { get; init; }
-    public long CreatedAt { get; init; }
-    public long UpdatedAt { get; init; }
-}
 
 public sealed class UploadSessionRepository(Database database, TimeProvider clock)
 {
