@@ -72,15 +72,13 @@ public sealed class SeedContentSource(TorrentRepository torrents, MediaStore sto
             return null;
         }
         var torrentPath = store.TorrentPath(file.TorrentName);
-        var mediaPath = Path.Combine(store.HlsFolder(file.VideoUuid, IsPrivate(file.Privacy)), file.FileName);
+        var mediaPath = Path.Combine(store.HlsFolder(file.VideoUuid, MediaStore.IsPrivateMedia(file.Privacy)), file.FileName);
         if (!File.Exists(torrentPath) || !File.Exists(mediaPath))
         {
             return null;
         }
         return new SeedTorrent(TorrentMetainfo.Parse(await File.ReadAllBytesAsync(torrentPath, ct)), mediaPath);
     }
-
-    public static bool IsPrivate(VideoPrivacy privacy) => privacy is VideoPrivacy.Private or VideoPrivacy.Internal;
 }
 
 public sealed class MagnetLinkBuilder : IMagnetLinkBuilder

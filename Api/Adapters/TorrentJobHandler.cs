@@ -40,7 +40,7 @@ public sealed partial class TorrentJobHandler(
         {
             return;
         }
-        var isPrivate = SeedContentSource.IsPrivate(video.Video.Privacy);
+        var isPrivate = MediaStore.IsPrivateMedia(video.Video.Privacy);
         var folder = store.HlsFolder(video.Video.Uuid, isPrivate);
         var baseUrl = instance.Value.PublicUrl;
         var trackers = files.TrackerUrls();
@@ -123,7 +123,7 @@ public sealed partial class TorrentScheduler(
     public async Task OnUpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct)
     {
         var files = await torrents.FilesOfVideoAsync(videoId, ct);
-        if (files.Count == 0 || SeedContentSource.IsPrivate(files[0].Privacy) == SeedContentSource.IsPrivate(previousPrivacy))
+        if (files.Count == 0 || MediaStore.IsPrivateMedia(files[0].Privacy) == MediaStore.IsPrivateMedia(previousPrivacy))
         {
             return;
         }

@@ -96,7 +96,7 @@ public sealed partial class TranscodeJobHandler(
         File.Move(Path.Combine(result.Directory, result.ThumbnailName), store.ThumbnailPath(result.ThumbnailName), overwrite: true);
         File.Move(Path.Combine(result.Directory, result.PreviewName), store.PreviewPath(result.PreviewName), overwrite: true);
 
-        var isPrivate = video.Privacy is VideoPrivacy.Private or VideoPrivacy.Internal;
+        var isPrivate = MediaStore.IsPrivateMedia(video.Privacy);
         var target = store.HlsFolder(video.Uuid, isPrivate);
         var names = Directory.EnumerateFiles(result.Directory).Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
         if (!Directory.Exists(target))

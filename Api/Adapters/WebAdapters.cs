@@ -61,7 +61,7 @@ public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, M
         {
             return null;
         }
-        var isPrivate = v.Privacy is VideoPrivacy.Private or VideoPrivacy.Internal;
+        var isPrivate = VideoPlatform.Core.Storage.MediaStore.IsPrivateMedia(v.Privacy);
         var baseUrl = instance.Value.PublicUrl;
         var master = playlist.RemotePlaylistUrl ?? (playlist.MasterName is null ? null : baseUrl + MediaUrls.HlsFile(v.Uuid, playlist.MasterName, isPrivate));
         if (master is null)

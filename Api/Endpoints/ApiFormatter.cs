@@ -76,7 +76,7 @@ public sealed class ApiFormatter(IOptions<InstanceOptions> instance)
         IReadOnlyList<string> swarmIds, Func<VideoFileRow, VideoFileDto> file)
     {
         var v = item.Video;
-        var isPrivate = v.Privacy is VideoPrivacy.Private or VideoPrivacy.Internal;
+        var isPrivate = VideoPlatform.Core.Storage.MediaStore.IsPrivateMedia(v.Privacy);
         var playlists = new List<StreamingPlaylistDto>();
         if (playlist is not null && (playlist.MasterName is not null || playlist.RemotePlaylistUrl is not null))
         {

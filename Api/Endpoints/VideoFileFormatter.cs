@@ -17,7 +17,7 @@ public sealed class VideoFileFormatter(IOptions<InstanceOptions> instance, IMagn
 
     public VideoFileDto Format(VideoRow video, VideoFileRow f)
     {
-        var isPrivate = video.Privacy is VideoPrivacy.Private or VideoPrivacy.Internal;
+        var isPrivate = VideoPlatform.Core.Storage.MediaStore.IsPrivateMedia(video.Privacy);
         var fileUrl = f.RemoteFileUrl ?? BaseUrl + MediaUrls.HlsFile(video.Uuid, f.FileName ?? "", isPrivate);
         var torrentUrl = f.RemoteTorrentUrl ?? (f.TorrentName is null ? null : BaseUrl + MediaUrls.Torrent(f.TorrentName));
         var magnet = f.RemoteMagnetUri

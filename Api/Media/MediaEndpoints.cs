@@ -102,7 +102,7 @@ public static class MediaEndpoints
         if (!allowed)
         {
             var found = await repo.FindAsync(video, context.RequestAborted);
-            allowed = found is not null && found.Video.Privacy is VideoPrivacy.Private or VideoPrivacy.Internal && VideoAccess.CanView(found, user);
+            allowed = found is not null && MediaStore.IsPrivateMedia(found.Video.Privacy) && VideoAccess.CanView(found, user);
         }
         if (!allowed)
         {

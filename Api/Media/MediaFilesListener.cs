@@ -11,17 +11,16 @@ namespace VideoPlatform.Api.Media;
 /// </summary>
 public sealed partial class MediaFilesListener(VideoRepository videos, MediaStore store, ILogger<MediaFilesListener> logger) : IVideoChangeListener
 {
-    private static bool IsPrivate(VideoPrivacy privacy) => privacy is VideoPrivacy.Private or VideoPrivacy.Internal;
 
     public async Task OnUpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct)
     {
         var video = await videos.FindAsync(videoId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
-        if (video is null || !video.Video.IsLocal || IsPrivate(video.Video.Privacy) == IsPrivate(previousPrivacy))
+        if (video is null || !video.Video.IsLocal || MediaStore.IsPrivateMedia(video.Video.Privacy) == MediaStore.IsPrivateMedia(previousPrivacy))
         {
             return;
         }
-        var from = store.HlsFolder(video.Video.Uuid, IsPrivate(previousPrivacy));
-        var to = store.HlsFolder(video.Video.Uuid, IsPrivate(video.Video.Privacy));
+        var from = store.HlsFolder(video.Video.Uuid, MediaStore.IsPrivateMedia(previousPrivacy));
+        var to = store.HlsFolder(video.Video.Uuid, MediaStore.IsPrivateMedia(video.Video.Privacy));
         if (Directory.Exists(from) && !Directory.Exists(to))
         {
             Directory.Move(from, to);

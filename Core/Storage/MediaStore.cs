@@ -32,6 +32,9 @@ public sealed class MediaStore
     /// <summary>Work folders of running jobs; outputs are moved from here into place in one rename.</summary>
     public string TempRoot => Path.Combine(Root, "tmp");
 
+    /// <summary>Private and internal videos keep their HLS files in the private tree (PeerTube's layout), served only to those allowed.</summary>
+    public static bool IsPrivateMedia(Domain.VideoPrivacy privacy) => privacy is Domain.VideoPrivacy.Private or Domain.VideoPrivacy.Internal;
+
     public string HlsFolder(string videoUuid, bool isPrivate) =>
         Path.Combine(isPrivate ? PrivateHlsRoot : HlsRoot, SafeName(videoUuid));
 
