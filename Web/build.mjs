@@ -12,5 +12,6 @@ await build({
   platform: "browser",
   // bittorrent-tracker's node-only parts are replaced by its "browser" field; these globals complete it.
   define: { global: "globalThis", "process.env.NODE_DEBUG": "false" },
+  inject: ["Scripts/process-shim.ts"],
   logLevel: "warning",
 });

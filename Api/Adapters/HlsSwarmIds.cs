@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -21,18 +22,106 @@ public static class HlsSwarmIds
     public const string LoaderScheme = "p2p-media-loader-2";
 
     /// <summary>
-    /// The id p2p-media-loader 2.x (our web player, with the video's uuid as swarm id) announces for a main stream:
-    /// the first 15 bytes of SHA-1 of <c>"v2-{uuid}-main-{index}"</c> in base64, i.e. 20 ASCII characters sent as bytes.
+    /// The id p2p-media-loader 2.3 (our web player, given the video's uuid as swarm id) announces for one main stream.
+    /// The loader names a stream after what hls.js reads of its #EXT-X-STREAM-INF line (generateStreamShortId):
+    /// <c>base64(sha1("{BANDWIDTH}-{video codec}-{width}-{height}----{frame rate}-"))</c>; the stream's swarm is
+    /// <c>"v2-{uuid}-main-{that}"</c> and the tracker sees the first 15 bytes of its SHA-1 in base64: 20 ASCII characters.
     /// </summary>
 #pragma warning disable CA5350 // SHA-1 is what the swarm id protocol specifies, not a security choice.
-    public static string ForLoaderStream(string videoUuid, int streamIndex) =>
-        Convert.ToHexStringLower(Encoding.ASCII.GetBytes(Convert.ToBase64String(
-            SHA1.HashData(Encoding.UTF8.GetBytes($"v2-{videoUuid}-main-{streamIndex}")).AsSpan(0, 15))));
+    public static string ForLoaderStream(string videoUuid, MasterVariant variant)
+    {
+        var shortId = Convert.ToBase64String(SHA1.HashData(Encoding.UTF8.GetBytes(LoaderStreamKey(variant))));
+        return Convert.ToHexStringLower(Encoding.ASCII.GetBytes(Convert.ToBase64String(
+            SHA1.HashData(Encoding.UTF8.GetBytes($"v2-{videoUuid}-main-{shortId}")).AsSpan(0, 15))));
+    }
 #pragma warning restore CA5350
 
-    /// <summary>Variant URIs in the order the master playlist lists them.</summary>
-    public static IReadOnlyList<string> VariantUris(string masterPlaylist) =>
-        masterPlaylist.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Where(line => !line.StartsWith('#'))
-            .ToList();
+    /// <summary>The loader's stream key: bitrate, normalised video codecs, size, then language/channels/name (empty for main streams), frame rate, video range.</summary>
+    internal static string LoaderStreamKey(MasterVariant variant)
+    {
+        var a = variant.Attributes;
+        var bandwidth = a.GetValueOrDefault("BANDWIDTH") ?? a.GetValueOrDefault("AVERAGE-BANDWIDTH") ?? "0";
+        var hasMetadata = bandwidth != "0";
+        // hls.js keeps the video codecs of CODECS as its level's videoCodec; the loader lower-cases and sorts them.
+        var codecs = hasMetadata
+            ? string.Join(',', (a.GetValueOrDefault("CODECS") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Where(IsVideoCodec).Select(c => c.ToLowerInvariant()).Order(StringComparer.Ordinal))
+            : "";
+        var (width, height) = ("", "");
+        if (hasMetadata && a.GetValueOrDefault("RESOLUTION")?.Split('x') is [var w, var h])
+        {
+            (width, height) = (w, h);
+        }
+        var frameRate = hasMetadata && double.TryParse(a.GetValueOrDefault("FRAME-RATE"), NumberStyles.Float, CultureInfo.InvariantCulture, out var fps) && fps != 0
+            ? fps.ToString("R", CultureInfo.InvariantCulture)
+            : "";
+        var range = hasMetadata ? a.GetValueOrDefault("VIDEO-RANGE")?.Trim().ToUpperInvariant() ?? "" : "";
+        return $"{bandwidth}-{codecs}-{width}-{height}----{frameRate}-{range}";
+    }
+
+    private static bool IsVideoCodec(string codec) =>
+        codec.StartsWith("avc", StringComparison.OrdinalIgnoreCase) || codec.StartsWith("hvc", StringComparison.OrdinalIgnoreCase)
+        || codec.StartsWith("hev", StringComparison.OrdinalIgnoreCase) || codec.StartsWith("av01", StringComparison.OrdinalIgnoreCase)
+        || codec.StartsWith("vp09", StringComparison.OrdinalIgnoreCase) || codec.StartsWith("vp8", StringComparison.OrdinalIgnoreCase)
+        || codec.StartsWith("vp9", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>One variant of a master playlist: its URI and the attributes of its #EXT-X-STREAM-INF line.</summary>
+    public sealed record MasterVariant(string Uri, IReadOnlyDictionary<string, string> Attributes);
+
+    /// <summary>Variants in the order the master playlist lists them.</summary>
+    public static IReadOnlyList<MasterVariant> Variants(string masterPlaylist)
+    {
+        var variants = new List<MasterVariant>();
+        IReadOnlyDictionary<string, string> pending = new Dictionary<string, string>();
+        foreach (var line in masterPlaylist.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("#EXT-X-STREAM-INF:", StringComparison.Ordinal))
+            {
+                pending = ParseAttributes(line["#EXT-X-STREAM-INF:".Length..]);
+            }
+            else if (!line.StartsWith('#'))
+            {
+                variants.Add(new MasterVariant(line, pending));
+                pending = new Dictionary<string, string>();
+            }
+        }
+        return variants;
+    }
+
+    /// <summary>An HLS attribute list (RFC 8216 4.2): KEY=value pairs, quoted strings may hold commas; quotes removed.</summary>
+    internal static Dictionary<string, string> ParseAttributes(string list)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var i = 0;
+        while (i < list.Length)
+        {
+            var eq = list.IndexOf('=', i);
+            if (eq < 0)
+            {
+                break;
+            }
+            var key = list[i..eq].Trim();
+            string value;
+            if (eq + 1 < list.Length && list[eq + 1] == '"')
+            {
+                var close = list.IndexOf('"', eq + 2);
+                close = close < 0 ? list.Length : close;
+                value = list[(eq + 2)..close];
+                i = list.IndexOf(',', Math.Min(close, list.Length - 1));
+            }
+            else
+            {
+                var comma = list.IndexOf(',', eq + 1);
+                value = list[(eq + 1)..(comma < 0 ? list.Length : comma)];
+                i = comma;
+            }
+            attributes[key] = value.Trim();
+            if (i < 0)
+            {
+                break;
+            }
+            i++;
+        }
+        return attributes;
+    }
 }

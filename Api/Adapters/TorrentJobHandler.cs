@@ -92,13 +92,12 @@ public sealed partial class TorrentJobHandler(
         var masterUrl = instance.Value.PublicUrl + MediaUrls.HlsFile(video.Video.Uuid, playlist.MasterName, isPrivate);
         var renditions = await videos.FilesAsync(video.Video.Id, ct);
         var ids = new List<SwarmId>();
-        var uris = HlsSwarmIds.VariantUris(await File.ReadAllTextAsync(masterPath, ct));
-        for (var i = 0; i < uris.Count; i++)
+        var variants = HlsSwarmIds.Variants(await File.ReadAllTextAsync(masterPath, ct));
+        for (var i = 0; i < variants.Count; i++)
         {
-            var resolution = renditions.FirstOrDefault(f => f.PlaylistName == uris[i])?.Resolution ?? -1;
+            var resolution = renditions.FirstOrDefault(f => f.PlaylistName == variants[i].Uri)?.Resolution ?? -1;
             ids.Add(new SwarmId(HlsSwarmIds.ForVariant(masterUrl, i), HlsSwarmIds.PeerTubeScheme, i, resolution));
-            // The loader numbers streams in hls.js's level order, which may differ from ours: every index is known.
-            ids.Add(new SwarmId(HlsSwarmIds.ForLoaderStream(video.Video.Uuid, i), HlsSwarmIds.LoaderScheme, i, -1));
+            ids.Add(new SwarmId(HlsSwarmIds.ForLoaderStream(video.Video.Uuid, variants[i]), HlsSwarmIds.LoaderScheme, i, resolution));
         }
         await torrents.ReplaceSwarmIdsAsync(video.Video.Id, ids, ct);
     }

@@ -140,11 +140,11 @@ public sealed class SwarmRegistry
     }
 
     /// <summary>A closed WebSocket leaves every swarm it joined, as if it had sent "stopped".</summary>
-    internal void RemoveSocket(ITrackerSocket socket, PeerId peerId, IEnumerable<InfoHash> joined)
+    internal void RemoveSocket(ITrackerSocket socket, IReadOnlyDictionary<InfoHash, PeerId> joined)
     {
         lock (_lock)
         {
-            foreach (var infoHash in joined)
+            foreach (var (infoHash, peerId) in joined)
             {
                 if (_swarms.TryGetValue(infoHash, out var swarm))
                 {

@@ -19,8 +19,9 @@ internal sealed partial class WebSocketPeer : ITrackerSocket
     private readonly ILogger _logger;
     private readonly TrackerOptions _options;
     private readonly Channel<byte[]> _outgoing;
-    private readonly HashSet<InfoHash> _joined = [];
-    private PeerId? _peerId;
+    // The peer id this socket uses in each swarm it joined. p2p-media-loader shares one socket between the streams of
+    // a page and gives each stream its own peer id, so the id is fixed per swarm, not per socket.
+    private readonly Dictionary<InfoHash, PeerId> _joined = [];
     private long _windowStart;
     private int _windowCount;
 
@@ -64,10 +65,7 @@ internal sealed partial class WebSocketPeer : ITrackerSocket
         }
         finally
         {
-            if (_peerId is { } id)
-            {
-                _registry.RemoveSocket(this, id, _joined);
-            }
+            _registry.RemoveSocket(this, _joined);
 
             _outgoing.Writer.TryComplete();
             await stop.CancelAsync();
@@ -191,20 +189,20 @@ internal sealed partial class WebSocketPeer : ITrackerSocket
     private async Task AnnounceAsync(WsAnnounce announce, CancellationToken cancellationToken)
     {
         _metrics.WebSocketAnnounce();
-        if (_peerId is { } existing && existing != announce.PeerId)
+        var joined = _joined.TryGetValue(announce.InfoHash, out var existing);
+        if (joined && existing != announce.PeerId)
         {
-            // One socket, one peer: otherwise a socket could speak for (and receive answers of) other peers.
+            // One peer per swarm and socket: otherwise a socket could speak for (and receive answers of) other peers.
             Fail(announce, "peer_id changed on this socket");
             return;
         }
 
-        if (!_joined.Contains(announce.InfoHash) && _joined.Count >= _options.MaxSwarmsPerWebSocket)
+        if (!joined && _joined.Count >= _options.MaxSwarmsPerWebSocket)
         {
             Fail(announce, "too many swarms on this socket");
             return;
         }
 
-        _peerId = announce.PeerId;
         var request = new AnnounceRequest(announce.InfoHash, announce.PeerId, announce.Event, announce.Left, announce.Offers.Count);
         var outcome = await _registry.AnnounceAsync(request, this, cancellationToken);
         if (outcome.Failure is not null)
@@ -219,7 +217,7 @@ internal sealed partial class WebSocketPeer : ITrackerSocket
         }
         else
         {
-            _joined.Add(announce.InfoHash);
+            _joined[announce.InfoHash] = announce.PeerId;
         }
 
         if (announce.AnswerJson is null)

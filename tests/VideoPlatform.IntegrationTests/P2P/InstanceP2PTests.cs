@@ -262,8 +262,10 @@ public sealed class InstanceP2PTests
     {
         var swarm = (await _instance.Services.GetRequiredService<Database>().ReadAsync(c =>
             c.QueryAsync<string>("SELECT swarm_hash FROM video_swarm_ids WHERE video_id = @id AND scheme = 'p2p-media-loader-2'", new { id = _video.Id }))).Single();
-        // What p2p-media-loader 2.x announces for the first main stream of a player given the video's uuid as swarm id.
-        Assert.That(swarm, Is.EqualTo(VideoPlatform.Api.Adapters.HlsSwarmIds.ForLoaderStream(_video.Uuid, 0)));
+        // What p2p-media-loader 2.3 announces for the master's only stream, given the video's uuid as swarm id.
+        var variant = new VideoPlatform.Api.Adapters.HlsSwarmIds.MasterVariant("720.m3u8",
+            new Dictionary<string, string> { ["BANDWIDTH"] = "1000000", ["RESOLUTION"] = "1280x720" });
+        Assert.That(swarm, Is.EqualTo(VideoPlatform.Api.Adapters.HlsSwarmIds.ForLoaderStream(_video.Uuid, variant)));
         var infoHash = Encoding.Latin1.GetString(Convert.FromHexString(swarm));
         var wsUrl = new Uri(_instance.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/tracker/socket");
         using var a = new ClientWebSocket();

@@ -200,7 +200,7 @@ public class TrackerTests
         var hijack = await registry.AnnounceAsync(new AnnounceRequest(Known, Peer(2), AnnounceEvent.Started, 1, 10), new FakeSocket(), CancellationToken.None);
         Assert.That(hijack.Failure, Is.EqualTo("peer_id already in use"));
 
-        registry.RemoveSocket(socket, Peer(2), [Known]);
+        registry.RemoveSocket(socket, new Dictionary<InfoHash, PeerId> { [Known] = Peer(2) });
         Assert.That(registry.Scrape(Known).Incomplete, Is.EqualTo(2));
     }
 
