@@ -46,12 +46,9 @@ public sealed class WebSessions(OAuthRepository oauth, UserRepository users, Tim
 public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, Microsoft.Extensions.Options.IOptions<InstanceOptions> instance,
     IServiceProviderIsService registered, IServiceProvider services, IConfiguration configuration) : IWebMedia
 {
-    /// <summary>
-    /// Browser-to-browser sharing needs the tracker (P2P role) and is switched on by <c>P2P:BrowserPeers</c>. It stays off
-    /// by default until the two-browser test proves it end to end: with it on, the player stalled in headless Chromium.
-    /// </summary>
+    /// <summary>Browser-to-browser sharing needs the tracker (P2P role); <c>P2P:BrowserPeers=false</c> keeps players on HTTP.</summary>
     private readonly bool _hasTracker = registered.IsService(typeof(VideoPlatform.P2P.Tracker.ITrackedContentCatalog))
-        && configuration.GetValue("P2P:BrowserPeers", false);
+        && configuration.GetValue("P2P:BrowserPeers", true);
 
     public async Task<PlayerSources?> PlayerSourcesAsync(VideoWithOwners video, CancellationToken ct)
     {

@@ -156,6 +156,7 @@ function p2pPanel(root: HTMLElement, stats: P2PStats): () => void {
     root.dataset.p2pFromPeers = String(stats.fromPeers);
     root.dataset.p2pFromServer = String(stats.fromServer);
     root.dataset.p2pRejected = String(stats.rejected);
+    root.dataset.p2pUploaded = String(stats.uploaded);
     if (!panel) return;
     const set = (name: string, value: string) => {
       const el = panel.querySelector<HTMLElement>(`[data-stat="${name}"]`);
