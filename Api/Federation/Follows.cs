@@ -51,7 +51,7 @@ public sealed partial class Follows(
     }
 
     /// <summary>A DNS name or IPv4 address with an optional port, as PeerTube's hosts are written: no scheme, no path.</summary>
-    private static bool IsHost(string host)
+    internal static bool IsHost(string host)
     {
         var colon = host.LastIndexOf(':');
         var name = colon < 0 ? host : host[..colon];
