@@ -50,7 +50,7 @@ public sealed class FollowsModel(IWebFollows follows) : PageModel
             var (host, refusal) = await follows.CheckAsync(input, ct);
             if (refusal is { } r)
             {
-                errors.Add(Refusal(r, input));
+                errors.Add(Refusal(r, r == FollowRefusal.Malformed ? input : host));
             }
             else if (!valid.Contains(host, StringComparer.Ordinal))
             {

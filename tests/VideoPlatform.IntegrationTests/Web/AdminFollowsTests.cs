@@ -39,6 +39,13 @@ public sealed class AdminFollowsTests
         await Assertions.Expect(lyonAdmin.GetByRole(AriaRole.Link, new() { Name = "Académies" })).ToHaveAttributeAsync("aria-current", "page");
         await Assertions.Expect(lyonAdmin.GetByText("Nous ne suivons encore aucune académie.")).ToBeVisibleAsync();
         var hosts = lyonAdmin.GetByLabel("Adresse des académies à suivre");
+        using (var api = lyon.Authed(await lyon.TokenAsync()))
+        {
+            using var block = await api.PostAsJsonAsync("/api/v1/server/blocklist/servers", new { host = "videos.ac-bloquee.fr" });
+            Assert.That((int)block.StatusCode, Is.EqualTo(204));
+            using var refused = await api.PostAsJsonAsync("/api/v1/server/following", new { hosts = new[] { "videos.ac-bloquee.fr" } });
+            Assert.That((int)refused.StatusCode, Is.EqualTo(400), "the API refuses a blocked host too: its deliveries would be dropped");
+        }
 
         // Refused before anything is stored or sent, with the reason in French and the focus back on the field.
         foreach (var (input, error) in new[]
@@ -47,6 +54,7 @@ public sealed class AdminFollowsTests
             ("https://videos.ac-lille.fr/", "« https://videos.ac-lille.fr/ » n'est pas une adresse d'académie valide : indiquez seulement le nom d'hôte, par exemple videos.ac-lyon.fr."),
             (lille.Host + " ac_lille!", "« ac_lille! » n'est pas une adresse d'académie valide : indiquez seulement le nom d'hôte, par exemple videos.ac-lyon.fr."),
             (lyon.Host, $"« {lyon.Host} » est l'adresse de notre propre académie."),
+            ("Videos.AC-Bloquee.fr", "videos.ac-bloquee.fr est bloquée par notre académie : elle ne peut pas être suivie."),
         })
         {
             await hosts.FillAsync(input);
