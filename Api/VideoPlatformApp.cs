@@ -152,6 +152,7 @@ public static class VideoPlatformApp
         services.AddSingleton<IWebSessions, WebSessions>();
         services.AddSingleton<IWebMedia, WebMedia>();
         services.AddSingleton<IWebVideoChanges, WebVideoChanges>();
+        services.AddSingleton<IWebFollows, WebFollows>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);
     }

@@ -21,7 +21,13 @@ public interface IWebSessions
 /// and internal videos, PeerTube's <c>videoFileToken</c> that every media request must carry.
 /// </summary>
 public sealed record PlayerSources(string PlaylistUrl, string? SegmentsSha256Url, string? FallbackFileUrl, IReadOnlyList<string> TrackerUrls,
-    string? FileToken = null);
+    string? FileToken = null)
+{
+    /// <summary>The fallback file as a download link: a plain link carries no credentials, so a private file needs the token in its query.</summary>
+    public string? DownloadUrl => FallbackFileUrl is null || FileToken is null
+        ? FallbackFileUrl
+        : Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(FallbackFileUrl, "videoFileToken", FileToken);
+}
 
 /// <summary>Media URLs as the API publishes them (layout owned by Api/Endpoints/MediaUrls).</summary>
 public interface IWebMedia
@@ -36,4 +42,29 @@ public interface IWebVideoChanges
 {
     Task UpdatedAsync(VideoRow updated, VideoPrivacy previousPrivacy, CancellationToken ct);
     Task DeleteAsync(VideoWithOwners video, CancellationToken ct);
+}
+
+/// <summary>
+/// One follow between our instance and another academy, as the admin page shows it: the other side's host and handle,
+/// its state (<see cref="FollowStates"/>) and since when (Unix milliseconds).
+/// </summary>
+public sealed record WebFollow(string Host, string Handle, string State, long Since);
+
+/// <summary>Instance follows for the admin page, through the same domain logic as PeerTube's <c>/api/v1/server/following</c> API.</summary>
+public interface IWebFollows
+{
+    /// <summary>The academies we follow (<paramref name="following"/>) or that follow us, newest first.</summary>
+    Task<(long Total, IReadOnlyList<WebFollow> Items)> ListAsync(bool following, int start, int count, CancellationToken ct);
+
+    /// <summary>The host as it will be stored, and why it cannot be followed, if it cannot; nothing is stored or sent.</summary>
+    Task<(string Host, FollowRefusal? Refusal)> CheckAsync(string host, CancellationToken ct);
+
+    /// <summary>Sends a Follow to the academy's server actor; <see cref="FollowRefusal.Unreachable"/> when it could not be fetched.</summary>
+    Task<FollowRefusal?> FollowAsync(string host, CancellationToken ct);
+
+    /// <summary>False when <paramref name="host"/> was not followed.</summary>
+    Task<bool> UnfollowAsync(string host, CancellationToken ct);
+
+    /// <summary>Accepts or rejects a pending follower by its handle (<c>name@host</c>); false when it does not follow us.</summary>
+    Task<bool> AnswerFollowerAsync(string handle, bool accept, CancellationToken ct);
 }

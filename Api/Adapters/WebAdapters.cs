@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Federation;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Federation.Safety;
 using VideoPlatform.Web;
 
 namespace VideoPlatform.Api.Adapters;
@@ -94,4 +96,43 @@ public sealed class WebVideoChanges(VideoRepository videos, VideoChangeNotifier 
         await videos.DeleteAsync(video.Video.Id, ct);
         await notifier.DeletedAsync(video, ct);
     }
+}
+
+/// <summary>The admin page's follows: <see cref="Follows"/>, the same logic as the follows API, without going through HTTP.</summary>
+public sealed class WebFollows(Follows follows) : IWebFollows
+{
+    public async Task<(long Total, IReadOnlyList<WebFollow> Items)> ListAsync(bool following, int start, int count, CancellationToken ct)
+    {
+        var (server, total, items) = await follows.ListServerFollowsAsync(asFollower: following, state: null, start, count, ct);
+        var ourHost = new Uri(server.Url).Authority;
+        return (total, items.Select(f =>
+        {
+            var other = following ? f.Following : f.Follower;
+            var host = other.Host ?? ourHost;
+            return new WebFollow(host, $"{other.Name}@{host}", f.Follow.State, f.Follow.CreatedAt);
+        }).ToList());
+    }
+
+    public Task<(string Host, FollowRefusal? Refusal)> CheckAsync(string host, CancellationToken ct) => follows.CheckHostAsync(host, ct);
+
+    public async Task<FollowRefusal?> FollowAsync(string host, CancellationToken ct)
+    {
+        if ((await follows.CheckHostAsync(host, ct)).Refusal is { } refusal)
+        {
+            return refusal;
+        }
+        try
+        {
+            await follows.FollowHostAsync(host, ct);
+            return null;
+        }
+        catch (Exception e) when (e is InvalidActivityException or ActivityPubFetchException)
+        {
+            return FollowRefusal.Unreachable;
+        }
+    }
+
+    public Task<bool> UnfollowAsync(string host, CancellationToken ct) => follows.UnfollowHostAsync(host, ct);
+
+    public Task<bool> AnswerFollowerAsync(string handle, bool accept, CancellationToken ct) => follows.AnswerFollowerAsync(handle, accept, ct);
 }

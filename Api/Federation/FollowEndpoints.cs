@@ -24,10 +24,10 @@ public static class FollowEndpoints
     public static IEndpointRouteBuilder MapFollowEndpoints(this IEndpointRouteBuilder app)
     {
         var server = app.MapGroup("/api/v1/server").WithTags("Instance Follows");
-        server.MapGet("/following", (int? start, int? count, string? state, ServerActor actor, FederationStore store, CancellationToken ct) =>
-            ListAsync(asFollower: true, start, count, state, actor, store, ct));
-        server.MapGet("/followers", (int? start, int? count, string? state, ServerActor actor, FederationStore store, CancellationToken ct) =>
-            ListAsync(asFollower: false, start, count, state, actor, store, ct));
+        server.MapGet("/following", (int? start, int? count, string? state, Follows follows, CancellationToken ct) =>
+            ListAsync(asFollower: true, start, count, state, follows, ct));
+        server.MapGet("/followers", (int? start, int? count, string? state, Follows follows, CancellationToken ct) =>
+            ListAsync(asFollower: false, start, count, state, follows, ct));
 
         server.MapPost("/following", async (FollowHostsRequest request, Follows follows, CancellationToken ct) =>
         {
@@ -56,18 +56,9 @@ public static class FollowEndpoints
 
         foreach (var accept in new[] { true, false })
         {
-            server.MapPost("/followers/{handle}/" + (accept ? "accept" : "reject"), async (string handle, ServerActor actor, FederationStore store, Follows follows, CancellationToken ct) =>
-            {
-                var me = await actor.GetAsync(ct);
-                var (_, list) = await store.ListFollowsAsync(me.Id, asFollower: false, null, 0, 10_000, ct);
-                var follow = list.FirstOrDefault(f => string.Equals($"{f.Follower.Name}@{f.Follower.Host}", handle, StringComparison.OrdinalIgnoreCase));
-                if (follow is null)
-                {
-                    return Problems.NotFound($"{handle} does not follow this instance.");
-                }
-                await follows.AnswerAsync(follow, accept, ct);
-                return Results.NoContent();
-            }).RequireAuthorization(Policies.Admin);
+            server.MapPost("/followers/{handle}/" + (accept ? "accept" : "reject"), async (string handle, Follows follows, CancellationToken ct) =>
+                await follows.AnswerFollowerAsync(handle, accept, ct) ? Results.NoContent() : Problems.NotFound($"{handle} does not follow this instance."))
+                .RequireAuthorization(Policies.Admin);
         }
 
         var blocklist = server.MapGroup("/blocklist/servers").RequireAuthorization(Policies.Admin);
@@ -93,14 +84,13 @@ public static class FollowEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListAsync(bool asFollower, int? start, int? count, string? state, ServerActor actor, FederationStore store, CancellationToken ct)
+    private static async Task<IResult> ListAsync(bool asFollower, int? start, int? count, string? state, Follows follows, CancellationToken ct)
     {
         if (Paging.Validate(start, count) is { } error)
         {
             return Problems.BadRequest(error);
         }
-        var me = await actor.GetAsync(ct);
-        var (total, list) = await store.ListFollowsAsync(me.Id, asFollower, state, start ?? 0, count ?? 15, ct);
+        var (me, total, list) = await follows.ListServerFollowsAsync(asFollower, state, start ?? 0, count ?? 15, ct);
         return Results.Ok(new ListResult<ActorFollowDto>(total, list.Select(f => new ActorFollowDto(
             f.Follow.Id, Actor(f.Follower, me), Actor(f.Following, me), f.Follow.State, 1000,
             ApiFormatter.Time(f.Follow.CreatedAt), ApiFormatter.Time(f.Follow.UpdatedAt))).ToList()));

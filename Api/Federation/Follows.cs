@@ -22,18 +22,60 @@ public sealed partial class Follows(
     IOptions<InstanceOptions> instance,
     ILogger<Follows> logger)
 {
-    /// <summary>Finds the server actor of <paramref name="host"/> (PeerTube's <c>/accounts/peertube</c>) and follows it from ours.</summary>
-    public async Task<ActorRow> FollowHostAsync(string host, CancellationToken ct)
+    /// <summary>
+    /// The host as we store it (trimmed, lower case) and why it cannot be followed, if it cannot: checked before anything
+    /// is stored or sent. Following again is no error for the API (PeerTube re-sends the Follow), so callers decide what
+    /// <see cref="FollowRefusal.AlreadyFollowed"/> means.
+    /// </summary>
+    public async Task<(string Host, FollowRefusal? Refusal)> CheckHostAsync(string? input, CancellationToken ct)
     {
-        host = host.Trim().ToLowerInvariant();
-        if (host.Contains('/', StringComparison.Ordinal) || Uri.CheckHostName(host.Split(':')[0]) == UriHostNameType.Unknown)
+        var host = (input ?? "").Trim().ToLowerInvariant();
+        if (host.Length == 0)
         {
-            throw new InvalidActivityException($"'{host}' is not a host name");
+            return (host, FollowRefusal.Empty);
+        }
+        if (!IsHost(host))
+        {
+            return (host, FollowRefusal.Malformed);
         }
         if (string.Equals(host, instance.Value.Host, StringComparison.OrdinalIgnoreCase))
         {
+            return (host, FollowRefusal.Self);
+        }
+        // Deliveries to a blocked server are dropped: the follow would stay pending for ever.
+        if (await store.FindServerAsync(host, ct) is { Blocked: true })
+        {
+            return (host, FollowRefusal.Blocked);
+        }
+        return (host, await FindServerFollowAsync(host, ct) is null ? null : FollowRefusal.AlreadyFollowed);
+    }
+
+    /// <summary>A DNS name or IPv4 address with an optional port, as PeerTube's hosts are written: no scheme, no path.</summary>
+    internal static bool IsHost(string host)
+    {
+        var colon = host.LastIndexOf(':');
+        var name = colon < 0 ? host : host[..colon];
+        return Uri.CheckHostName(name) is UriHostNameType.Dns or UriHostNameType.IPv4
+            && (colon < 0 || (int.TryParse(host[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535));
+    }
+
+    /// <summary>Finds the server actor of <paramref name="host"/> (PeerTube's <c>/accounts/peertube</c>) and follows it from ours.</summary>
+    public async Task<ActorRow> FollowHostAsync(string host, CancellationToken ct)
+    {
+        var (checkedHost, refusal) = await CheckHostAsync(host, ct);
+        if (refusal is FollowRefusal.Empty or FollowRefusal.Malformed)
+        {
+            throw new InvalidActivityException($"'{checkedHost}' is not a host name");
+        }
+        if (refusal is FollowRefusal.Self)
+        {
             throw new InvalidActivityException("an instance cannot follow itself");
         }
+        if (refusal is FollowRefusal.Blocked)
+        {
+            throw new InvalidActivityException($"{checkedHost} is blocked");
+        }
+        host = checkedHost;
         // Local academies and tests federate over plain http on 127.0.0.1; production is https only.
         string[] schemes = options.Value.AllowPrivateNetworks ? ["http", "https"] : ["https"];
         Exception? last = null;
@@ -69,9 +111,8 @@ public sealed partial class Follows(
     public async Task<bool> UnfollowHostAsync(string host, CancellationToken ct)
     {
         var server = await serverActor.GetAsync(ct);
-        var (_, follows) = await store.ListFollowsAsync(server.Id, asFollower: true, state: null, 0, 1000, ct);
-        var matching = follows.Where(f => string.Equals(f.Following.Host, host, StringComparison.OrdinalIgnoreCase)
-            || string.Equals($"{f.Following.Name}@{f.Following.Host}", host, StringComparison.OrdinalIgnoreCase)).ToArray();
+        var matching = (await ServerFollowsAsync(server, asFollower: true, ct))
+            .Where(f => string.Equals(f.Following.Host, host, StringComparison.OrdinalIgnoreCase) || IsHandle(f.Following, host)).ToArray();
         foreach (var f in matching)
         {
             var follow = Activity.Follow(f.Follow.ActivityUrl ?? server.Url + "/follows/" + f.Following.Id.ToString(CultureInfo.InvariantCulture), server.Url, f.Following.Url);
@@ -80,6 +121,38 @@ public sealed partial class Follows(
         }
         return matching.Length > 0;
     }
+
+    /// <summary>Our server actor's follows (as follower) or followers, newest first, as the admin lists show them.</summary>
+    public async Task<(ActorRow Server, long Total, IReadOnlyList<FollowWithActors> Items)> ListServerFollowsAsync(bool asFollower, string? state,
+        int start, int count, CancellationToken ct)
+    {
+        var server = await serverActor.GetAsync(ct);
+        var (total, items) = await store.ListFollowsAsync(server.Id, asFollower, state, start, count, ct);
+        return (server, total, items);
+    }
+
+    /// <summary>Accepts or rejects the follow of our server actor by <paramref name="handle"/> (<c>name@host</c>); false when it does not follow us.</summary>
+    public async Task<bool> AnswerFollowerAsync(string handle, bool accept, CancellationToken ct)
+    {
+        var follow = (await ServerFollowsAsync(await serverActor.GetAsync(ct), asFollower: false, ct)).FirstOrDefault(f => IsHandle(f.Follower, handle));
+        if (follow is null)
+        {
+            return false;
+        }
+        await AnswerAsync(follow, accept, ct);
+        return true;
+    }
+
+    private async Task<FollowWithActors?> FindServerFollowAsync(string host, CancellationToken ct) =>
+        (await ServerFollowsAsync(await serverActor.GetAsync(ct), asFollower: true, ct))
+            .FirstOrDefault(f => string.Equals(f.Following.Host, host, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>An instance has tens of peers, not thousands: one bounded read, filtered here.</summary>
+    private async Task<IReadOnlyList<FollowWithActors>> ServerFollowsAsync(ActorRow server, bool asFollower, CancellationToken ct) =>
+        (await store.ListFollowsAsync(server.Id, asFollower, state: null, 0, 10_000, ct)).Items;
+
+    private static bool IsHandle(ActorRow actor, string handle) =>
+        string.Equals($"{actor.Name}@{actor.Host}", handle, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A remote actor asked to follow one of ours: accepted at once unless an admin must approve follows of the server actor.</summary>
     public async Task ReceiveFollowAsync(ActorRow follower, ActorRow target, string followId, CancellationToken ct)

@@ -45,3 +45,14 @@ public static class FollowStates
     public const string Accepted = "accepted";
     public const string Rejected = "rejected";
 }
+
+/// <summary>Why an administrator's request to follow an instance by its host is refused before anything is stored or sent.</summary>
+public enum FollowRefusal
+{
+    Empty,
+    Malformed,
+    Self,
+    AlreadyFollowed,
+    Blocked,
+    Unreachable,
+}

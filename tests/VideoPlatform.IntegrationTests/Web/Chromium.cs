@@ -34,11 +34,15 @@ public sealed class Chromium : IAsyncDisposable
         return new Chromium(playwright, browser);
     }
 
-    /// <summary>A fresh context (own cookies and storage) at the given width; 390 px is a common phone.</summary>
-    public Task<IBrowserContext> ContextAsync(string baseUrl, int width = 1280) =>
+    /// <summary>
+    /// A fresh context (own cookies and storage) at the given width; 390 px is a common phone. Without JavaScript, a page
+    /// shows that its forms work as plain HTML.
+    /// </summary>
+    public Task<IBrowserContext> ContextAsync(string baseUrl, int width = 1280, bool javaScript = true) =>
         Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl,
+            JavaScriptEnabled = javaScript,
             ViewportSize = new ViewportSize { Width = width, Height = width <= 500 ? 844 : 800 },
             IsMobile = width <= 500,
             HasTouch = width <= 500,

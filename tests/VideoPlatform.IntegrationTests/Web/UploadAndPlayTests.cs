@@ -120,6 +120,18 @@ public sealed class UploadAndPlayTests
         await Assertions.Expect(page.Locator("table.mine")).ToContainTextAsync("Privée");
         await page.GotoAsync("/w/" + shortUuid);
         Assert.That(await player.GetAttributeAsync("data-p2p"), Is.EqualTo("false"), "private videos are not shared between peers");
+        // The download link is a plain link, which carries no credentials: the owner can download only with the file token in it.
+        var download = await page.Locator(".share a[download]").GetAttributeAsync("href");
+        Assert.That(download, Does.Contain("videoFileToken="));
+        using (var file = await _instance.Http.GetAsync(download, HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.That((int)file.StatusCode, Is.EqualTo(200));
+            Assert.That(file.Content.Headers.ContentLength, Is.GreaterThan(0));
+        }
+        using (var bare = await _instance.Http.GetAsync(download![..download.IndexOf('?', StringComparison.Ordinal)], HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.That((int)bare.StatusCode, Is.EqualTo(401), "without the token the private file is refused");
+        }
         await page.EvaluateAsync("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }");
         await page.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 1", null, new() { Timeout = 30_000 });
         Assert.That(errors, Has.Count.EqualTo(1));

@@ -27,6 +27,18 @@ public class ValidationTests
     [TestCase("a b", false)]
     public void Usernames(string name, bool valid) => Assert.That(AccountService.ValidateUsername(name) is null, Is.EqualTo(valid));
 
+    [TestCase("videos.ac-lyon.fr", true)]
+    [TestCase("127.0.0.1:9101", true)]
+    [TestCase("localhost", true)]
+    [TestCase("https://videos.ac-lyon.fr", false)]
+    [TestCase("videos.ac-lyon.fr/videos", false)]
+    [TestCase("ac_lyon!", false)]
+    [TestCase("videos.ac-lyon.fr:", false)]
+    [TestCase("videos.ac-lyon.fr:0", false)]
+    [TestCase("videos.ac-lyon.fr:70000", false)]
+    [TestCase("videos.ac-lyon.fr:+80", false)]
+    public void Hosts_to_follow(string host, bool valid) => Assert.That(VideoPlatform.Api.Federation.Follows.IsHost(host), Is.EqualTo(valid));
+
     [Test]
     public void Video_metadata_rules()
     {

@@ -47,4 +47,9 @@ public sealed class WebHelpersTests
     [Test]
     public void Uploader_messages_come_from_the_resources() =>
         Assert.That(Text.WithPrefix("Js_").Select(p => p.Key), Does.Contain("ErrNetwork").And.Contain("Progress").And.Contain("Retrying"));
+
+    [TestCase(null, "https://lyon.example/static/web-videos/a-480.mp4")]
+    [TestCase("t0k+n/=", "https://lyon.example/static/web-videos/a-480.mp4?videoFileToken=t0k%2Bn%2F%3D")]
+    public void Download_link_carries_the_file_token_of_a_private_video(string? token, string expected) =>
+        Assert.That(new PlayerSources("m.m3u8", null, "https://lyon.example/static/web-videos/a-480.mp4", [], token).DownloadUrl, Is.EqualTo(expected));
 }
