@@ -27,6 +27,9 @@ public sealed class FederationOptions
     /// <summary>Consecutive delivery failures after which a server is marked unreachable.</summary>
     public int UnreachableAfterFailures { get; set; } = 5;
 
+    /// <summary>Largest remote thumbnail or preview we copy into our media store.</summary>
+    public int ThumbnailMaxBytes { get; set; } = 2 * 1024 * 1024;
+
     /// <summary>Items per collection page (PeerTube: 10).</summary>
     public int CollectionPageSize { get; set; } = 10;
 

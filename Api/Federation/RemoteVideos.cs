@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using VideoPlatform.Api.Endpoints;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
@@ -13,7 +14,8 @@ namespace VideoPlatform.Api.Federation;
 
 /// <summary>
 /// Remote videos: fetched from their origin (an embedded object is never trusted for creation), checked with PeerTube's
-/// rules, and stored with their origin URLs (playlist, files, torrents, magnets, thumbnail) so they play from the origin.
+/// rules, and stored with their origin URLs (playlist, files, torrents, magnets) so they play from the origin. Their images
+/// are copied into our media store by a job (<see cref="RemoteThumbnails"/>), off the inbox request.
 /// </summary>
 public sealed partial class RemoteVideos(
     ActivityPubClient client,
@@ -21,6 +23,8 @@ public sealed partial class RemoteVideos(
     RemoteActors remoteActors,
     VideoRepository videos,
     Database database,
+    RemoteThumbnails thumbnails,
+    VideoChangeNotifier notifier,
     IOptions<FederationOptions> options,
     TimeProvider clock,
     ILogger<RemoteVideos> logger)
@@ -66,6 +70,10 @@ public sealed partial class RemoteVideos(
 
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var uuid = video.Uuid.ToString("D");
+        // New images at the origin: forget our copies (the API shows the origin's until the job caches the new ones).
+        var imagesChanged = existing is not null && !string.Equals(existing.Video.RemoteThumbnailUrl, video.ThumbnailUrl, StringComparison.Ordinal);
+        var cached = existing is { Video.ThumbnailName: not null } or { Video.PreviewName: not null };
+        var fetchImages = video.ThumbnailUrl is not null && (imagesChanged || !cached);
         var row = new VideoRow
         {
             Id = existing?.Video.Id ?? 0,
@@ -89,6 +97,8 @@ public sealed partial class RemoteVideos(
             IsLocal = false,
             Url = video.Url,
             RemoteThumbnailUrl = video.ThumbnailUrl,
+            ThumbnailName = imagesChanged ? null : existing?.Video.ThumbnailName,
+            PreviewName = imagesChanged ? null : existing?.Video.PreviewName,
             SearchText = SearchText.ForVideo(video.Name, video.Description, video.Tags),
             PublishedAt = video.Published.ToUnixTimeMilliseconds(),
             OriginallyPublishedAt = json.Date("originallyPublishedAt")?.ToUnixTimeMilliseconds(),
@@ -114,14 +124,14 @@ public sealed partial class RemoteVideos(
                     UPDATE videos SET name = @Name, description = @Description, channel_id = @ChannelId, privacy = @Privacy, state = @State,
                         duration = @Duration, category = @Category, licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw,
                         comments_enabled = @CommentsEnabled, download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding,
-                        views = @Views, remote_thumbnail_url = @RemoteThumbnailUrl, search_text = @SearchText, published_at = @PublishedAt,
+                        views = @Views, remote_thumbnail_url = @RemoteThumbnailUrl, thumbnail_name = @ThumbnailName, preview_name = @PreviewName, search_text = @SearchText, published_at = @PublishedAt,
                         originally_published_at = @OriginallyPublishedAt, updated_at = @UpdatedAt
                     WHERE id = @Id
                     """, new
                 {
                     row.Name, row.Description, row.ChannelId, Privacy = (int)row.Privacy, State = (int)row.State, row.Duration, row.Category,
                     row.Licence, row.Language, row.Tags, row.Nsfw, row.CommentsEnabled, row.DownloadEnabled, row.WaitTranscoding, row.Views,
-                    row.RemoteThumbnailUrl, row.SearchText, row.PublishedAt, row.OriginallyPublishedAt, row.UpdatedAt, Id = id,
+                    row.RemoteThumbnailUrl, row.ThumbnailName, row.PreviewName, row.SearchText, row.PublishedAt, row.OriginallyPublishedAt, row.UpdatedAt, Id = id,
                 }, t);
                 await c.ExecuteAsync("DELETE FROM video_files WHERE video_id = @id", new { id }, t);
                 await c.ExecuteAsync("DELETE FROM video_streaming_playlists WHERE video_id = @id", new { id }, t);
@@ -154,8 +164,20 @@ public sealed partial class RemoteVideos(
                     now,
                 }, t);
             }
+            if (fetchImages)
+            {
+                await thumbnails.EnqueueAsync(c, t, id, video.ThumbnailUrl!, video.MiniatureUrl, video.PreviewUrl);
+            }
             return id;
         }, ct);
+        if (fetchImages)
+        {
+            thumbnails.Signal();
+        }
+        if (imagesChanged)
+        {
+            thumbnails.DeleteFiles(existing!.Video.ThumbnailName, existing.Video.PreviewName);
+        }
         LogVideoStored(logger, video.Url, existing is null ? "created" : "updated");
         return videoId;
     }
@@ -172,7 +194,10 @@ public sealed partial class RemoteVideos(
         {
             throw new InvalidActivityException($"{actorUrl} cannot delete {url}");
         }
+        // The same listeners as a local deletion: cached images removed, listings evicted.
+        await notifier.DeletingAsync(existing, ct);
         await videos.DeleteAsync(existing.Video.Id, ct);
+        await notifier.DeletedAsync(existing, ct);
         LogVideoStored(logger, url, "deleted");
         return true;
     }
