@@ -15,6 +15,8 @@ public static class FederationModule
         var section = builder.Configuration.GetSection(FederationOptions.Section);
         services.AddOptions<FederationOptions>().Bind(section)
             .Validate(o => o.InboxMaxBytes > 0 && o.DeliveryMaxAttempts > 0 && o.CollectionPageSize > 0 && o.ThumbnailMaxBytes > 0, "Federation: sizes and attempts must be positive.")
+            .Validate(o => o.UnreachableAfterFailures > 0 && o.UnreachableAfter >= TimeSpan.Zero && o.UnreachableProbeInterval > TimeSpan.Zero,
+                "Federation: UnreachableAfterFailures and UnreachableProbeInterval must be positive, UnreachableAfter not negative.")
             .ValidateOnStart();
         var allowPrivate = section.GetValue<bool>(nameof(FederationOptions.AllowPrivateNetworks));
         services.AddActivityPubClient(o => o.AllowPrivateNetworks = allowPrivate);

@@ -16,6 +16,7 @@ namespace VideoPlatform.Api.Federation;
 public sealed partial class Inbox(
     HttpSignatureVerifier verifier,
     FederationStore store,
+    Delivery delivery,
     InboxProcessor processor,
     IOptions<FederationOptions> options,
     ILogger<Inbox> logger) : IDisposable
@@ -78,7 +79,7 @@ public sealed partial class Inbox(
             {
                 return Refuse(StatusCodes.Status401Unauthorized, $"activity actor {actorUrl} / id {activityId} is not the signer {verification.Key!.OwnerId}", keyHost);
             }
-            await store.RecordReachableAsync(keyHost, ct);
+            await delivery.OnReachableAsync(keyHost, ct);
             if (activityId is not null && await store.WasReceivedAsync(activityId, ct))
             {
                 LogReplay(logger, activityId);
