@@ -19,6 +19,7 @@ public sealed partial class Inbox(
     Delivery delivery,
     InboxProcessor processor,
     IOptions<FederationOptions> options,
+    IOptions<InstanceOptions> instance,
     ILogger<Inbox> logger) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(host =>
@@ -42,9 +43,8 @@ public sealed partial class Inbox(
             return Refuse(StatusCodes.Status413PayloadTooLarge, "body too large", null);
         }
 
-        var request = IncomingRequest.FromHttpRequest(http.Request, body);
-        var keyHost = SignatureHeader.TryParse(request.Header("Signature") ?? request.Header("Authorization"), out var parsed, out _)
-            && Uri.TryCreate(parsed!.KeyId, UriKind.Absolute, out var keyUri) ? keyUri.Authority.ToLowerInvariant() : "";
+        var request = IncomingRequest.FromHttpRequest(http.Request, body, new Uri(instance.Value.PublicUrl).Scheme);
+        var keyHost = Uri.TryCreate(HttpSignatureVerifier.ClaimedKeyId(request), UriKind.Absolute, out var keyUri) ? keyUri.Authority.ToLowerInvariant() : "";
         using var lease = _limiter.AttemptAcquire(keyHost);
         if (!lease.IsAcquired)
         {
