@@ -53,6 +53,30 @@ public sealed class RemoteThumbnailTests
         // The web pages use the copy too (the home page lists followed instances' videos).
         Assert.That(await lille.Http.GetStringAsync("/"), Does.Contain($"src=\"{thumbnailPath}\""));
 
+        // New images at the origin (an Update names other files): the follower swaps its copies and drops the old ones.
+        var (newThumbnail, newPreview) = await GiveImagesAsync(lyon, video, newThumbnailName: true);
+        using var lyonAdmin = lyon.Authed(await lyon.TokenAsync());
+        using (var update = await lyonAdmin.PutAsJsonAsync($"/api/v1/videos/{video.Uuid}", new { name = "Cours avec vignette (nouvelle)" }))
+        {
+            Assert.That(update.IsSuccessStatusCode, Is.True, await update.Content.ReadAsStringAsync());
+        }
+        var updated = await EventuallyAsync(async () =>
+        {
+            var d = await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{video.Uuid}");
+            return d.GetProperty("thumbnailPath").GetString() is { } t && t != thumbnailPath && d.GetProperty("previewPath").GetString() is { } p && p != previewPath
+                ? new[] { t, p }
+                : null;
+        }, "the follower's copies of the new images");
+        Assert.That(await lille.Http.GetByteArrayAsync(updated[0]), Is.EqualTo(newThumbnail));
+        Assert.That(await lille.Http.GetByteArrayAsync(updated[1]), Is.EqualTo(newPreview));
+        var lilleStore = lille.Services.GetRequiredService<MediaStore>();
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(lilleStore.ThumbnailPath(thumbnailPath.Split('/')[^1])), Is.False, "the old miniature is removed");
+            Assert.That(File.Exists(lilleStore.PreviewPath(previewPath.Split('/')[^1])), Is.False, "the old preview is removed");
+        });
+        (thumbnailPath, previewPath) = (updated[0], updated[1]);
+
         // A video whose origin does not serve its image keeps the origin URL.
         var bare = await lyon.PublishVideoAsync("root_channel", "Cours sans vignette servie");
         await EventuallyAsync(async () => await RemoteVideoAsync(lille, bare.Name) is not null, "push of the second video");
@@ -66,7 +90,6 @@ public sealed class RemoteThumbnailTests
         });
 
         // Deleted at the origin: gone from the follower, cached images included.
-        using var lyonAdmin = lyon.Authed(await lyon.TokenAsync());
         using (var delete = await lyonAdmin.DeleteAsync($"/api/v1/videos/{video.Uuid}"))
         {
             Assert.That(delete.IsSuccessStatusCode, Is.True);
@@ -83,16 +106,18 @@ public sealed class RemoteThumbnailTests
     }
 
     /// <summary>Writes a JPEG-looking thumbnail and a preview for <paramref name="video"/>, as a transcode would leave them.</summary>
-    private static async Task<(byte[] Thumbnail, byte[] Preview)> GiveImagesAsync(TestInstance instance, VideoRow video)
+    private static async Task<(byte[] Thumbnail, byte[] Preview)> GiveImagesAsync(TestInstance instance, VideoRow video, bool newThumbnailName = false)
     {
         var store = instance.Services.GetRequiredService<MediaStore>();
         byte[] thumbnail = [0xFF, 0xD8, 0xFF, 0xE0, .. RandomNumberGenerator.GetBytes(2000)];
         byte[] preview = [0xFF, 0xD8, 0xFF, 0xE0, .. RandomNumberGenerator.GetBytes(9000)];
+        var thumbnailName = newThumbnailName ? Guid.NewGuid().ToString("N") + ".jpg" : video.ThumbnailName!;
         var previewName = Guid.NewGuid().ToString("N") + ".jpg";
-        await File.WriteAllBytesAsync(store.ThumbnailPath(video.ThumbnailName!), thumbnail);
+        await File.WriteAllBytesAsync(store.ThumbnailPath(thumbnailName), thumbnail);
         await File.WriteAllBytesAsync(store.PreviewPath(previewName), preview);
         await instance.Services.GetRequiredService<Database>().WriteAsync((c, t) =>
-            c.ExecuteAsync("UPDATE videos SET preview_name = @previewName WHERE id = @id", new { previewName, id = video.Id }, t));
+            c.ExecuteAsync("UPDATE videos SET thumbnail_name = @thumbnailName, preview_name = @previewName WHERE id = @id",
+                new { thumbnailName, previewName, id = video.Id }, t));
         return (thumbnail, preview);
     }
 }
