@@ -122,17 +122,25 @@ public sealed class HttpSignatureVerifier(IActorKeyResolver keys, TimeProvider t
                 return SignatureVerification.Fail(request.Header("Content-Digest") is null ? SignatureFailure.MissingDigest : SignatureFailure.DigestMismatch, digestError);
             }
         }
+        return CheckWindow("created", DateTimeOffset.FromUnixTimeSeconds(signature.Created), signature.Expires);
+    }
+
+    /// <summary>The signing time within the allowed skew (when known), and the signature not expired.</summary>
+    private SignatureVerification? CheckWindow(string what, DateTimeOffset? signedAt, long? expires)
+    {
         var now = timeProvider.GetUtcNow();
-        var created = DateTimeOffset.FromUnixTimeSeconds(signature.Created);
-        if (created - now > _skew.MaxFuture)
+        if (signedAt is { } at)
         {
-            return SignatureVerification.Fail(SignatureFailure.DateInFuture, $"created {created:O} is more than {_skew.MaxFuture} ahead of {now:O}");
+            if (at - now > _skew.MaxFuture)
+            {
+                return SignatureVerification.Fail(SignatureFailure.DateInFuture, $"{what} {at:O} is more than {_skew.MaxFuture} ahead of {now:O}");
+            }
+            if (now - at > _skew.MaxAge)
+            {
+                return SignatureVerification.Fail(SignatureFailure.DateTooOld, $"{what} {at:O} is more than {_skew.MaxAge} before {now:O}");
+            }
         }
-        if (now - created > _skew.MaxAge)
-        {
-            return SignatureVerification.Fail(SignatureFailure.DateTooOld, $"created {created:O} is more than {_skew.MaxAge} before {now:O}");
-        }
-        if (signature.Expires is { } expires && DateTimeOffset.FromUnixTimeSeconds(expires) < now)
+        if (expires is { } e && DateTimeOffset.FromUnixTimeSeconds(e) < now)
         {
             return SignatureVerification.Fail(SignatureFailure.Expired, "the signature has expired");
         }
@@ -224,22 +232,7 @@ public sealed class HttpSignatureVerifier(IActorKeyResolver keys, TimeProvider t
             }
             signedAt ??= createdAt;
         }
-        if (signedAt is { } at)
-        {
-            if (at - now > _skew.MaxFuture)
-            {
-                return SignatureVerification.Fail(SignatureFailure.DateInFuture, $"Date {at:O} is more than {_skew.MaxFuture} ahead of {now:O}");
-            }
-            if (now - at > _skew.MaxAge)
-            {
-                return SignatureVerification.Fail(SignatureFailure.DateTooOld, $"Date {at:O} is more than {_skew.MaxAge} before {now:O}");
-            }
-        }
-        if (signature.Expires is { } expires && DateTimeOffset.FromUnixTimeSeconds(expires) < now)
-        {
-            return SignatureVerification.Fail(SignatureFailure.Expired, "the signature has expired");
-        }
-        return null;
+        return CheckWindow("Date", signedAt, signature.Expires);
     }
 
     internal static SignatureVerification VerifyWithKey(IncomingRequest request, SignatureHeader signature, ActorKey key)
