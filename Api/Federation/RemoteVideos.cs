@@ -70,10 +70,6 @@ public sealed partial class RemoteVideos(
 
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var uuid = video.Uuid.ToString("D");
-        // New images at the origin: forget our copies (the API shows the origin's until the job caches the new ones).
-        var imagesChanged = existing is not null && !string.Equals(existing.Video.RemoteThumbnailUrl, video.ThumbnailUrl, StringComparison.Ordinal);
-        var cached = existing is { Video.ThumbnailName: not null } or { Video.PreviewName: not null };
-        var fetchImages = video.ThumbnailUrl is not null && (imagesChanged || !cached);
         var row = new VideoRow
         {
             Id = existing?.Video.Id ?? 0,
@@ -97,8 +93,6 @@ public sealed partial class RemoteVideos(
             IsLocal = false,
             Url = video.Url,
             RemoteThumbnailUrl = video.ThumbnailUrl,
-            ThumbnailName = imagesChanged ? null : existing?.Video.ThumbnailName,
-            PreviewName = imagesChanged ? null : existing?.Video.PreviewName,
             SearchText = SearchText.ForVideo(video.Name, video.Description, video.Tags),
             PublishedAt = video.Published.ToUnixTimeMilliseconds(),
             OriginallyPublishedAt = json.Date("originallyPublishedAt")?.ToUnixTimeMilliseconds(),
@@ -106,6 +100,9 @@ public sealed partial class RemoteVideos(
             UpdatedAt = video.Updated.ToUnixTimeMilliseconds(),
         };
 
+        // Read and written in one transaction with the images' state, as the thumbnail job writes it concurrently.
+        var fetchImages = false;
+        ImageState? stale = null;
         var videoId = await database.WriteAsync(async (c, t) =>
         {
             long id;
@@ -116,22 +113,31 @@ public sealed partial class RemoteVideos(
                     throw new InvalidActivityException($"another video already has the uuid {uuid}");
                 }
                 id = await videos.CreateAsync(c, t, row);
+                (fetchImages, stale) = (video.ThumbnailUrl is not null, null);
             }
             else
             {
                 id = existing.Video.Id;
+                // New images at the origin: forget our copies (the API shows the origin's until the job caches the new ones).
+                var images = await c.QuerySingleAsync<ImageState>(
+                    "SELECT remote_thumbnail_url, thumbnail_name, preview_name FROM videos WHERE id = @id", new { id }, t);
+                var imagesChanged = !string.Equals(images.RemoteThumbnailUrl, video.ThumbnailUrl, StringComparison.Ordinal);
+                stale = imagesChanged ? images : null;
+                fetchImages = video.ThumbnailUrl is not null && (imagesChanged || images is { ThumbnailName: null, PreviewName: null });
                 await c.ExecuteAsync("""
                     UPDATE videos SET name = @Name, description = @Description, channel_id = @ChannelId, privacy = @Privacy, state = @State,
                         duration = @Duration, category = @Category, licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw,
                         comments_enabled = @CommentsEnabled, download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding,
-                        views = @Views, remote_thumbnail_url = @RemoteThumbnailUrl, thumbnail_name = @ThumbnailName, preview_name = @PreviewName, search_text = @SearchText, published_at = @PublishedAt,
-                        originally_published_at = @OriginallyPublishedAt, updated_at = @UpdatedAt
+                        views = @Views, remote_thumbnail_url = @RemoteThumbnailUrl, search_text = @SearchText, published_at = @PublishedAt,
+                        originally_published_at = @OriginallyPublishedAt, updated_at = @UpdatedAt,
+                        thumbnail_name = CASE WHEN @imagesChanged THEN NULL ELSE thumbnail_name END,
+                        preview_name = CASE WHEN @imagesChanged THEN NULL ELSE preview_name END
                     WHERE id = @Id
                     """, new
                 {
                     row.Name, row.Description, row.ChannelId, Privacy = (int)row.Privacy, State = (int)row.State, row.Duration, row.Category,
                     row.Licence, row.Language, row.Tags, row.Nsfw, row.CommentsEnabled, row.DownloadEnabled, row.WaitTranscoding, row.Views,
-                    row.RemoteThumbnailUrl, row.ThumbnailName, row.PreviewName, row.SearchText, row.PublishedAt, row.OriginallyPublishedAt, row.UpdatedAt, Id = id,
+                    row.RemoteThumbnailUrl, row.SearchText, row.PublishedAt, row.OriginallyPublishedAt, row.UpdatedAt, imagesChanged, Id = id,
                 }, t);
                 await c.ExecuteAsync("DELETE FROM video_files WHERE video_id = @id", new { id }, t);
                 await c.ExecuteAsync("DELETE FROM video_streaming_playlists WHERE video_id = @id", new { id }, t);
@@ -174,9 +180,9 @@ public sealed partial class RemoteVideos(
         {
             thumbnails.Signal();
         }
-        if (imagesChanged)
+        if (stale is not null)
         {
-            thumbnails.DeleteFiles(existing!.Video.ThumbnailName, existing.Video.PreviewName);
+            thumbnails.DeleteFiles(stale.ThumbnailName, stale.PreviewName);
         }
         LogVideoStored(logger, video.Url, existing is null ? "created" : "updated");
         return videoId;
@@ -200,6 +206,13 @@ public sealed partial class RemoteVideos(
         await notifier.DeletedAsync(existing, ct);
         LogVideoStored(logger, url, "deleted");
         return true;
+    }
+
+    private sealed record ImageState
+    {
+        public string? RemoteThumbnailUrl { get; init; }
+        public string? ThumbnailName { get; init; }
+        public string? PreviewName { get; init; }
     }
 
     [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Remote video {Url} {What}")]
