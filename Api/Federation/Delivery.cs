@@ -14,7 +14,7 @@ internal sealed record DeliveryPayload(string Inbox, long SignerId, string Body)
 /// Queues one durable job per target inbox, ordered per inbox (<c>OrderingKey</c>), so that a restart loses nothing and
 /// a Delete never overtakes its Create.
 /// </summary>
-public sealed class Delivery(JobQueue queue, IOptions<FederationOptions> options)
+public sealed class Delivery(JobQueue queue, FederationStore store, IOptions<FederationOptions> options)
 {
     public const string JobType = "activitypub-deliver";
 
@@ -31,14 +31,32 @@ public sealed class Delivery(JobQueue queue, IOptions<FederationOptions> options
             }, ct);
         }
     }
+
+    /// <summary>
+    /// <paramref name="host"/> answered (a delivery went through, or it POSTed a valid signed activity to us): its failure
+    /// run ends, and if it was marked unreachable the deliveries deferred until its next probe go now, in order.
+    /// </summary>
+    public async Task OnReachableAsync(string host, CancellationToken ct)
+    {
+        if (host.Length > 0 && await store.RecordReachableAsync(host, ct))
+        {
+            var lower = host.ToLowerInvariant();
+            await queue.RunNowAsync(JobType, [$"http://{lower}/", $"https://{lower}/"], ct);
+        }
+    }
 }
 
-/// <summary>Sends one signed POST. Failures are retried by the queue with exponential backoff; 4xx answers are final.</summary>
+/// <summary>
+/// Sends one signed POST. Failures are retried by the queue with exponential backoff; 4xx answers are final. To a server
+/// marked unreachable nothing is sent before its probe time: the job is deferred until then (no attempt used up).
+/// </summary>
 public sealed partial class DeliveryJobHandler(
     IHttpClientFactory httpFactory,
     HttpSignatureSigner signer,
     ActorRepository actors,
     FederationStore store,
+    Delivery delivery,
+    TimeProvider clock,
     IOptions<FederationOptions> options,
     ILogger<DeliveryJobHandler> logger) : IJobHandler
 {
@@ -58,6 +76,12 @@ public sealed partial class DeliveryJobHandler(
         {
             return;
         }
+        if (server is { UnreachableSince: { } since, ProbeAt: { } probeAt } && probeAt > clock.GetUtcNow().ToUnixTimeMilliseconds())
+        {
+            var probe = DateTimeOffset.FromUnixTimeMilliseconds(probeAt);
+            throw new JobDeferredException(probe,
+                $"{server.Host} is unreachable since {DateTimeOffset.FromUnixTimeMilliseconds(since):O}: deferred until the next probe at {probe:O}");
+        }
         using var request = new HttpRequestMessage(HttpMethod.Post, inbox)
         {
             Content = new StringContent(payload.Body, System.Text.Encoding.UTF8, ActivityJson.ContentType),
@@ -73,13 +97,13 @@ public sealed partial class DeliveryJobHandler(
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            await store.RecordDeliveryFailureAsync(inbox.Authority, options.Value.UnreachableAfterFailures, CancellationToken.None);
+            await store.RecordDeliveryFailureAsync(inbox.Authority, options.Value.Reachability, CancellationToken.None);
             LogDeliveryFailed(logger, payload.Inbox, context.Job.Attempts, e.Message);
             throw;
         }
         if ((int)status is >= 200 and < 300)
         {
-            await store.RecordReachableAsync(inbox.Authority, ct);
+            await delivery.OnReachableAsync(inbox.Authority, ct);
             LogDelivered(logger, payload.Inbox, (int)status);
             return;
         }
@@ -87,10 +111,10 @@ public sealed partial class DeliveryJobHandler(
         if (!retryable)
         {
             // The server answered: it is reachable, but it refuses this activity; retrying will not change its mind.
-            await store.RecordReachableAsync(inbox.Authority, ct);
+            await delivery.OnReachableAsync(inbox.Authority, ct);
             throw new PermanentJobFailureException($"{payload.Inbox} refused the activity: HTTP {(int)status}");
         }
-        await store.RecordDeliveryFailureAsync(inbox.Authority, options.Value.UnreachableAfterFailures, CancellationToken.None);
+        await store.RecordDeliveryFailureAsync(inbox.Authority, options.Value.Reachability, CancellationToken.None);
         throw new HttpRequestException($"{payload.Inbox} answered HTTP {(int)status}");
     }
 

@@ -14,7 +14,9 @@ public static class FederationModule
         var services = builder.Services;
         var section = builder.Configuration.GetSection(FederationOptions.Section);
         services.AddOptions<FederationOptions>().Bind(section)
-            .Validate(o => o.InboxMaxBytes > 0 && o.DeliveryMaxAttempts > 0 && o.CollectionPageSize > 0, "Federation: sizes and attempts must be positive.")
+            .Validate(o => o.InboxMaxBytes > 0 && o.DeliveryMaxAttempts > 0 && o.CollectionPageSize > 0 && o.ThumbnailMaxBytes > 0, "Federation: sizes and attempts must be positive.")
+            .Validate(o => o.UnreachableAfterFailures > 0 && o.UnreachableAfter >= TimeSpan.Zero && o.UnreachableProbeInterval > TimeSpan.Zero,
+                "Federation: UnreachableAfterFailures and UnreachableProbeInterval must be positive, UnreachableAfter not negative.")
             .ValidateOnStart();
         var allowPrivate = section.GetValue<bool>(nameof(FederationOptions.AllowPrivateNetworks));
         services.AddActivityPubClient(o => o.AllowPrivateNetworks = allowPrivate);
@@ -28,6 +30,7 @@ public static class FederationModule
         services.AddSingleton<IActorKeyResolver>(sp => sp.GetRequiredService<ActorKeyResolver>());
         services.AddSingleton(sp => new HttpSignatureVerifier(sp.GetRequiredService<IActorKeyResolver>(), sp.GetRequiredService<TimeProvider>(), ClockSkew.Default));
         services.AddSingleton<RemoteVideos>();
+        services.AddSingleton<RemoteThumbnails>();
         services.AddSingleton<LocalVideoObjects>();
         services.AddSingleton<Delivery>();
         services.AddSingleton<Follows>();
@@ -36,6 +39,7 @@ public static class FederationModule
         services.AddSingleton<IVideoChangeListener, FederationPublisher>();
         services.AddSingleton<IJobHandler, DeliveryJobHandler>();
         services.AddSingleton<IJobHandler, OutboxCrawlJobHandler>();
+        services.AddSingleton<IJobHandler, RemoteThumbnailJobHandler>();
     }
 
     public static void MapFederation(this IEndpointRouteBuilder app)

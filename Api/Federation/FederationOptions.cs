@@ -24,8 +24,19 @@ public sealed class FederationOptions
 
     public int DeliveryConcurrency { get; set; } = 4;
 
-    /// <summary>Consecutive delivery failures after which a server is marked unreachable.</summary>
+    /// <summary>Consecutive delivery failures after which a server is marked unreachable (with <see cref="UnreachableAfter"/>).</summary>
     public int UnreachableAfterFailures { get; set; } = 5;
+
+    /// <summary>How long the run of failures must last too, so that one short outage does not mark a server.</summary>
+    public TimeSpan UnreachableAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>While a server is unreachable, deliveries to it wait; one probes it this often, and any success clears the mark.</summary>
+    public TimeSpan UnreachableProbeInterval { get; set; } = TimeSpan.FromMinutes(15);
+
+    public ReachabilityPolicy Reachability => new(UnreachableAfterFailures, UnreachableAfter, UnreachableProbeInterval);
+
+    /// <summary>Largest remote thumbnail or preview we copy into our media store.</summary>
+    public int ThumbnailMaxBytes { get; set; } = 2 * 1024 * 1024;
 
     /// <summary>Items per collection page (PeerTube: 10).</summary>
     public int CollectionPageSize { get; set; } = 10;

@@ -11,8 +11,13 @@ public sealed record ServerRow
     public required string Host { get; init; }
     public bool Blocked { get; init; }
     public int FailureCount { get; init; }
+    public long? FailingSince { get; init; }
     public long? UnreachableSince { get; init; }
+    public long? ProbeAt { get; init; }
 }
+
+/// <summary>When a server counts as unreachable, and how often a delivery probes it then.</summary>
+public sealed record ReachabilityPolicy(int Failures, TimeSpan Period, TimeSpan ProbeInterval);
 
 /// <summary>A follow with both actors, as the follows API and the inbox need it.</summary>
 public sealed record FollowWithActors(FollowRow Follow, ActorRow Follower, ActorRow Following);
@@ -37,24 +42,52 @@ public sealed class FederationStore(Database database, TimeProvider clock)
             await c.ExecuteAsync("UPDATE servers SET blocked = @blocked WHERE host = @host", new { host = host.ToLowerInvariant(), blocked }, t);
         }, ct);
 
-    /// <summary>Counts a failed delivery; after <paramref name="threshold"/> in a row the server is marked unreachable.</summary>
-    public Task RecordDeliveryFailureAsync(string host, int threshold, CancellationToken ct) =>
+    /// <summary>
+    /// Counts a failed delivery. A run of at least <see cref="ReachabilityPolicy.Failures"/> failures spanning at least
+    /// <see cref="ReachabilityPolicy.Period"/> marks the server unreachable; while it is, each failure (a failed probe)
+    /// sets the next probe one <see cref="ReachabilityPolicy.ProbeInterval"/> later.
+    /// </summary>
+    public Task RecordDeliveryFailureAsync(string host, ReachabilityPolicy policy, CancellationToken ct) =>
         database.WriteAsync((c, t) => c.ExecuteAsync("""
             UPDATE servers SET failure_count = failure_count + 1,
-                unreachable_since = CASE WHEN unreachable_since IS NULL AND failure_count + 1 >= @threshold THEN @now ELSE unreachable_since END
+                failing_since = COALESCE(failing_since, @now),
+                unreachable_since = CASE
+                    WHEN unreachable_since IS NULL AND failure_count + 1 >= @failures AND @now - COALESCE(failing_since, @now) >= @period THEN @now
+                    ELSE unreachable_since END,
+                probe_at = CASE
+                    WHEN unreachable_since IS NOT NULL OR (failure_count + 1 >= @failures AND @now - COALESCE(failing_since, @now) >= @period) THEN @now + @probe
+                    ELSE probe_at END
             WHERE host = @host
-            """, new { host = host.ToLowerInvariant(), threshold, now = Now }, t), ct);
+            """, new
+        {
+            host = host.ToLowerInvariant(),
+            failures = policy.Failures,
+            period = (long)policy.Period.TotalMilliseconds,
+            probe = (long)policy.ProbeInterval.TotalMilliseconds,
+            now = Now,
+        }, t), ct);
 
-    /// <summary>A delivery went through, or the server spoke to us with a valid signature: it is reachable.</summary>
-    public async Task RecordReachableAsync(string host, CancellationToken ct)
+    /// <summary>
+    /// A delivery went through, or the server spoke to us with a valid signature: it is reachable. Returns true when it
+    /// was marked unreachable until now (its deferred deliveries can go).
+    /// </summary>
+    public async Task<bool> RecordReachableAsync(string host, CancellationToken ct)
     {
         var server = await FindServerAsync(host, ct);
-        if (server is { FailureCount: > 0 } or { UnreachableSince: not null })
+        if (server is { FailureCount: > 0 } or { UnreachableSince: not null } or { FailingSince: not null })
         {
             await database.WriteAsync((c, t) => c.ExecuteAsync(
-                "UPDATE servers SET failure_count = 0, unreachable_since = NULL WHERE host = @host", new { host = host.ToLowerInvariant() }, t), ct);
+                "UPDATE servers SET failure_count = 0, failing_since = NULL, unreachable_since = NULL, probe_at = NULL WHERE host = @host",
+                new { host = host.ToLowerInvariant() }, t), ct);
         }
+        return server is { UnreachableSince: not null };
     }
+
+    public Task<IReadOnlyList<ServerRow>> FindServersAsync(IReadOnlyCollection<string> hosts, CancellationToken ct) =>
+        hosts.Count == 0
+            ? Task.FromResult<IReadOnlyList<ServerRow>>([])
+            : database.ReadAsync(async c => (IReadOnlyList<ServerRow>)(await c.QueryAsync<ServerRow>(
+                $"SELECT * FROM servers WHERE {database.In("host", "hosts")}", new { hosts = hosts.Select(h => h.ToLowerInvariant()).ToArray() })).AsList(), ct);
 
     /// <summary>Inserts or refreshes a remote actor (never a local one) and its server; returns its id.</summary>
     public Task<long> UpsertRemoteActorAsync(RemoteActor actor, long? accountId, CancellationToken ct)

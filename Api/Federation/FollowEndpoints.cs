@@ -13,8 +13,19 @@ public sealed record BlockServerRequest(string? Host);
 
 public sealed record FollowActorDto(long Id, string Name, string Host, string Url, string DisplayName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-/// <summary>PeerTube's <c>ActorFollow</c>; <c>score</c> falls as deliveries to the server fail.</summary>
-public sealed record ActorFollowDto(long Id, FollowActorDto Follower, FollowActorDto Following, string State, int Score, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+/// <summary>
+/// PeerTube's <c>ActorFollow</c>; <c>score</c> falls by 10 per consecutive failed delivery to the remote server (PeerTube's
+/// penalty, from its base of 1000). Ours in addition: the remote server's delivery health (<see cref="ServerHealthDto"/>).
+/// </summary>
+public sealed record ActorFollowDto(long Id, FollowActorDto Follower, FollowActorDto Following, string State, int Score, DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt, ServerHealthDto Server);
+
+/// <summary>
+/// The remote server's delivery health: consecutive failed deliveries, and once it is marked unreachable since when, and
+/// when the next delivery will probe it (deliveries wait until then, none is dropped).
+/// </summary>
+public sealed record ServerHealthDto(string Host, bool Unreachable, int FailedDeliveries, DateTimeOffset? FailingSince, DateTimeOffset? UnreachableSince,
+    DateTimeOffset? NextProbeAt);
 
 public sealed record ServerBlockDto(string Host, bool Blocked);
 
@@ -24,10 +35,10 @@ public static class FollowEndpoints
     public static IEndpointRouteBuilder MapFollowEndpoints(this IEndpointRouteBuilder app)
     {
         var server = app.MapGroup("/api/v1/server").WithTags("Instance Follows");
-        server.MapGet("/following", (int? start, int? count, string? state, Follows follows, CancellationToken ct) =>
-            ListAsync(asFollower: true, start, count, state, follows, ct));
-        server.MapGet("/followers", (int? start, int? count, string? state, Follows follows, CancellationToken ct) =>
-            ListAsync(asFollower: false, start, count, state, follows, ct));
+        server.MapGet("/following", (int? start, int? count, string? state, Follows follows, FederationStore store, CancellationToken ct) =>
+            ListAsync(asFollower: true, start, count, state, follows, store, ct));
+        server.MapGet("/followers", (int? start, int? count, string? state, Follows follows, FederationStore store, CancellationToken ct) =>
+            ListAsync(asFollower: false, start, count, state, follows, store, ct));
 
         server.MapPost("/following", async (FollowHostsRequest request, Follows follows, CancellationToken ct) =>
         {
@@ -84,17 +95,36 @@ public static class FollowEndpoints
         return app;
     }
 
-    private static async Task<IResult> ListAsync(bool asFollower, int? start, int? count, string? state, Follows follows, CancellationToken ct)
+    private static async Task<IResult> ListAsync(bool asFollower, int? start, int? count, string? state, Follows follows, FederationStore store,
+        CancellationToken ct)
     {
         if (Paging.Validate(start, count) is { } error)
         {
             return Problems.BadRequest(error);
         }
         var (me, total, list) = await follows.ListServerFollowsAsync(asFollower, state, start ?? 0, count ?? 15, ct);
-        return Results.Ok(new ListResult<ActorFollowDto>(total, list.Select(f => new ActorFollowDto(
-            f.Follow.Id, Actor(f.Follower, me), Actor(f.Following, me), f.Follow.State, 1000,
-            ApiFormatter.Time(f.Follow.CreatedAt), ApiFormatter.Time(f.Follow.UpdatedAt))).ToList()));
+        var servers = (await store.FindServersAsync(list.Select(f => Remote(f, asFollower).Host).OfType<string>().Distinct().ToArray(), ct))
+            .ToDictionary(s => s.Host, StringComparer.OrdinalIgnoreCase);
+        return Results.Ok(new ListResult<ActorFollowDto>(total, list.Select(f =>
+        {
+            var host = Remote(f, asFollower).Host ?? "";
+            var server = servers.GetValueOrDefault(host);
+            return new ActorFollowDto(
+                f.Follow.Id, Actor(f.Follower, me), Actor(f.Following, me), f.Follow.State, Math.Max(0, 1000 - 10 * (server?.FailureCount ?? 0)),
+                ApiFormatter.Time(f.Follow.CreatedAt), ApiFormatter.Time(f.Follow.UpdatedAt), Health(host, server));
+        }).ToList()));
     }
+
+    /// <summary>The other side of one of our server actor's follows.</summary>
+    private static ActorRow Remote(FollowWithActors follow, bool asFollower) => asFollower ? follow.Following : follow.Follower;
+
+    private static ServerHealthDto Health(string host, ServerRow? server) => new(
+        host,
+        server?.UnreachableSince is not null,
+        server?.FailureCount ?? 0,
+        server?.FailingSince is { } failing ? ApiFormatter.Time(failing) : null,
+        server?.UnreachableSince is { } since ? ApiFormatter.Time(since) : null,
+        server?.ProbeAt is { } probe && server.UnreachableSince is not null ? ApiFormatter.Time(probe) : null);
 
     private static FollowActorDto Actor(ActorRow a, ActorRow me) =>
         new(a.Id, a.Name, a.Host ?? new Uri(me.Url).Authority, a.Url, a.DisplayName, ApiFormatter.Time(a.CreatedAt), ApiFormatter.Time(a.UpdatedAt));

@@ -16,8 +16,10 @@ namespace VideoPlatform.Api.Federation;
 public sealed partial class Inbox(
     HttpSignatureVerifier verifier,
     FederationStore store,
+    Delivery delivery,
     InboxProcessor processor,
     IOptions<FederationOptions> options,
+    IOptions<InstanceOptions> instance,
     ILogger<Inbox> logger) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(host =>
@@ -41,9 +43,8 @@ public sealed partial class Inbox(
             return Refuse(StatusCodes.Status413PayloadTooLarge, "body too large", null);
         }
 
-        var request = IncomingRequest.FromHttpRequest(http.Request, body);
-        var keyHost = SignatureHeader.TryParse(request.Header("Signature") ?? request.Header("Authorization"), out var parsed, out _)
-            && Uri.TryCreate(parsed!.KeyId, UriKind.Absolute, out var keyUri) ? keyUri.Authority.ToLowerInvariant() : "";
+        var request = IncomingRequest.FromHttpRequest(http.Request, body, new Uri(instance.Value.PublicUrl).Scheme);
+        var keyHost = Uri.TryCreate(HttpSignatureVerifier.ClaimedKeyId(request), UriKind.Absolute, out var keyUri) ? keyUri.Authority.ToLowerInvariant() : "";
         using var lease = _limiter.AttemptAcquire(keyHost);
         if (!lease.IsAcquired)
         {
@@ -78,7 +79,7 @@ public sealed partial class Inbox(
             {
                 return Refuse(StatusCodes.Status401Unauthorized, $"activity actor {actorUrl} / id {activityId} is not the signer {verification.Key!.OwnerId}", keyHost);
             }
-            await store.RecordReachableAsync(keyHost, ct);
+            await delivery.OnReachableAsync(keyHost, ct);
             if (activityId is not null && await store.WasReceivedAsync(activityId, ct))
             {
                 LogReplay(logger, activityId);

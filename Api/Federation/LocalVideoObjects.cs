@@ -62,7 +62,11 @@ public sealed class LocalVideoObjects(VideoRepository videos, VideoFileFormatter
             Tags = ApiFormatter.Tags(v),
             Hls = hls,
             // PeerTube's thumbnail size; its validator wants a JPEG with integer dimensions.
-            Thumbnails = v.ThumbnailName is null ? [] : [new Thumbnail(baseUrl + MediaUrls.Thumbnail(v.ThumbnailName), 280, 157)],
+            // PeerTube sends both sizes in icon; receivers pick the miniature and the preview from them.
+            Thumbnails = [
+                .. v.ThumbnailName is null ? [] : new[] { new Thumbnail(baseUrl + MediaUrls.Thumbnail(v.ThumbnailName), 280, 157) },
+                .. v.PreviewName is null ? [] : new[] { new Thumbnail(baseUrl + MediaUrls.Preview(v.PreviewName), 850, 480) },
+            ],
             TrackerHttpUrl = trackers.FirstOrDefault(t => t.StartsWith("http", StringComparison.Ordinal)),
             TrackerWebSocketUrl = trackers.FirstOrDefault(t => t.StartsWith("ws", StringComparison.Ordinal)),
         };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using VideoPlatform.Api.Endpoints;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
@@ -13,7 +14,8 @@ namespace VideoPlatform.Api.Federation;
 
 /// <summary>
 /// Remote videos: fetched from their origin (an embedded object is never trusted for creation), checked with PeerTube's
-/// rules, and stored with their origin URLs (playlist, files, torrents, magnets, thumbnail) so they play from the origin.
+/// rules, and stored with their origin URLs (playlist, files, torrents, magnets) so they play from the origin. Their images
+/// are copied into our media store by a job (<see cref="RemoteThumbnails"/>), off the inbox request.
 /// </summary>
 public sealed partial class RemoteVideos(
     ActivityPubClient client,
@@ -21,6 +23,8 @@ public sealed partial class RemoteVideos(
     RemoteActors remoteActors,
     VideoRepository videos,
     Database database,
+    RemoteThumbnails thumbnails,
+    VideoChangeNotifier notifier,
     IOptions<FederationOptions> options,
     TimeProvider clock,
     ILogger<RemoteVideos> logger)
@@ -96,6 +100,9 @@ public sealed partial class RemoteVideos(
             UpdatedAt = video.Updated.ToUnixTimeMilliseconds(),
         };
 
+        // Read and written in one transaction with the images' state, as the thumbnail job writes it concurrently.
+        var fetchImages = false;
+        ImageState? stale = null;
         var videoId = await database.WriteAsync(async (c, t) =>
         {
             long id;
@@ -106,22 +113,31 @@ public sealed partial class RemoteVideos(
                     throw new InvalidActivityException($"another video already has the uuid {uuid}");
                 }
                 id = await videos.CreateAsync(c, t, row);
+                (fetchImages, stale) = (video.ThumbnailUrl is not null, null);
             }
             else
             {
                 id = existing.Video.Id;
+                // New images at the origin: forget our copies (the API shows the origin's until the job caches the new ones).
+                var images = await c.QuerySingleAsync<ImageState>(
+                    "SELECT remote_thumbnail_url, thumbnail_name, preview_name FROM videos WHERE id = @id", new { id }, t);
+                var imagesChanged = !string.Equals(images.RemoteThumbnailUrl, video.ThumbnailUrl, StringComparison.Ordinal);
+                stale = imagesChanged ? images : null;
+                fetchImages = video.ThumbnailUrl is not null && (imagesChanged || images is { ThumbnailName: null, PreviewName: null });
                 await c.ExecuteAsync("""
                     UPDATE videos SET name = @Name, description = @Description, channel_id = @ChannelId, privacy = @Privacy, state = @State,
                         duration = @Duration, category = @Category, licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw,
                         comments_enabled = @CommentsEnabled, download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding,
                         views = @Views, remote_thumbnail_url = @RemoteThumbnailUrl, search_text = @SearchText, published_at = @PublishedAt,
-                        originally_published_at = @OriginallyPublishedAt, updated_at = @UpdatedAt
+                        originally_published_at = @OriginallyPublishedAt, updated_at = @UpdatedAt,
+                        thumbnail_name = CASE WHEN @imagesChanged THEN NULL ELSE thumbnail_name END,
+                        preview_name = CASE WHEN @imagesChanged THEN NULL ELSE preview_name END
                     WHERE id = @Id
                     """, new
                 {
                     row.Name, row.Description, row.ChannelId, Privacy = (int)row.Privacy, State = (int)row.State, row.Duration, row.Category,
                     row.Licence, row.Language, row.Tags, row.Nsfw, row.CommentsEnabled, row.DownloadEnabled, row.WaitTranscoding, row.Views,
-                    row.RemoteThumbnailUrl, row.SearchText, row.PublishedAt, row.OriginallyPublishedAt, row.UpdatedAt, Id = id,
+                    row.RemoteThumbnailUrl, row.SearchText, row.PublishedAt, row.OriginallyPublishedAt, row.UpdatedAt, imagesChanged, Id = id,
                 }, t);
                 await c.ExecuteAsync("DELETE FROM video_files WHERE video_id = @id", new { id }, t);
                 await c.ExecuteAsync("DELETE FROM video_streaming_playlists WHERE video_id = @id", new { id }, t);
@@ -154,8 +170,20 @@ public sealed partial class RemoteVideos(
                     now,
                 }, t);
             }
+            if (fetchImages)
+            {
+                await thumbnails.EnqueueAsync(c, t, id, video.ThumbnailUrl!, video.MiniatureUrl, video.PreviewUrl);
+            }
             return id;
         }, ct);
+        if (fetchImages)
+        {
+            thumbnails.Signal();
+        }
+        if (stale is not null)
+        {
+            thumbnails.DeleteFiles(stale.ThumbnailName, stale.PreviewName);
+        }
         LogVideoStored(logger, video.Url, existing is null ? "created" : "updated");
         return videoId;
     }
@@ -172,9 +200,19 @@ public sealed partial class RemoteVideos(
         {
             throw new InvalidActivityException($"{actorUrl} cannot delete {url}");
         }
+        // The same listeners as a local deletion: cached images removed, listings evicted.
+        await notifier.DeletingAsync(existing, ct);
         await videos.DeleteAsync(existing.Video.Id, ct);
+        await notifier.DeletedAsync(existing, ct);
         LogVideoStored(logger, url, "deleted");
         return true;
+    }
+
+    private sealed record ImageState
+    {
+        public string? RemoteThumbnailUrl { get; init; }
+        public string? ThumbnailName { get; init; }
+        public string? PreviewName { get; init; }
     }
 
     [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Remote video {Url} {What}")]

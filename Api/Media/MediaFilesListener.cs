@@ -7,7 +7,7 @@ namespace VideoPlatform.Api.Media;
 
 /// <summary>
 /// Keeps files where their URLs say: a video turning private (or back) has its HLS folder moved between the public and
-/// the private tree, as PeerTube does; a deleted video's files are removed.
+/// the private tree, as PeerTube does; a deleted video's files are removed (of a remote video: its cached images).
 /// </summary>
 public sealed partial class MediaFilesListener(VideoRepository videos, MediaStore store, ILogger<MediaFilesListener> logger) : IVideoChangeListener
 {
@@ -30,16 +30,16 @@ public sealed partial class MediaFilesListener(VideoRepository videos, MediaStor
     public Task OnDeletedAsync(VideoWithOwners video, CancellationToken ct)
     {
         var v = video.Video;
-        if (!v.IsLocal)
+        if (v.IsLocal)
         {
-            return Task.CompletedTask;
+            Delete(store.HlsFolder(v.Uuid, isPrivate: false));
+            Delete(store.HlsFolder(v.Uuid, isPrivate: true));
+            if (store.FindOriginal(v.Uuid) is { } original)
+            {
+                Delete(original);
+            }
         }
-        Delete(store.HlsFolder(v.Uuid, isPrivate: false));
-        Delete(store.HlsFolder(v.Uuid, isPrivate: true));
-        if (store.FindOriginal(v.Uuid) is { } original)
-        {
-            Delete(original);
-        }
+        // A remote video has images too: our cached copies of the origin's.
         if (v.ThumbnailName is { } thumbnail)
         {
             Delete(store.ThumbnailPath(thumbnail));

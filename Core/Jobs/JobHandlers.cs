@@ -26,3 +26,12 @@ public sealed class JobContext(JobRow job, Func<int, Task> reportProgress)
 
 /// <summary>A failure that no retry can fix (bad input): the job is given up at once.</summary>
 public sealed class PermanentJobFailureException(string message) : Exception(message);
+
+/// <summary>
+/// Not a failure: the job cannot run before <see cref="RunAfter"/> (e.g. its target is known to be down). The job goes
+/// back to the queue until then, without using up an attempt, and keeps <see cref="Exception.Message"/> as its visible reason.
+/// </summary>
+public sealed class JobDeferredException(DateTimeOffset runAfter, string reason) : Exception(reason)
+{
+    public DateTimeOffset RunAfter { get; } = runAfter;
+}

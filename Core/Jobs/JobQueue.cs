@@ -130,6 +130,40 @@ public sealed class JobQueue(Database database, TimeProvider clock)
             return giveUp ? JobState.Failed : JobState.Pending;
         }, ct);
 
+    /// <summary>Puts a claimed job back until <paramref name="runAfter"/>; the claim's attempt is given back.</summary>
+    public async Task<bool> DeferAsync(long id, string owner, DateTimeOffset runAfter, string reason, CancellationToken ct = default)
+    {
+        var rows = await database.WriteAsync((c, t) => c.ExecuteAsync("""
+            UPDATE jobs SET state = 0, lease_owner = NULL, lease_expires_at = NULL, attempts = attempts - 1, last_error = @reason,
+                run_after = @runAfter, updated_at = @now
+            WHERE id = @id AND state = 1 AND lease_owner = @owner
+            """, new { id, owner, reason = reason.Length > 4000 ? reason[..4000] : reason, runAfter = runAfter.ToUnixTimeMilliseconds(), now = Now }, t), ct);
+        return rows == 1;
+    }
+
+    /// <summary>
+    /// Pending jobs of <paramref name="type"/> whose ordering key starts with one of <paramref name="orderingKeyPrefixes"/>
+    /// run now instead of at their scheduled time (a target came back); returns how many.
+    /// </summary>
+    public async Task<int> RunNowAsync(string type, IReadOnlyCollection<string> orderingKeyPrefixes, CancellationToken ct = default)
+    {
+        var rows = 0;
+        foreach (var prefix in orderingKeyPrefixes)
+        {
+            var pattern = prefix.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+                .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            rows += await database.WriteAsync((c, t) => c.ExecuteAsync("""
+                UPDATE jobs SET run_after = @now, updated_at = @now
+                WHERE type = @type AND state = 0 AND run_after > @now AND ordering_key LIKE @pattern ESCAPE '\'
+                """, new { type, pattern, now = Now }, t), ct);
+        }
+        if (rows > 0)
+        {
+            Enqueued?.Invoke();
+        }
+        return rows;
+    }
+
     /// <summary>5 s, 10 s, 20 s, … doubling per attempt, capped at <see cref="MaxBackoff"/>.</summary>
     public static TimeSpan Backoff(int attempts, TimeSpan initial)
     {

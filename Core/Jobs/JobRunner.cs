@@ -93,6 +93,12 @@ public sealed partial class JobRunner(
             // Shutting down: the lease expires and another worker (or this one after restart) takes the job again.
             throw;
         }
+        catch (JobDeferredException deferred)
+        {
+            await leaseLost.CancelAsync();
+            await heartbeat;
+            await queue.DeferAsync(job.Id, _owner, deferred.RunAfter, deferred.Message, CancellationToken.None);
+        }
         catch (Exception ex)
         {
             await leaseLost.CancelAsync();

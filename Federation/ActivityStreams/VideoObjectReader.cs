@@ -26,6 +26,12 @@ public sealed record RemoteVideo
     public required IReadOnlyList<RemoteVideoFile> Files { get; init; }
     public IReadOnlyList<string> InfoHashes { get; init; } = [];
     public string? ThumbnailUrl { get; init; }
+
+    /// <summary>The icon to cache as our miniature (PeerTube's choice: the smallest JPEG wider than 150 px).</summary>
+    public string? MiniatureUrl { get; init; }
+
+    /// <summary>The icon to cache as our preview (PeerTube's choice: the largest JPEG wider than 400 px), if any.</summary>
+    public string? PreviewUrl { get; init; }
     public string? ChannelId { get; init; }
     public string? AccountId { get; init; }
     public required RemotePrivacy Privacy { get; init; }
@@ -100,6 +106,8 @@ public static class VideoObjectReader
             Files = files,
             InfoHashes = infoHashes,
             ThumbnailUrl = PickThumbnail(video),
+            MiniatureUrl = PickIcon(video, minWidth: 150, largest: false) ?? PickThumbnail(video),
+            PreviewUrl = PickIcon(video, minWidth: 400, largest: true),
             AccountId = ActorOfType(attributedTo, ActorTypes.Person),
             ChannelId = ActorOfType(attributedTo, ActorTypes.Group),
             Privacy = to.Any(JsonLd.IsPublicAddress) ? RemotePrivacy.Public : RemotePrivacy.Unlisted,
@@ -194,7 +202,7 @@ public static class VideoObjectReader
             ? new IdentifierObject(identifier, value.String("name") ?? identifier)
             : null;
 
-    /// <summary>The largest JPEG icon: it doubles as preview, and miniatures are derived locally.</summary>
+    /// <summary>The largest icon, JPEG first: the origin's image, shown until (or unless) our copies are cached.</summary>
     private static string? PickThumbnail(JsonElement video) =>
         video.Many("icon")
             .Where(i => i.ValueKind == JsonValueKind.Object)
@@ -202,4 +210,12 @@ public static class VideoObjectReader
             .ThenByDescending(i => i.Integer("width") ?? 0)
             .Select(i => i.Id("url"))
             .FirstOrDefault(u => u is not null);
+
+    private static string? PickIcon(JsonElement video, int minWidth, bool largest)
+    {
+        var candidates = video.Many("icon")
+            .Where(i => i.ValueKind == JsonValueKind.Object && i.String("mediaType") == "image/jpeg" && (i.Integer("width") ?? 0) > minWidth && i.Id("url") is not null);
+        var ordered = largest ? candidates.OrderByDescending(i => i.Integer("width")) : candidates.OrderBy(i => i.Integer("width"));
+        return ordered.Select(i => i.Id("url")).FirstOrDefault();
+    }
 }

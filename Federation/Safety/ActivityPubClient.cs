@@ -34,6 +34,7 @@ public enum FetchFailure
     InvalidJson,
     IdHostMismatch,
     Network,
+    UnexpectedMediaType,
 }
 
 public sealed class ActivityPubFetchException(FetchFailure failure, Uri url, string message, Exception? inner = null, HttpStatusCode? status = null)
@@ -43,6 +44,9 @@ public sealed class ActivityPubFetchException(FetchFailure failure, Uri url, str
     public Uri Url { get; } = url;
     public HttpStatusCode? Status { get; } = status;
 }
+
+/// <summary>A fetched media file: the URL after redirects, its lower-case media type and its bytes.</summary>
+public sealed record FetchedMedia(Uri FinalUrl, string MediaType, byte[] Bytes);
 
 /// <summary>A fetched document; <see cref="FinalUrl"/> is the URL after redirects. Dispose to release the JSON.</summary>
 public sealed class ActivityPubDocument(Uri finalUrl, JsonDocument document) : IDisposable
@@ -68,6 +72,59 @@ public sealed partial class ActivityPubClient(HttpClient http, HttpSignatureSign
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Timeout);
+        var (current, response) = await SendAsync(url, AcceptHeader, key, timeout.Token, cancellationToken);
+        using (response)
+        {
+            if (!IsActivityJson(response.Content.Headers.ContentType))
+            {
+                throw new ActivityPubFetchException(FetchFailure.NotActivityJson, current, $"Content-Type '{response.Content.Headers.ContentType}' is not ActivityStreams JSON");
+            }
+            var body = await ReadLimitedAsync(response.Content, current, options.MaxResponseBytes, timeout.Token, cancellationToken);
+            JsonDocument document;
+            try
+            {
+                document = ActivityJson.Parse(body, options.MaxResponseBytes);
+            }
+            catch (ActivityJsonException e)
+            {
+                throw new ActivityPubFetchException(FetchFailure.InvalidJson, current, e.Message, e);
+            }
+            // A document may only speak for its own host (Mastodon's and PeerTube's origin check).
+            var id = document.RootElement.String("id");
+            if (id is not null && !HttpSignatureVerifier.SameHost(id, current.AbsoluteUri))
+            {
+                document.Dispose();
+                throw new ActivityPubFetchException(FetchFailure.IdHostMismatch, current, $"document id {id} is not on {current.Authority}");
+            }
+            return new ActivityPubDocument(current, document);
+        }
+    }
+
+    /// <summary>
+    /// GETs a media file of a remote object (a thumbnail): unsigned, through the same SSRF guard, redirect cap and
+    /// timeout as documents, at most <paramref name="maxBytes"/>, and only with one of <paramref name="mediaTypes"/>.
+    /// </summary>
+    public async Task<FetchedMedia> GetMediaAsync(Uri url, int maxBytes, IReadOnlyCollection<string> mediaTypes, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        var (current, response) = await SendAsync(url, string.Join(", ", mediaTypes), key: null, timeout.Token, cancellationToken);
+        using (response)
+        {
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (mediaType is null || !mediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new ActivityPubFetchException(FetchFailure.UnexpectedMediaType, current,
+                    $"Content-Type '{response.Content.Headers.ContentType}' is not one of {string.Join(", ", mediaTypes)}");
+            }
+            var body = await ReadLimitedAsync(response.Content, current, maxBytes, timeout.Token, cancellationToken);
+            return new FetchedMedia(current, mediaType.ToLowerInvariant(), body);
+        }
+    }
+
+    /// <summary>Sends the GET and follows redirects by hand (each hop goes through the SSRF guard again); returns a 2xx response.</summary>
+    private async Task<(Uri Url, HttpResponseMessage Response)> SendAsync(Uri url, string accept, SigningKey? key, CancellationToken token, CancellationToken callerToken)
+    {
         var current = url;
         for (var hop = 0; ; hop++)
         {
@@ -76,15 +133,15 @@ public sealed partial class ActivityPubClient(HttpClient http, HttpSignatureSign
                 throw new ActivityPubFetchException(FetchFailure.InvalidUrl, current, "only absolute http(s) URLs are fetched");
             }
             using var request = new HttpRequestMessage(HttpMethod.Get, current);
-            request.Headers.TryAddWithoutValidation("Accept", AcceptHeader);
+            request.Headers.TryAddWithoutValidation("Accept", accept);
             if (key is not null)
             {
-                await signer.SignAsync(request, key, timeout.Token);
+                await signer.SignAsync(request, key, token);
             }
             HttpResponseMessage response;
             try
             {
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
             }
             catch (HttpRequestException e) when (e.InnerException is SsrfBlockedException blocked)
             {
@@ -95,14 +152,14 @@ public sealed partial class ActivityPubClient(HttpClient http, HttpSignatureSign
             {
                 throw new ActivityPubFetchException(FetchFailure.Network, current, e.Message, e);
             }
-            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException e) when (!callerToken.IsCancellationRequested)
             {
                 throw new ActivityPubFetchException(FetchFailure.Timeout, current, $"no answer within {options.Timeout}", e);
             }
 
-            using (response)
+            if (IsRedirect(response.StatusCode))
             {
-                if (IsRedirect(response.StatusCode))
+                using (response)
                 {
                     if (hop >= options.MaxRedirects || response.Headers.Location is null)
                     {
@@ -113,39 +170,18 @@ public sealed partial class ActivityPubClient(HttpClient http, HttpSignatureSign
                     current = next;
                     continue;
                 }
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new ActivityPubFetchException(FetchFailure.HttpError, current, $"HTTP {(int)response.StatusCode}", status: response.StatusCode);
-                }
-                if (!IsActivityJson(response.Content.Headers.ContentType))
-                {
-                    throw new ActivityPubFetchException(FetchFailure.NotActivityJson, current, $"Content-Type '{response.Content.Headers.ContentType}' is not ActivityStreams JSON");
-                }
-                var body = await ReadLimitedAsync(response.Content, current, timeout.Token, cancellationToken);
-                JsonDocument document;
-                try
-                {
-                    document = ActivityJson.Parse(body, options.MaxResponseBytes);
-                }
-                catch (ActivityJsonException e)
-                {
-                    throw new ActivityPubFetchException(FetchFailure.InvalidJson, current, e.Message, e);
-                }
-                // A document may only speak for its own host (Mastodon's and PeerTube's origin check).
-                var id = document.RootElement.String("id");
-                if (id is not null && !HttpSignatureVerifier.SameHost(id, current.AbsoluteUri))
-                {
-                    document.Dispose();
-                    throw new ActivityPubFetchException(FetchFailure.IdHostMismatch, current, $"document id {id} is not on {current.Authority}");
-                }
-                return new ActivityPubDocument(current, document);
             }
+            if (!response.IsSuccessStatusCode)
+            {
+                response.Dispose();
+                throw new ActivityPubFetchException(FetchFailure.HttpError, current, $"HTTP {(int)response.StatusCode}", status: response.StatusCode);
+            }
+            return (current, response);
         }
     }
 
-    private async Task<byte[]> ReadLimitedAsync(HttpContent content, Uri url, CancellationToken token, CancellationToken callerToken)
+    private async Task<byte[]> ReadLimitedAsync(HttpContent content, Uri url, int max, CancellationToken token, CancellationToken callerToken)
     {
-        var max = options.MaxResponseBytes;
         if (content.Headers.ContentLength is { } length && length > max)
         {
             throw new ActivityPubFetchException(FetchFailure.TooLarge, url, $"Content-Length {length} exceeds {max} bytes");

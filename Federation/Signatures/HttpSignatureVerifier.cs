@@ -5,9 +5,11 @@ using System.Text;
 namespace VideoPlatform.Federation.Signatures;
 
 /// <summary>
-/// Verifies draft-cavage HTTP Signatures on incoming requests: parses <c>Signature</c>, enforces the
-/// strength rules of PeerTube and Mastodon, checks <c>Digest</c> and the date window, then the RSA
-/// signature with the actor's key, refetching the key once when it does not verify (key rotation).
+/// Verifies HTTP signatures on incoming requests, in either format. draft-cavage (<c>Signature</c>, rsa-sha256 or
+/// hs2019): PeerTube's and Mastodon's strength rules, <c>Digest</c>, the date window. RFC 9421 (a <c>Signature-Input</c>
+/// header, as Mastodon ≥ 4.5 and Fedify send): <c>rsa-v1_5-sha256</c>, <c>@method</c> and the target covered, and
+/// <c>content-digest</c> (RFC 9530 sha-256) with a body, <c>created</c> in the same window. Then the RSA signature with
+/// the actor's key, refetching the key once when it does not verify (key rotation).
 /// </summary>
 public sealed class HttpSignatureVerifier(IActorKeyResolver keys, TimeProvider timeProvider, ClockSkew? skew = null)
 {
@@ -15,6 +17,10 @@ public sealed class HttpSignatureVerifier(IActorKeyResolver keys, TimeProvider t
 
     public async Task<SignatureVerification> VerifyAsync(IncomingRequest request, CancellationToken cancellationToken)
     {
+        if (request.Header("Signature-Input") is not null)
+        {
+            return await VerifyMessageSignatureAsync(request, cancellationToken);
+        }
         var raw = request.Header("Signature");
         if (raw is null)
         {
@@ -39,21 +45,114 @@ public sealed class HttpSignatureVerifier(IActorKeyResolver keys, TimeProvider t
             return precheck;
         }
 
-        var key = await keys.ResolveAsync(signature!.KeyId, forceRefresh: false, cancellationToken);
+        return await WithKeyAsync(signature!.KeyId, key => VerifyWithKey(request, signature, key), cancellationToken);
+    }
+
+    /// <summary>The <c>keyId</c> (draft-cavage) or <c>keyid</c> (RFC 9421) a request claims, before any verification.</summary>
+    public static string? ClaimedKeyId(IncomingRequest request)
+    {
+        if (request.Header("Signature-Input") is { } input)
+        {
+            return StructuredFields.TryParseDictionary(input, out var members, out _) && members is [{ Value: SfInnerList list }]
+                ? list.Parameter("keyid") as string
+                : null;
+        }
+        return SignatureHeader.TryParse(request.Header("Signature") ?? request.Header("Authorization"), out var parsed, out _) ? parsed!.KeyId : null;
+    }
+
+    /// <summary>Resolves the key, verifies, and on a bad signature refetches the key once (it may have been rotated).</summary>
+    private async Task<SignatureVerification> WithKeyAsync(string keyId, Func<ActorKey, SignatureVerification> verify, CancellationToken cancellationToken)
+    {
+        var key = await keys.ResolveAsync(keyId, forceRefresh: false, cancellationToken);
         if (key is null)
         {
-            return SignatureVerification.Fail(SignatureFailure.KeyNotFound, $"no key for {signature.KeyId}");
+            return SignatureVerification.Fail(SignatureFailure.KeyNotFound, $"no key for {keyId}");
         }
-        var result = VerifyWithKey(request, signature, key);
+        var result = verify(key);
         if (result.Failure is SignatureFailure.BadSignature or SignatureFailure.InvalidKey)
         {
-            var refreshed = await keys.ResolveAsync(signature.KeyId, forceRefresh: true, cancellationToken);
+            var refreshed = await keys.ResolveAsync(keyId, forceRefresh: true, cancellationToken);
             if (refreshed is not null && !string.Equals(refreshed.PublicKeyPem, key.PublicKeyPem, StringComparison.Ordinal))
             {
-                result = VerifyWithKey(request, signature, refreshed);
+                result = verify(refreshed);
             }
         }
         return result;
+    }
+
+    private async Task<SignatureVerification> VerifyMessageSignatureAsync(IncomingRequest request, CancellationToken cancellationToken)
+    {
+        if (!MessageSignature.TryParse(request.Header("Signature-Input"), request.Header("Signature"), out var signature, out var parseError))
+        {
+            return SignatureVerification.Fail(SignatureFailure.MalformedSignature, parseError);
+        }
+        var precheck = CheckRequest(request, signature!);
+        if (precheck is not null)
+        {
+            return precheck;
+        }
+        return await WithKeyAsync(signature!.KeyId, key => VerifyWithKey(request, signature, key), cancellationToken);
+    }
+
+    /// <summary>RFC 9421: everything that does not need the key (algorithm, covered components, Content-Digest, created/expires).</summary>
+    internal SignatureVerification? CheckRequest(IncomingRequest request, MessageSignature signature)
+    {
+        // The algorithm may be left out: the key (RSA, the only kind actors publish to us) then decides.
+        if (signature.Algorithm is not null && signature.Algorithm != MessageSignature.RsaPkcs1Sha256)
+        {
+            return SignatureVerification.Fail(SignatureFailure.UnsupportedAlgorithm, $"alg '{signature.Algorithm}' is not supported (only {MessageSignature.RsaPkcs1Sha256})");
+        }
+        if (!signature.Covers("@method"))
+        {
+            return SignatureVerification.Fail(SignatureFailure.RequiredHeaderNotSigned, "@method is not covered");
+        }
+        if (!signature.Covers("@target-uri") && !(signature.Covers("@authority") && (signature.Covers("@path") || signature.Covers("@request-target"))))
+        {
+            return SignatureVerification.Fail(SignatureFailure.RequiredHeaderNotSigned, "neither @target-uri nor @authority with @path is covered");
+        }
+        var hasBody = !request.Body.IsEmpty || IsMethodWithBody(request.Method);
+        if (hasBody && !signature.Covers("content-digest"))
+        {
+            return SignatureVerification.Fail(SignatureFailure.RequiredHeaderNotSigned, "content-digest is not covered on a request with a body");
+        }
+        if (signature.Covers("content-digest") || hasBody)
+        {
+            if (MessageSignature.CheckContentDigest(request.Header("Content-Digest"), request.Body.Span) is { } digestError)
+            {
+                return SignatureVerification.Fail(request.Header("Content-Digest") is null ? SignatureFailure.MissingDigest : SignatureFailure.DigestMismatch, digestError);
+            }
+        }
+        return CheckWindow("created", DateTimeOffset.FromUnixTimeSeconds(signature.Created), signature.Expires);
+    }
+
+    /// <summary>The signing time within the allowed skew (when known), and the signature not expired.</summary>
+    private SignatureVerification? CheckWindow(string what, DateTimeOffset? signedAt, long? expires)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (signedAt is { } at)
+        {
+            if (at - now > _skew.MaxFuture)
+            {
+                return SignatureVerification.Fail(SignatureFailure.DateInFuture, $"{what} {at:O} is more than {_skew.MaxFuture} ahead of {now:O}");
+            }
+            if (now - at > _skew.MaxAge)
+            {
+                return SignatureVerification.Fail(SignatureFailure.DateTooOld, $"{what} {at:O} is more than {_skew.MaxAge} before {now:O}");
+            }
+        }
+        if (expires is { } e && DateTimeOffset.FromUnixTimeSeconds(e) < now)
+        {
+            return SignatureVerification.Fail(SignatureFailure.Expired, "the signature has expired");
+        }
+        return null;
+    }
+
+    internal static SignatureVerification VerifyWithKey(IncomingRequest request, MessageSignature signature, ActorKey key)
+    {
+        var signatureBase = MessageSignature.Base(signature.Components, signature.Input, request, out var missing);
+        return signatureBase is null
+            ? SignatureVerification.Fail(SignatureFailure.SignedHeaderMissing, $"covered component '{missing}' is absent from the request")
+            : VerifyRsa(key, signature.KeyId, [signatureBase], signature.Signature);
     }
 
     /// <summary>Everything that does not need the key: algorithm, covered headers, digest, dates.</summary>
@@ -133,27 +232,32 @@ public sealed class HttpSignatureVerifier(IActorKeyResolver keys, TimeProvider t
             }
             signedAt ??= createdAt;
         }
-        if (signedAt is { } at)
-        {
-            if (at - now > _skew.MaxFuture)
-            {
-                return SignatureVerification.Fail(SignatureFailure.DateInFuture, $"Date {at:O} is more than {_skew.MaxFuture} ahead of {now:O}");
-            }
-            if (now - at > _skew.MaxAge)
-            {
-                return SignatureVerification.Fail(SignatureFailure.DateTooOld, $"Date {at:O} is more than {_skew.MaxAge} before {now:O}");
-            }
-        }
-        if (signature.Expires is { } expires && DateTimeOffset.FromUnixTimeSeconds(expires) < now)
-        {
-            return SignatureVerification.Fail(SignatureFailure.Expired, "the signature has expired");
-        }
-        return null;
+        return CheckWindow("Date", signedAt, signature.Expires);
     }
 
     internal static SignatureVerification VerifyWithKey(IncomingRequest request, SignatureHeader signature, ActorKey key)
     {
-        if (!SameHost(key.KeyId, key.OwnerId) || !SameHost(signature.KeyId, key.OwnerId))
+        // Mastodon's tolerance: try the target with its query, then without (signers that omit it).
+        var path = request.PathAndQuery;
+        var queryAt = path.IndexOf('?', StringComparison.Ordinal);
+        string[] targets = queryAt < 0 ? [path] : [path, path[..queryAt]];
+        var signingStrings = new List<string>(targets.Length);
+        foreach (var target in targets)
+        {
+            var signingString = SigningString.Build(signature.Headers, request.Method, target, request.Header, signature.Created, signature.Expires, out var missing);
+            if (signingString is null)
+            {
+                return SignatureVerification.Fail(SignatureFailure.SignedHeaderMissing, $"signed header '{missing}' is absent from the request");
+            }
+            signingStrings.Add(signingString);
+        }
+        return VerifyRsa(key, signature.KeyId, signingStrings, signature.Signature);
+    }
+
+    /// <summary>RSASSA-PKCS1-v1_5 with SHA-256 over any of <paramref name="candidates"/>, with a key that lives on its owner's host.</summary>
+    private static SignatureVerification VerifyRsa(ActorKey key, string claimedKeyId, IReadOnlyList<string> candidates, byte[] signature)
+    {
+        if (!SameHost(key.KeyId, key.OwnerId) || !SameHost(claimedKeyId, key.OwnerId))
         {
             return SignatureVerification.Fail(SignatureFailure.KeyHostMismatch, $"key {key.KeyId} and owner {key.OwnerId} are not on one host");
         }
@@ -169,18 +273,9 @@ public sealed class HttpSignatureVerifier(IActorKeyResolver keys, TimeProvider t
         // One RSA object per key is shared by all requests; OpenSSL handles are not documented as thread-safe.
         lock (rsa)
         {
-            // Mastodon's tolerance: try the target with its query, then without (signers that omit it).
-            var path = request.PathAndQuery;
-            var queryAt = path.IndexOf('?', StringComparison.Ordinal);
-            string[] targets = queryAt < 0 ? [path] : [path, path[..queryAt]];
-            foreach (var target in targets)
+            foreach (var candidate in candidates)
             {
-                var signingString = SigningString.Build(signature.Headers, request.Method, target, request.Header, signature.Created, signature.Expires, out var missing);
-                if (signingString is null)
-                {
-                    return SignatureVerification.Fail(SignatureFailure.SignedHeaderMissing, $"signed header '{missing}' is absent from the request");
-                }
-                if (rsa.VerifyData(Encoding.UTF8.GetBytes(signingString), signature.Signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
+                if (rsa.VerifyData(Encoding.UTF8.GetBytes(candidate), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
                 {
                     return SignatureVerification.Ok(key);
                 }

@@ -49,6 +49,9 @@ public sealed record ClockSkew(TimeSpan MaxAge, TimeSpan MaxFuture)
 /// <summary>What the verifier needs of an incoming request: independent of ASP.NET so it is testable with tables.</summary>
 public sealed record IncomingRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, ReadOnlyMemory<byte> Body)
 {
+    /// <summary>The scheme the client used (RFC 9421's <c>@target-uri</c>, <c>@scheme</c>): behind a TLS proxy, the public one.</summary>
+    public string Scheme { get; init; } = "https";
+
     public static IncomingRequest Create(string method, string pathAndQuery, IEnumerable<KeyValuePair<string, string>> headers, ReadOnlyMemory<byte> body)
     {
         var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -60,13 +63,16 @@ public sealed record IncomingRequest(string Method, string PathAndQuery, IReadOn
         return new IncomingRequest(method, pathAndQuery, map, body);
     }
 
-    /// <summary>Adapter for the host: the body must be the raw bytes read before JSON parsing.</summary>
-    public static IncomingRequest FromHttpRequest(Microsoft.AspNetCore.Http.HttpRequest request, ReadOnlyMemory<byte> body) =>
+    /// <summary>
+    /// Adapter for the host: the body must be the raw bytes read before JSON parsing; <paramref name="scheme"/> is the
+    /// public scheme when a proxy terminates TLS (the request's own otherwise).
+    /// </summary>
+    public static IncomingRequest FromHttpRequest(Microsoft.AspNetCore.Http.HttpRequest request, ReadOnlyMemory<byte> body, string? scheme = null) =>
         Create(
             request.Method,
             request.Path.ToUriComponent() + request.QueryString.ToUriComponent(),
             request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? ""))),
-            body);
+            body) with { Scheme = scheme ?? request.Scheme };
 
     public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v : null;
 }

@@ -149,4 +149,32 @@ public sealed class JobQueueTests(DbKind kind)
         var job = await _queue.ClaimAsync(["later"], "w", TimeSpan.FromMinutes(1));
         Assert.That(job!.Type, Is.EqualTo("later"));
     }
+
+    [Test]
+    public async Task A_deferred_job_keeps_its_attempts_and_waits_until_brought_forward()
+    {
+        var id = await _queue.EnqueueAsync("deliver", "{}", new EnqueueOptions { OrderingKey = "http://creteil_1.test/inbox" });
+        var other = await _queue.EnqueueAsync("deliver", "{}", new EnqueueOptions { OrderingKey = "http://creteil-1.test/inbox" });
+        var job = await _queue.ClaimAsync(["deliver"], "w", TimeSpan.FromMinutes(1));
+        Assert.That(job!.Id, Is.EqualTo(id));
+        Assert.That(await _queue.DeferAsync(id, "w", _clock.GetUtcNow().AddHours(1), "target down"), Is.True);
+
+        var deferred = (await _queue.GetAsync(id))!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(deferred.State, Is.EqualTo(JobState.Pending));
+            Assert.That(deferred.Attempts, Is.Zero);
+            Assert.That(deferred.LastError, Is.EqualTo("target down"));
+        });
+        // Only the other key's job is due now.
+        var next = await _queue.ClaimAsync(["deliver"], "w", TimeSpan.FromMinutes(1));
+        Assert.That(next!.Id, Is.EqualTo(other));
+        await _queue.DeferAsync(other, "w", _clock.GetUtcNow().AddHours(1), "target down");
+        Assert.That(await _queue.ClaimAsync(["deliver"], "w", TimeSpan.FromMinutes(1)), Is.Null);
+
+        // "_" in the prefix is a literal, not LIKE's wildcard: creteil-1 stays deferred.
+        Assert.That(await _queue.RunNowAsync("deliver", ["http://creteil_1.test/"]), Is.EqualTo(1));
+        Assert.That((await _queue.ClaimAsync(["deliver"], "w", TimeSpan.FromMinutes(1)))!.Id, Is.EqualTo(id));
+        Assert.That(await _queue.ClaimAsync(["deliver"], "w", TimeSpan.FromMinutes(1)), Is.Null);
+    }
 }

@@ -36,6 +36,9 @@ public sealed class ActivityPubClientTests
         _app.MapGet("/foreign", () => Results.Text("{\"id\":\"https://evil.example/x\"}", ActivityJson));
         _app.MapGet("/redirect", () => Results.Redirect("/accounts/peertube"));
         _app.MapGet("/loop", () => Results.Redirect("/loop"));
+        _app.MapGet("/image.jpg", () => Results.Bytes(JpegBytes, "image/jpeg"));
+        _app.MapGet("/image-redirect", () => Results.Redirect("/image.jpg"));
+        _app.MapGet("/big.jpg", () => Results.Bytes(new byte[64 * 1024], "image/jpeg"));
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _base = new Uri(address);
@@ -93,6 +96,34 @@ public sealed class ActivityPubClientTests
             Assert.That(doc.Root.GetProperty("type").GetString(), Is.EqualTo("Application"));
             Assert.That(_lastSignature, Does.Contain($"keyId=\"{keyId}\"").And.Contain("headers=\"(request-target) host date\""));
         });
+    }
+
+    private static readonly byte[] JpegBytes = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4];
+    private static readonly string[] Images = ["image/jpeg"];
+
+    [Test]
+    public async Task Media_is_fetched_through_redirects_with_its_type()
+    {
+        await using var services = Services(allowPrivate: true);
+        var media = await services.GetRequiredService<ActivityPubClient>().GetMediaAsync(new Uri(_base, "/image-redirect"), 1024, Images, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(media.Bytes, Is.EqualTo(JpegBytes));
+            Assert.That(media.MediaType, Is.EqualTo("image/jpeg"));
+            Assert.That(media.FinalUrl, Is.EqualTo(new Uri(_base, "/image.jpg")));
+        });
+    }
+
+    [TestCase("/big.jpg", true, FetchFailure.TooLarge)]
+    [TestCase("/html", true, FetchFailure.UnexpectedMediaType)]
+    [TestCase("/missing.jpg", true, FetchFailure.HttpError)]
+    [TestCase("/image.jpg", false, FetchFailure.Blocked)]
+    public async Task Media_responses_are_checked(string path, bool allowPrivate, FetchFailure expected)
+    {
+        await using var services = Services(allowPrivate);
+        var e = Assert.ThrowsAsync<ActivityPubFetchException>(() =>
+            services.GetRequiredService<ActivityPubClient>().GetMediaAsync(new Uri(_base, path), 16 * 1024, Images, CancellationToken.None));
+        Assert.That(e!.Failure, Is.EqualTo(expected));
     }
 
     [TestCase("/big", FetchFailure.TooLarge)]

@@ -85,19 +85,38 @@ internal static class FederationHarness
     public static async Task<string> ServerActorUrlAsync(TestInstance instance) =>
         (await instance.Services.GetRequiredService<ServerActor>().GetAsync(CancellationToken.None)).Url;
 
-    /// <summary>POSTs <paramref name="body"/> signed with <paramref name="key"/>; <paramref name="sentBody"/> replaces the body after signing.</summary>
+    /// <summary>
+    /// POSTs <paramref name="body"/> signed with <paramref name="key"/> (draft-cavage, or RFC 9421 when <paramref name="rfc9421"/>);
+    /// <paramref name="sentBody"/> replaces the body and <paramref name="sentPath"/> the path after signing.
+    /// </summary>
     public static async Task<HttpResponseMessage> PostSignedAsync(TestInstance target, string path, string body, SigningKey key,
-        TimeProvider? clock = null, string? sentBody = null)
+        TimeProvider? clock = null, string? sentBody = null, bool rfc9421 = false, string? sentPath = null)
     {
         using var http = new HttpClient(new SocketsHttpHandler());
         using var request = new HttpRequestMessage(HttpMethod.Post, target.BaseUrl + path)
         {
             Content = new StringContent(body, Encoding.UTF8, "application/activity+json"),
         };
-        await new HttpSignatureSigner(clock ?? TimeProvider.System).SignAsync(request, key, CancellationToken.None);
+        if (rfc9421)
+        {
+            await new MessageSignatureSigner(clock ?? TimeProvider.System).SignAsync(request, key, CancellationToken.None);
+        }
+        else
+        {
+            await new HttpSignatureSigner(clock ?? TimeProvider.System).SignAsync(request, key, CancellationToken.None);
+        }
         if (sentBody is not null)
         {
+            var digest = request.Content.Headers.TryGetValues("Content-Digest", out var values) ? values.Single() : null;
             request.Content = new StringContent(sentBody, Encoding.UTF8, "application/activity+json");
+            if (digest is not null)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Digest", digest);
+            }
+        }
+        if (sentPath is not null)
+        {
+            request.RequestUri = new Uri(target.BaseUrl + sentPath);
         }
         return await http.SendAsync(request);
     }

@@ -79,6 +79,18 @@ public sealed class InboxSafetyTests
     }
 
     [Test, Order(1)]
+    public async Task RFC_9421_signature_over_another_body_or_path_is_refused()
+    {
+        var body = Follow();
+        await AssertRefusedAsync(await PostSignedAsync(_receiver, "/inbox", body, _senderKey, rfc9421: true,
+            sentBody: body.Replace("Follow", "Folloq", StringComparison.Ordinal)), HttpStatusCode.Unauthorized);
+        await AssertRefusedAsync(await PostSignedAsync(_receiver, "/inbox", body, _senderKey, rfc9421: true, sentPath: "/accounts/peertube/inbox"),
+            HttpStatusCode.Unauthorized);
+        var forger = new SigningKey(_senderKey.KeyId, RsaKeys.Generate().PrivateKeyPem);
+        await AssertRefusedAsync(await PostSignedAsync(_receiver, "/inbox", body, forger, rfc9421: true), HttpStatusCode.Unauthorized);
+    }
+
+    [Test, Order(1)]
     public async Task Activity_id_on_another_host_than_the_key_is_refused()
     {
         var body = Follow(id: _receiver.BaseUrl + "/forged/" + Guid.NewGuid().ToString("N"));
@@ -148,5 +160,16 @@ public sealed class InboxSafetyTests
             Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         }
         Assert.That(await FollowsAsync(), Is.Zero, "a replayed activity must not be processed again");
+    }
+
+    [Test, Order(3)]
+    public async Task RFC_9421_signed_follow_is_accepted()
+    {
+        await CountAsync(_receiver, "DELETE FROM follows");
+        using (var response = await PostSignedAsync(_receiver, "/inbox", Follow(), _senderKey, rfc9421: true))
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        }
+        Assert.That(await FollowsAsync(), Is.EqualTo(1));
     }
 }

@@ -152,6 +152,9 @@ public class VideoObjectTests
             Assert.That(hd.InfoHash, Is.EqualTo("86b34386d6fa99aae7d6a7efcab5f424cce72d00"));
             Assert.That(hd.TorrentUrl, Does.EndWith("-1080-hls.torrent"));
             Assert.That(remote.ThumbnailUrl, Does.Contain("/previews/"));
+            // PeerTube's own choice: smallest JPEG wider than 150 px as miniature, largest wider than 400 px as preview.
+            Assert.That(remote.MiniatureUrl, Is.EqualTo("http://peertube.test/lazy-static/thumbnails/ae29b949-2ed5-424b-82c6-c4e0e2d75c5b.jpg"));
+            Assert.That(remote.PreviewUrl, Is.EqualTo("http://peertube.test/lazy-static/previews/cdcb5319-eb33-4fa8-bc01-9c41553632dd.jpg"));
             Assert.That(remote.AccountId, Is.EqualTo("http://peertube.test/accounts/root"));
             Assert.That(remote.ChannelId, Is.EqualTo("http://peertube.test/video-channels/root_channel"));
             Assert.That(remote.Privacy, Is.EqualTo(RemotePrivacy.Public));

@@ -1,0 +1,195 @@
+using System.Data.Common;
+using System.Net;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using VideoPlatform.Core.Data;
+using VideoPlatform.Core.Jobs;
+using VideoPlatform.Core.Storage;
+using VideoPlatform.Federation.Safety;
+
+namespace VideoPlatform.Api.Federation;
+
+/// <summary>
+/// What the thumbnail job fetches for one remote video. <see cref="OriginUrl"/> is the video's <c>remote_thumbnail_url</c>
+/// when the job was queued: a newer Update changes it, and the stale job then stores nothing.
+/// </summary>
+internal sealed record RemoteThumbnailPayload(long VideoId, string OriginUrl, string? MiniatureUrl, string? PreviewUrl);
+
+/// <summary>
+/// Local copies of remote videos' images, so that our pages and API do not send every viewer to the origin. Queued by
+/// <see cref="RemoteVideos"/> in the transaction that stores the video, fetched later by <see cref="RemoteThumbnailJobHandler"/>;
+/// until then (or if the origin never serves them) the API keeps the origin URL.
+/// </summary>
+public sealed partial class RemoteThumbnails(JobQueue queue, MediaStore store, IOptions<FederationOptions> options, ILogger<RemoteThumbnails> logger)
+{
+    public const string JobType = "activitypub-thumbnail";
+
+    public Task EnqueueAsync(DbConnection connection, DbTransaction transaction, long videoId, string originUrl, string? miniatureUrl, string? previewUrl) =>
+        queue.EnqueueAsync(connection, transaction, JobType, JsonSerializer.Serialize(new RemoteThumbnailPayload(videoId, originUrl, miniatureUrl, previewUrl)),
+            new EnqueueOptions
+            {
+                OrderingKey = $"{JobType}:{videoId}",
+                MaxAttempts = 5,
+                InitialBackoff = options.Value.DeliveryInitialBackoff,
+            });
+
+    /// <summary>Wakes the local workers once the enqueuing transaction committed.</summary>
+    public void Signal() => queue.Signal();
+
+    /// <summary>Removes cached images (of a video deleted or whose images changed); a missing file is not an error.</summary>
+    public void DeleteFiles(string? thumbnailName, string? previewName)
+    {
+        foreach (var path in new[] { thumbnailName is null ? null : store.ThumbnailPath(thumbnailName), previewName is null ? null : store.PreviewPath(previewName) })
+        {
+            try
+            {
+                if (path is not null)
+                {
+                    File.Delete(path);
+                }
+            }
+            catch (IOException e)
+            {
+                LogDeleteFailed(logger, path!, e.Message);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 4313, Level = LogLevel.Warning, Message = "Could not delete {Path}: {Reason}")]
+    private static partial void LogDeleteFailed(ILogger logger, string path, string reason);
+}
+
+/// <summary>
+/// Fetches a remote video's miniature and preview through the SSRF-guarded federation client (size and time limits),
+/// checks that they are images, writes them into the media store and points the video at them. Network errors and 5xx
+/// are retried by the queue; anything the origin will not fix by itself (4xx, not an image, too large) is final.
+/// </summary>
+public sealed partial class RemoteThumbnailJobHandler(
+    ActivityPubClient client,
+    Database database,
+    MediaStore store,
+    RemoteThumbnails thumbnails,
+    IOptions<FederationOptions> options,
+    ILogger<RemoteThumbnailJobHandler> logger) : IJobHandler
+{
+    private static readonly string[] ImageTypes = ["image/jpeg", "image/png", "image/webp"];
+
+    public string Type => RemoteThumbnails.JobType;
+    public int Concurrency => 2;
+    public TimeSpan InitialBackoff => options.Value.DeliveryInitialBackoff;
+
+    private const string SelectImages = "SELECT is_local, remote_thumbnail_url, thumbnail_name, preview_name FROM videos WHERE id = @id";
+
+    private sealed record ImageColumns
+    {
+        public bool IsLocal { get; init; }
+        public string? RemoteThumbnailUrl { get; init; }
+        public string? ThumbnailName { get; init; }
+        public string? PreviewName { get; init; }
+
+        public bool Expects(RemoteThumbnailPayload payload) => !IsLocal && string.Equals(RemoteThumbnailUrl, payload.OriginUrl, StringComparison.Ordinal);
+    }
+
+    public async Task HandleAsync(JobContext context, CancellationToken ct)
+    {
+        var payload = JsonSerializer.Deserialize<RemoteThumbnailPayload>(context.Job.Payload) ?? throw new PermanentJobFailureException("empty payload");
+        var current = await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<ImageColumns>(SelectImages, new { id = payload.VideoId }), ct);
+        if (current is null || !current.Expects(payload))
+        {
+            return;
+        }
+        var miniature = await FetchAsync(payload.MiniatureUrl, ct);
+        var preview = string.Equals(payload.PreviewUrl, payload.MiniatureUrl, StringComparison.Ordinal) ? miniature : await FetchAsync(payload.PreviewUrl, ct);
+        if (miniature is null && preview is null)
+        {
+            return;
+        }
+
+        var thumbnailName = miniature is null ? null : Write(miniature, store.ThumbnailPath);
+        var previewName = preview is null ? null : Write(preview, store.PreviewPath);
+        ImageColumns? previous = null;
+        var stored = await database.WriteAsync(async (c, t) =>
+        {
+            previous = await c.QuerySingleOrDefaultAsync<ImageColumns>(SelectImages, new { id = payload.VideoId }, t);
+            if (previous is null || !previous.Expects(payload))
+            {
+                return false;
+            }
+            await c.ExecuteAsync("UPDATE videos SET thumbnail_name = @thumbnailName, preview_name = @previewName WHERE id = @id",
+                new { thumbnailName, previewName, id = payload.VideoId }, t);
+            return true;
+        }, ct);
+        if (!stored)
+        {
+            // The video was deleted or updated meanwhile: these copies belong to nobody.
+            thumbnails.DeleteFiles(thumbnailName, previewName);
+            return;
+        }
+        thumbnails.DeleteFiles(previous!.ThumbnailName, previous.PreviewName);
+        LogCached(logger, payload.VideoId, thumbnailName ?? "-", previewName ?? "-");
+    }
+
+    /// <summary>The image, or null when the origin will never serve it; throws (the job is retried) when it may later.</summary>
+    private async Task<FetchedMedia?> FetchAsync(string? url, CancellationToken ct)
+    {
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+        try
+        {
+            var media = await client.GetMediaAsync(uri, options.Value.ThumbnailMaxBytes, ImageTypes, ct);
+            if (!HasImageSignature(media))
+            {
+                LogNotCached(logger, url, $"the bytes are not a {media.MediaType} image");
+                return null;
+            }
+            return media;
+        }
+        catch (ActivityPubFetchException e) when (!IsRetryable(e))
+        {
+            LogNotCached(logger, url, e.Message);
+            return null;
+        }
+    }
+
+    private static bool IsRetryable(ActivityPubFetchException e) =>
+        e.Failure is FetchFailure.Network or FetchFailure.Timeout
+        || e.Failure == FetchFailure.HttpError && (e.Status is null || (int)e.Status >= 500 || e.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout);
+
+    /// <summary>The magic bytes of the announced type: a server answering HTML as image/jpeg is not stored.</summary>
+    internal static bool HasImageSignature(FetchedMedia media)
+    {
+        var b = media.Bytes.AsSpan();
+        return media.MediaType switch
+        {
+            "image/jpeg" => b.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]),
+            "image/png" => b.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
+            "image/webp" => b.Length >= 12 && b[..4].SequenceEqual("RIFF"u8) && b[8..12].SequenceEqual("WEBP"u8),
+            _ => false,
+        };
+    }
+
+    /// <summary>Writes under a fresh name (URLs of media are immutable), through the temp folder so readers never see half a file.</summary>
+    private string Write(FetchedMedia media, Func<string, string> pathOf)
+    {
+        var extension = media.MediaType switch
+        {
+            "image/png" => ".png",
+            "image/webp" => ".webp",
+            _ => ".jpg",
+        };
+        var name = Guid.NewGuid().ToString("D") + extension;
+        var temp = Path.Combine(store.TempRoot, name);
+        File.WriteAllBytes(temp, media.Bytes);
+        File.Move(temp, pathOf(name), overwrite: true);
+        return name;
+    }
+
+    [LoggerMessage(EventId = 4311, Level = LogLevel.Debug, Message = "Cached the images of remote video #{VideoId}: {Thumbnail}, {Preview}")]
+    private static partial void LogCached(ILogger logger, long videoId, string thumbnail, string preview);
+
+    [LoggerMessage(EventId = 4312, Level = LogLevel.Information, Message = "Remote image {Url} not cached, the origin URL stays: {Reason}")]
+    private static partial void LogNotCached(ILogger logger, string url, string reason);
+}
