@@ -216,6 +216,12 @@ async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void)
           refresh();
         });
         engine.addEventListener("onChunkUploaded", (bytes) => { stats.uploaded += bytes; refresh(); });
+        // One event per segment handed to the player, with where it came from (for pages embedding the player and benchmarks).
+        engine.addEventListener("onSegmentLoaded", (d) => {
+          document.dispatchEvent(new CustomEvent("vp-segment-loaded", {
+            detail: { url: d.segmentUrl, bytes: d.bytesLength, source: d.downloadSource },
+          }));
+        });
       },
     },
   });
