@@ -17,10 +17,8 @@ namespace VideoPlatform.IntegrationTests.Web;
 [Category("Browser")]
 [Category("Ffmpeg")]
 [NonParallelizable]
-public sealed class BrowserP2PTests
+public sealed class BrowserP2PTests : BrowserFixture
 {
-    private TestInstance _instance = null!;
-    private Chromium _chromium = null!;
     private string _watchUrl = null!;
 
     [OneTimeSetUp]
@@ -39,19 +37,6 @@ public sealed class BrowserP2PTests
         // The player announces only once the torrent job has listed the video's swarms.
         await WaitForSwarmsAsync(uuid);
         _watchUrl = "/videos/watch/" + uuid;
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_instance is not null)
-        {
-            await _instance.DisposeAsync();
-        }
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
     }
 
     [Test]

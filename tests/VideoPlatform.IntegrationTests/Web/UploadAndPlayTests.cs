@@ -12,10 +12,8 @@ namespace VideoPlatform.IntegrationTests.Web;
 [Category("Browser")]
 [Category("Ffmpeg")]
 [NonParallelizable]
-public sealed class UploadAndPlayTests
+public sealed class UploadAndPlayTests : BrowserFixture
 {
-    private TestInstance _instance = null!;
-    private Chromium _chromium = null!;
     private string _clip = null!;
 
     [OneTimeSetUp]
@@ -36,19 +34,6 @@ public sealed class UploadAndPlayTests
         ]))!;
         await ffmpeg.WaitForExitAsync();
         Assert.That(ffmpeg.ExitCode, Is.Zero);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_instance is not null)
-        {
-            await _instance.DisposeAsync();
-        }
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
     }
 
     [Test]

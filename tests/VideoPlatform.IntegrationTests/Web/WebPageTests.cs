@@ -12,10 +12,8 @@ namespace VideoPlatform.IntegrationTests.Web;
 [TestFixture]
 [Category("Browser")]
 [NonParallelizable]
-public sealed class WebPageTests
+public sealed class WebPageTests : BrowserFixture
 {
-    private TestInstance _instance = null!;
-    private Chromium _chromium = null!;
     private VideoRow _public = null!;
     private VideoRow _private = null!;
     private VideoRow _popular = null!;
@@ -31,19 +29,6 @@ public sealed class WebPageTests
             tags: ["maths", "géométrie"]);
         _popular = await _instance.SeedVideoAsync("alice_channel", "La photosynthèse expliquée", views: 1234);
         _private = await _instance.SeedVideoAsync("alice_channel", "Conseil de classe (privé)", VideoPrivacy.Private);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_instance is not null)
-        {
-            await _instance.DisposeAsync();
-        }
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
     }
 
     [Test]
