@@ -24,7 +24,10 @@ public static class VideoPlatformApp
 {
     public const string DefaultUrl = "http://127.0.0.1:9000";
 
-    public static WebApplication Build(string[] args)
+    public static WebApplication Build(string[] args) => Build(args, configureServices: null);
+
+    /// <param name="configureServices">Runs after the composition, before the container is built (tests add a service there).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(VideoPlatformApp).Assembly.GetName().Name });
         builder.Configuration.AddEnvironmentVariables("VP_");
@@ -38,6 +41,7 @@ public static class VideoPlatformApp
         builder.AddP2P(roles);
         builder.AddFederation();
         builder.AddWeb();
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseProblemResponses();

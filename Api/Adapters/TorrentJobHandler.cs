@@ -115,8 +115,13 @@ public sealed partial class TorrentScheduler(
     Core.Readiness readiness,
     ILogger<TorrentScheduler> logger) : BackgroundService, IVideoChangeListener
 {
+    /// <summary>
+    /// Safe to run twice (a retried publication job, the start-up sweep): the job skips files that have a torrent, and
+    /// the ordering key keeps two jobs of one video from hashing the same files at once in two processes.
+    /// </summary>
     public Task OnPublishedAsync(long videoId, CancellationToken ct) =>
-        queue.EnqueueAsync(TorrentJobHandler.JobType, TorrentJobHandler.Payload(videoId), new EnqueueOptions { MaxAttempts = 8 }, ct);
+        queue.EnqueueAsync(TorrentJobHandler.JobType, TorrentJobHandler.Payload(videoId),
+            new EnqueueOptions { MaxAttempts = 8, OrderingKey = "torrents:" + videoId.ToString(CultureInfo.InvariantCulture) }, ct);
 
     /// <summary>Turning private or public moves the files to other URLs: the torrents' web seeds change, so they are remade.</summary>
     public async Task OnUpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct)

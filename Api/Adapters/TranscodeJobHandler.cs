@@ -15,6 +15,7 @@ namespace VideoPlatform.Api.Adapters;
 /// The <c>transcode</c> job: the HLS pipeline into a work folder, then publication. Files are moved into place first
 /// (new names, so nothing served changes), then one transaction switches the video to them, then the old files go.
 /// A job taken up again after a crash finds the video published (and stops) or starts over in a clean work folder.
+/// The publishing transaction also queues the <see cref="VideoPublishedJobHandler"/> job that tells the listeners.
 /// </summary>
 public sealed partial class TranscodeJobHandler(
     HlsPipeline pipeline,
@@ -22,7 +23,7 @@ public sealed partial class TranscodeJobHandler(
     VideoRepository videos,
     VideoMediaRepository media,
     MediaStore store,
-    VideoChangeNotifier notifier,
+    JobQueue queue,
     TimeProvider clock,
     ILogger<TranscodeJobHandler> logger) : IJobHandler
 {
@@ -128,7 +129,10 @@ public sealed partial class TranscodeJobHandler(
                 Bitrate = r.AverageBitrate,
                 FileName = r.FragmentedName,
                 PlaylistName = r.PlaylistName,
-            }).ToList()), CancellationToken.None);
+            }).ToList()),
+            // The outbox: federation, torrents and cache eviction are queued with the publication, so a crash after
+            // this commit (or a failing listener) cannot leave a published video that is never federated.
+            (c, t) => VideoPublishedJobHandler.EnqueueAsync(queue, c, t, video.Id), CancellationToken.None);
 
         if (!published)
         {
@@ -141,6 +145,7 @@ public sealed partial class TranscodeJobHandler(
             DeleteFile(store.PreviewPath(result.PreviewName));
             return;
         }
+        queue.Signal();
 
         // Older renditions and anything an attempt that died mid-publication left behind.
         foreach (var stale in Directory.EnumerateFiles(target).Where(p => !names.Contains(Path.GetFileName(p))))
@@ -156,7 +161,6 @@ public sealed partial class TranscodeJobHandler(
             DeleteFile(store.PreviewPath(oldPreview));
         }
         LogPublished(logger, video.Id, result.Renditions.Count, result.Id);
-        await notifier.PublishedAsync(video.Id, ct);
     }
 
     /// <summary>Copies the latest progress to the video row (what the API shows) and to the job, once a second while it changes.</summary>

@@ -15,13 +15,27 @@ public interface IVideoChangeListener
 /// <summary>Fans a change out to every registered listener; one failing listener does not stop the others.</summary>
 public sealed partial class VideoChangeNotifier(IEnumerable<IVideoChangeListener> listeners, ILogger<VideoChangeNotifier> logger)
 {
-    public Task PublishedAsync(long videoId, CancellationToken ct) => EachAsync(l => l.OnPublishedAsync(videoId, ct));
+    /// <summary>
+    /// Run by the <see cref="VideoPublishedJobHandler"/> job: after every listener had its turn, a failure is thrown so
+    /// that the job is retried (the listeners that succeeded run again, and must be idempotent).
+    /// </summary>
+    public async Task PublishedAsync(long videoId, CancellationToken ct)
+    {
+        var failures = await EachAsync(l => l.OnPublishedAsync(videoId, ct));
+        if (failures.Count > 0)
+        {
+            throw new AggregateException($"{failures.Count} listener(s) failed on the publication of video {videoId}", failures);
+        }
+    }
+
     public Task UpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct) => EachAsync(l => l.OnUpdatedAsync(videoId, previousPrivacy, ct));
     public Task DeletingAsync(VideoWithOwners video, CancellationToken ct) => EachAsync(l => l.OnDeletingAsync(video, ct));
     public Task DeletedAsync(VideoWithOwners video, CancellationToken ct) => EachAsync(l => l.OnDeletedAsync(video, ct));
 
-    private async Task EachAsync(Func<IVideoChangeListener, Task> action)
+    /// <summary>Runs every listener, logging each failure; returns the failures.</summary>
+    private async Task<List<Exception>> EachAsync(Func<IVideoChangeListener, Task> action)
     {
+        var failures = new List<Exception>();
         foreach (var listener in listeners)
         {
             try
@@ -31,8 +45,10 @@ public sealed partial class VideoChangeNotifier(IEnumerable<IVideoChangeListener
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogListenerFailed(logger, ex, listener.GetType().Name);
+                failures.Add(ex);
             }
         }
+        return failures;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Video change listener {Listener} failed")]

@@ -18,7 +18,14 @@ public sealed class Delivery(JobQueue queue, FederationStore store, IOptions<Fed
 {
     public const string JobType = "activitypub-deliver";
 
-    public async Task EnqueueAsync(Activity activity, long signerId, IEnumerable<string> inboxes, CancellationToken ct)
+    public Task EnqueueAsync(Activity activity, long signerId, IEnumerable<string> inboxes, CancellationToken ct) =>
+        EnqueueAsync(activity, signerId, inboxes, oncePerInbox: false, ct);
+
+    /// <param name="oncePerInbox">
+    /// Queue nothing for an inbox that was already given this activity id: a retried job that fans the activity out
+    /// (the publication of a video) sends it once.
+    /// </param>
+    public async Task EnqueueAsync(Activity activity, long signerId, IEnumerable<string> inboxes, bool oncePerInbox, CancellationToken ct)
     {
         var body = ActivityJson.Serialize(activity);
         foreach (var inbox in inboxes.Distinct(StringComparer.Ordinal))
@@ -26,6 +33,7 @@ public sealed class Delivery(JobQueue queue, FederationStore store, IOptions<Fed
             await queue.EnqueueAsync(JobType, JsonSerializer.Serialize(new DeliveryPayload(inbox, signerId, body)), new EnqueueOptions
             {
                 OrderingKey = inbox,
+                DedupeKey = oncePerInbox ? $"{JobType} {activity.Id} {inbox}" : null,
                 MaxAttempts = options.Value.DeliveryMaxAttempts,
                 InitialBackoff = options.Value.DeliveryInitialBackoff,
             }, ct);

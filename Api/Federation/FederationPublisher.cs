@@ -8,7 +8,8 @@ namespace VideoPlatform.Api.Federation;
 /// <summary>
 /// Pushes local video changes to the remote followers of the server actor, the channel and the account: one Create
 /// (by the owner account, the full object) per inbox, then Update or Delete. Receivers dedupe by video URL, and the
-/// server actor's outbox still lists an Announce per video for backfill.
+/// server actor's outbox still lists an Announce per video for backfill. The publication's Create is queued at most once
+/// per inbox, as the publication job that sends it may run more than once.
 /// </summary>
 public sealed class FederationPublisher(
     VideoRepository videos,
@@ -70,6 +71,7 @@ public sealed class FederationPublisher(
                 await objects.BuildAsync(item, ct) with { Context = null }, to, cc),
             _ => Activity.Delete(url + "/delete" + suffix, account, url, to, cc),
         };
-        await delivery.EnqueueAsync(activity, item.Account.Id, inboxes, ct);
+        // The publication's Create has the video's fixed id and its job may run again (retry, crash): once per inbox.
+        await delivery.EnqueueAsync(activity, item.Account.Id, inboxes, oncePerInbox: type == ActivityTypes.Create && !fresh, ct);
     }
 }

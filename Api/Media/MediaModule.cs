@@ -21,6 +21,11 @@ public static class MediaModule
         services.AddSingleton<UploadSessionRepository>();
         services.AddSingleton<VideoMediaRepository>();
         services.AddSingleton<IVideoChangeListener, MediaFilesListener>();
+        // Publication notices run where the listing cache lives and federation is served, not in a transcoder-only worker.
+        if (roles.HasFlag(InstanceRoles.Web) || roles.HasFlag(InstanceRoles.Federation))
+        {
+            services.AddSingleton<IJobHandler, VideoPublishedJobHandler>();
+        }
         if (roles.HasFlag(InstanceRoles.Web))
         {
             services.AddSingleton<VideoFileTokens>();

@@ -45,20 +45,25 @@ public sealed class JobQueue(Database database, TimeProvider clock)
         return id;
     }
 
-    /// <summary>Enqueue inside the caller's transaction, so the job exists if and only if the caller's change commits.</summary>
+    /// <summary>
+    /// Enqueue inside the caller's transaction, so the job exists if and only if the caller's change commits.
+    /// Returns 0 when a job with the same <see cref="EnqueueOptions.DedupeKey"/> was already queued.
+    /// </summary>
     public Task<long> EnqueueAsync(DbConnection connection, DbTransaction transaction, string type, string payload, EnqueueOptions? options = null)
     {
         options ??= new EnqueueOptions();
         var now = Now;
         return connection.ExecuteScalarAsync<long>("""
-            INSERT INTO jobs (type, payload, ordering_key, state, priority, attempts, max_attempts, run_after, created_at, updated_at)
-            VALUES (@type, @payload, @orderingKey, 0, @priority, 0, @maxAttempts, @runAfter, @now, @now)
+            INSERT INTO jobs (type, payload, ordering_key, dedupe_key, state, priority, attempts, max_attempts, run_after, created_at, updated_at)
+            VALUES (@type, @payload, @orderingKey, @dedupeKey, 0, @priority, 0, @maxAttempts, @runAfter, @now, @now)
+            ON CONFLICT (dedupe_key) DO NOTHING
             RETURNING id
             """, new
         {
             type,
             payload,
             orderingKey = options.OrderingKey,
+            dedupeKey = options.DedupeKey,
             priority = options.Priority,
             maxAttempts = Math.Max(1, options.MaxAttempts),
             runAfter = now + (long)options.Delay.TotalMilliseconds,

@@ -38,6 +38,12 @@ public sealed record EnqueueOptions
     /// <summary>Jobs sharing a key run one at a time in enqueue order (e.g. deliveries to one inbox).</summary>
     public string? OrderingKey { get; init; }
 
+    /// <summary>
+    /// At most one job ever carries this key: enqueuing it again does nothing. Makes a retried job's fan-out (e.g. one
+    /// delivery per inbox) safe to run twice.
+    /// </summary>
+    public string? DedupeKey { get; init; }
+
     /// <summary>First retry delay; doubles with every attempt up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromSeconds(5);
 }

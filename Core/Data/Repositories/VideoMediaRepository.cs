@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
@@ -21,8 +22,10 @@ public sealed class VideoMediaRepository(Database database, TimeProvider clock)
     /// <summary>
     /// Replaces the playlist and file rows and moves the video to Published, in one transaction, only if it still waits
     /// for this transcode (state 2): a job taken up again after a crash never publishes twice. False when nothing changed.
+    /// <paramref name="onPublished"/> runs in the same transaction (the outbox: what must follow publication is queued
+    /// if and only if the publication commits).
     /// </summary>
-    public Task<bool> PublishAsync(long videoId, PublishedMedia media, CancellationToken ct = default) =>
+    public Task<bool> PublishAsync(long videoId, PublishedMedia media, Func<DbConnection, DbTransaction, Task> onPublished, CancellationToken ct = default) =>
         database.WriteAsync(async (c, t) =>
         {
             var now = Now;
@@ -57,6 +60,7 @@ public sealed class VideoMediaRepository(Database database, TimeProvider clock)
                     VALUES (@videoId, @Resolution, @Width, @Height, @Fps, @Size, @Bitrate, @FileName, @PlaylistName, @now)
                     """, new { videoId, f.Resolution, f.Width, f.Height, f.Fps, f.Size, f.Bitrate, f.FileName, f.PlaylistName, now }, t);
             }
+            await onPublished(c, t);
             return true;
         }, ct);
 

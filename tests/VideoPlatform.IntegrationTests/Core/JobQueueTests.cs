@@ -140,6 +140,20 @@ public sealed class JobQueueTests(DbKind kind)
     }
 
     [Test]
+    public async Task A_dedupe_key_is_queued_once_ever_while_jobs_without_one_never_collide()
+    {
+        var first = await _queue.EnqueueAsync("deliver", "1", new EnqueueOptions { DedupeKey = "create inbox-a" });
+        var job = await _queue.ClaimAsync(["deliver"], "w", TimeSpan.FromMinutes(1));
+        await _queue.CompleteAsync(job!.Id, "w");
+        Assert.That(await _queue.EnqueueAsync("deliver", "1 again", new EnqueueOptions { DedupeKey = "create inbox-a" }), Is.Zero, "not even after it completed");
+        Assert.That(await _queue.EnqueueAsync("deliver", "2", new EnqueueOptions { DedupeKey = "create inbox-b" }), Is.GreaterThan(first));
+        await _queue.EnqueueAsync("deliver", "3");
+        await _queue.EnqueueAsync("deliver", "4");
+        var payloads = await _db.ReadAsync(c => Dapper.SqlMapper.QueryAsync<string>(c, "SELECT payload FROM jobs ORDER BY id"));
+        Assert.That(payloads, Is.EqualTo(new[] { "1", "2", "3", "4" }));
+    }
+
+    [Test]
     public async Task Claims_only_the_requested_types_and_respects_run_after()
     {
         await _queue.EnqueueAsync("later", "{}", new EnqueueOptions { Delay = TimeSpan.FromMinutes(5) });

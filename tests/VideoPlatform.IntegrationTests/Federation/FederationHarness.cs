@@ -15,7 +15,9 @@ internal static class FederationHarness
 {
     public static Task<TestInstance> StartAsync(params string[] extra) => StartAsync(DbKind.Sqlite, extra);
 
-    public static Task<TestInstance> StartAsync(DbKind kind, params string[] extra) => TestInstance.StartAsync(kind,
+    public static Task<TestInstance> StartAsync(DbKind kind, params string[] extra) => StartAsync(kind, null, extra);
+
+    public static Task<TestInstance> StartAsync(DbKind kind, Action<IServiceCollection>? services, params string[] extra) => TestInstance.StartAsync(kind, services,
     [
         "--Federation:AllowPrivateNetworks", "true",
         // Retries within a test's patience; production waits 30 s, then doubles.

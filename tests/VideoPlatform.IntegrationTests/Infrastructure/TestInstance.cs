@@ -22,11 +22,13 @@ public sealed class TestInstance : IAsyncDisposable
 
     private readonly bool _ownsDatabase;
     private readonly string[] _args;
+    private readonly Action<IServiceCollection>? _services;
 
-    private TestInstance(WebApplication app, TestDatabase database, string baseUrl, string[] args, bool ownsDatabase = true)
+    private TestInstance(WebApplication app, TestDatabase database, string baseUrl, string[] args, Action<IServiceCollection>? services, bool ownsDatabase = true)
     {
         _ownsDatabase = ownsDatabase;
         _args = args;
+        _services = services;
         App = app;
         Database = database;
         BaseUrl = baseUrl;
@@ -40,10 +42,13 @@ public sealed class TestInstance : IAsyncDisposable
     public HttpClient Http { get; }
     public IServiceProvider Services => App.Services;
 
-    public static async Task<TestInstance> StartAsync(DbKind kind = DbKind.Sqlite, params string[] extraArgs)
+    public static Task<TestInstance> StartAsync(DbKind kind = DbKind.Sqlite, params string[] extraArgs) => StartAsync(kind, null, extraArgs);
+
+    /// <param name="services">Added to the composition, at every (re)start: e.g. a change listener that fails once.</param>
+    public static async Task<TestInstance> StartAsync(DbKind kind, Action<IServiceCollection>? services, params string[] extraArgs)
     {
         var database = await TestDatabase.CreateAsync(kind);
-        return await StartOnAsync(database, ownsDatabase: true, extraArgs);
+        return await StartOnAsync(database, ownsDatabase: true, services, extraArgs);
     }
 
     /// <summary>
@@ -51,9 +56,9 @@ public sealed class TestInstance : IAsyncDisposable
     /// (e.g. <c>--Roles transcoder</c>). Disposing it leaves the shared database to <paramref name="first"/>.
     /// </summary>
     public static Task<TestInstance> StartSharingAsync(TestInstance first, params string[] extraArgs) =>
-        StartOnAsync(first.Database, ownsDatabase: false, extraArgs);
+        StartOnAsync(first.Database, ownsDatabase: false, null, extraArgs);
 
-    private static async Task<TestInstance> StartOnAsync(TestDatabase database, bool ownsDatabase, string[] extraArgs)
+    private static async Task<TestInstance> StartOnAsync(TestDatabase database, bool ownsDatabase, Action<IServiceCollection>? services, string[] extraArgs)
     {
         string[] args =
         [
@@ -65,10 +70,10 @@ public sealed class TestInstance : IAsyncDisposable
             "--Logging:LogLevel:Default", "Warning",
             .. extraArgs,
         ];
-        var app = VideoPlatformApp.Build(args);
+        var app = VideoPlatformApp.Build(args, services);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var instance = new TestInstance(app, database, address.TrimEnd('/'), args, ownsDatabase);
+        var instance = new TestInstance(app, database, address.TrimEnd('/'), args, services, ownsDatabase);
         await instance.WaitHealthyAsync();
         return instance;
     }
@@ -180,7 +185,7 @@ public sealed class TestInstance : IAsyncDisposable
     {
         var args = _args.ToArray();
         args[Array.IndexOf(args, "--urls") + 1] = BaseUrl;
-        App = VideoPlatformApp.Build(args);
+        App = VideoPlatformApp.Build(args, _services);
         await App.StartAsync();
         IsRunning = true;
         await WaitHealthyAsync();
@@ -190,7 +195,8 @@ public sealed class TestInstance : IAsyncDisposable
 
     /// <summary>
     /// Inserts a published public video with the rows a transcode leaves (thumbnail, HLS playlist, one rendition with its
-    /// torrent and info hash) and tells the change listeners, as the upload pipeline does when a video is published.
+    /// torrent and info hash) and tells the change listeners at once, as the pipeline's <c>video-published</c> job does
+    /// after a publication.
     /// </summary>
     public async Task<VideoRow> PublishVideoAsync(string channelName, string name, string? description = null, string[]? tags = null)
     {
