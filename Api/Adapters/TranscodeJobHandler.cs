@@ -56,7 +56,7 @@ public sealed partial class TranscodeJobHandler(
 
         var work = Path.Combine(store.TempRoot, "transcode-" + video.Uuid);
         // Only the lease holder works here, so leftovers belong to a dead attempt.
-        DeleteDirectory(work);
+        store.Delete(work);
         Directory.CreateDirectory(work);
         var settings = new TranscodeSettings { Threads = Math.Max(1, options.Value.Threads), Preset = options.Value.Preset };
         var sink = new LatestProgress();
@@ -72,13 +72,13 @@ public sealed partial class TranscodeJobHandler(
             {
                 await media.MarkFailedAsync(video.Id, ex.Message, CancellationToken.None);
                 File.Delete(source);
-                DeleteDirectory(work);
+                store.Delete(work);
                 throw new PermanentJobFailureException(ex.Message);
             }
             catch (Exception ex) when (ex is not OperationCanceledException && context.Job.Attempts >= context.Job.MaxAttempts)
             {
                 await media.MarkFailedAsync(video.Id, "Transcoding failed: " + ex.Message, CancellationToken.None);
-                DeleteDirectory(work);
+                store.Delete(work);
                 throw;
             }
             finally
@@ -89,7 +89,7 @@ public sealed partial class TranscodeJobHandler(
         }
 
         await PublishAsync(video, result, ct);
-        DeleteDirectory(work);
+        store.Delete(work);
     }
 
     private async Task PublishAsync(VideoRow video, TranscodeResult result, CancellationToken ct)
@@ -139,10 +139,9 @@ public sealed partial class TranscodeJobHandler(
             // Someone else settled this video meanwhile (deleted, or published by another attempt): drop our copy.
             foreach (var name in names)
             {
-                DeleteFile(Path.Combine(target, name));
+                store.Delete(Path.Combine(target, name));
             }
-            DeleteFile(store.ThumbnailPath(result.ThumbnailName));
-            DeleteFile(store.PreviewPath(result.PreviewName));
+            store.DeleteImages(result.ThumbnailName, result.PreviewName);
             return;
         }
         queue.Signal();
@@ -150,16 +149,10 @@ public sealed partial class TranscodeJobHandler(
         // Older renditions and anything an attempt that died mid-publication left behind.
         foreach (var stale in Directory.EnumerateFiles(target).Where(p => !names.Contains(Path.GetFileName(p))))
         {
-            DeleteFile(stale);
+            store.Delete(stale);
         }
-        if (video.ThumbnailName is { } oldThumbnail && oldThumbnail != result.ThumbnailName)
-        {
-            DeleteFile(store.ThumbnailPath(oldThumbnail));
-        }
-        if (video.PreviewName is { } oldPreview && oldPreview != result.PreviewName)
-        {
-            DeleteFile(store.PreviewPath(oldPreview));
-        }
+        store.DeleteImages(video.ThumbnailName == result.ThumbnailName ? null : video.ThumbnailName,
+            video.PreviewName == result.PreviewName ? null : video.PreviewName);
         LogPublished(logger, video.Id, result.Renditions.Count, result.Id);
     }
 
@@ -190,33 +183,6 @@ public sealed partial class TranscodeJobHandler(
         }
     }
 
-    private void DeleteDirectory(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: true);
-            }
-        }
-        catch (IOException ex)
-        {
-            LogCleanupFailed(logger, path, ex.Message);
-        }
-    }
-
-    private void DeleteFile(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException ex)
-        {
-            LogCleanupFailed(logger, path, ex.Message);
-        }
-    }
-
     /// <summary>Keeps only the last value: the pipeline reports synchronously and often, the database is written once a second.</summary>
     private sealed class LatestProgress : IProgress<double>
     {
@@ -235,7 +201,4 @@ public sealed partial class TranscodeJobHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the progress of video {VideoId}")]
     private static partial void LogProgressFailed(ILogger logger, Exception ex, long videoId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove {Path}: {Reason}")]
-    private static partial void LogCleanupFailed(ILogger logger, string path, string reason);
 }

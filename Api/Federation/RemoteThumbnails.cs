@@ -21,7 +21,7 @@ internal sealed record RemoteThumbnailPayload(long VideoId, string OriginUrl, st
 /// <see cref="RemoteVideos"/> in the transaction that stores the video, fetched later by <see cref="RemoteThumbnailJobHandler"/>;
 /// until then (or if the origin never serves them) the API keeps the origin URL.
 /// </summary>
-public sealed partial class RemoteThumbnails(JobQueue queue, MediaStore store, IOptions<FederationOptions> options, ILogger<RemoteThumbnails> logger)
+public sealed class RemoteThumbnails(JobQueue queue, IOptions<FederationOptions> options)
 {
     public const string JobType = "activitypub-thumbnail";
 
@@ -36,28 +36,6 @@ public sealed partial class RemoteThumbnails(JobQueue queue, MediaStore store, I
 
     /// <summary>Wakes the local workers once the enqueuing transaction committed.</summary>
     public void Signal() => queue.Signal();
-
-    /// <summary>Removes cached images (of a video deleted or whose images changed); a missing file is not an error.</summary>
-    public void DeleteFiles(string? thumbnailName, string? previewName)
-    {
-        foreach (var path in new[] { thumbnailName is null ? null : store.ThumbnailPath(thumbnailName), previewName is null ? null : store.PreviewPath(previewName) })
-        {
-            try
-            {
-                if (path is not null)
-                {
-                    File.Delete(path);
-                }
-            }
-            catch (IOException e)
-            {
-                LogDeleteFailed(logger, path!, e.Message);
-            }
-        }
-    }
-
-    [LoggerMessage(EventId = 4313, Level = LogLevel.Warning, Message = "Could not delete {Path}: {Reason}")]
-    private static partial void LogDeleteFailed(ILogger logger, string path, string reason);
 }
 
 /// <summary>
@@ -69,7 +47,6 @@ public sealed partial class RemoteThumbnailJobHandler(
     ActivityPubClient client,
     Database database,
     MediaStore store,
-    RemoteThumbnails thumbnails,
     IOptions<FederationOptions> options,
     ILogger<RemoteThumbnailJobHandler> logger) : IJobHandler
 {
@@ -123,10 +100,10 @@ public sealed partial class RemoteThumbnailJobHandler(
         if (!stored)
         {
             // The video was deleted or updated meanwhile: these copies belong to nobody.
-            thumbnails.DeleteFiles(thumbnailName, previewName);
+            store.DeleteImages(thumbnailName, previewName);
             return;
         }
-        thumbnails.DeleteFiles(previous!.ThumbnailName, previous.PreviewName);
+        store.DeleteImages(previous!.ThumbnailName, previous.PreviewName);
         LogCached(logger, payload.VideoId, thumbnailName ?? "-", previewName ?? "-");
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Storage;
 using VideoPlatform.Federation.ActivityStreams;
 using VideoPlatform.Federation.Safety;
 using VideoPlatform.Federation.Signatures;
@@ -24,6 +25,7 @@ public sealed partial class RemoteVideos(
     VideoRepository videos,
     Database database,
     RemoteThumbnails thumbnails,
+    MediaStore store,
     VideoChangeNotifier notifier,
     IOptions<FederationOptions> options,
     TimeProvider clock,
@@ -182,7 +184,7 @@ public sealed partial class RemoteVideos(
         }
         if (stale is not null)
         {
-            thumbnails.DeleteFiles(stale.ThumbnailName, stale.PreviewName);
+            store.DeleteImages(stale.ThumbnailName, stale.PreviewName);
         }
         LogVideoStored(logger, video.Url, existing is null ? "created" : "updated");
         return videoId;

@@ -9,9 +9,8 @@ namespace VideoPlatform.Api.Media;
 /// Keeps files where their URLs say: a video turning private (or back) has its HLS folder moved between the public and
 /// the private tree, as PeerTube does; a deleted video's files are removed (of a remote video: its cached images).
 /// </summary>
-public sealed partial class MediaFilesListener(VideoRepository videos, MediaStore store, ILogger<MediaFilesListener> logger) : IVideoChangeListener
+public sealed class MediaFilesListener(VideoRepository videos, MediaStore store) : IVideoChangeListener
 {
-
     public async Task OnUpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct)
     {
         var video = await videos.FindAsync(videoId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
@@ -32,44 +31,15 @@ public sealed partial class MediaFilesListener(VideoRepository videos, MediaStor
         var v = video.Video;
         if (v.IsLocal)
         {
-            Delete(store.HlsFolder(v.Uuid, isPrivate: false));
-            Delete(store.HlsFolder(v.Uuid, isPrivate: true));
+            store.Delete(store.HlsFolder(v.Uuid, isPrivate: false));
+            store.Delete(store.HlsFolder(v.Uuid, isPrivate: true));
             if (store.FindOriginal(v.Uuid) is { } original)
             {
-                Delete(original);
+                store.Delete(original);
             }
         }
         // A remote video has images too: our cached copies of the origin's.
-        if (v.ThumbnailName is { } thumbnail)
-        {
-            Delete(store.ThumbnailPath(thumbnail));
-        }
-        if (v.PreviewName is { } preview)
-        {
-            Delete(store.PreviewPath(preview));
-        }
+        store.DeleteImages(v.ThumbnailName, v.PreviewName);
         return Task.CompletedTask;
     }
-
-    private void Delete(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: true);
-            }
-            else
-            {
-                File.Delete(path);
-            }
-        }
-        catch (IOException ex)
-        {
-            LogDeleteFailed(logger, path, ex.Message);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {Path}: {Reason}")]
-    private static partial void LogDeleteFailed(ILogger logger, string path, string reason);
 }

@@ -126,7 +126,7 @@ public static partial class UploadEndpoints
                     "upload_offset_mismatch"), session.Received);
             case ChunkDecision.ReportOffset:
                 return session.Received == session.Size
-                    ? await CompleteAsync(session, path, uploads, ct)
+                    ? await CompleteAsync(session, path, uploads, store, ct)
                     : Resume(session.Received);
         }
 
@@ -155,7 +155,7 @@ public static partial class UploadEndpoints
             return Resume(partial.Received);
         }
         await sessions.SetReceivedAsync(session.Id, received, ct);
-        return received == session.Size ? await CompleteAsync(session with { Received = received }, path, uploads, ct) : Resume(received);
+        return received == session.Size ? await CompleteAsync(session with { Received = received }, path, uploads, store, ct) : Resume(received);
     }
 
     private static async Task<IResult> CancelAsync([Microsoft.AspNetCore.Mvc.FromQuery(Name = "upload_id")] string? uploadId, ClaimsPrincipal user,
@@ -167,17 +167,17 @@ public static partial class UploadEndpoints
             return Problems.NotFound("Upload session not found.");
         }
         await sessions.DeleteAsync(session.Id, ct);
-        uploads.DeleteQuietly(store.UploadPath(session.Id));
+        store.Delete(store.UploadPath(session.Id));
         return Results.NoContent();
     }
 
-    private static async Task<IResult> CompleteAsync(UploadSessionRow session, string path, UploadService uploads, CancellationToken ct)
+    private static async Task<IResult> CompleteAsync(UploadSessionRow session, string path, UploadService uploads, MediaStore store, CancellationToken ct)
     {
         var metadata = JsonSerializer.Deserialize<UpdateVideoRequest>(session.Metadata, JsonSerializerOptions.Web)!;
         // The quota may have been used by other uploads finished meanwhile.
         if (!await uploads.QuotaAllowsAsync(session.UserId, session.Size, session.Id, ct))
         {
-            uploads.DeleteQuietly(path);
+            store.Delete(path);
             return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The user video quota is exceeded with this video.", "quota_reached");
         }
         return await uploads.CompleteAsync(session.UserId, metadata, session.FileName, path, session.Id, ct);
@@ -371,7 +371,7 @@ public static partial class UploadEndpoints
             // Completed uploads were moved away; anything left here belongs to a refused or failed request.
             if (File.Exists(temp))
             {
-                uploads.DeleteQuietly(temp);
+                store.Delete(temp);
             }
         }
     }

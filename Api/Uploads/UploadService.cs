@@ -120,7 +120,7 @@ public sealed partial class UploadService(
         if (!validation.IsValid)
         {
             LogRejected(logger, fileName, validation.Message ?? "");
-            DeleteQuietly(uploadedPath);
+            store.Delete(uploadedPath);
             if (sessionId is not null)
             {
                 await sessions.DeleteAsync(sessionId, ct);
@@ -181,28 +181,12 @@ public sealed partial class UploadService(
         }
         catch
         {
-            DeleteQuietly(original);
+            store.Delete(original);
             throw;
         }
         queue.Signal();
         LogAccepted(logger, id, uuidText, size);
         return TypedResults.Ok(new { video = new { id, uuid = uuidText, shortUUID = row.ShortUuid } });
-    }
-
-    internal void DeleteQuietly(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException ex)
-        {
-            LogDeleteFailed(logger, path, ex.Message);
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            LogDeleteFailed(logger, path, ex.Message);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload {FileName} refused: {Reason}")]
@@ -211,8 +195,6 @@ public sealed partial class UploadService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload accepted as video {Id} ({Uuid}), {Size} bytes; transcode queued")]
     private static partial void LogAccepted(ILogger logger, long id, string uuid, long size);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {Path}: {Reason}")]
-    private static partial void LogDeleteFailed(ILogger logger, string path, string reason);
 }
 
 /// <summary>Where ffprobe lives, as the transcoder's settings default to it.</summary>

@@ -55,7 +55,7 @@ public sealed partial class UploadSessionCleaner(
         foreach (var id in await sessions.ExpiredAsync(cutoff.ToUnixTimeMilliseconds(), ct))
         {
             await sessions.DeleteAsync(id, ct);
-            DeleteFile(store.UploadPath(id));
+            store.Delete(store.UploadPath(id));
             LogExpired(logger, id);
         }
         foreach (var path in Directory.EnumerateFiles(store.UploadsRoot))
@@ -63,21 +63,9 @@ public sealed partial class UploadSessionCleaner(
             var name = Path.GetFileName(path);
             if (File.GetLastWriteTimeUtc(path) < cutoff.UtcDateTime && await sessions.FindAsync(name, ct) is null)
             {
-                DeleteFile(path);
+                store.Delete(path);
                 LogExpired(logger, name);
             }
-        }
-    }
-
-    private void DeleteFile(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException ex)
-        {
-            LogDeleteFailed(logger, path, ex.Message);
         }
     }
 
@@ -87,6 +75,4 @@ public sealed partial class UploadSessionCleaner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Upload cleanup failed; trying again later")]
     private static partial void LogSweepFailed(ILogger logger, Exception ex);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {Path}: {Reason}")]
-    private static partial void LogDeleteFailed(ILogger logger, string path, string reason);
 }

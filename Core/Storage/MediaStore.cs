@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace VideoPlatform.Core.Storage;
@@ -6,10 +7,13 @@ namespace VideoPlatform.Core.Storage;
 /// Where media lives on local disk, laid out as PeerTube's URLs are, so a URL maps to one path and back.
 /// Every folder name here is created at start; nothing else in the code builds storage paths by hand.
 /// </summary>
-public sealed class MediaStore
+public sealed partial class MediaStore
 {
-    public MediaStore(IOptions<StorageOptions> options)
+    private readonly ILogger<MediaStore> _logger;
+
+    public MediaStore(IOptions<StorageOptions> options, ILogger<MediaStore> logger)
     {
+        _logger = logger;
         Root = Path.GetFullPath(options.Value.Root);
         foreach (var dir in new[] { HlsRoot, PrivateHlsRoot, TorrentsRoot, ThumbnailsRoot, PreviewsRoot, UploadsRoot, OriginalsRoot, TempRoot })
         {
@@ -63,4 +67,43 @@ public sealed class MediaStore
         }
         return name;
     }
+
+    /// <summary>
+    /// Removes a file or a whole folder; a missing one is fine, and a failure is logged rather than thrown: cleanup must
+    /// never undo the work it follows (a stray file costs disk, not correctness).
+    /// </summary>
+    public void Delete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            else
+            {
+                File.Delete(path);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogDeleteFailed(_logger, path, ex.Message);
+        }
+    }
+
+    /// <summary>Removes a video's thumbnail and preview files by name (either may be null).</summary>
+    public void DeleteImages(string? thumbnailName, string? previewName)
+    {
+        if (thumbnailName is not null)
+        {
+            Delete(ThumbnailPath(thumbnailName));
+        }
+        if (previewName is not null)
+        {
+            Delete(PreviewPath(previewName));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete {Path}: {Reason}")]
+    private static partial void LogDeleteFailed(ILogger logger, string path, string reason);
 }

@@ -115,16 +115,12 @@ public sealed class BrowserP2PTests : BrowserFixture
     private async Task<IBrowserContext> ViewerAsync()
     {
         var context = await _chromium.ContextAsync(_instance.BaseUrl);
+        // Chromium offers loopback ICE candidates only to a page granted camera and microphone (with the launch flag).
         await context.GrantPermissionsAsync(["camera", "microphone"]);
-        // Polled on a timer: requestAnimationFrame, Playwright's default, may not tick for a page nobody looks at.
         context.SetDefaultTimeout(60_000);
-        if (Environment.GetEnvironmentVariable("VP_DEBUG_P2P") is not null)
-        {
-            await context.AddInitScriptAsync("localStorage.debug = 'p2pml-core:peer*,p2pml-core:request*,p2pml-core:p2p-tracker-client'");
-        }
         context.Page += (_, page) => page.Console += (_, message) =>
         {
-            if (message.Type is "error" or "warning" || Environment.GetEnvironmentVariable("VP_DEBUG_P2P") is not null)
+            if (message.Type is "error" or "warning")
             {
                 TestContext.Progress.WriteLine($"[{page.Url}] {message.Type}: {message.Text}");
             }
@@ -132,7 +128,10 @@ public sealed class BrowserP2PTests : BrowserFixture
         return context;
     }
 
-    /// <summary>Opens the watch page at 240p and plays until every segment of the lesson is in this viewer's cache.</summary>
+    /// <summary>
+    /// Opens the watch page at 240p and plays until every segment of the lesson is in this viewer's cache. Waits poll on a
+    /// timer: requestAnimationFrame, Playwright's default, may not tick for a page nobody looks at.
+    /// </summary>
     private async Task<IPage> OpenAndBufferAllAsync(IBrowserContext context)
     {
         var page = await context.NewPageAsync();
