@@ -7,7 +7,7 @@ namespace VideoPlatform.Web;
 /// <summary>An OAuth token pair, as the API's password grant returns it.</summary>
 public sealed record WebTokens(string AccessToken, string RefreshToken, DateTimeOffset AccessExpires, DateTimeOffset RefreshExpires);
 
-/// <summary>Sign-in through the API's own token logic (implemented in Api/Adapters), so the web and the API share one session model.</summary>
+/// <summary>Sign-in through the API's own token logic (implemented in Api/WebAdapters), so the web and the API share one session model.</summary>
 public interface IWebSessions
 {
     Task<WebTokens?> SignInAsync(string username, string password, CancellationToken ct);
@@ -29,7 +29,7 @@ public sealed record PlayerSources(string PlaylistUrl, string? SegmentsSha256Url
         : Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(FallbackFileUrl, "videoFileToken", FileToken);
 }
 
-/// <summary>Media URLs as the API publishes them (layout owned by Api/Endpoints/MediaUrls).</summary>
+/// <summary>Media URLs as the API publishes them (layout owned by Core/Domain/MediaUrls).</summary>
 public interface IWebMedia
 {
     Task<PlayerSources?> PlayerSourcesAsync(VideoWithOwners video, CancellationToken ct);

@@ -5,10 +5,14 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using VideoPlatform.Api;
-using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Auth;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
-using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Storage;
 
 namespace VideoPlatform.Bench;

@@ -32,7 +32,7 @@ public sealed class BearerAuthenticationHandler(
             : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
-    /// <summary>The user behind an access token, or null; shared with the web session handler (through Api/Adapters).</summary>
+    /// <summary>The user behind an access token, or null; shared with the web session handler (through Api/WebAdapters).</summary>
     internal static async Task<ClaimsPrincipal?> AuthenticateTokenAsync(string token, string scheme, OAuthRepository tokens, UserRepository users,
         TimeProvider clock, CancellationToken ct)
     {

@@ -8,7 +8,11 @@ using VideoPlatform.Federation.Signatures;
 
 namespace VideoPlatform.Api.Federation;
 
-internal sealed record DeliveryPayload(string Inbox, long SignerId, string Body);
+/// <summary>Payload of the <c>activitypub-deliver</c> job: one signed POST of <paramref name="Body"/> to <paramref name="Inbox"/>.</summary>
+public sealed record DeliveryJob(string Inbox, long SignerId, string Body) : IJobPayload
+{
+    public static string JobType => "activitypub-deliver";
+}
 
 /// <summary>
 /// Queues one durable job per target inbox, ordered per inbox (<c>OrderingKey</c>), so that a restart loses nothing and
@@ -16,8 +20,6 @@ internal sealed record DeliveryPayload(string Inbox, long SignerId, string Body)
 /// </summary>
 public sealed class Delivery(JobQueue queue, FederationStore store, IOptions<FederationOptions> options)
 {
-    public const string JobType = "activitypub-deliver";
-
     public Task EnqueueAsync(Activity activity, long signerId, IEnumerable<string> inboxes, CancellationToken ct) =>
         EnqueueAsync(activity, signerId, inboxes, oncePerInbox: false, ct);
 
@@ -30,12 +32,11 @@ public sealed class Delivery(JobQueue queue, FederationStore store, IOptions<Fed
         var body = ActivityJson.Serialize(activity);
         foreach (var inbox in inboxes.Distinct(StringComparer.Ordinal))
         {
-            await queue.EnqueueAsync(JobType, JsonSerializer.Serialize(new DeliveryPayload(inbox, signerId, body)), new EnqueueOptions
+            await queue.EnqueueAsync(new DeliveryJob(inbox, signerId, body), new EnqueueOptions
             {
                 OrderingKey = inbox,
-                DedupeKey = oncePerInbox ? $"{JobType} {activity.Id} {inbox}" : null,
+                DedupeKey = oncePerInbox ? $"{DeliveryJob.JobType} {activity.Id} {inbox}" : null,
                 MaxAttempts = options.Value.DeliveryMaxAttempts,
-                InitialBackoff = options.Value.DeliveryInitialBackoff,
             }, ct);
         }
     }
@@ -49,7 +50,7 @@ public sealed class Delivery(JobQueue queue, FederationStore store, IOptions<Fed
         if (host.Length > 0 && await store.RecordReachableAsync(host, ct))
         {
             var lower = host.ToLowerInvariant();
-            await queue.RunNowAsync(JobType, [$"http://{lower}/", $"https://{lower}/"], ct);
+            await queue.RunNowAsync(DeliveryJob.JobType, [$"http://{lower}/", $"https://{lower}/"], ct);
         }
     }
 }
@@ -66,17 +67,15 @@ public sealed partial class DeliveryJobHandler(
     Delivery delivery,
     TimeProvider clock,
     IOptions<FederationOptions> options,
-    ILogger<DeliveryJobHandler> logger) : IJobHandler
+    ILogger<DeliveryJobHandler> logger) : IJobHandler<DeliveryJob>
 {
     public const string HttpClientName = "federation-delivery";
 
-    public string Type => Delivery.JobType;
     public int Concurrency => Math.Max(1, options.Value.DeliveryConcurrency);
     public TimeSpan InitialBackoff => options.Value.DeliveryInitialBackoff;
 
-    public async Task HandleAsync(JobContext context, CancellationToken ct)
+    public async Task HandleAsync(DeliveryJob payload, JobContext context, CancellationToken ct)
     {
-        var payload = JsonSerializer.Deserialize<DeliveryPayload>(context.Job.Payload) ?? throw new PermanentJobFailureException("empty payload");
         var signerActor = await actors.FindByIdAsync(payload.SignerId, ct) ?? throw new PermanentJobFailureException($"signer #{payload.SignerId} is gone");
         var inbox = new Uri(payload.Inbox);
         var server = await store.FindServerAsync(inbox.Authority, ct);

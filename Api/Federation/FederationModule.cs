@@ -1,5 +1,10 @@
 using Microsoft.Extensions.Options;
-using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Auth;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Federation.Safety;
 using VideoPlatform.Federation.Signatures;
@@ -37,9 +42,9 @@ public static class FederationModule
         services.AddSingleton<InboxProcessor>();
         services.AddSingleton<Inbox>();
         services.AddSingleton<IVideoChangeListener, FederationPublisher>();
-        services.AddSingleton<IJobHandler, DeliveryJobHandler>();
-        services.AddSingleton<IJobHandler, OutboxCrawlJobHandler>();
-        services.AddSingleton<IJobHandler, RemoteThumbnailJobHandler>();
+        services.AddJobHandler<DeliveryJob, DeliveryJobHandler>();
+        services.AddJobHandler<OutboxCrawlJob, OutboxCrawlJobHandler>();
+        services.AddJobHandler<RemoteThumbnailJob, RemoteThumbnailJobHandler>();
     }
 
     public static void MapFederation(this IEndpointRouteBuilder app)

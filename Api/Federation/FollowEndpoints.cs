@@ -1,8 +1,9 @@
 using VideoPlatform.Api.Auth;
-using VideoPlatform.Api.Endpoints;
-using VideoPlatform.Api.Endpoints.Dto;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 using VideoPlatform.Federation.Safety;
 
 namespace VideoPlatform.Api.Federation;

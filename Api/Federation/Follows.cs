@@ -196,7 +196,7 @@ public sealed partial class Follows(
         await store.SetFollowStateAsync(follow.Id, FollowStates.Accepted, ct);
         if (followed.OutboxUrl is not null)
         {
-            await queue.EnqueueAsync(OutboxCrawlJobHandler.JobType, JsonSerializer.Serialize(new CrawlPayload(followed.OutboxUrl)),
+            await queue.EnqueueAsync(new OutboxCrawlJob(followed.OutboxUrl),
                 new EnqueueOptions { MaxAttempts = 5, OrderingKey = "crawl:" + followed.OutboxUrl }, ct);
         }
     }
@@ -213,7 +213,11 @@ public sealed partial class Follows(
     private static partial void LogFollowReceived(ILogger logger, string follower, string target, string state);
 }
 
-internal sealed record CrawlPayload(string Outbox);
+/// <summary>Payload of the <c>activitypub-crawl</c> job: the outbox to walk.</summary>
+public sealed record OutboxCrawlJob(string Outbox) : IJobPayload
+{
+    public static string JobType => "activitypub-crawl";
+}
 
 /// <summary>Backfill: walks a remote outbox (<c>first</c> → <c>next</c>, <c>orderedItems</c> only) and stores the videos it announces.</summary>
 public sealed partial class OutboxCrawlJobHandler(
@@ -222,16 +226,12 @@ public sealed partial class OutboxCrawlJobHandler(
     RemoteVideos remoteVideos,
     VideoRepository videos,
     IOptions<FederationOptions> options,
-    ILogger<OutboxCrawlJobHandler> logger) : IJobHandler
+    ILogger<OutboxCrawlJobHandler> logger) : IJobHandler<OutboxCrawlJob>
 {
-    public const string JobType = "activitypub-crawl";
-
-    public string Type => JobType;
     public TimeSpan Lease => TimeSpan.FromMinutes(5);
 
-    public async Task HandleAsync(JobContext context, CancellationToken ct)
+    public async Task HandleAsync(OutboxCrawlJob payload, JobContext context, CancellationToken ct)
     {
-        var payload = JsonSerializer.Deserialize<CrawlPayload>(context.Job.Payload) ?? throw new PermanentJobFailureException("empty payload");
         var key = await serverActor.KeyAsync(ct);
         var outbox = new Uri(payload.Outbox);
         string? next;

@@ -14,24 +14,25 @@ namespace VideoPlatform.Api.Federation;
 /// What the thumbnail job fetches for one remote video. <see cref="OriginUrl"/> is the video's <c>remote_thumbnail_url</c>
 /// when the job was queued: a newer Update changes it, and the stale job then stores nothing.
 /// </summary>
-internal sealed record RemoteThumbnailPayload(long VideoId, string OriginUrl, string? MiniatureUrl, string? PreviewUrl);
+/// <summary>Payload of the <c>activitypub-thumbnail</c> job: the images of a remote video to copy.</summary>
+public sealed record RemoteThumbnailJob(long VideoId, string OriginUrl, string? MiniatureUrl, string? PreviewUrl) : IJobPayload
+{
+    public static string JobType => "activitypub-thumbnail";
+}
 
 /// <summary>
 /// Local copies of remote videos' images, so that our pages and API do not send every viewer to the origin. Queued by
 /// <see cref="RemoteVideos"/> in the transaction that stores the video, fetched later by <see cref="RemoteThumbnailJobHandler"/>;
 /// until then (or if the origin never serves them) the API keeps the origin URL.
 /// </summary>
-public sealed class RemoteThumbnails(JobQueue queue, IOptions<FederationOptions> options)
+public sealed class RemoteThumbnails(JobQueue queue)
 {
-    public const string JobType = "activitypub-thumbnail";
-
     public Task EnqueueAsync(DbConnection connection, DbTransaction transaction, long videoId, string originUrl, string? miniatureUrl, string? previewUrl) =>
-        queue.EnqueueAsync(connection, transaction, JobType, JsonSerializer.Serialize(new RemoteThumbnailPayload(videoId, originUrl, miniatureUrl, previewUrl)),
+        queue.EnqueueAsync(connection, transaction, new RemoteThumbnailJob(videoId, originUrl, miniatureUrl, previewUrl),
             new EnqueueOptions
             {
-                OrderingKey = $"{JobType}:{videoId}",
+                OrderingKey = $"{RemoteThumbnailJob.JobType}:{videoId}",
                 MaxAttempts = 5,
-                InitialBackoff = options.Value.DeliveryInitialBackoff,
             });
 
     /// <summary>Wakes the local workers once the enqueuing transaction committed.</summary>
@@ -48,11 +49,10 @@ public sealed partial class RemoteThumbnailJobHandler(
     Database database,
     MediaStore store,
     IOptions<FederationOptions> options,
-    ILogger<RemoteThumbnailJobHandler> logger) : IJobHandler
+    ILogger<RemoteThumbnailJobHandler> logger) : IJobHandler<RemoteThumbnailJob>
 {
     private static readonly string[] ImageTypes = ["image/jpeg", "image/png", "image/webp"];
 
-    public string Type => RemoteThumbnails.JobType;
     public int Concurrency => 2;
     public TimeSpan InitialBackoff => options.Value.DeliveryInitialBackoff;
 
@@ -65,12 +65,11 @@ public sealed partial class RemoteThumbnailJobHandler(
         public string? ThumbnailName { get; init; }
         public string? PreviewName { get; init; }
 
-        public bool Expects(RemoteThumbnailPayload payload) => !IsLocal && string.Equals(RemoteThumbnailUrl, payload.OriginUrl, StringComparison.Ordinal);
+        public bool Expects(RemoteThumbnailJob payload) => !IsLocal && string.Equals(RemoteThumbnailUrl, payload.OriginUrl, StringComparison.Ordinal);
     }
 
-    public async Task HandleAsync(JobContext context, CancellationToken ct)
+    public async Task HandleAsync(RemoteThumbnailJob payload, JobContext context, CancellationToken ct)
     {
-        var payload = JsonSerializer.Deserialize<RemoteThumbnailPayload>(context.Job.Payload) ?? throw new PermanentJobFailureException("empty payload");
         var current = await database.ReadAsync(c => c.QuerySingleOrDefaultAsync<ImageColumns>(SelectImages, new { id = payload.VideoId }), ct);
         if (current is null || !current.Expects(payload))
         {

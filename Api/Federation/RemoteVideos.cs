@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
-using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Auth;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
-using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Storage;
 using VideoPlatform.Federation.ActivityStreams;
 using VideoPlatform.Federation.Safety;

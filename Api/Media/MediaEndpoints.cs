@@ -1,9 +1,13 @@
+using VideoPlatform.Transcoder.Jobs;
 using System.Security.Claims;
-using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 using VideoPlatform.Api.Uploads;
 using VideoPlatform.Core.Data.Repositories;
-using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Storage;
 
 namespace VideoPlatform.Api.Media;
@@ -65,7 +69,7 @@ public static class MediaEndpoints
             {
                 return Problems.Forbidden("Only the owner of this video can see its jobs.");
             }
-            var jobs = await media.JobsAsync(TranscodeJobPayload.OrderingKey(video.Video.Id), ct);
+            var jobs = await media.JobsAsync(TranscodeJob.OrderingKey(video.Video.Id), ct);
             var data = jobs.Select(j => new
             {
                 id = j.Id,

@@ -1,6 +1,10 @@
-using VideoPlatform.Api.Endpoints;
-using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Auth;
+using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
+using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Storage;
 
 namespace VideoPlatform.Api.Media;

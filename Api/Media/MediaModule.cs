@@ -1,6 +1,12 @@
-using VideoPlatform.Api.Adapters;
-using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.P2P;
+using VideoPlatform.Api.WebAdapters;
+using VideoPlatform.Transcoder.Jobs;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 using VideoPlatform.Api.Uploads;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Jobs;
@@ -14,17 +20,13 @@ public static class MediaModule
     public static WebApplicationBuilder AddMedia(this WebApplicationBuilder builder, InstanceRoles roles)
     {
         var services = builder.Services;
-        services.AddOptions<TranscoderOptions>().Bind(builder.Configuration.GetSection(TranscoderOptions.Section))
-            .Validate(o => o.Concurrency >= 1 && o.Threads >= 1, "Transcoder:Concurrency and Transcoder:Threads must be at least 1.")
-            .Validate(o => o.Lease >= TimeSpan.FromSeconds(1), "Transcoder:Lease must be at least one second.")
-            .ValidateOnStart();
         services.AddSingleton<UploadSessionRepository>();
         services.AddSingleton<VideoMediaRepository>();
         services.AddSingleton<IVideoChangeListener, MediaFilesListener>();
         // Publication notices run where the listing cache lives and federation is served, not in a transcoder-only worker.
         if (roles.HasFlag(InstanceRoles.Web) || roles.HasFlag(InstanceRoles.Federation))
         {
-            services.AddSingleton<IJobHandler, VideoPublishedJobHandler>();
+            services.AddJobHandler<VideoPublishedJob, VideoPublishedJobHandler>();
         }
         if (roles.HasFlag(InstanceRoles.Web))
         {
@@ -34,8 +36,7 @@ public static class MediaModule
         }
         if (roles.HasFlag(InstanceRoles.Transcoder))
         {
-            services.AddSingleton<HlsPipeline>();
-            services.AddSingleton<IJobHandler, TranscodeJobHandler>();
+            services.AddTranscoder(builder.Configuration);
         }
         return builder;
     }

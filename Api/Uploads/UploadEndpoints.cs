@@ -7,10 +7,12 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using VideoPlatform.Api.Auth;
-using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
 using VideoPlatform.Api.Hosting;
-using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
+using VideoPlatform.Core.Data.Repositories;
 using UploadSessionRow = VideoPlatform.Core.Domain.UploadSessionRow;
 using VideoPlatform.Core.Storage;
 

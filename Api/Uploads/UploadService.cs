@@ -1,24 +1,21 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
-using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Storage;
 using VideoPlatform.Transcoder;
 using VideoPlatform.Transcoder.Probing;
 
+using VideoPlatform.Transcoder.Jobs;
+
 namespace VideoPlatform.Api.Uploads;
-
-/// <summary>The payload of a <c>transcode</c> job.</summary>
-public sealed record TranscodeJobPayload(long VideoId)
-{
-    public const string JobType = "transcode";
-
-    public static string OrderingKey(long videoId) => $"transcode:{videoId}";
-}
 
 /// <summary>
 /// What both upload protocols share: the checks made before any byte is accepted (channel, extension, size, quota),
@@ -170,8 +167,8 @@ public sealed partial class UploadService(
             id = await database.WriteAsync(async (c, t) =>
             {
                 var videoId = await videos.CreateAsync(c, t, row);
-                await queue.EnqueueAsync(c, t, TranscodeJobPayload.JobType, JsonSerializer.Serialize(new TranscodeJobPayload(videoId)),
-                    new EnqueueOptions { OrderingKey = TranscodeJobPayload.OrderingKey(videoId), MaxAttempts = 5 });
+                await queue.EnqueueAsync(c, t, new TranscodeJob(videoId),
+                    new EnqueueOptions { OrderingKey = TranscodeJob.OrderingKey(videoId), MaxAttempts = 5 });
                 if (sessionId is not null)
                 {
                     await sessions.DeleteAsync(c, t, sessionId);

@@ -12,6 +12,7 @@ namespace VideoPlatform.Core.Jobs;
 public sealed class JobQueue(Database database, TimeProvider clock)
 {
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(6);
+    public static readonly TimeSpan DefaultInitialBackoff = TimeSpan.FromSeconds(5);
 
     private const string Candidates = """
         SELECT j.id FROM jobs j
@@ -44,6 +45,15 @@ public sealed class JobQueue(Database database, TimeProvider clock)
         Enqueued?.Invoke();
         return id;
     }
+
+    /// <summary>Queues a typed job (its type from the payload, its payload as JSON).</summary>
+    public Task<long> EnqueueAsync<TPayload>(TPayload payload, EnqueueOptions? options = null, CancellationToken ct = default) where TPayload : IJobPayload =>
+        EnqueueAsync(TPayload.JobType, JobHandlerRegistration.Serialize(payload), options, ct);
+
+    /// <summary>Queues a typed job inside the caller's transaction; call <see cref="Signal"/> after it commits.</summary>
+    public Task<long> EnqueueAsync<TPayload>(DbConnection connection, DbTransaction transaction, TPayload payload, EnqueueOptions? options = null)
+        where TPayload : IJobPayload =>
+        EnqueueAsync(connection, transaction, TPayload.JobType, JobHandlerRegistration.Serialize(payload), options);
 
     /// <summary>
     /// Enqueue inside the caller's transaction, so the job exists if and only if the caller's change commits.
@@ -118,7 +128,7 @@ public sealed class JobQueue(Database database, TimeProvider clock)
             }
             var now = Now;
             giveUp |= job.Attempts >= job.MaxAttempts;
-            var delay = Backoff(job.Attempts, initialBackoff ?? new EnqueueOptions().InitialBackoff);
+            var delay = Backoff(job.Attempts, initialBackoff ?? DefaultInitialBackoff);
             await c.ExecuteAsync("""
                 UPDATE jobs SET state = @state, lease_owner = NULL, lease_expires_at = NULL, last_error = @error,
                     run_after = @runAfter, updated_at = @now, finished_at = @finishedAt

@@ -43,7 +43,4 @@ public sealed record EnqueueOptions
     /// delivery per inbox) safe to run twice.
     /// </summary>
     public string? DedupeKey { get; init; }
-
-    /// <summary>First retry delay; doubles with every attempt up to <see cref="MaxBackoff"/>.</summary>
-    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromSeconds(5);
 }

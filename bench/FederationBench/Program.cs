@@ -16,7 +16,7 @@ var publications = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCul
 var basePort = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 9500;
 var dataRoot = Path.Combine(Path.GetTempPath(), "vp-bench-academies-" + Guid.NewGuid().ToString("N")[..8]);
 var ct = CancellationToken.None;
-var delivery = "'" + Delivery.JobType + "'";
+var delivery = "'" + DeliveryJob.JobType + "'";
 
 Console.WriteLine($"academies={count} publications={publications} cores={Environment.ProcessorCount} (one process, SQLite each)");
 var clock = Stopwatch.StartNew();

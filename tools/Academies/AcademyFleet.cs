@@ -4,12 +4,16 @@ using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using VideoPlatform.Api;
-using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Auth;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 using VideoPlatform.Api.Federation;
 using VideoPlatform.Core;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
-using VideoPlatform.Core.Domain;
 
 namespace VideoPlatform.Tools;
 

@@ -18,7 +18,7 @@ public sealed record SeedableFile
 }
 
 /// <summary>Torrents and P2P swarm ids of local renditions.</summary>
-/// <summary>An id a player announces for one HLS variant (see Api/Adapters/HlsSwarmIds).</summary>
+/// <summary>An id a player announces for one HLS variant (see HlsSwarmIds).</summary>
 public sealed record SwarmId(string Hash, string Scheme, int VariantIndex, int Resolution);
 
 public sealed class TorrentRepository(Database database)

@@ -65,9 +65,9 @@ public sealed class FederationFlowTests
             Assert.That((int)undo.StatusCode, Is.EqualTo(204));
         }
         await EventuallyAsync(async () => await FollowStateAsync(lyon, "followers", lille.Host) is null, "undo on the followed side");
-        var jobsBefore = await CountAsync(lyon, $"SELECT COUNT(*) FROM jobs WHERE type = '{Delivery.JobType}'");
+        var jobsBefore = await CountAsync(lyon, $"SELECT COUNT(*) FROM jobs WHERE type = '{DeliveryJob.JobType}'");
         var after = await lyon.PublishVideoAsync("root_channel", "Publié après le désabonnement");
-        Assert.That(await CountAsync(lyon, $"SELECT COUNT(*) FROM jobs WHERE type = '{Delivery.JobType}'"), Is.EqualTo(jobsBefore));
+        Assert.That(await CountAsync(lyon, $"SELECT COUNT(*) FROM jobs WHERE type = '{DeliveryJob.JobType}'"), Is.EqualTo(jobsBefore));
         Assert.That(await RemoteVideoAsync(lille, after.Name), Is.Null);
     }
 
@@ -82,7 +82,7 @@ public sealed class FederationFlowTests
         var first = await paris.PublishVideoAsync("root_channel", "Pendant la panne 1");
         var second = await paris.PublishVideoAsync("root_channel", "Pendant la panne 2");
         await EventuallyAsync(async () => await CountAsync(paris,
-            $"SELECT COUNT(*) FROM jobs WHERE type = '{Delivery.JobType}' AND attempts >= 1 AND state = 0 AND last_error IS NOT NULL") > 0, "a failed delivery attempt");
+            $"SELECT COUNT(*) FROM jobs WHERE type = '{DeliveryJob.JobType}' AND attempts >= 1 AND state = 0 AND last_error IS NOT NULL") > 0, "a failed delivery attempt");
 
         await creteil.RestartAsync();
         await EventuallyAsync(async () => await RemoteVideoAsync(creteil, first.Name) is not null && await RemoteVideoAsync(creteil, second.Name) is not null,

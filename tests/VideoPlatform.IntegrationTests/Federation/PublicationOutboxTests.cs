@@ -1,10 +1,14 @@
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Auth;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 using VideoPlatform.Api.Federation;
 using VideoPlatform.Core.Data;
-using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.IntegrationTests.Infrastructure;
 using VideoPlatform.IntegrationTests.Media;
@@ -90,13 +94,13 @@ public sealed class PublicationOutboxTests
 
     private static Task<JobRow> PublishedJobAsync(TestInstance instance, long videoId) =>
         instance.Services.GetRequiredService<Database>().ReadAsync(c => c.QuerySingleAsync<JobRow>(
-            "SELECT * FROM jobs WHERE type = @type AND ordering_key = @key", new { type = VideoPublishedJobHandler.JobType, key = VideoPublishedJobHandler.OrderingKey(videoId) }));
+            "SELECT * FROM jobs WHERE type = @type AND ordering_key = @key", new { type = VideoPublishedJob.JobType, key = VideoPublishedJob.OrderingKey(videoId) }));
 
     /// <summary>The inboxes that deliveries of the video's Create were queued for, one entry per delivery job.</summary>
     private static async Task<string[]> CreatesAsync(TestInstance instance, string videoUrl)
     {
-        var payloads = await instance.Services.GetRequiredService<Database>().ReadAsync(c => c.QueryAsync<string>("SELECT payload FROM jobs WHERE type = @type ORDER BY id", new { type = Delivery.JobType }));
-        return payloads.Select(p => JsonSerializer.Deserialize<DeliveryPayload>(p)!)
+        var payloads = await instance.Services.GetRequiredService<Database>().ReadAsync(c => c.QueryAsync<string>("SELECT payload FROM jobs WHERE type = @type ORDER BY id", new { type = DeliveryJob.JobType }));
+        return payloads.Select(p => JsonSerializer.Deserialize<DeliveryJob>(p, JsonSerializerOptions.Web)!)
             .Where(p =>
             {
                 using var body = JsonDocument.Parse(p.Body);

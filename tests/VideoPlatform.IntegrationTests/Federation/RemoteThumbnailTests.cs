@@ -81,7 +81,7 @@ public sealed class RemoteThumbnailTests
         var bare = await lyon.PublishVideoAsync("root_channel", "Cours sans vignette servie");
         await EventuallyAsync(async () => await RemoteVideoAsync(lille, bare.Name) is not null, "push of the second video");
         await EventuallyAsync(async () => await CountAsync(lille,
-            $"SELECT COUNT(*) FROM jobs WHERE type = '{RemoteThumbnails.JobType}' AND state IN (0, 1)") == 0, "the thumbnail jobs to finish");
+            $"SELECT COUNT(*) FROM jobs WHERE type = '{RemoteThumbnailJob.JobType}' AND state IN (0, 1)") == 0, "the thumbnail jobs to finish");
         var bareDetails = await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{bare.Uuid}");
         Assert.Multiple(() =>
         {

@@ -59,7 +59,7 @@ public sealed class UnreachableServerTests
 
         // The pending delivery is put back until the probe, with the reason visible, and no attempt is made meanwhile.
         await EventuallyAsync(async () => await CountAsync(paris,
-            $"SELECT COUNT(*) FROM jobs WHERE type = '{Delivery.JobType}' AND state = 0 AND last_error LIKE '%unreachable%deferred until the next probe%'") > 0,
+            $"SELECT COUNT(*) FROM jobs WHERE type = '{DeliveryJob.JobType}' AND state = 0 AND last_error LIKE '%unreachable%deferred until the next probe%'") > 0,
             "a deferred delivery");
         var failuresAtDeferral = (await HealthAsync(paris, "followers", creteil.Host))!;
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -68,7 +68,7 @@ public sealed class UnreachableServerTests
         {
             Assert.That(later.FailedDeliveries, Is.EqualTo(failuresAtDeferral.FailedDeliveries), "no delivery is attempted before the probe");
         }
-        Assert.That(await CountAsync(paris, $"SELECT COUNT(*) FROM jobs WHERE type = '{Delivery.JobType}' AND state = 3"), Is.Zero, "nothing given up");
+        Assert.That(await CountAsync(paris, $"SELECT COUNT(*) FROM jobs WHERE type = '{DeliveryJob.JobType}' AND state = 3"), Is.Zero, "nothing given up");
 
         // Back: the next probe goes through, the mark is cleared, and everything deferred is delivered in order.
         await creteil.RestartAsync();

@@ -217,7 +217,7 @@ public sealed class TestInstance : IAsyncDisposable
                 VALUES (@videoId, 720, 1280, 720, 25, 123456, 1000000, @file, @playlist, @torrent, @infoHash, @now)
                 """, new { videoId = video.Id, file = id + "-720-fragmented.mp4", playlist = id + "-720.m3u8", torrent = id + "-720-hls.torrent", infoHash, now }, t);
         });
-        await Services.GetRequiredService<VideoPlatform.Api.Endpoints.VideoChangeNotifier>().PublishedAsync(video.Id, CancellationToken.None);
+        await Services.GetRequiredService<VideoPlatform.Core.Videos.VideoChangeNotifier>().PublishedAsync(video.Id, CancellationToken.None);
         return video with { ThumbnailName = id + ".jpg" };
     }
 

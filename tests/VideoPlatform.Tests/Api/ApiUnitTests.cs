@@ -1,6 +1,9 @@
 using VideoPlatform.Api.Accounts;
-using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 
 namespace VideoPlatform.Tests.Api;
 
@@ -55,7 +58,7 @@ public class ValidationTests
     [TestCase(0, 100, true)]
     [TestCase(-1, 10, false)]
     [TestCase(0, 101, false)]
-    public void Paging(int? start, int? count, bool valid) => Assert.That(VideoPlatform.Api.Endpoints.Paging.Validate(start, count) is null, Is.EqualTo(valid));
+    public void Paging(int? start, int? count, bool valid) => Assert.That(VideoPlatform.Api.Hosting.Paging.Validate(start, count) is null, Is.EqualTo(valid));
 }
 
 public class PrometheusWriterTests

@@ -1,5 +1,7 @@
 using System.Text;
-using VideoPlatform.Api.Adapters;
+using VideoPlatform.Api.P2P;
+using VideoPlatform.Api.WebAdapters;
+using VideoPlatform.Transcoder.Jobs;
 
 namespace VideoPlatform.Tests.P2P;
 

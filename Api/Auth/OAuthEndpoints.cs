@@ -4,7 +4,7 @@ using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Data.Repositories;
 
-namespace VideoPlatform.Api.Endpoints;
+namespace VideoPlatform.Api.Auth;
 
 /// <summary>PeerTube's OAuth2: one local client, password and refresh_token grants, revocation.</summary>
 public static class OAuthEndpoints

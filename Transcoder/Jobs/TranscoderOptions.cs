@@ -1,4 +1,4 @@
-namespace VideoPlatform.Api.Adapters;
+namespace VideoPlatform.Transcoder.Jobs;
 
 /// <summary>Settings of the <c>Transcoder</c> section.</summary>
 public sealed class TranscoderOptions

@@ -1,14 +1,23 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
-using VideoPlatform.Api.Endpoints;
-using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Auth;
+using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
+using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Storage;
 using VideoPlatform.P2P.Metainfo;
 
-namespace VideoPlatform.Api.Adapters;
+namespace VideoPlatform.Api.P2P;
+
+/// <summary>Payload of the <c>create-torrents</c> job.</summary>
+public sealed record CreateTorrentsJob(long VideoId) : IJobPayload
+{
+    public static string JobType => "create-torrents";
+}
 
 /// <summary>
 /// Job <c>create-torrents</c>: a .torrent per rendition file (web seed = the file's HTTP URL, both trackers) and the
@@ -21,20 +30,15 @@ public sealed partial class TorrentJobHandler(
     MediaStore store,
     VideoFileFormatter files,
     TrackedContentCatalog catalog,
-    IServiceProvider services,
+    // The seeder of this process, when it has the P2P role (none otherwise).
+    IEnumerable<VideoPlatform.P2P.PeerWire.PeerWireSeeder> seeders,
     IOptions<InstanceOptions> instance,
     TimeProvider clock,
-    ILogger<TorrentJobHandler> logger) : IJobHandler
+    ILogger<TorrentJobHandler> logger) : IJobHandler<CreateTorrentsJob>
 {
-    public const string JobType = "create-torrents";
-
-    public string Type => JobType;
-
-    public static string Payload(long videoId) => JsonSerializer.Serialize(new { videoId });
-
-    public async Task HandleAsync(JobContext context, CancellationToken ct)
+    public async Task HandleAsync(CreateTorrentsJob payload, JobContext context, CancellationToken ct)
     {
-        var videoId = JsonDocument.Parse(context.Job.Payload).RootElement.GetProperty("videoId").GetInt64();
+        var videoId = payload.VideoId;
         var video = await videos.FindAsync(videoId.ToString(CultureInfo.InvariantCulture), ct);
         if (video is null || !video.Video.IsLocal || video.Video.State != VideoState.Published)
         {
@@ -73,7 +77,10 @@ public sealed partial class TorrentJobHandler(
         await UpdateSwarmIdsAsync(video, folder, isPrivate, ct);
         catalog.Forget();
         // In a single-process instance the seeder starts serving at once; a separate seeder finds them at its next period.
-        services.GetService<VideoPlatform.P2P.PeerWire.PeerWireSeeder>()?.AnnounceNow();
+        foreach (var seeder in seeders)
+        {
+            seeder.AnnounceNow();
+        }
         LogCreated(logger, video.Video.Uuid, list.Count);
     }
 
@@ -120,7 +127,7 @@ public sealed partial class TorrentScheduler(
     /// the ordering key keeps two jobs of one video from hashing the same files at once in two processes.
     /// </summary>
     public Task OnPublishedAsync(long videoId, CancellationToken ct) =>
-        queue.EnqueueAsync(TorrentJobHandler.JobType, TorrentJobHandler.Payload(videoId),
+        queue.EnqueueAsync(new CreateTorrentsJob(videoId),
             new EnqueueOptions { MaxAttempts = 8, OrderingKey = "torrents:" + videoId.ToString(CultureInfo.InvariantCulture) }, ct);
 
     /// <summary>Turning private or public moves the files to other URLs: the torrents' web seeds change, so they are remade.</summary>

@@ -1,16 +1,19 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Hosting;
-using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
+using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Storage;
 using VideoPlatform.P2P;
 using VideoPlatform.P2P.Metainfo;
 using VideoPlatform.P2P.PeerWire;
 using VideoPlatform.P2P.Tracker;
 
-namespace VideoPlatform.Api.Adapters;
+namespace VideoPlatform.Api.P2P;
 
 /// <summary>
 /// The tracker's catalog: torrent info hashes and HLS swarm ids of published local videos. Answers are cached

@@ -1,7 +1,7 @@
 using System.Globalization;
 using VideoPlatform.Core.Domain;
 
-namespace VideoPlatform.Api.Endpoints;
+namespace VideoPlatform.Api.Videos;
 
 /// <summary>Video metadata from PeerTube's multipart forms, and the checks shared by upload and update.</summary>
 public static class VideoForm

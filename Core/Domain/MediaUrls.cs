@@ -1,4 +1,4 @@
-namespace VideoPlatform.Api.Endpoints;
+namespace VideoPlatform.Core.Domain;
 
 /// <summary>The public paths of local media (DESIGN.md "Media URLs"), built in this one place.</summary>
 public static class MediaUrls

@@ -1,7 +1,8 @@
+using Microsoft.Extensions.Logging;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 
-namespace VideoPlatform.Api.Endpoints;
+namespace VideoPlatform.Core.Videos;
 
 /// <summary>Something that reacts to a local video's changes: media cleanup, federation, the P2P catalog.</summary>
 public interface IVideoChangeListener

@@ -1,12 +1,13 @@
+using VideoPlatform.Core.Videos;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using VideoPlatform.Api.Endpoints.Dto;
+using VideoPlatform.Api.Videos;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 
-namespace VideoPlatform.Api.Endpoints;
+namespace VideoPlatform.Api.Videos;
 
 /// <summary>Query parameters shared by every video listing (PeerTube's names).</summary>
 public sealed record VideoListParameters(

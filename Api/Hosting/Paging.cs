@@ -1,4 +1,4 @@
-namespace VideoPlatform.Api.Endpoints;
+namespace VideoPlatform.Api.Hosting;
 
 /// <summary>PeerTube's <c>start</c>/<c>count</c> paging: count defaults to 15 and is capped at 100.</summary>
 public static class Paging

@@ -1,14 +1,17 @@
 using System.Net;
 using Microsoft.Extensions.Options;
-using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.P2P;
 using VideoPlatform.P2P.PeerWire;
 using VideoPlatform.P2P.Tracker;
 
-namespace VideoPlatform.Api.Adapters;
+namespace VideoPlatform.Api.P2P;
 
 /// <summary>The P2P module in the instance: tracker (role p2p), seeder (role p2p), torrent creation (role transcoder).</summary>
 public static class P2PModule
@@ -22,7 +25,7 @@ public static class P2PModule
         services.AddSingleton<IMagnetLinkBuilder, MagnetLinkBuilder>();
         if (roles.HasFlag(InstanceRoles.Transcoder))
         {
-            services.AddSingleton<IJobHandler, TorrentJobHandler>();
+            services.AddJobHandler<CreateTorrentsJob, TorrentJobHandler>();
         }
         services.AddSingleton<TorrentScheduler>();
         services.AddSingleton<IVideoChangeListener>(sp => sp.GetRequiredService<TorrentScheduler>());

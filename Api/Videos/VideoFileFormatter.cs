@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
-using VideoPlatform.Api.Endpoints.Dto;
+using VideoPlatform.Api.Videos;
 using VideoPlatform.Core.Domain;
 
-namespace VideoPlatform.Api.Endpoints;
+namespace VideoPlatform.Api.Videos;
 
 /// <summary>Builds <c>streamingPlaylists[].files[]</c> entries and the tracker URLs for a video.</summary>
 public sealed class VideoFileFormatter(IOptions<InstanceOptions> instance, IMagnetLinkBuilder? magnets = null)

@@ -1,13 +1,16 @@
 using System.Security.Claims;
 using VideoPlatform.Api.Auth;
-using VideoPlatform.Api.Endpoints;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 using VideoPlatform.Api.Federation;
 using VideoPlatform.Core.Data.Repositories;
-using VideoPlatform.Core.Domain;
 using VideoPlatform.Federation.Safety;
 using VideoPlatform.Web;
 
-namespace VideoPlatform.Api.Adapters;
+namespace VideoPlatform.Api.WebAdapters;
 
 /// <summary>The web session on top of the API's OAuth tokens: same grants, lifetimes, rotation and revocation.</summary>
 public sealed class WebSessions(OAuthRepository oauth, UserRepository users, TimeProvider clock) : IWebSessions

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Domain;
 
-namespace VideoPlatform.Api.Endpoints;
+namespace VideoPlatform.Api.Videos;
 
 /// <summary><c>GET /api/v1/config</c>: the parts of PeerTube's server config its clients read.</summary>
 public static class ConfigEndpoints

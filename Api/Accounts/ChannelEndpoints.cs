@@ -2,12 +2,12 @@ using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Api.Accounts;
 using VideoPlatform.Api.Auth;
-using VideoPlatform.Api.Endpoints.Dto;
+using VideoPlatform.Api.Videos;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 
-namespace VideoPlatform.Api.Endpoints;
+namespace VideoPlatform.Api.Accounts;
 
 public sealed record CreateChannelRequest(string? Name, string? DisplayName, string? Description, string? Support);
 

@@ -1,21 +1,29 @@
 using System.Globalization;
-using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using VideoPlatform.Api.Endpoints;
-using VideoPlatform.Api.Uploads;
+using VideoPlatform.Core.Videos;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Storage;
 using VideoPlatform.Transcoder;
 
-namespace VideoPlatform.Api.Adapters;
+namespace VideoPlatform.Transcoder.Jobs;
+
+/// <summary>Payload of the <c>transcode</c> job, queued when an upload completes.</summary>
+public sealed record TranscodeJob(long VideoId) : IJobPayload
+{
+    public static string JobType => "transcode";
+
+    /// <summary>One transcode of a video at a time.</summary>
+    public static string OrderingKey(long videoId) => "transcode:" + videoId.ToString(CultureInfo.InvariantCulture);
+}
 
 /// <summary>
 /// The <c>transcode</c> job: the HLS pipeline into a work folder, then publication. Files are moved into place first
 /// (new names, so nothing served changes), then one transaction switches the video to them, then the old files go.
 /// A job taken up again after a crash finds the video published (and stops) or starts over in a clean work folder.
-/// The publishing transaction also queues the <see cref="VideoPublishedJobHandler"/> job that tells the listeners.
+/// The publishing transaction also queues the <see cref="VideoPublishedJob"/> job that tells the listeners.
 /// </summary>
 public sealed partial class TranscodeJobHandler(
     HlsPipeline pipeline,
@@ -25,19 +33,16 @@ public sealed partial class TranscodeJobHandler(
     MediaStore store,
     JobQueue queue,
     TimeProvider clock,
-    ILogger<TranscodeJobHandler> logger) : IJobHandler
+    ILogger<TranscodeJobHandler> logger) : IJobHandler<TranscodeJob>
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
-    public string Type => TranscodeJobPayload.JobType;
     public int Concurrency => Math.Max(1, options.Value.Concurrency);
     public TimeSpan Lease => options.Value.Lease;
     public TimeSpan InitialBackoff => options.Value.RetryBackoff;
 
-    public async Task HandleAsync(JobContext context, CancellationToken ct)
+    public async Task HandleAsync(TranscodeJob payload, JobContext context, CancellationToken ct)
     {
-        var payload = JsonSerializer.Deserialize<TranscodeJobPayload>(context.Job.Payload, JsonSerializerOptions.Web)
-            ?? throw new PermanentJobFailureException("The transcode job has no video id.");
         var found = await videos.FindAsync(payload.VideoId.ToString(CultureInfo.InvariantCulture), ct);
         if (found is null || found.Video.State != VideoState.ToTranscode)
         {
@@ -132,7 +137,7 @@ public sealed partial class TranscodeJobHandler(
             }).ToList()),
             // The outbox: federation, torrents and cache eviction are queued with the publication, so a crash after
             // this commit (or a failing listener) cannot leave a published video that is never federated.
-            (c, t) => VideoPublishedJobHandler.EnqueueAsync(queue, c, t, video.Id), CancellationToken.None);
+            (c, t) => VideoPublishedJob.EnqueueAsync(queue, c, t, video.Id), CancellationToken.None);
 
         if (!published)
         {

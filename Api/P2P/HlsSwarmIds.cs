@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace VideoPlatform.Api.Adapters;
+namespace VideoPlatform.Api.P2P;
 
 /// <summary>
 /// The swarm id of each HLS variant, as PeerTube computes its <c>p2pMediaLoaderInfohashes</c>:

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace VideoPlatform.Api.Endpoints.Dto;
+namespace VideoPlatform.Api.Videos;
 
 // PeerTube's REST shapes (support/doc/api/openapi.yaml); only what we implement, with its field names.
 

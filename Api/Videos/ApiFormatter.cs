@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using VideoPlatform.Api.Endpoints.Dto;
+using VideoPlatform.Api.Videos;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 
-namespace VideoPlatform.Api.Endpoints;
+namespace VideoPlatform.Api.Videos;
 
 /// <summary>Turns rows into PeerTube's REST shapes.</summary>
 public sealed class ApiFormatter(IOptions<InstanceOptions> instance)

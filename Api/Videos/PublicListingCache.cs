@@ -1,8 +1,9 @@
+using VideoPlatform.Core.Videos;
 using Microsoft.AspNetCore.OutputCaching;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 
-namespace VideoPlatform.Api.Endpoints;
+namespace VideoPlatform.Api.Videos;
 
 /// <summary>
 /// The output cache of anonymous video listings and details (requests with credentials are never cached). Entries live

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using VideoPlatform.Core.Jobs;
+using VideoPlatform.Transcoder.Jobs;
+
+namespace VideoPlatform.Transcoder;
+
+public static class TranscoderModule
+{
+    /// <summary>The transcoding worker of a process with the transcoder role: options (validated at start), the pipeline and its job.</summary>
+    public static IServiceCollection AddTranscoder(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TranscoderOptions>().Bind(configuration.GetSection(TranscoderOptions.Section))
+            .Validate(o => o.Concurrency >= 1 && o.Threads >= 1, "Transcoder:Concurrency and Transcoder:Threads must be at least 1.")
+            .Validate(o => o.Lease >= TimeSpan.FromSeconds(1), "Transcoder:Lease must be at least one second.")
+            .ValidateOnStart();
+        services.AddSingleton<HlsPipeline>();
+        services.AddJobHandler<TranscodeJob, TranscodeJobHandler>();
+        return services;
+    }
+}
