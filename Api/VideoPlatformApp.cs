@@ -178,7 +178,7 @@ public static class VideoPlatformApp
     {
         var readiness = app.Services.GetRequiredService<Readiness>();
         app.Use((context, next) =>
-            readiness.IsReady || context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics")
+            readiness.IsReady || context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) || context.Request.Path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
                 ? next(context)
                 : Problems.Status(StatusCodes.Status503ServiceUnavailable, "The instance is starting.").ExecuteAsync(context));
     }

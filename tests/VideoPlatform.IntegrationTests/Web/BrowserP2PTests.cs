@@ -54,8 +54,8 @@ public sealed class BrowserP2PTests : BrowserFixture
         await viewer.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 3", null, new() { Timeout = 30_000, PollingInterval = 250 });
 
         var player = viewer.Locator("[data-player]");
-        Assert.That(int.Parse((await player.GetAttributeAsync("data-p2p-peers"))!), Is.GreaterThan(0), "the panel counts the peer");
-        Assert.That(int.Parse((await player.GetAttributeAsync("data-p2p-rejected"))!), Is.Zero, "genuine segments pass the sha256 check");
+        Assert.That(int.Parse((await player.GetAttributeAsync("data-p2p-peers"))!, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0), "the panel counts the peer");
+        Assert.That(int.Parse((await player.GetAttributeAsync("data-p2p-rejected"))!, System.Globalization.CultureInfo.InvariantCulture), Is.Zero, "genuine segments pass the sha256 check");
         Assert.That(await player.Locator(".p2p-panel [data-stat=from-peers]").TextContentAsync(), Is.Not.EqualTo("0 o"));
         await seeder.WaitForFunctionAsync("() => Number(document.querySelector('[data-player]').dataset.p2pUploaded) > 0", null, new() { Timeout = 10_000, PollingInterval = 250 });
         Assert.That(errors, Is.Empty);
