@@ -68,10 +68,7 @@ public sealed partial class AccountService(
         user = user with { PasswordHash = Hasher.HashPassword(user, password) };
         var id = await database.WriteAsync(async (c, t) =>
         {
-            var userId = await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, """
-                INSERT INTO users (username, email, password_hash, role, video_quota, video_quota_daily, created_at)
-                VALUES (@Username, @Email, @PasswordHash, @Role, @VideoQuota, @VideoQuotaDaily, @CreatedAt) RETURNING id
-                """, new { user.Username, user.Email, user.PasswordHash, Role = (int)user.Role, user.VideoQuota, user.VideoQuotaDaily, user.CreatedAt }, t);
+            var userId = await users.CreateAsync(c, t, user);
             var accountId = await actors.CreateLocalAsync(c, t, baseUrl, ActorTypes.Person, username, username, null, userId, null);
             await actors.CreateLocalAsync(c, t, baseUrl, ActorTypes.Group, channelName, channelDisplayName ?? $"Main {username} channel", null, null, accountId);
             return userId;

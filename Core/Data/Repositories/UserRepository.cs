@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using VideoPlatform.Core.Domain;
 
@@ -5,6 +6,13 @@ namespace VideoPlatform.Core.Data.Repositories;
 
 public sealed class UserRepository(Database database)
 {
+    /// <summary>Inserts the user inside the caller's transaction (its account and channel are created in the same one); returns its id.</summary>
+    public Task<long> CreateAsync(DbConnection c, DbTransaction t, UserRow user) =>
+        c.ExecuteScalarAsync<long>("""
+            INSERT INTO users (username, email, password_hash, role, video_quota, video_quota_daily, created_at)
+            VALUES (@Username, @Email, @PasswordHash, @Role, @VideoQuota, @VideoQuotaDaily, @CreatedAt) RETURNING id
+            """, new { user.Username, user.Email, user.PasswordHash, Role = (int)user.Role, user.VideoQuota, user.VideoQuotaDaily, user.CreatedAt }, t);
+
     public Task<UserRow?> FindByIdAsync(long id, CancellationToken ct = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<UserRow>("SELECT * FROM users WHERE id = @id", new { id }), ct);
 
