@@ -146,6 +146,7 @@ public static class VideoPlatformApp
         services.AddSingleton<ApiFormatter>();
         services.AddSingleton<VideoFileFormatter>();
         services.AddSingleton<VideoChangeNotifier>();
+        services.AddSingleton<VideoCommands>();
         services.AddProblemDetails();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)

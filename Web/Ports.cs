@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 
 namespace VideoPlatform.Web;
 
@@ -37,10 +38,11 @@ public interface IWebMedia
     string? PreviewUrl(VideoRow video);
 }
 
-/// <summary>Video changes that must reach media cleanup, federation and the P2P catalog, as the API's do.</summary>
+/// <summary>Video changes with the API's rules and side effects (media cleanup, federation, the P2P catalog): Core's <c>VideoCommands</c>.</summary>
 public interface IWebVideoChanges
 {
-    Task UpdatedAsync(VideoRow updated, VideoPrivacy previousPrivacy, CancellationToken ct);
+    /// <summary>Null once saved, else the refused field.</summary>
+    Task<VideoChangeError?> UpdateAsync(VideoWithOwners video, UpdateVideoRequest changes, CancellationToken ct);
     Task DeleteAsync(VideoWithOwners video, CancellationToken ct);
 }
 

@@ -30,7 +30,7 @@ public sealed partial class RemoteVideos(
     Database database,
     RemoteThumbnails thumbnails,
     MediaStore store,
-    VideoChangeNotifier notifier,
+    VideoCommands commands,
     IOptions<FederationOptions> options,
     TimeProvider clock,
     ILogger<RemoteVideos> logger)
@@ -207,9 +207,7 @@ public sealed partial class RemoteVideos(
             throw new InvalidActivityException($"{actorUrl} cannot delete {url}");
         }
         // The same listeners as a local deletion: cached images removed, listings evicted.
-        await notifier.DeletingAsync(existing, ct);
-        await videos.DeleteAsync(existing.Video.Id, ct);
-        await notifier.DeletedAsync(existing, ct);
+        await commands.DeleteAsync(existing, ct);
         LogVideoStored(logger, url, "deleted");
         return true;
     }

@@ -50,7 +50,7 @@ public sealed partial class UploadService(
         {
             return "channelId is required.";
         }
-        return VideoForm.Validate(metadata);
+        return VideoCommands.Validate(metadata)?.Message;
     }
 
     /// <summary>Everything that can be refused before the first byte; null when the upload may start.</summary>

@@ -31,7 +31,7 @@ public sealed class ApiFormatter(IOptions<InstanceOptions> instance)
         new(u.Id, u.Username, u.Email, new IdLabel<int>((int)u.Role, VideoConstants.Roles[(int)u.Role]), u.VideoQuota, u.VideoQuotaDaily,
             u.Blocked, Time(u.CreatedAt), Account(account), channels.Select(c => Channel(c, account)).ToList(), quotaUsed, quotaUsedDaily);
 
-    public static IReadOnlyList<string> Tags(VideoRow v) => JsonSerializer.Deserialize<List<string>>(v.Tags) ?? [];
+    public static IReadOnlyList<string> Tags(VideoRow v) => v.TagList();
 
     public VideoDto Video(VideoWithOwners item)
     {

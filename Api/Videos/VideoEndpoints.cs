@@ -20,24 +20,6 @@ public sealed record VideoListParameters(
     string[]? LanguageOneOf,
     string? Search);
 
-public sealed record UpdateVideoRequest
-{
-    public string? Name { get; init; }
-    public string? Description { get; init; }
-    public string? Support { get; init; }
-    public int? Privacy { get; init; }
-    public int? Category { get; init; }
-    public int? Licence { get; init; }
-    public string? Language { get; init; }
-    public IReadOnlyList<string>? Tags { get; init; }
-    public bool? Nsfw { get; init; }
-    public bool? CommentsEnabled { get; init; }
-    public bool? DownloadEnabled { get; init; }
-    public bool? WaitTranscoding { get; init; }
-    public long? ChannelId { get; init; }
-    public DateTimeOffset? OriginallyPublishedAt { get; init; }
-}
-
 public static class VideoEndpoints
 {
     public static IEndpointRouteBuilder MapVideoEndpoints(this IEndpointRouteBuilder app)
@@ -132,8 +114,8 @@ public static class VideoEndpoints
         return Results.Ok(format.VideoDetails(video, playlist, fileRows, files.TrackerUrls(), swarmIds, f => files.Format(video.Video, f)));
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpRequest request, ClaimsPrincipal user, VideoRepository repo, ActorRepository actors,
-        VideoChangeNotifier notifier, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string id, HttpRequest request, ClaimsPrincipal user, VideoRepository repo, VideoCommands commands,
+        CancellationToken ct)
     {
         var video = await repo.FindAsync(id, ct);
         if (video is null)
@@ -159,46 +141,10 @@ public static class VideoEndpoints
         {
             return Problems.BadRequest("A JSON or form body is required.");
         }
-        if (VideoForm.Validate(body) is { } error)
-        {
-            return Problems.BadRequest(error);
-        }
-        var channelId = video.Video.ChannelId;
-        if (body.ChannelId is { } newChannel && newChannel != channelId)
-        {
-            var channel = await actors.FindByIdAsync(newChannel, ct);
-            if (channel is null || channel.AccountId != video.Account.Id)
-            {
-                return Problems.BadRequest("channelId must be one of the owner's channels.");
-            }
-            channelId = newChannel;
-        }
-        var v = video.Video;
-        var tags = body.Tags ?? ApiFormatter.Tags(v);
-        var updated = v with
-        {
-            Name = body.Name ?? v.Name,
-            Description = body.Description ?? v.Description,
-            Support = body.Support ?? v.Support,
-            Privacy = body.Privacy is { } privacy ? (VideoPrivacy)privacy : v.Privacy,
-            Category = body.Category ?? v.Category,
-            Licence = body.Licence ?? v.Licence,
-            Language = body.Language ?? v.Language,
-            Tags = JsonSerializer.Serialize(tags),
-            Nsfw = body.Nsfw ?? v.Nsfw,
-            CommentsEnabled = body.CommentsEnabled ?? v.CommentsEnabled,
-            DownloadEnabled = body.DownloadEnabled ?? v.DownloadEnabled,
-            WaitTranscoding = body.WaitTranscoding ?? v.WaitTranscoding,
-            ChannelId = channelId,
-            OriginallyPublishedAt = body.OriginallyPublishedAt?.ToUnixTimeMilliseconds() ?? v.OriginallyPublishedAt,
-        };
-        updated = updated with { SearchText = SearchText.ForVideo(updated.Name, updated.Description, tags) };
-        await repo.UpdateMetadataAsync(updated, ct);
-        await notifier.UpdatedAsync(updated.Id, v.Privacy, ct);
-        return Results.NoContent();
+        return await commands.UpdateAsync(video, body, ct) is { } error ? Problems.BadRequest(error.Message) : Results.NoContent();
     }
 
-    private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, VideoRepository repo, VideoChangeNotifier notifier, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, VideoRepository repo, VideoCommands commands, CancellationToken ct)
     {
         var video = await repo.FindAsync(id, ct);
         if (video is null)
@@ -209,9 +155,7 @@ public static class VideoEndpoints
         {
             return Problems.Forbidden("Cannot remove a video of another user.");
         }
-        await notifier.DeletingAsync(video, ct);
-        await repo.DeleteAsync(video.Video.Id, ct);
-        await notifier.DeletedAsync(video, ct);
+        await commands.DeleteAsync(video, ct);
         return Results.NoContent();
     }
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
-using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 
 namespace VideoPlatform.Api.Videos;
 
-/// <summary>Video metadata from PeerTube's multipart forms, and the checks shared by upload and update.</summary>
+/// <summary>Video metadata from PeerTube's multipart forms (the rules are <see cref="VideoCommands.Validate"/>).</summary>
 public static class VideoForm
 {
     public static UpdateVideoRequest ReadUpdate(IFormCollection form) => new()
@@ -24,43 +24,6 @@ public static class VideoForm
         ChannelId = Int(form, "channelId"),
         OriginallyPublishedAt = Text(form, "originallyPublishedAt") is { } date ? DateTimeOffset.Parse(date, CultureInfo.InvariantCulture) : null,
     };
-
-    public static string? Validate(UpdateVideoRequest body)
-    {
-        if (body.Name is not null && body.Name.Trim().Length is < 3 or > 120)
-        {
-            return "name must be 3 to 120 characters long.";
-        }
-        if (body.Description is { Length: > 10000 })
-        {
-            return "description must be at most 10000 characters long.";
-        }
-        if (body.Support is { Length: > 1000 })
-        {
-            return "support must be at most 1000 characters long.";
-        }
-        if (body.Privacy is { } privacy && (!VideoConstants.Privacies.ContainsKey(privacy) || privacy == (int)VideoPrivacy.PasswordProtected))
-        {
-            return "privacy must be 1 (public), 2 (unlisted), 3 (private) or 4 (internal).";
-        }
-        if (body.Category is { } category && !VideoConstants.Categories.ContainsKey(category))
-        {
-            return $"category {category} is unknown (see /api/v1/videos/categories).";
-        }
-        if (body.Licence is { } licence && !VideoConstants.Licences.ContainsKey(licence))
-        {
-            return $"licence {licence} is unknown (see /api/v1/videos/licences).";
-        }
-        if (body.Language is { } language && !VideoConstants.Languages.ContainsKey(language))
-        {
-            return $"language '{language}' is unknown (see /api/v1/videos/languages).";
-        }
-        if (body.Tags is { } tags && (tags.Count > 5 || tags.Any(tag => tag is null || tag.Length is < 2 or > 30)))
-        {
-            return "tags: at most 5, each 2 to 30 characters long.";
-        }
-        return null;
-    }
 
     private static string? Text(IFormCollection form, string key) => form.TryGetValue(key, out var value) && value.Count > 0 ? value.ToString() : null;
 

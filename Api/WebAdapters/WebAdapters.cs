@@ -87,18 +87,13 @@ public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, M
         video.PreviewName is null ? null : MediaUrls.Preview(video.PreviewName);
 }
 
-/// <summary>Web edits and deletions notify the same listeners (media cleanup, federation, P2P) as the API's.</summary>
-public sealed class WebVideoChanges(VideoRepository videos, VideoChangeNotifier notifier) : IWebVideoChanges
+/// <summary>Web edits and deletions are the API's: the same <see cref="VideoCommands"/>.</summary>
+public sealed class WebVideoChanges(VideoCommands commands) : IWebVideoChanges
 {
-    public Task UpdatedAsync(VideoRow updated, VideoPrivacy previousPrivacy, CancellationToken ct) =>
-        notifier.UpdatedAsync(updated.Id, previousPrivacy, ct);
+    public Task<VideoChangeError?> UpdateAsync(VideoWithOwners video, UpdateVideoRequest changes, CancellationToken ct) =>
+        commands.UpdateAsync(video, changes, ct);
 
-    public async Task DeleteAsync(VideoWithOwners video, CancellationToken ct)
-    {
-        await notifier.DeletingAsync(video, ct);
-        await videos.DeleteAsync(video.Video.Id, ct);
-        await notifier.DeletedAsync(video, ct);
-    }
+    public Task DeleteAsync(VideoWithOwners video, CancellationToken ct) => commands.DeleteAsync(video, ct);
 }
 
 /// <summary>The admin page's follows: <see cref="Follows"/>, the same logic as the follows API, without going through HTTP.</summary>

@@ -80,6 +80,9 @@ public sealed record VideoRow
     public long? OriginallyPublishedAt { get; init; }
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; init; }
+
+    /// <summary>The tags, stored as a JSON array of strings.</summary>
+    public IReadOnlyList<string> TagList() => System.Text.Json.JsonSerializer.Deserialize<List<string>>(Tags) ?? [];
 }
 
 public sealed record StreamingPlaylistRow

@@ -1,10 +1,10 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Videos;
 
 namespace VideoPlatform.Web.Pages;
 
@@ -34,7 +34,7 @@ public sealed class EditVideoModel(VideoRepository videos, IWebVideoChanges chan
         Name = video.Video.Name;
         Description = video.Video.Description;
         Privacy = video.Video.Privacy;
-        Tags = string.Join(", ", JsonSerializer.Deserialize<List<string>>(video.Video.Tags) ?? []);
+        Tags = string.Join(", ", video.Video.TagList());
         return Page();
     }
 
@@ -46,36 +46,27 @@ public sealed class EditVideoModel(VideoRepository videos, IWebVideoChanges chan
         }
         var tags = (Tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
         var name = Name?.Trim() ?? "";
-        // PeerTube's limits, so that an edit here is valid for the API and for other instances.
-        if (name.Length is < 3 or > 120)
+        // The API's rules (VideoCommands), said in French; an empty description clears it.
+        var refused = await changes.UpdateAsync(video, new UpdateVideoRequest
         {
-            Error = Text.L("Edit_NameLength");
-        }
-        else if (tags.Count > 5 || tags.Any(t => t.Length is < 2 or > 30))
+            Name = name,
+            Description = Description?.Trim() ?? "",
+            Privacy = (int)Privacy,
+            Tags = tags,
+        }, ct);
+        if (refused is not null)
         {
-            Error = Text.L("Edit_TagsInvalid");
-        }
-        else if (!Enum.IsDefined(Privacy) || Privacy == VideoPrivacy.PasswordProtected)
-        {
-            Error = Text.L("Edit_PrivacyInvalid");
-        }
-        if (Error is not null)
-        {
+            Error = refused.Field switch
+            {
+                VideoField.Name => Text.L("Edit_NameLength"),
+                VideoField.Description => Text.L("Edit_DescriptionLength"),
+                VideoField.Tags => Text.L("Edit_TagsInvalid"),
+                VideoField.Privacy => Text.L("Edit_PrivacyInvalid"),
+                _ => refused.Message,
+            };
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        var v = video.Video;
-        var description = string.IsNullOrWhiteSpace(Description) ? null : Description.Trim();
-        var updated = v with
-        {
-            Name = name,
-            Description = description,
-            Privacy = Privacy,
-            Tags = JsonSerializer.Serialize(tags),
-            SearchText = SearchText.ForVideo(name, description, tags),
-        };
-        await videos.UpdateMetadataAsync(updated, ct);
-        await changes.UpdatedAsync(updated, v.Privacy, ct);
         TempData["Notice"] = Text.L("Edit_Saved", name);
         return Redirect("/my-library/videos");
     }

@@ -42,18 +42,6 @@ public class ValidationTests
     [TestCase("videos.ac-lyon.fr:+80", false)]
     public void Hosts_to_follow(string host, bool valid) => Assert.That(VideoPlatform.Api.Federation.Follows.IsHost(host), Is.EqualTo(valid));
 
-    [Test]
-    public void Video_metadata_rules()
-    {
-        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Name = "Cours" }), Is.Null);
-        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Name = "ab" }), Does.Contain("name"));
-        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Privacy = 9 }), Does.Contain("privacy"));
-        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Category = 99 }), Does.Contain("category"));
-        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Language = "xx" }), Does.Contain("language"));
-        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Tags = ["a"] }), Does.Contain("tags"));
-        Assert.That(VideoForm.Validate(new UpdateVideoRequest { Tags = ["un", "deux", "trois", "quatre", "cinq", "six"] }), Does.Contain("tags"));
-    }
-
     [TestCase(null, null, true)]
     [TestCase(0, 100, true)]
     [TestCase(-1, 10, false)]
