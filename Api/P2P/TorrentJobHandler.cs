@@ -9,6 +9,7 @@ using VideoPlatform.Core.Videos;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Storage;
+using VideoPlatform.P2P.Hls;
 using VideoPlatform.P2P.Metainfo;
 
 namespace VideoPlatform.Api.P2P;

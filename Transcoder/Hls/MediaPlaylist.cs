@@ -13,8 +13,11 @@ public readonly record struct ByteRange(long Offset, long Length)
 
 public sealed record MediaSegment(double Duration, string Uri, ByteRange Range);
 
-/// <summary>What we need from a rendition playlist: the init section and the byte-range segments.</summary>
-public sealed record MediaPlaylist(int TargetDuration, string? MapUri, ByteRange? MapRange, IReadOnlyList<MediaSegment> Segments)
+/// <summary>
+/// What we need from a rendition playlist ffmpeg wrote: its byte-range segments (to hash them and to measure the peak
+/// bitrate). Attribute lists (#EXT-X-MAP) are not read here: the one HLS attribute-list parser is P2P's.
+/// </summary>
+public sealed record MediaPlaylist(int TargetDuration, IReadOnlyList<MediaSegment> Segments)
 {
     public double Duration => Segments.Sum(s => s.Duration);
 
@@ -37,8 +40,6 @@ public sealed record MediaPlaylist(int TargetDuration, string? MapUri, ByteRange
     public static MediaPlaylist Parse(string content)
     {
         var targetDuration = 0;
-        string? mapUri = null;
-        ByteRange? mapRange = null;
         var segments = new List<MediaSegment>();
         double? pendingDuration = null;
         ByteRange? pendingRange = null;
@@ -55,15 +56,6 @@ public sealed record MediaPlaylist(int TargetDuration, string? MapUri, ByteRange
             if (line.StartsWith("#EXT-X-TARGETDURATION:", StringComparison.Ordinal))
             {
                 targetDuration = int.Parse(line.AsSpan("#EXT-X-TARGETDURATION:".Length), CultureInfo.InvariantCulture);
-            }
-            else if (line.StartsWith("#EXT-X-MAP:", StringComparison.Ordinal))
-            {
-                var attributes = ParseAttributes(line["#EXT-X-MAP:".Length..]);
-                mapUri = attributes.GetValueOrDefault("URI");
-                if (attributes.TryGetValue("BYTERANGE", out var range))
-                {
-                    mapRange = ParseRange(range, 0);
-                }
             }
             else if (line.StartsWith("#EXTINF:", StringComparison.Ordinal))
             {
@@ -90,7 +82,7 @@ public sealed record MediaPlaylist(int TargetDuration, string? MapUri, ByteRange
             }
         }
 
-        return new MediaPlaylist(targetDuration, mapUri, mapRange, segments);
+        return new MediaPlaylist(targetDuration, segments);
     }
 
     internal static ByteRange ParseRange(string value, long defaultOffset)
@@ -99,49 +91,5 @@ public sealed record MediaPlaylist(int TargetDuration, string? MapUri, ByteRange
         var length = long.Parse(at >= 0 ? value[..at] : value, CultureInfo.InvariantCulture);
         var offset = at >= 0 ? long.Parse(value[(at + 1)..], CultureInfo.InvariantCulture) : defaultOffset;
         return new ByteRange(offset, length);
-    }
-
-    internal static Dictionary<string, string> ParseAttributes(string list)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        var i = 0;
-        while (i < list.Length)
-        {
-            var eq = list.IndexOf('=', i);
-            if (eq < 0)
-            {
-                break;
-            }
-
-            var name = list[i..eq].Trim();
-            string value;
-            int next;
-            if (eq + 1 < list.Length && list[eq + 1] == '"')
-            {
-                var close = list.IndexOf('"', eq + 2);
-                if (close < 0)
-                {
-                    throw new FormatException($"Unterminated quoted attribute in '{list}'.");
-                }
-
-                value = list[(eq + 2)..close];
-                next = list.IndexOf(',', close);
-            }
-            else
-            {
-                next = list.IndexOf(',', eq);
-                value = next < 0 ? list[(eq + 1)..] : list[(eq + 1)..next];
-            }
-
-            result[name] = value;
-            if (next < 0)
-            {
-                break;
-            }
-
-            i = next + 1;
-        }
-
-        return result;
     }
 }

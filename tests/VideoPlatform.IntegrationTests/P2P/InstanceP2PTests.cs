@@ -164,7 +164,7 @@ public sealed class InstanceP2PTests
         Assert.That(magnet, Does.Contain("&ws=").And.Contain("&xs=").And.Contain("&tr="));
         var swarms = details.GetProperty("streamingPlaylists")[0].GetProperty("p2pMediaLoaderInfohashes").EnumerateArray().Select(e => e.GetString()).ToList();
         var masterUrl = details.GetProperty("streamingPlaylists")[0].GetProperty("playlistUrl").GetString()!;
-        Assert.That(swarms, Is.EqualTo(new[] { VideoPlatform.Api.P2P.HlsSwarmIds.ForVariant(masterUrl, 0) }));
+        Assert.That(swarms, Is.EqualTo(new[] { VideoPlatform.P2P.Hls.HlsSwarmIds.ForVariant(masterUrl, 0) }));
     }
 
     [Test]
@@ -267,9 +267,9 @@ public sealed class InstanceP2PTests
         var swarm = (await _instance.Services.GetRequiredService<Database>().ReadAsync(c =>
             c.QueryAsync<string>("SELECT swarm_hash FROM video_swarm_ids WHERE video_id = @id AND scheme = 'p2p-media-loader-2'", new { id = _video.Id }))).Single();
         // What p2p-media-loader 2.3 announces for the master's only stream, given the video's uuid as swarm id.
-        var variant = new VideoPlatform.Api.P2P.HlsSwarmIds.MasterVariant("720.m3u8",
+        var variant = new VideoPlatform.P2P.Hls.HlsSwarmIds.MasterVariant("720.m3u8",
             new Dictionary<string, string> { ["BANDWIDTH"] = "1000000", ["RESOLUTION"] = "1280x720" });
-        Assert.That(swarm, Is.EqualTo(VideoPlatform.Api.P2P.HlsSwarmIds.ForLoaderStream(_video.Uuid, variant)));
+        Assert.That(swarm, Is.EqualTo(VideoPlatform.P2P.Hls.HlsSwarmIds.ForLoaderStream(_video.Uuid, variant)));
         var infoHash = Encoding.Latin1.GetString(Convert.FromHexString(swarm));
         var wsUrl = new Uri(_instance.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/tracker/socket");
         using var a = new ClientWebSocket();

@@ -1,7 +1,5 @@
 using System.Text;
-using VideoPlatform.Api.P2P;
-using VideoPlatform.Api.WebAdapters;
-using VideoPlatform.Transcoder.Jobs;
+using VideoPlatform.P2P.Hls;
 
 namespace VideoPlatform.Tests.P2P;
 
@@ -41,6 +39,10 @@ public class HlsSwarmIdsTests
         Assert.That(attributes["CODECS"], Is.EqualTo("a,b"));
         Assert.That(attributes["BANDWIDTH"], Is.EqualTo("5"));
     }
+
+    [Test]
+    public void A_malformed_stream_line_is_an_error_not_a_guess() =>
+        Assert.Throws<FormatException>(() => HlsSwarmIds.Variants("#EXT-X-STREAM-INF:CODECS=\"a,b\nv.m3u8"));
 
     private static string Announced(string hex) => Encoding.ASCII.GetString(Convert.FromHexString(hex));
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using VideoPlatform.Transcoder.Ffmpeg;
+using VideoPlatform.P2P.Hls;
 using VideoPlatform.Transcoder.Hls;
 
 namespace VideoPlatform.Tests.Transcoder;
@@ -31,14 +32,21 @@ public class HlsTests
         var playlist = MediaPlaylist.Parse(FfmpegPlaylist);
 
         Assert.That(playlist.TargetDuration, Is.EqualTo(4));
-        Assert.That(playlist.MapUri, Is.EqualTo("id-720-fragmented.mp4"));
-        Assert.That(playlist.MapRange, Is.EqualTo(new ByteRange(0, 1353)));
         Assert.That(playlist.Segments.Select(s => (s.Duration, s.Uri, s.Range)), Is.EqualTo(new[]
         {
             (4.0, "id-720-fragmented.mp4", new ByteRange(1353, 1506484)),
             (2.5, "id-720-fragmented.mp4", new ByteRange(1507837, 400000)),
         }));
         Assert.That(playlist.Duration, Is.EqualTo(6.5));
+    }
+
+    /// <summary>The init section's line, read with the one attribute-list parser (the transcoder itself does not need it).</summary>
+    [Test]
+    public void The_map_line_reads_with_the_attribute_list_parser()
+    {
+        var map = HlsAttributeList.Parse("URI=\"id-720-fragmented.mp4\",BYTERANGE=\"1353@0\"");
+        Assert.That(map["URI"], Is.EqualTo("id-720-fragmented.mp4"));
+        Assert.That(MediaPlaylist.ParseRange(map["BYTERANGE"], 0), Is.EqualTo(new ByteRange(0, 1353)));
     }
 
     [Test]

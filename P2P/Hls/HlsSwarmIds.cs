@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace VideoPlatform.Api.P2P;
+namespace VideoPlatform.P2P.Hls;
 
 /// <summary>
 /// The swarm id of each HLS variant, as PeerTube computes its <c>p2pMediaLoaderInfohashes</c>:
@@ -68,7 +68,7 @@ public static class HlsSwarmIds
     /// <summary>One variant of a master playlist: its URI and the attributes of its #EXT-X-STREAM-INF line.</summary>
     public sealed record MasterVariant(string Uri, IReadOnlyDictionary<string, string> Attributes);
 
-    /// <summary>Variants in the order the master playlist lists them.</summary>
+    /// <summary>Variants in the order the master playlist lists them; a malformed attribute list is a <see cref="FormatException"/>.</summary>
     public static IReadOnlyList<MasterVariant> Variants(string masterPlaylist)
     {
         var variants = new List<MasterVariant>();
@@ -77,7 +77,7 @@ public static class HlsSwarmIds
         {
             if (line.StartsWith("#EXT-X-STREAM-INF:", StringComparison.Ordinal))
             {
-                pending = ParseAttributes(line["#EXT-X-STREAM-INF:".Length..]);
+                pending = HlsAttributeList.Parse(line["#EXT-X-STREAM-INF:".Length..]);
             }
             else if (!line.StartsWith('#'))
             {
@@ -86,42 +86,5 @@ public static class HlsSwarmIds
             }
         }
         return variants;
-    }
-
-    /// <summary>An HLS attribute list (RFC 8216 4.2): KEY=value pairs, quoted strings may hold commas; quotes removed.</summary>
-    internal static Dictionary<string, string> ParseAttributes(string list)
-    {
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        var i = 0;
-        while (i < list.Length)
-        {
-            var eq = list.IndexOf('=', i);
-            if (eq < 0)
-            {
-                break;
-            }
-            var key = list[i..eq].Trim();
-            string value;
-            if (eq + 1 < list.Length && list[eq + 1] == '"')
-            {
-                var close = list.IndexOf('"', eq + 2);
-                close = close < 0 ? list.Length : close;
-                value = list[(eq + 2)..close];
-                i = list.IndexOf(',', Math.Min(close, list.Length - 1));
-            }
-            else
-            {
-                var comma = list.IndexOf(',', eq + 1);
-                value = list[(eq + 1)..(comma < 0 ? list.Length : comma)];
-                i = comma;
-            }
-            attributes[key] = value.Trim();
-            if (i < 0)
-            {
-                break;
-            }
-            i++;
-        }
-        return attributes;
     }
 }
