@@ -82,8 +82,8 @@ public sealed partial class RemoteThumbnailJobHandler(
             return;
         }
 
-        var thumbnailName = miniature is null ? null : Write(miniature, store.ThumbnailPath);
-        var previewName = preview is null ? null : Write(preview, store.PreviewPath);
+        var thumbnailName = miniature is null ? null : await WriteAsync(miniature, store.ThumbnailPath, ct);
+        var previewName = preview is null ? null : await WriteAsync(preview, store.PreviewPath, ct);
         ImageColumns? previous = null;
         var stored = await database.WriteAsync(async (c, t) =>
         {
@@ -147,8 +147,8 @@ public sealed partial class RemoteThumbnailJobHandler(
         };
     }
 
-    /// <summary>Writes under a fresh name (URLs of media are immutable), through the temp folder so readers never see half a file.</summary>
-    private string Write(FetchedMedia media, Func<string, string> pathOf)
+    /// <summary>Writes under a fresh name (URLs of media are immutable), atomically.</summary>
+    private async Task<string> WriteAsync(FetchedMedia media, Func<string, string> pathOf, CancellationToken ct)
     {
         var extension = media.MediaType switch
         {
@@ -157,9 +157,7 @@ public sealed partial class RemoteThumbnailJobHandler(
             _ => ".jpg",
         };
         var name = Guid.NewGuid().ToString("D") + extension;
-        var temp = Path.Combine(store.TempRoot, name);
-        File.WriteAllBytes(temp, media.Bytes);
-        File.Move(temp, pathOf(name), overwrite: true);
+        await store.WriteAsync(pathOf(name), media.Bytes, ct);
         return name;
     }
 

@@ -24,10 +24,7 @@ public sealed class MediaFilesListener(VideoRepository videos, MediaStore store)
         }
         var from = store.HlsFolder(video.Video.Uuid, MediaStore.IsPrivateMedia(previousPrivacy));
         var to = store.HlsFolder(video.Video.Uuid, MediaStore.IsPrivateMedia(video.Video.Privacy));
-        if (Directory.Exists(from) && !Directory.Exists(to))
-        {
-            Directory.Move(from, to);
-        }
+        store.MoveFolder(from, to);
     }
 
     public Task OnDeletedAsync(VideoWithOwners video, CancellationToken ct)

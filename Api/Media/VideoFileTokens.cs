@@ -21,7 +21,13 @@ public sealed class VideoFileTokens
     public VideoFileTokens(MediaStore store, TimeProvider clock)
     {
         _clock = clock;
-        _key = LoadOrCreateKey(Path.Combine(store.Root, "keys", "video-file-token.key"));
+        var path = store.KeyPath("video-file-token.key");
+        // Created once for the whole instance: processes starting together all end up with the same key.
+        _key = store.ReadOrCreate(path, () => RandomNumberGenerator.GetBytes(32));
+        if (_key.Length != 32)
+        {
+            throw new InvalidOperationException($"{path} is not a 32-byte key.");
+        }
     }
 
     public (string Token, DateTimeOffset Expires) Issue(string videoUuid)
@@ -50,25 +56,4 @@ public sealed class VideoFileTokens
 
     private string Sign(string videoUuid, string expiresMs) =>
         WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{videoUuid}|{expiresMs}")));
-
-    private static byte[] LoadOrCreateKey(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (!File.Exists(path))
-        {
-            // Written aside then renamed without overwrite: when two processes start together, both end up with the winner's key.
-            var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-            File.WriteAllBytes(temp, RandomNumberGenerator.GetBytes(32));
-            try
-            {
-                File.Move(temp, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Delete(temp);
-            }
-        }
-        var key = File.ReadAllBytes(path);
-        return key.Length == 32 ? key : throw new InvalidOperationException($"{path} is not a 32-byte key.");
-    }
 }

@@ -66,7 +66,7 @@ public sealed class SeedContentSource(TorrentRepository torrents, MediaStore sto
     }
 
     public ValueTask<Stream> OpenAsync(SeedTorrent torrent, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<Stream>(new FileStream(torrent.ContentKey, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true));
+        ValueTask.FromResult(store.OpenRead(torrent.ContentKey));
 
     private async Task<SeedTorrent?> LoadAsync(SeedableFile file, CancellationToken ct)
     {
@@ -76,11 +76,11 @@ public sealed class SeedContentSource(TorrentRepository torrents, MediaStore sto
         }
         var torrentPath = store.TorrentPath(file.TorrentName);
         var mediaPath = Path.Combine(store.HlsFolder(file.VideoUuid, MediaStore.IsPrivateMedia(file.Privacy)), file.FileName);
-        if (!File.Exists(torrentPath) || !File.Exists(mediaPath))
+        if (!store.Exists(torrentPath) || !store.Exists(mediaPath))
         {
             return null;
         }
-        return new SeedTorrent(TorrentMetainfo.Parse(await File.ReadAllBytesAsync(torrentPath, ct)), mediaPath);
+        return new SeedTorrent(TorrentMetainfo.Parse(await store.ReadAllBytesAsync(torrentPath, ct)), mediaPath);
     }
 }
 

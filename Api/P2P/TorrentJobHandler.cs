@@ -57,8 +57,8 @@ public sealed partial class TorrentJobHandler(
             {
                 continue;
             }
-            var path = Path.Combine(folder, file.FileName!);
-            var torrent = await TorrentCreator.CreateFromFileAsync(path, new TorrentCreateOptions
+            await using var content = store.OpenRead(Path.Combine(folder, file.FileName!));
+            var torrent = await TorrentCreator.CreateAsync(content, content.Length, new TorrentCreateOptions
             {
                 Name = file.FileName!,
                 WebSocketTrackerUrl = trackers[0],
@@ -69,9 +69,7 @@ public sealed partial class TorrentJobHandler(
             }, ct);
             // A fresh name per torrent, as every media URL: immutable and cacheable forever.
             var name = $"{Guid.NewGuid():D}-{file.Resolution}-hls.torrent";
-            var target = store.TorrentPath(name);
-            await File.WriteAllBytesAsync(target + ".tmp", torrent.TorrentFile, ct);
-            File.Move(target + ".tmp", target, overwrite: true);
+            await store.WriteAsync(store.TorrentPath(name), torrent.TorrentFile, ct);
             await torrents.SetTorrentAsync(file.FileId, name, torrent.InfoHash.ToHex(), ct);
             await context.ReportProgressAsync((i + 1) * 100 / list.Count);
         }
@@ -93,14 +91,14 @@ public sealed partial class TorrentJobHandler(
             return;
         }
         var masterPath = Path.Combine(folder, playlist.MasterName);
-        if (!File.Exists(masterPath))
+        if (!store.Exists(masterPath))
         {
             return;
         }
         var masterUrl = instance.Value.PublicUrl + MediaUrls.HlsFile(video.Video.Uuid, playlist.MasterName, isPrivate);
         var renditions = await videos.FilesAsync(video.Video.Id, ct);
         var ids = new List<SwarmId>();
-        var variants = HlsSwarmIds.Variants(await File.ReadAllTextAsync(masterPath, ct));
+        var variants = HlsSwarmIds.Variants(await store.ReadAllTextAsync(masterPath, ct));
         for (var i = 0; i < variants.Count; i++)
         {
             var resolution = renditions.FirstOrDefault(f => f.PlaylistName == variants[i].Uri)?.Resolution ?? -1;
@@ -151,7 +149,7 @@ public sealed partial class TorrentScheduler(
         foreach (var file in files.Where(f => f.TorrentName is not null))
         {
             await torrents.ClearTorrentAsync(file.FileId, ct);
-            File.Delete(store.TorrentPath(file.TorrentName!));
+            store.Delete(store.TorrentPath(file.TorrentName!));
         }
         catalog.Forget();
     }

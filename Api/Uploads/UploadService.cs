@@ -128,7 +128,7 @@ public sealed partial class UploadService(
         var uuid = Guid.NewGuid();
         var uuidText = uuid.ToString("D");
         var original = store.OriginalPath(uuidText, Path.GetExtension(fileName));
-        File.Move(uploadedPath, original, overwrite: true);
+        store.PublishFile(uploadedPath, original);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var tags = metadata.Tags ?? [];
         var name = metadata.Name!.Trim();

@@ -59,10 +59,8 @@ public sealed partial class TranscodeJobHandler(
             throw new PermanentJobFailureException(missing);
         }
 
-        var work = Path.Combine(store.TempRoot, "transcode-" + video.Uuid);
         // Only the lease holder works here, so leftovers belong to a dead attempt.
-        store.Delete(work);
-        Directory.CreateDirectory(work);
+        var work = store.CreateWorkFolder("transcode-" + video.Uuid);
         var settings = new TranscodeSettings { Threads = Math.Max(1, options.Value.Threads), Preset = options.Value.Preset };
         var sink = new LatestProgress();
         TranscodeResult result;
@@ -76,7 +74,7 @@ public sealed partial class TranscodeJobHandler(
             catch (UploadRejectedException ex)
             {
                 await media.MarkFailedAsync(video.Id, ex.Message, CancellationToken.None);
-                File.Delete(source);
+                store.Delete(source);
                 store.Delete(work);
                 throw new PermanentJobFailureException(ex.Message);
             }
@@ -99,24 +97,13 @@ public sealed partial class TranscodeJobHandler(
 
     private async Task PublishAsync(VideoRow video, TranscodeResult result, CancellationToken ct)
     {
-        File.Move(Path.Combine(result.Directory, result.ThumbnailName), store.ThumbnailPath(result.ThumbnailName), overwrite: true);
-        File.Move(Path.Combine(result.Directory, result.PreviewName), store.PreviewPath(result.PreviewName), overwrite: true);
+        store.PublishFile(Path.Combine(result.Directory, result.ThumbnailName), store.ThumbnailPath(result.ThumbnailName));
+        store.PublishFile(Path.Combine(result.Directory, result.PreviewName), store.PreviewPath(result.PreviewName));
 
         var isPrivate = MediaStore.IsPrivateMedia(video.Privacy);
         var target = store.HlsFolder(video.Uuid, isPrivate);
-        var names = Directory.EnumerateFiles(result.Directory).Select(Path.GetFileName).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        if (!Directory.Exists(target))
-        {
-            Directory.Move(result.Directory, target);
-        }
-        else
-        {
-            // Files of an older transcode stay served until the database points to the new ones.
-            foreach (var name in names)
-            {
-                File.Move(Path.Combine(result.Directory, name), Path.Combine(target, name), overwrite: true);
-            }
-        }
+        // Files of an older transcode stay served until the database points to the new ones.
+        var names = store.PublishFolder(result.Directory, target);
 
         var published = await media.PublishAsync(video.Id, new PublishedMedia(
             result.MasterPlaylistName,
@@ -152,9 +139,9 @@ public sealed partial class TranscodeJobHandler(
         queue.Signal();
 
         // Older renditions and anything an attempt that died mid-publication left behind.
-        foreach (var stale in Directory.EnumerateFiles(target).Where(p => !names.Contains(Path.GetFileName(p))))
+        foreach (var stale in store.ListFiles(target).Where(name => !names.Contains(name)))
         {
-            store.Delete(stale);
+            store.Delete(Path.Combine(target, stale));
         }
         store.DeleteImages(video.ThumbnailName == result.ThumbnailName ? null : video.ThumbnailName,
             video.PreviewName == result.PreviewName ? null : video.PreviewName);
