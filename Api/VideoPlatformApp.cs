@@ -34,7 +34,9 @@ public static class VideoPlatformApp
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(VideoPlatformApp).Assembly.GetName().Name });
         builder.Configuration.AddEnvironmentVariables("VP_");
-        builder.WebHost.UseUrls(builder.Configuration["urls"] ?? DefaultUrl);
+        // Port 0 is resolved to a free port now, so that Instance:PublicUrl is known before anything reads it.
+        builder.Configuration["urls"] = ListenUrls.Resolve(builder.Configuration["urls"] ?? DefaultUrl);
+        builder.WebHost.UseUrls(builder.Configuration["urls"]!);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var roles = InstanceRolesParser.Parse(builder.Configuration["Roles"]);
 
@@ -149,11 +151,12 @@ public static class VideoPlatformApp
         services.AddSingleton<VideoCommands>();
         services.AddProblemDetails();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddSingleton<OAuthTokens>();
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireClaim(System.Security.Claims.ClaimTypes.Role, "0"))
-            .AddPolicy(Policies.Moderator, p => p.RequireAuthenticatedUser().RequireClaim(System.Security.Claims.ClaimTypes.Role, "0", "1"));
+            .AddPolicy(Policies.Admin, p => p.RequireUserRole(UserRole.Administrator))
+            .AddPolicy(Policies.Moderator, p => p.RequireUserRole(UserRole.Administrator, UserRole.Moderator));
         // Anonymous listings are what a class of students hits at once: cached briefly, shared by all, evicted on change.
         services.AddOutputCache(o => o.AddPolicy(PublicListingCache.Policy, b => b.Expire(PublicListingCache.Lifetime).SetVaryByQuery("*").Tag(PublicListingCache.Tag)));
         services.AddSingleton<IVideoChangeListener, PublicListingCache>();
@@ -174,7 +177,7 @@ public static class VideoPlatformApp
         app.MapMetrics();
     }
 
-    /// <summary>Until start-up finishes, everything but health and metrics answers 503 (the public URL may not be known yet).</summary>
+    /// <summary>Until start-up finishes (migrations, first administrator), everything but health and metrics answers 503.</summary>
     private static void UseReadinessGate(this WebApplication app)
     {
         var readiness = app.Services.GetRequiredService<Readiness>();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -7,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Razor.Compilation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using VideoPlatform.Core.Domain;
 using VideoPlatform.Web.Infrastructure;
 
 namespace VideoPlatform.Web;
@@ -59,8 +59,7 @@ public static class WebModule
         services.AddAuthorizationBuilder()
             .AddPolicy(WebPolicies.Session, p => p.AddAuthenticationSchemes(WebSessionHandler.SchemeName).RequireAssertion(_ => true))
             .AddPolicy(WebPolicies.User, p => p.AddAuthenticationSchemes(WebSessionHandler.SchemeName).RequireAuthenticatedUser())
-            .AddPolicy(WebPolicies.Admin, p => p.AddAuthenticationSchemes(WebSessionHandler.SchemeName).RequireAuthenticatedUser()
-                .RequireClaim(System.Security.Claims.ClaimTypes.Role, ((int)Core.Domain.UserRole.Administrator).ToString(CultureInfo.InvariantCulture)));
+            .AddPolicy(WebPolicies.Admin, p => p.AddAuthenticationSchemes(WebSessionHandler.SchemeName).RequireUserRole(UserRole.Administrator));
         return builder;
     }
 

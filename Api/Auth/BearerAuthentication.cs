@@ -1,10 +1,7 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Api.Hosting;
-using VideoPlatform.Core.Data.Repositories;
-using VideoPlatform.Core.Domain;
 
 namespace VideoPlatform.Api.Auth;
 
@@ -13,9 +10,7 @@ public sealed class BearerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    OAuthRepository tokens,
-    UserRepository users,
-    TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+    OAuthTokens tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "Bearer";
 
@@ -26,37 +21,13 @@ public sealed class BearerAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
-        var principal = await AuthenticateTokenAsync(token, SchemeName, tokens, users, clock, Context.RequestAborted);
+        var principal = await tokens.AuthenticateAsync(token, SchemeName, Context.RequestAborted);
         return principal is null
             ? AuthenticateResult.Fail("Invalid, expired or revoked token, or blocked user.")
             : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
-    /// <summary>The user behind an access token, or null; shared with the web session handler (through Api/WebAdapters).</summary>
-    internal static async Task<ClaimsPrincipal?> AuthenticateTokenAsync(string token, string scheme, OAuthRepository tokens, UserRepository users,
-        TimeProvider clock, CancellationToken ct)
-    {
-        var row = await tokens.FindByAccessTokenAsync(token, ct);
-        if (row is null || row.AccessExpiresAt < clock.GetUtcNow().ToUnixTimeMilliseconds())
-        {
-            return null;
-        }
-        var user = await users.FindByIdAsync(row.UserId, ct);
-        if (user is null || user.Blocked)
-        {
-            return null;
-        }
-        var identity = new ClaimsIdentity(
-        [
-            new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new Claim(ClaimTypes.Name, user.Username),
-            new Claim(ClaimTypes.Role, ((int)user.Role).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new Claim("token_id", row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ], scheme);
-        return new ClaimsPrincipal(identity);
-    }
-
-    /// <summary>From <c>Authorization: Bearer …</c>, or PeerTube's <c>?access_token=</c> for media and WebSocket clients.</summary>
+    /// <summary>From <c>Authorization: Bearer …</c> only (media use PeerTube's <c>videoFileToken</c> instead, see Api/Media).</summary>
     internal static string? ReadToken(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Api.Accounts;
 using VideoPlatform.Core;
@@ -9,13 +7,12 @@ using VideoPlatform.Core.Domain;
 namespace VideoPlatform.Api.Hosting;
 
 /// <summary>
-/// Migrates the database before Kestrel listens (hosted services start first); once the server is bound it fixes the
-/// public URL when the port was chosen by the OS (tests use port 0), creates the server actor and first administrator,
-/// and opens <see cref="Readiness"/>.
+/// Migrates the database before Kestrel listens (hosted services start first); once the server is bound it creates the
+/// server actor and first administrator, and opens <see cref="Readiness"/>. <c>Instance:PublicUrl</c> is fixed before
+/// the host is built (<see cref="ListenUrls"/>), never here.
 /// </summary>
 public sealed partial class StartupService(
     Migrator migrator,
-    IServer server,
     IHostApplicationLifetime lifetime,
     IOptions<InstanceOptions> instance,
     IOptions<AdminOptions> admin,
@@ -33,18 +30,12 @@ public sealed partial class StartupService(
     {
         try
         {
-            var options = instance.Value;
-            if (string.IsNullOrEmpty(options.PublicUrl) || options.PublicUrl.EndsWith(":0", StringComparison.Ordinal))
-            {
-                var bound = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1:9000";
-                options.PublicUrl = bound.TrimEnd('/');
-            }
             using (var scope = services.CreateScope())
             {
                 await scope.ServiceProvider.GetRequiredService<AccountService>().BootstrapAsync(admin.Value, ct);
             }
             readiness.MarkReady();
-            LogReady(logger, options.PublicUrl);
+            LogReady(logger, instance.Value.PublicUrl);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

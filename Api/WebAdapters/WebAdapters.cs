@@ -13,47 +13,46 @@ using VideoPlatform.Web;
 namespace VideoPlatform.Api.WebAdapters;
 
 /// <summary>The web session on top of the API's OAuth tokens: same grants, lifetimes, rotation and revocation.</summary>
-public sealed class WebSessions(OAuthRepository oauth, UserRepository users, TimeProvider clock) : IWebSessions
+public sealed class WebSessions(OAuthRepository oauth, OAuthTokens tokens) : IWebSessions
 {
     public async Task<WebTokens?> SignInAsync(string username, string password, CancellationToken ct)
     {
-        var user = await OAuthEndpoints.VerifyCredentialsAsync(users, username, password, ct);
+        var user = await tokens.VerifyCredentialsAsync(username, password, ct);
         if (user is null || user.Blocked)
         {
             return null;
         }
         var client = await oauth.GetOrCreateLocalClientAsync(ct);
-        return Map(await OAuthEndpoints.IssueAsync(oauth, clock, user.Id, client.Id, ct));
+        return Map(await tokens.IssueAsync(user.Id, client.Id, ct));
     }
 
     public async Task<WebTokens?> RefreshAsync(string refreshToken, CancellationToken ct)
     {
         var client = await oauth.GetOrCreateLocalClientAsync(ct);
-        var userId = await OAuthEndpoints.RedeemRefreshTokenAsync(oauth, clock, refreshToken, client.Id, ct);
-        return userId is null ? null : Map(await OAuthEndpoints.IssueAsync(oauth, clock, userId.Value, client.Id, ct));
+        var userId = await tokens.RedeemRefreshTokenAsync(refreshToken, client.Id, ct);
+        return userId is null ? null : Map(await tokens.IssueAsync(userId.Value, client.Id, ct));
     }
 
     public Task<ClaimsPrincipal?> AuthenticateAsync(string accessToken, string scheme, CancellationToken ct) =>
-        BearerAuthenticationHandler.AuthenticateTokenAsync(accessToken, scheme, oauth, users, clock, ct);
+        tokens.AuthenticateAsync(accessToken, scheme, ct);
 
-    public async Task SignOutAsync(string accessToken, CancellationToken ct)
-    {
-        if (await oauth.FindByAccessTokenAsync(accessToken, ct) is { } row)
-        {
-            await oauth.DeleteTokenAsync(row.Id, ct);
-        }
-    }
+    public Task SignOutAsync(string accessToken, CancellationToken ct) => tokens.RevokeAsync(accessToken, ct);
 
-    private static WebTokens Map(OAuthEndpoints.IssuedTokens t) => new(t.Access, t.Refresh, t.AccessExpires, t.RefreshExpires);
+    private static WebTokens Map(OAuthTokens.Issued t) => new(t.Access, t.Refresh, t.AccessExpires, t.RefreshExpires);
 }
 
-/// <summary>Media URLs for the player, from the same formatter the video API uses.</summary>
+/// <summary>
+/// Media URLs for the player, from the same formatter the video API uses. The file tokens (web role) and the tracker
+/// (P2P role) are optional: injected as sequences, empty when the role is off.
+/// </summary>
 public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, Microsoft.Extensions.Options.IOptions<InstanceOptions> instance,
-    IServiceProviderIsService registered, IServiceProvider services, IConfiguration configuration) : IWebMedia
+    IEnumerable<VideoPlatform.Api.Media.VideoFileTokens> fileTokens, IEnumerable<VideoPlatform.P2P.Tracker.ITrackedContentCatalog> tracker,
+    IConfiguration configuration) : IWebMedia
 {
+    private readonly VideoPlatform.Api.Media.VideoFileTokens? _fileTokens = fileTokens.FirstOrDefault();
+
     /// <summary>Browser-to-browser sharing needs the tracker (P2P role); <c>P2P:BrowserPeers=false</c> keeps players on HTTP.</summary>
-    private readonly bool _hasTracker = registered.IsService(typeof(VideoPlatform.P2P.Tracker.ITrackedContentCatalog))
-        && configuration.GetValue("P2P:BrowserPeers", true);
+    private readonly bool _hasTracker = tracker.Any() && configuration.GetValue("P2P:BrowserPeers", true);
 
     public async Task<PlayerSources?> PlayerSourcesAsync(VideoWithOwners video, CancellationToken ct)
     {
@@ -76,7 +75,7 @@ public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, M
         var fileRows = await videos.FilesAsync(v.Id, ct);
         var fallback = fileRows.Where(f => f.Resolution > 0).OrderBy(f => Math.Abs(f.Resolution - 480)).FirstOrDefault();
         // The page has already applied the privacy rules; the token lets this viewer's player fetch the private files.
-        var token = isPrivate && playlist.RemotePlaylistUrl is null ? services.GetService<VideoPlatform.Api.Media.VideoFileTokens>()?.Issue(v.Uuid).Token : null;
+        var token = isPrivate && playlist.RemotePlaylistUrl is null ? _fileTokens?.Issue(v.Uuid).Token : null;
         return new PlayerSources(master, sha, fallback is null ? null : files.Format(v, fallback).FileUrl, _hasTracker ? files.TrackerUrls() : [], token);
     }
 

@@ -1,6 +1,6 @@
 namespace VideoPlatform.Core.Domain;
 
-// Rows as stored. Timestamps are Unix milliseconds; Time converts at the edges.
+// Rows as stored. Timestamps are Unix milliseconds (DateTimeOffset.ToUnixTimeMilliseconds at the edges).
 
 public sealed record UserRow
 {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using VideoPlatform.Core.Data.Repositories;
 
 namespace VideoPlatform.Core.Domain;
@@ -41,6 +42,15 @@ public static class ClaimsPrincipalExtensions
 
     public static UserRole? Role(this ClaimsPrincipal user) =>
         int.TryParse(user.FindFirstValue(ClaimTypes.Role), System.Globalization.CultureInfo.InvariantCulture, out var role) ? (UserRole)role : null;
+
+    /// <summary>The one way a role becomes a claim (PeerTube's number), read back by <see cref="Role"/> and the policies below.</summary>
+    public static Claim RoleClaim(UserRole role) => new(ClaimTypes.Role, RoleValue(role));
+
+    /// <summary>The API's and the web's role policies (Admin, Moderator) are built with this, from <see cref="UserRole"/>.</summary>
+    public static AuthorizationPolicyBuilder RequireUserRole(this AuthorizationPolicyBuilder policy, params UserRole[] roles) =>
+        policy.RequireAuthenticatedUser().RequireClaim(ClaimTypes.Role, roles.Select(RoleValue));
+
+    private static string RoleValue(UserRole role) => ((int)role).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Administrators and moderators see and manage every video (PeerTube's SEE_ALL_VIDEOS right).</summary>
     public static bool CanSeeAllVideos(this ClaimsPrincipal user) => user.Role() is UserRole.Administrator or UserRole.Moderator;

@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using VideoPlatform.Api.Accounts;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+
+namespace VideoPlatform.Api.Auth;
+
+/// <summary>
+/// PeerTube's OAuth2 tokens, the one place they are checked, issued, rotated and turned into a user: used by the token
+/// endpoint, the bearer handler and the web session (Api/WebAdapters).
+/// </summary>
+public sealed class OAuthTokens(OAuthRepository oauth, UserRepository users, TimeProvider clock)
+{
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromDays(1);
+    public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(14);
+
+    public sealed record Issued(string Access, string Refresh, DateTimeOffset AccessExpires, DateTimeOffset RefreshExpires);
+
+    /// <summary>The user these credentials belong to, or null (blocked users are returned: callers say so).</summary>
+    public async Task<UserRow?> VerifyCredentialsAsync(string login, string password, CancellationToken ct)
+    {
+        var user = await users.FindByLoginAsync(login, ct);
+        return user is not null && AccountService.VerifyPassword(user, password) ? user : null;
+    }
+
+    /// <summary>Consumes a valid refresh token of this client and returns its user. Rotation: the used refresh token and its access token stop working.</summary>
+    public async Task<long?> RedeemRefreshTokenAsync(string refreshToken, long clientId, CancellationToken ct)
+    {
+        var existing = await oauth.FindByRefreshTokenAsync(refreshToken, ct);
+        if (existing is null || existing.RefreshExpiresAt < clock.GetUtcNow().ToUnixTimeMilliseconds() || existing.ClientId != clientId)
+        {
+            return null;
+        }
+        await oauth.DeleteTokenAsync(existing.Id, ct);
+        return existing.UserId;
+    }
+
+    /// <summary>A fresh token pair, with the same lifetimes for the API and the web session.</summary>
+    public async Task<Issued> IssueAsync(long userId, long clientId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var issued = new Issued(OAuthRepository.NewToken(), OAuthRepository.NewToken(), now + AccessTokenLifetime, now + RefreshTokenLifetime);
+        await oauth.CreateTokenAsync(issued.Access, issued.Refresh, issued.AccessExpires, issued.RefreshExpires, userId, clientId, ct);
+        return issued;
+    }
+
+    /// <summary>The user behind an access token as a principal of <paramref name="scheme"/>, or null when expired, revoked or blocked.</summary>
+    public async Task<ClaimsPrincipal?> AuthenticateAsync(string accessToken, string scheme, CancellationToken ct)
+    {
+        var row = await oauth.FindByAccessTokenAsync(accessToken, ct);
+        if (row is null || row.AccessExpiresAt < clock.GetUtcNow().ToUnixTimeMilliseconds())
+        {
+            return null;
+        }
+        var user = await users.FindByIdAsync(row.UserId, ct);
+        if (user is null || user.Blocked)
+        {
+            return null;
+        }
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Claim(ClaimTypes.Name, user.Username),
+            ClaimsPrincipalExtensions.RoleClaim(user.Role),
+            new Claim(TokenIdClaim, row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ], scheme);
+        return new ClaimsPrincipal(identity);
+    }
+
+    /// <summary>Revokes the pair an access token belongs to (sign-out); unknown tokens are ignored.</summary>
+    public async Task RevokeAsync(string accessToken, CancellationToken ct)
+    {
+        if (await oauth.FindByAccessTokenAsync(accessToken, ct) is { } row)
+        {
+            await oauth.DeleteTokenAsync(row.Id, ct);
+        }
+    }
+
+    public const string TokenIdClaim = "token_id";
+}
