@@ -49,6 +49,8 @@ public static class VideoPlatformApp
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseReverseProxy();
+        app.UseSecurityHeaders();
         app.UseProblemResponses();
         app.UseHttpMetrics();
         app.UseReadinessGate();
@@ -57,6 +59,7 @@ public static class VideoPlatformApp
         app.UseBodyLimits();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseOutputCache();
 
         app.MapHealthAndMetrics();
@@ -110,7 +113,8 @@ public static class VideoPlatformApp
             .ValidateOnStart();
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section))
             .Validate(o => AccountService.ValidateUsername(o.Username) is null, "Admin:Username must be 1 to 50 lowercase letters, digits, '.' or '_'.")
-            .Validate(o => string.IsNullOrEmpty(o.Password) || o.Password.Length >= 6, "Admin:Password must be at least 6 characters long.")
+            .Validate(o => string.IsNullOrEmpty(o.Password) || AccountService.ValidatePassword(o.Password, o.Username) is null,
+                "Admin:Password must be 8 to 255 characters long and not the username.")
             .ValidateOnStart();
         services.AddOptions<UploadOptions>().Bind(configuration.GetSection(UploadOptions.Section))
             .Validate(o => o.MaxFileSize > 0, "Uploads:MaxFileSize must be positive.").ValidateOnStart();
@@ -151,9 +155,9 @@ public static class VideoPlatformApp
         services.AddSingleton<VideoCommands>();
         services.AddProblemDetails();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddSingleton<OAuthTokens>();
-        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+        services.AddAbuseLimits(builder.Configuration);
+        services.AddApiAuthentication();
+        services.AddReverseProxy(builder.Configuration);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireUserRole(UserRole.Administrator))
             .AddPolicy(Policies.Moderator, p => p.RequireUserRole(UserRole.Administrator, UserRole.Moderator));

@@ -8,10 +8,14 @@ namespace VideoPlatform.Web;
 /// <summary>An OAuth token pair, as the API's password grant returns it.</summary>
 public sealed record WebTokens(string AccessToken, string RefreshToken, DateTimeOffset AccessExpires, DateTimeOffset RefreshExpires);
 
+/// <summary>The tokens of a successful sign-in; when refused, how long to wait if the attempt was throttled.</summary>
+public sealed record WebSignIn(WebTokens? Tokens, TimeSpan? RetryAfter = null);
+
 /// <summary>Sign-in through the API's own token logic (implemented in Api/WebAdapters), so the web and the API share one session model.</summary>
 public interface IWebSessions
 {
-    Task<WebTokens?> SignInAsync(string username, string password, CancellationToken ct);
+    /// <param name="client">The client's IP (after forwarded headers), for the login limits shared with the API.</param>
+    Task<WebSignIn> SignInAsync(string username, string password, System.Net.IPAddress? client, CancellationToken ct);
     Task<WebTokens?> RefreshAsync(string refreshToken, CancellationToken ct);
     Task<ClaimsPrincipal?> AuthenticateAsync(string accessToken, string scheme, CancellationToken ct);
     Task SignOutAsync(string accessToken, CancellationToken ct);

@@ -43,8 +43,11 @@ public sealed partial class AccountService(
     public static string? ValidateChannelName(string? name) =>
         name is not null && ChannelNamePattern().IsMatch(name) ? null : "Channel name must be 1 to 50 letters, digits, '-', '_', '.' or ':'.";
 
-    public static string? ValidatePassword(string? password) =>
-        password is { Length: >= 6 and <= 255 } ? null : "Password must be 6 to 255 characters long.";
+    /// <summary>The password rule for every new or changed password: 8 to 255 characters, and not the username.</summary>
+    public static string? ValidatePassword(string? password, string? username) =>
+        password is not { Length: >= 8 and <= 255 } ? "Password must be 8 to 255 characters long."
+        : username is not null && string.Equals(password.Trim(), username.Trim(), StringComparison.OrdinalIgnoreCase) ? "Password must not be the username."
+        : null;
 
     public static bool VerifyPassword(UserRow user, string password) =>
         Hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed;

@@ -81,7 +81,7 @@ public static class UserEndpoints
             }
             return Results.NoContent();
         }).RequireAuthorization(Policies.Admin);
-        api.MapPost("/register", RegisterAsync);
+        api.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimits.Signup);
         return app;
     }
 
@@ -98,7 +98,7 @@ public static class UserEndpoints
         IOptions<InstanceOptions> instance, CancellationToken ct)
     {
         var role = (UserRole)(body.Role ?? (int)UserRole.User);
-        var error = AccountService.ValidateUsername(body.Username) ?? AccountService.ValidatePassword(body.Password) ?? ValidateEmail(body.Email)
+        var error = AccountService.ValidateUsername(body.Username) ?? AccountService.ValidatePassword(body.Password, body.Username) ?? ValidateEmail(body.Email)
             ?? (Enum.IsDefined(role) ? null : "role must be 0 (administrator), 1 (moderator) or 2 (user).")
             ?? (body.ChannelName is null ? null : AccountService.ValidateChannelName(body.ChannelName));
         if (error is not null)
@@ -128,7 +128,7 @@ public static class UserEndpoints
             return Problems.Forbidden("User registration is not enabled.");
         }
         var channelName = body.Channel?.Name ?? body.Username + "_channel";
-        var error = AccountService.ValidateUsername(body.Username) ?? AccountService.ValidatePassword(body.Password) ?? ValidateEmail(body.Email)
+        var error = AccountService.ValidateUsername(body.Username) ?? AccountService.ValidatePassword(body.Password, body.Username) ?? ValidateEmail(body.Email)
             ?? AccountService.ValidateChannelName(channelName);
         if (error is not null)
         {

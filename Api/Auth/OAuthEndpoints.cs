@@ -41,7 +41,12 @@ public static class OAuthEndpoints
         switch (form["grant_type"].ToString())
         {
             case "password":
-                var user = await tokens.VerifyCredentialsAsync(form["username"].ToString(), form["password"].ToString(), ct);
+                var (user, retryAfter) = await tokens.SignInAsync(form["username"].ToString(), form["password"].ToString(),
+                    request.HttpContext.Connection.RemoteIpAddress, ct);
+                if (retryAfter is not null)
+                {
+                    return RateLimits.TooManyRequests(retryAfter);
+                }
                 if (user is null)
                 {
                     return Problems.BadRequest("Invalid grant: user credentials are invalid", "invalid_grant");

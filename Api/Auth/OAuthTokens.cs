@@ -1,4 +1,6 @@
+using System.Net;
 using System.Security.Claims;
+using VideoPlatform.Api.Hosting;
 using VideoPlatform.Api.Accounts;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
@@ -9,18 +11,33 @@ namespace VideoPlatform.Api.Auth;
 /// PeerTube's OAuth2 tokens, the one place they are checked, issued, rotated and turned into a user: used by the token
 /// endpoint, the bearer handler and the web session (Api/WebAdapters).
 /// </summary>
-public sealed class OAuthTokens(OAuthRepository oauth, UserRepository users, TimeProvider clock)
+public sealed class OAuthTokens(OAuthRepository oauth, UserRepository users, LoginThrottle throttle, TimeProvider clock)
 {
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromDays(1);
     public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(14);
 
     public sealed record Issued(string Access, string Refresh, DateTimeOffset AccessExpires, DateTimeOffset RefreshExpires);
 
-    /// <summary>The user these credentials belong to, or null (blocked users are returned: callers say so).</summary>
-    public async Task<UserRow?> VerifyCredentialsAsync(string login, string password, CancellationToken ct)
+    /// <summary>A password sign-in: the user (blocked users are returned: callers say so), or nothing, or how long to wait.</summary>
+    public sealed record SignIn(UserRow? User, TimeSpan? RetryAfter = null);
+
+    /// <summary>
+    /// Checks a password, within <see cref="LoginThrottle"/>'s limits for this client IP and this login: once either has
+    /// used up its failures, every try (the right password included) is refused until the window has passed.
+    /// </summary>
+    public async Task<SignIn> SignInAsync(string login, string password, IPAddress? client, CancellationToken ct)
     {
+        if (throttle.RetryAfter(client, login) is { } retry)
+        {
+            return new SignIn(null, retry);
+        }
         var user = await users.FindByLoginAsync(login, ct);
-        return user is not null && AccountService.VerifyPassword(user, password) ? user : null;
+        if (user is not null && AccountService.VerifyPassword(user, password))
+        {
+            return new SignIn(user);
+        }
+        throttle.Failed(client, login);
+        return new SignIn(null);
     }
 
     /// <summary>Consumes a valid refresh token of this client and returns its user. Rotation: the used refresh token and its access token stop working.</summary>

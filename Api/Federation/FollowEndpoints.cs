@@ -43,6 +43,10 @@ public static class FollowEndpoints
 
         server.MapPost("/following", async (FollowHostsRequest request, Follows follows, CancellationToken ct) =>
         {
+            if ((request.Hosts?.Any(h => h is null) ?? false) || (request.Handles?.Any(h => h is null) ?? false))
+            {
+                return Problems.BadRequest("hosts and handles must be strings, not null.");
+            }
             var hosts = (request.Hosts ?? []).Concat((request.Handles ?? []).Select(h => h[(h.LastIndexOf('@') + 1)..])).ToArray();
             if (hosts.Length == 0)
             {

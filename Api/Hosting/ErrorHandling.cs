@@ -20,6 +20,8 @@ public static partial class ErrorHandling
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // A client's mistake is not our error: no error-level log with a stack trace (anyone could flood the log); one information line instead.
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException { StatusCode: < 500 },
             ExceptionHandler = async context =>
             {
                 var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
@@ -31,10 +33,14 @@ public static partial class ErrorHandling
                     BadHttpRequestException bad => (bad.StatusCode, bad.Message),
                     _ => (500, "An unexpected error occurred. It has been logged."),
                 };
-                if (status == 500 && error is not null)
+                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("VideoPlatform.Errors");
+                if (status >= 500 && error is not null)
                 {
-                    LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("VideoPlatform.Errors"), error,
-                        context.Request.Method, context.Request.Path);
+                    LogUnhandled(logger, error, context.Request.Method, context.Request.Path);
+                }
+                else
+                {
+                    LogClientError(logger, status, context.Request.Method, context.Request.Path, detail);
                 }
                 await Problems.Status(status, detail).ExecuteAsync(context);
             },
@@ -69,6 +75,9 @@ public static partial class ErrorHandling
         }
         return next(context);
     });
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Client error {Status} on {Method} {Path}: {Detail}")]
+    private static partial void LogClientError(ILogger logger, int status, string method, string path, string detail);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception ex, string method, string path);

@@ -33,15 +33,16 @@ public static partial class UploadEndpoints
     public static IEndpointRouteBuilder MapUploadEndpoints(this IEndpointRouteBuilder app, long maxFileSize)
     {
         var large = new LargeBodyAttribute(maxFileSize + MultipartFieldsAllowance);
-        app.MapPost(ResumablePath, InitAsync).RequireAuthorization().WithTags("Video upload");
-        app.MapPut(ResumablePath, ChunkAsync).RequireAuthorization().WithMetadata(large).WithTags("Video upload");
-        app.MapDelete(ResumablePath, CancelAsync).RequireAuthorization().WithTags("Video upload");
+        // The upload page's script calls these three with its session cookie (no token in the page).
+        app.MapPost(ResumablePath, InitAsync).RequireAuthorization().AllowSameOriginSession().WithTags("Video upload");
+        app.MapPut(ResumablePath, ChunkAsync).RequireAuthorization().AllowSameOriginSession().WithMetadata(large).WithTags("Video upload");
+        app.MapDelete(ResumablePath, CancelAsync).RequireAuthorization().AllowSameOriginSession().WithTags("Video upload");
         app.MapPost("/api/v1/videos/upload", LegacyAsync).RequireAuthorization().WithMetadata(large).DisableAntiforgery().WithTags("Video upload");
         return app;
     }
 
     private static async Task<IResult> InitAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, UploadSessionRepository sessions,
-        MediaStore store, TimeProvider clock, CancellationToken ct)
+        MediaStore store, TimeProvider clock, Microsoft.Extensions.Options.IOptions<InstanceOptions> instance, CancellationToken ct)
     {
         var userId = user.UserId()!.Value;
         if (!long.TryParse(request.Headers["X-Upload-Content-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
@@ -90,9 +91,8 @@ public static partial class UploadEndpoints
             CreatedAt = now,
             UpdatedAt = now,
         }, ct);
-        // uploadx answers a protocol-relative URL (scheme only when a proxy names it); PeerTube's clients follow it as is.
-        var proto = request.Headers["X-Forwarded-Proto"].ToString();
-        var location = $"{(proto.Length > 0 ? proto + ":" : "")}//{request.Host}{ResumablePath}?upload_id={id}";
+        // Built from Instance:PublicUrl, never from the request's Host or forwarded headers.
+        var location = $"{instance.Value.PublicUrl}{ResumablePath}?upload_id={id}";
         return new StatusWithHeaders(StatusCodes.Status201Created, new() { [HeaderNames.Location] = location });
     }
 
@@ -353,7 +353,7 @@ public static partial class UploadEndpoints
             {
                 metadata = VideoForm.ReadUpdate(new FormCollection(fields));
             }
-            catch (FormatException ex)
+            catch (Exception ex) when (ex is FormatException or BadHttpRequestException)
             {
                 return Problems.BadRequest("A form field is not valid: " + ex.Message);
             }

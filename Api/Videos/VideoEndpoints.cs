@@ -2,6 +2,7 @@ using VideoPlatform.Core.Videos;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Videos;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Data.Repositories;
@@ -31,7 +32,7 @@ public static class VideoEndpoints
         videos.MapGet("/licences", () => TypedResults.Ok(VideoConstants.Licences.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value)));
         videos.MapGet("/languages", () => TypedResults.Ok(VideoConstants.Languages));
         videos.MapGet("/privacies", () => TypedResults.Ok(VideoConstants.Privacies.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value)));
-        videos.MapGet("/{id}", GetAsync).CacheOutput(PublicListingCache.Policy);
+        videos.MapGet("/{id}", GetAsync).AllowSameOriginSession().CacheOutput(PublicListingCache.Policy);
         videos.MapGet("/{id}/description", async (string id, ClaimsPrincipal user, VideoRepository repo, CancellationToken ct) =>
         {
             var video = await repo.FindAsync(id, ct);
@@ -41,14 +42,19 @@ public static class VideoEndpoints
         });
         videos.MapPut("/{id}", UpdateAsync).RequireAuthorization().DisableAntiforgery();
         videos.MapDelete("/{id}", DeleteAsync).RequireAuthorization();
-        videos.MapPost("/{id}/views", async (string id, ClaimsPrincipal user, VideoRepository repo, CancellationToken ct) =>
+        videos.MapPost("/{id}/views", async (string id, ClaimsPrincipal user, HttpContext context, VideoRepository repo, ViewDeduplicator views,
+            CancellationToken ct) =>
         {
             var video = await repo.FindAsync(id, ct);
             if (video is null || !VideoAccess.CanView(video, user))
             {
                 return Problems.NotFound("Video not found.");
             }
-            await repo.IncrementViewsAsync(video.Video.Id, ct);
+            // As PeerTube: the same viewer's repeated views in the window answer 204 too, they are just not counted.
+            if (views.ShouldCount(video.Video.Id, user.UserId(), context.Connection.RemoteIpAddress))
+            {
+                await repo.IncrementViewsAsync(video.Video.Id, ct);
+            }
             return Results.NoContent();
         }).DisableAntiforgery();
 

@@ -22,13 +22,22 @@ public static class VideoForm
         DownloadEnabled = Bool(form, "downloadEnabled"),
         WaitTranscoding = Bool(form, "waitTranscoding"),
         ChannelId = Int(form, "channelId"),
-        OriginallyPublishedAt = Text(form, "originallyPublishedAt") is { } date ? DateTimeOffset.Parse(date, CultureInfo.InvariantCulture) : null,
+        OriginallyPublishedAt = Text(form, "originallyPublishedAt") is { } date
+            ? DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : throw Invalid("originallyPublishedAt", "a date")
+            : null,
     };
 
     private static string? Text(IFormCollection form, string key) => form.TryGetValue(key, out var value) && value.Count > 0 ? value.ToString() : null;
 
     private static int? Int(IFormCollection form, string key) =>
-        Text(form, key) is { } text ? int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture) : null;
+        Text(form, key) is { } text
+            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : throw Invalid(key, "an integer")
+            : null;
 
-    private static bool? Bool(IFormCollection form, string key) => Text(form, key) is { } text ? bool.Parse(text) : null;
+    private static bool? Bool(IFormCollection form, string key) =>
+        Text(form, key) is { } text ? bool.TryParse(text, out var value) ? value : throw Invalid(key, "true or false") : null;
+
+    /// <summary>A malformed form value is the client's error: 400 with a problem detail (Api/Hosting/ErrorHandling).</summary>
+    private static BadHttpRequestException Invalid(string key, string expected) =>
+        new($"{key} must be {expected}.", StatusCodes.Status400BadRequest);
 }

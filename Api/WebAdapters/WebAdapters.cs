@@ -15,15 +15,15 @@ namespace VideoPlatform.Api.WebAdapters;
 /// <summary>The web session on top of the API's OAuth tokens: same grants, lifetimes, rotation and revocation.</summary>
 public sealed class WebSessions(OAuthRepository oauth, OAuthTokens tokens) : IWebSessions
 {
-    public async Task<WebTokens?> SignInAsync(string username, string password, CancellationToken ct)
+    public async Task<WebSignIn> SignInAsync(string username, string password, System.Net.IPAddress? client, CancellationToken ct)
     {
-        var user = await tokens.VerifyCredentialsAsync(username, password, ct);
+        var (user, retryAfter) = await tokens.SignInAsync(username, password, client, ct);
         if (user is null || user.Blocked)
         {
-            return null;
+            return new WebSignIn(null, retryAfter);
         }
-        var client = await oauth.GetOrCreateLocalClientAsync(ct);
-        return Map(await tokens.IssueAsync(user.Id, client.Id, ct));
+        var oauthClient = await oauth.GetOrCreateLocalClientAsync(ct);
+        return new WebSignIn(Map(await tokens.IssueAsync(user.Id, oauthClient.Id, ct)));
     }
 
     public async Task<WebTokens?> RefreshAsync(string refreshToken, CancellationToken ct)

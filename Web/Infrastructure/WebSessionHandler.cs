@@ -31,7 +31,7 @@ public sealed class WebSessionHandler(
             && await sessions.AuthenticateAsync(tokens.AccessToken, SchemeName, ct) is { } renewed)
         {
             WriteCookies(Context, tokens);
-            // Later reads in this request (the uploader's token) must see the new access token.
+            // Later reads in this request (sign-out) must see the new access token.
             Context.Items[AccessCookie] = tokens.AccessToken;
             return AuthenticateResult.Success(new AuthenticationTicket(renewed, SchemeName));
         }

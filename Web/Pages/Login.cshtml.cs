@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using VideoPlatform.Web.Infrastructure;
@@ -28,7 +30,15 @@ public sealed class LoginModel(IWebSessions sessions) : PageModel
             Error = Text.L("Login_Missing");
             return Page();
         }
-        var tokens = await sessions.SignInAsync(Username.Trim(), Password, ct);
+        var (tokens, retryAfter) = await sessions.SignInAsync(Username.Trim(), Password, HttpContext.Connection.RemoteIpAddress, ct);
+        if (retryAfter is { } retry)
+        {
+            var seconds = Math.Max(1, (long)Math.Ceiling(retry.TotalSeconds));
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            Error = Text.L("Login_Throttled", Math.Max(1, (seconds + 59) / 60));
+            return Page();
+        }
         if (tokens is null)
         {
             // 200 with the form again, as login forms do: a 401 would ask the browser for HTTP authentication semantics.

@@ -8,21 +8,19 @@ using VideoPlatform.Web.Infrastructure;
 namespace VideoPlatform.Web.Pages;
 
 /// <summary>
-/// The uploader page. Its script talks to the resumable API with the session's access token, which is why the page
-/// hands it over: the token never leaves this user's own page.
+/// The uploader page. Its script talks to the resumable API with the session cookie (same origin, with the anti-CSRF
+/// header the API checks): no token is written into the page.
 /// </summary>
 [Authorize(Policy = WebPolicies.User)]
 public sealed class UploadModel(ActorRepository actors, IOptions<WebOptions> options) : PageModel
 {
     public IReadOnlyList<ActorRow> Channels { get; private set; } = [];
-    public string Token { get; private set; } = "";
     public int ChunkSize => options.Value.UploadChunkSize;
     /// <summary>The uploader's messages; the default encoder escapes &lt; and &gt;, so the JSON is safe inside a script element.</summary>
     public string ScriptTextsJson => System.Text.Json.JsonSerializer.Serialize(Text.WithPrefix("Js_").ToDictionary(p => p.Key, p => p.Value));
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Token = WebSessionHandler.CurrentAccessToken(HttpContext) ?? "";
         var account = await actors.FindAccountOfUserAsync(User.UserId()!.Value, ct);
         Channels = account is null ? [] : await actors.ChannelsOfAccountAsync(account.Id, ct);
     }

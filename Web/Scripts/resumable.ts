@@ -19,8 +19,13 @@ export class UploadError extends Error {
   }
 }
 
+/**
+ * The page's session cookie authenticates these same-origin calls; the header is the anti-CSRF proof (another site
+ * cannot send it without a CORS preflight we never allow), so no token is ever in the page.
+ */
+export const sessionHeaders: Record<string, string> = { "X-VP-Session": "1" };
+
 export interface ResumableOptions {
-  token: string;
   chunkSize: number;
   onProgress: (p: UploadProgress) => void;
   onRetry: (attempt: number, delayMs: number) => void;
@@ -43,16 +48,17 @@ async function problemMessage(response: Response): Promise<string> {
 }
 
 /** Starts a session; the Location is stored by the caller so that a reload resumes instead of starting over. */
-export async function createSession(token: string, file: File, metadata: Record<string, unknown>): Promise<string> {
+export async function createSession(file: File, metadata: Record<string, unknown>): Promise<string> {
   const response = await fetch("/api/v1/videos/upload-resumable", {
     method: "POST",
     headers: {
-      Authorization: `Bearer ${token}`,
+      ...sessionHeaders,
       "Content-Type": "application/json",
       "X-Upload-Content-Length": String(file.size),
       "X-Upload-Content-Type": file.type || "application/octet-stream",
     },
     body: JSON.stringify({ ...metadata, filename: file.name }),
+    credentials: "same-origin",
   });
   if (response.status !== 201 && response.status !== 200) {
     throw new UploadError(response.status, await problemMessage(response), response.status >= 500);
@@ -66,10 +72,11 @@ export async function createSession(token: string, file: File, metadata: Record<
 }
 
 /** Asks the server how much it already has (`Content-Range: bytes *\/size` → 308 + Range). */
-async function serverOffset(url: string, token: string, size: number, signal?: AbortSignal): Promise<number | UploadedVideo> {
+async function serverOffset(url: string, size: number, signal?: AbortSignal): Promise<number | UploadedVideo> {
   const response = await fetch(url, {
     method: "PUT",
-    headers: { Authorization: `Bearer ${token}`, "Content-Range": `bytes */${size}`, "Content-Length": "0" },
+    headers: { ...sessionHeaders, "Content-Range": `bytes */${size}`, "Content-Length": "0" },
+    credentials: "same-origin",
     signal,
   });
   if (response.status === 308) {
@@ -88,7 +95,7 @@ function rangeEnd(response: Response): number {
 }
 
 export async function uploadFile(url: string, file: File, options: ResumableOptions): Promise<UploadedVideo> {
-  const { token, chunkSize, onProgress, onRetry, signal } = options;
+  const { chunkSize, onProgress, onRetry, signal } = options;
   let attempt = 0;
   let offset = -1;
   let windowStart = performance.now();
@@ -97,7 +104,7 @@ export async function uploadFile(url: string, file: File, options: ResumableOpti
   for (;;) {
     try {
       if (offset < 0) {
-        const known = await serverOffset(url, token, file.size, signal);
+        const known = await serverOffset(url, file.size, signal);
         if (typeof known !== "number") return known;
         offset = known;
       }
@@ -105,11 +112,12 @@ export async function uploadFile(url: string, file: File, options: ResumableOpti
       const response = await fetch(url, {
         method: "PUT",
         headers: {
-          Authorization: `Bearer ${token}`,
+          ...sessionHeaders,
           "Content-Type": "application/octet-stream",
           "Content-Range": `bytes ${offset}-${end - 1}/${file.size}`,
         },
         body: file.slice(offset, end),
+        credentials: "same-origin",
         signal,
       });
       if (response.status === 308) {

@@ -1,5 +1,5 @@
 // The upload page: pick or drop a file, describe it, send it resumably, then follow transcoding until published.
-import { createSession, uploadFile, UploadError, type UploadProgress } from "./resumable";
+import { createSession, sessionHeaders, uploadFile, UploadError, type UploadProgress } from "./resumable";
 
 const form = document.querySelector<HTMLFormElement>("form[data-uploader]");
 const texts = JSON.parse(document.getElementById("uploader-texts")?.textContent ?? "{}") as Record<string, string>;
@@ -35,7 +35,6 @@ function speedText(bytesPerSecond: number): string {
 const storageKey = (file: File) => `vp-upload-${file.name}-${file.size}-${file.lastModified}`;
 
 if (form) {
-  const token = form.dataset.token ?? "";
   const chunkSize = Number(form.dataset.chunkSize ?? 8 * 1024 * 1024);
   const input = form.querySelector<HTMLInputElement>("input[type=file]")!;
   const drop = form.querySelector<HTMLElement>(".dropzone")!;
@@ -72,7 +71,7 @@ if (form) {
 
   const follow = async (uuid: string, shortUUID: string) => {
     for (;;) {
-      const response = await fetch(`/api/v1/videos/${uuid}`, { headers: { Authorization: `Bearer ${token}` } });
+      const response = await fetch(`/api/v1/videos/${uuid}`, { headers: sessionHeaders, credentials: "same-origin" });
       if (response.ok) {
         const v = (await response.json()) as { state: { id: number }; transcodingProgress?: number | null };
         if (v.state.id === 1) {
@@ -124,11 +123,10 @@ if (form) {
       try {
         let url = localStorage.getItem(storageKey(chosen));
         if (!url) {
-          url = await createSession(token, chosen, metadata);
+          url = await createSession(chosen, metadata);
           localStorage.setItem(storageKey(chosen), url);
         }
         const video = await uploadFile(url, chosen, {
-          token,
           chunkSize,
           onProgress: (p: UploadProgress) => {
             bar.max = p.total;

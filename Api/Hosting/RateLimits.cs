@@ -1,0 +1,190 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace VideoPlatform.Api.Hosting;
+
+/// <summary>Abuse limits (<c>RateLimits:*</c>); every window is a TimeSpan ("00:05:00").</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    public LoginLimit Login { get; set; } = new();
+    public WindowLimit Signup { get; set; } = new() { Permits = 5, Window = TimeSpan.FromMinutes(10) };
+    public ViewLimit Views { get; set; } = new();
+
+    /// <summary>Wrong passwords allowed per client IP and, separately, per account in a window (API and login page together).</summary>
+    public sealed class LoginLimit
+    {
+        public int FailuresPerIp { get; set; } = 20;
+        public int FailuresPerAccount { get; set; } = 10;
+        public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
+    }
+
+    public sealed class WindowLimit
+    {
+        public int Permits { get; set; }
+        public TimeSpan Window { get; set; }
+    }
+
+    /// <summary>A viewer (account, or IP when anonymous) counts once per video in this window, as PeerTube's views.</summary>
+    public sealed class ViewLimit
+    {
+        public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
+    }
+
+    public string? Validate() =>
+        Login.FailuresPerIp < 1 || Login.FailuresPerAccount < 1 || Login.Window <= TimeSpan.Zero ? "RateLimits:Login needs FailuresPerIp, FailuresPerAccount >= 1 and a positive Window."
+        : Signup.Permits < 1 || Signup.Window <= TimeSpan.Zero ? "RateLimits:Signup needs Permits >= 1 and a positive Window."
+        : Views.Window <= TimeSpan.Zero ? "RateLimits:Views:Window must be positive."
+        : null;
+}
+
+/// <summary>
+/// Password guessing, bounded with .NET's rate limiters: only failures use a permit, per client IP and per account, so
+/// a class logging in at once is never refused, while a guesser is answered 429 until the window has passed.
+/// </summary>
+public sealed class LoginThrottle : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _failures;
+
+    public LoginThrottle(Microsoft.Extensions.Options.IOptions<RateLimitOptions> options)
+    {
+        var o = options.Value.Login;
+        _failures = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, k => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = k.StartsWith("ip:", StringComparison.Ordinal) ? o.FailuresPerIp : o.FailuresPerAccount,
+            Window = o.Window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+    }
+
+    /// <summary>How long to wait when this IP or this account has used up its failures; null when a try is allowed.</summary>
+    public TimeSpan? RetryAfter(IPAddress? client, string login)
+    {
+        foreach (var key in Keys(client, login))
+        {
+            // A request for zero permits only asks whether any are left.
+            using var lease = _failures.AttemptAcquire(key, 0);
+            if (!lease.IsAcquired)
+            {
+                return lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : TimeSpan.FromMinutes(1);
+            }
+        }
+        return null;
+    }
+
+    public void Failed(IPAddress? client, string login)
+    {
+        foreach (var key in Keys(client, login))
+        {
+            _failures.AttemptAcquire(key).Dispose();
+        }
+    }
+
+    private static string[] Keys(IPAddress? client, string login) =>
+        ["ip:" + RateLimits.ClientKey(client), "account:" + login.Trim().ToLowerInvariant()];
+
+    public void Dispose() => _failures.Dispose();
+}
+
+/// <summary>Counts a view once per viewer and video per window; the others are answered as usual but not counted.</summary>
+public sealed class ViewDeduplicator : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _views;
+
+    public ViewDeduplicator(Microsoft.Extensions.Options.IOptions<RateLimitOptions> options)
+    {
+        var window = options.Value.Views.Window;
+        _views = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = 1,
+            Window = window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+    }
+
+    /// <param name="viewer">The account id when signed in, else null (the client IP is used).</param>
+    public bool ShouldCount(long videoId, long? viewer, IPAddress? client)
+    {
+        var who = viewer is { } id ? "u" + id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "ip" + RateLimits.ClientKey(client);
+        using var lease = _views.AttemptAcquire(videoId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + who);
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _views.Dispose();
+}
+
+/// <summary>Registration of the limits, and the 429 problem they answer.</summary>
+public static class RateLimits
+{
+    public const string Signup = "signup";
+
+    /// <summary>The client's IP as a partition key (after forwarded headers from known proxies have been applied); IPv6 clients by their /64.</summary>
+    public static string ClientKey(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return "unknown";
+        }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+        if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            var bytes = address.GetAddressBytes();
+            Array.Clear(bytes, 8, 8);
+            address = new IPAddress(bytes);
+        }
+        return address.ToString();
+    }
+
+    public static IServiceCollection AddAbuseLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section))
+            .Validate(o => o.Validate() is null, "RateLimits: every limit needs a positive number of permits and a positive window.")
+            .ValidateOnStart();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<ViewDeduplicator>();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, _) => new ValueTask(TooManyRequests(context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : null)
+                .ExecuteAsync(context.HttpContext));
+            o.AddPolicy(Signup, context =>
+            {
+                var limit = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value.Signup;
+                return RateLimitPartition.GetFixedWindowLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limit.Permits,
+                    Window = limit.Window,
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                });
+            });
+        });
+        return services;
+    }
+
+    /// <summary>PeerTube's answer to a rate limit: 429, a problem detail, and <c>Retry-After</c> in whole seconds.</summary>
+    public static IResult TooManyRequests(TimeSpan? retryAfter) => new RetryAfterResult(
+        Problems.Status(StatusCodes.Status429TooManyRequests, "You have made too many requests, please try again later.", "too_many_requests"), retryAfter);
+
+    public static string RetryAfterSeconds(TimeSpan retryAfter) =>
+        Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed class RetryAfterResult(IResult inner, TimeSpan? retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            if (retryAfter is { } retry)
+            {
+                httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retry);
+            }
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}
