@@ -16,7 +16,7 @@ public sealed class RateLimitOptions
     /// <summary>Wrong passwords allowed per client IP and, separately, per account in a window (API and login page together).</summary>
     public sealed class LoginLimit
     {
-        public int FailuresPerIp { get; set; } = 20;
+        public int FailuresPerIp { get; set; } = 30;
         public int FailuresPerAccount { get; set; } = 10;
         public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
     }

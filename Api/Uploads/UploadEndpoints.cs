@@ -91,8 +91,9 @@ public static partial class UploadEndpoints
             CreatedAt = now,
             UpdatedAt = now,
         }, ct);
-        // Built from Instance:PublicUrl, never from the request's Host or forwarded headers.
-        var location = $"{instance.Value.PublicUrl}{ResumablePath}?upload_id={id}";
+        // Protocol-relative, as uploadx answers and PeerTube's clients follow; its host is Instance:PublicUrl's, never the
+        // request's Host or forwarded headers.
+        var location = $"//{instance.Value.Host}{ResumablePath}?upload_id={id}";
         return new StatusWithHeaders(StatusCodes.Status201Created, new() { [HeaderNames.Location] = location });
     }
 
