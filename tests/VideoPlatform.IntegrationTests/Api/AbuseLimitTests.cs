@@ -240,7 +240,8 @@ public sealed class ReverseProxyTests(DbKind kind)
         "--RateLimits:Login:FailuresPerAccount", "100",
         "--RateLimits:Login:Window", "00:00:03",
         "--RateLimits:Signup:Permits", "2",
-        "--RateLimits:Signup:Window", "00:10:00");
+        "--RateLimits:Signup:Window", "00:10:00",
+        "--P2P:Tracker:MaxWebSocketsPerIp", "2");
 
     [OneTimeTearDown]
     public async Task Stop() => await _instance.DisposeAsync();
@@ -315,6 +316,25 @@ public sealed class ReverseProxyTests(DbKind kind)
         }
         using var elsewhere = await RegisterAsync("pupil4", "192.0.2.11");
         Assert.That(elsewhere.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+    }
+
+    [Test]
+    public async Task Tracker_sockets_per_ip_count_the_forwarded_client_not_the_proxy()
+    {
+        var socketUrl = new Uri(_instance.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/tracker/socket");
+        async Task<System.Net.WebSockets.ClientWebSocket> OpenAsync(string ip)
+        {
+            var socket = new System.Net.WebSockets.ClientWebSocket();
+            socket.Options.SetRequestHeader("X-Forwarded-For", ip);
+            await socket.ConnectAsync(socketUrl, CancellationToken.None);
+            return socket;
+        }
+        using var first = await OpenAsync("203.0.113.20");
+        using var second = await OpenAsync("203.0.113.20");
+        Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(async () => (await OpenAsync("203.0.113.20")).Dispose(),
+            "a third socket of the same client is refused");
+        using var otherClient = await OpenAsync("203.0.113.21");
+        Assert.That(otherClient.State, Is.EqualTo(System.Net.WebSockets.WebSocketState.Open), "another client behind the same proxy has its own sockets");
     }
 
     [Test]
