@@ -17,6 +17,15 @@ public static class SecurityHeaders
     private const string Policy = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self'; img-src * data: blob:; "
         + "media-src * data: blob:; connect-src *; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors ";
 
+    /// <summary>
+    /// The API reference (Scalar, at /api-docs) configures itself with an inline script and inline styles. It holds no
+    /// user content and no session, so it alone gets them; every other page keeps <see cref="Policy"/>.
+    /// </summary>
+    public const string ApiDocsPath = "/api-docs";
+
+    private const string ApiDocsPolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src * data: blob:; "
+        + "font-src * data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
         var https = ReverseProxy.IsHttps(app.ApplicationServices.GetRequiredService<IOptions<InstanceOptions>>().Value);
@@ -24,7 +33,9 @@ public static class SecurityHeaders
         {
             var headers = context.Response.Headers;
             var embeddable = context.Request.Path.StartsWithSegments(EmbedPath, StringComparison.OrdinalIgnoreCase);
-            headers.ContentSecurityPolicy = Policy + (embeddable ? "*" : "'none'");
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiDocsPath, StringComparison.OrdinalIgnoreCase)
+                ? ApiDocsPolicy
+                : Policy + (embeddable ? "*" : "'none'");
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
             if (!embeddable)

@@ -164,6 +164,10 @@ public sealed class AbuseLimitTests(DbKind kind)
                 Assert.That(response.Headers.GetValues("X-Frame-Options").Single(), Is.EqualTo("DENY"), path);
             }
         }
+        // The API reference alone may run its inline configuration script; it still cannot be framed.
+        using var docs = await _instance.Http.GetAsync("/api-docs/");
+        Assert.That(docs.Headers.GetValues("Content-Security-Policy").Single(), Does.Contain("frame-ancestors 'none'").And.Contain("object-src 'none'"));
+        Assert.That(docs.Headers.GetValues("X-Content-Type-Options").Single(), Is.EqualTo("nosniff"));
     }
 
     [Test]
