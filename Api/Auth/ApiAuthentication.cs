@@ -10,7 +10,7 @@ public sealed class SameOriginSessionAttribute : Attribute;
 
 /// <summary>
 /// How the API authenticates: PeerTube's bearer tokens; and, only on endpoints marked <see cref="SameOriginSessionAttribute"/>
-/// (the resumable upload, a video's details), the web session cookie for same-origin script calls, so that the upload
+/// (the resumable upload, a video's details, the player's view report), the web session cookie for same-origin script calls, so that the upload
 /// page needs no token in its HTML. The anti-CSRF proof is the <see cref="SessionHeader"/> header, which another site
 /// cannot send without a CORS preflight (we answer none), plus the browser's <c>Origin</c> and <c>Sec-Fetch-Site</c>
 /// when present. A request with only the cookie stays anonymous.

@@ -56,7 +56,7 @@ public static class VideoEndpoints
                 await repo.IncrementViewsAsync(video.Video.Id, ct);
             }
             return Results.NoContent();
-        }).DisableAntiforgery();
+        }).AllowSameOriginSession().DisableAntiforgery();
 
         app.MapGet("/api/v1/search/videos", ([AsParameters] VideoListParameters query, ClaimsPrincipal user, VideoRepository repo, ApiFormatter format, CancellationToken ct) =>
             string.IsNullOrWhiteSpace(query.Search)

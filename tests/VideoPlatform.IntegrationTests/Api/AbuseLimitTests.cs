@@ -138,6 +138,17 @@ public sealed class AbuseLimitTests(DbKind kind)
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         }
         Assert.That(await ViewsAsync(), Is.EqualTo(2), "a signed-in viewer is another viewer, counted once");
+
+        // The web player reports with the session cookie: a signed-in pupil on the school's shared IP still counts.
+        (await _instance.CreateUserAsync("pupil", "pupil-password")).Dispose();
+        var browser = new WebForms(_instance.Http);
+        (await browser.LoginAsync("pupil", "pupil-password")).Dispose();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await browser.SendAsync(HttpMethod.Post, $"/api/v1/videos/{video.Uuid}/views", null, r => r.Headers.Add("X-VP-Session", "1"));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        Assert.That(await ViewsAsync(), Is.EqualTo(3));
     }
 
     [Test]
