@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
-using VideoPlatform.Web.Infrastructure;
 
 namespace VideoPlatform.Web.Pages;
 
