@@ -100,6 +100,13 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
             LogPublished(logger, id, final);
             return new TranscodeResult(id, final, source.Duration, renditions, masterName, sha256Name, thumbnail, preview, source);
         }
+        catch (FfmpegException ex) when (ex.DecoderError is { } decoderError)
+        {
+            // Damaged input: another attempt would meet the same bytes.
+            TryDelete(temp);
+            LogDamagedInput(logger, id, decoderError);
+            throw new UploadRejectedException(UploadValidator.CorruptStream(decoderError));
+        }
         catch
         {
             TryDelete(temp);
@@ -153,6 +160,9 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id} published in {Directory}")]
     private static partial void LogPublished(ILogger logger, string id, string directory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transcode {Id}: the source is damaged ({DecoderError})")]
+    private static partial void LogDamagedInput(ILogger logger, string id, string decoderError);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove the unfinished output {Directory}: {Reason}")]
     private static partial void LogCleanupFailed(ILogger logger, string directory, string reason);

@@ -271,6 +271,17 @@ public static partial class UploadEndpoints
     /// </summary>
     private static async Task<IResult> LegacyAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, MediaStore store, CancellationToken ct)
     {
+        var result = await LegacyCoreAsync(request, user, uploads, store, ct);
+        if (result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        {
+            // Refused mid-body: close the connection rather than let the server read (and discard) the rest of a large body.
+            request.HttpContext.Response.Headers.Connection = "close";
+        }
+        return result;
+    }
+
+    private static async Task<IResult> LegacyCoreAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, MediaStore store, CancellationToken ct)
+    {
         var userId = user.UserId()!.Value;
         var boundary = MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
             && contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -281,16 +292,17 @@ public static partial class UploadEndpoints
             return Problems.BadRequest("A multipart/form-data body with a videofile part is required.");
         }
         var limit = uploads.Options.MaxFileSize;
+        // What this user may still store, read once: the file is stopped as soon as it passes it, not after it is all on disk.
+        var quotaLeft = await uploads.QuotaRemainingAsync(userId, null, ct);
         if (request.ContentLength is { } total)
         {
             if (total > limit + MultipartFieldsAllowance)
             {
-                return Problems.Status(StatusCodes.Status413PayloadTooLarge,
-                    "This file is too large. It exceeds the maximum file size authorized.", "max_file_size_reached");
+                return TooLarge();
             }
-            if (!await uploads.QuotaAllowsAsync(userId, Math.Max(1, total - MultipartFieldsAllowance), null, ct))
+            if (Math.Max(1, total - MultipartFieldsAllowance) > quotaLeft)
             {
-                return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The user video quota is exceeded with this video.", "quota_reached");
+                return QuotaReached();
             }
         }
 
@@ -326,8 +338,11 @@ public static partial class UploadEndpoints
                             size += read;
                             if (size > limit)
                             {
-                                return Problems.Status(StatusCodes.Status413PayloadTooLarge,
-                                    "This file is too large. It exceeds the maximum file size authorized.", "max_file_size_reached");
+                                return TooLarge();
+                            }
+                            if (size > quotaLeft)
+                            {
+                                return QuotaReached();
                             }
                             await file.WriteAsync(buffer.AsMemory(0, read), ct);
                         }
@@ -378,6 +393,12 @@ public static partial class UploadEndpoints
             }
         }
     }
+
+    private static IResult TooLarge() => Problems.Status(StatusCodes.Status413PayloadTooLarge,
+        "This file is too large. It exceeds the maximum file size authorized.", "max_file_size_reached");
+
+    private static IResult QuotaReached() =>
+        Problems.Status(StatusCodes.Status413PayloadTooLarge, "The user video quota is exceeded with this video.", "quota_reached");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload {Id}: chunk cut short, {Received} bytes stored")]
     private static partial void LogPartialChunk(ILogger logger, string id, long received);

@@ -85,24 +85,33 @@ public sealed partial class UploadService(
     }
 
     /// <summary>PeerTube's rule: stored originals plus this upload within the total and daily quotas (-1 = unlimited); open sessions count too.</summary>
-    public async Task<bool> QuotaAllowsAsync(long userId, long size, string? exceptSessionId, CancellationToken ct)
+    public async Task<bool> QuotaAllowsAsync(long userId, long size, string? exceptSessionId, CancellationToken ct) =>
+        size <= await QuotaRemainingAsync(userId, exceptSessionId, ct);
+
+    /// <summary>Bytes the user may still upload under the total and daily quotas (<see cref="long.MaxValue"/> when unlimited, negative for an unknown user).</summary>
+    public async Task<long> QuotaRemainingAsync(long userId, string? exceptSessionId, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(userId, ct);
         if (user is null)
         {
-            return false;
+            return -1;
         }
         if (user.VideoQuota < 0 && user.VideoQuotaDaily < 0)
         {
-            return true;
+            return long.MaxValue;
         }
         var pending = await sessions.PendingBytesAsync(userId, exceptSessionId, ct);
-        if (user.VideoQuota >= 0 && await users.VideoQuotaUsedAsync(userId, 0, ct) + pending + size > user.VideoQuota)
+        var remaining = long.MaxValue;
+        if (user.VideoQuota >= 0)
         {
-            return false;
+            remaining = user.VideoQuota - await users.VideoQuotaUsedAsync(userId, 0, ct) - pending;
         }
-        var since = clock.GetUtcNow().Add(-Day).ToUnixTimeMilliseconds();
-        return user.VideoQuotaDaily < 0 || await users.VideoQuotaUsedAsync(userId, since, ct) + pending + size <= user.VideoQuotaDaily;
+        if (user.VideoQuotaDaily >= 0)
+        {
+            var since = clock.GetUtcNow().Add(-Day).ToUnixTimeMilliseconds();
+            remaining = Math.Min(remaining, user.VideoQuotaDaily - await users.VideoQuotaUsedAsync(userId, since, ct) - pending);
+        }
+        return remaining;
     }
 
     /// <summary>
@@ -112,8 +121,10 @@ public sealed partial class UploadService(
     public async Task<IResult> CompleteAsync(long userId, UpdateVideoRequest metadata, string fileName, string uploadedPath, string? sessionId, CancellationToken ct)
     {
         var size = new FileInfo(uploadedPath).Length;
-        var probe = await new MediaProber(loggerFactory.CreateLogger<MediaProber>(), TranscodeDefaults.FfprobeFolder).ProbeAsync(uploadedPath, ct);
-        var validation = size == 0 ? new ValidationResult(ValidationError.Unreadable, "The file is empty.") : UploadValidator.Validate(probe, fileName);
+        var inspection = size == 0
+            ? new UploadInspection(null, new ValidationResult(ValidationError.Unreadable, "The file is empty."))
+            : await new MediaProber(loggerFactory.CreateLogger<MediaProber>(), TranscodeDefaults.FfprobeFolder, clock).InspectUploadAsync(uploadedPath, fileName, ct);
+        var (probe, validation) = (inspection.Media, inspection.Result);
         if (!validation.IsValid)
         {
             LogRejected(logger, fileName, validation.Message ?? "");

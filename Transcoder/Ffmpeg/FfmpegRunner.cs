@@ -4,9 +4,62 @@ using Microsoft.Extensions.Logging;
 
 namespace VideoPlatform.Transcoder.Ffmpeg;
 
-public sealed class FfmpegException(string message, int exitCode) : Exception(message)
+public sealed class FfmpegException(string message, int exitCode, string? decoderError = null) : Exception(message)
 {
     public int ExitCode { get; } = exitCode;
+
+    /// <summary>The first line of ffmpeg's output that blames the input (a decoder or demuxer error); null when the failure is not the input's.</summary>
+    public string? DecoderError { get; } = decoderError;
+}
+
+/// <summary>
+/// Tells a failure caused by the input (damaged or truncated media: retrying cannot help) from one caused by the
+/// machine (killed process, full or unwritable disk, memory: a retry may succeed), from ffmpeg's exit status and stderr.
+/// </summary>
+public static partial class FfmpegFailure
+{
+    // Errors of the system under ffmpeg: whatever the decoder said too, the run is worth retrying.
+    private static readonly string[] TransientMarkers =
+    [
+        "No space left on device", "Permission denied", "Cannot allocate memory", "Input/output error", "Read-only file system",
+        "Too many open files", "Resource temporarily unavailable", "Disk quota exceeded",
+    ];
+
+    // What ffmpeg's decoders and demuxers print about damaged input (libavcodec, libavformat).
+    private static readonly string[] DecoderMarkers =
+    [
+        "Error while decoding", "error while decoding", "Invalid data found when processing input", "corrupt", "Invalid NAL unit size",
+        "partial file", "Error splitting the input into NAL units", "decode_slice_header error", "missing picture in access unit",
+        "is not allowed in AAC", "is not allocated", "moov atom not found", "Invalid frame", "Packet corrupt", "concealing",
+        "Truncating packet", "Error submitting packet to decoder", "stream ends prematurely",
+    ];
+
+    /// <summary>The decoder error line when the input is to blame, else null (success, signal, timeout, disk or memory trouble).</summary>
+    public static string? DecoderError(int exitCode, string stderr)
+    {
+        // 0 is success; a process ended by a signal reports 128 + the signal (137 = SIGKILL) or a negative status.
+        if (exitCode is <= 0 or >= 128 || string.IsNullOrEmpty(stderr))
+        {
+            return null;
+        }
+        if (TransientMarkers.Any(m => stderr.Contains(m, StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+        foreach (var line in stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (DecoderMarkers.Any(m => line.Contains(m, StringComparison.Ordinal)))
+            {
+                var clean = ContextPrefix().Replace(line, "$1: ");
+                return clean.Length > 200 ? clean[..200] + "…" : clean;
+            }
+        }
+        return null;
+    }
+
+    // "[h264 @ 0x55d0c8a2e8c0] error while decoding MB 30 14" → "h264: error while decoding MB 30 14"
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\[([A-Za-z0-9_,\-]+) @ 0x[0-9a-fA-F]+\] ", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ContextPrefix();
 }
 
 /// <summary>
@@ -96,7 +149,8 @@ internal sealed partial class FfmpegRunner(ILogger logger, TimeProvider timeProv
                 tail = stderr.ToString().Trim();
             }
 
-            throw new FfmpegException($"ffmpeg exited with code {process.ExitCode}: {tail}", process.ExitCode);
+            throw new FfmpegException($"ffmpeg exited with code {process.ExitCode}: {tail}", process.ExitCode,
+                FfmpegFailure.DecoderError(process.ExitCode, tail));
         }
     }
 

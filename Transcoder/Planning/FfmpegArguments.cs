@@ -21,6 +21,8 @@ internal static class FfmpegArguments
         {
             "-hide_banner", "-nostats", "-loglevel", "error", "-y",
             "-progress", "pipe:1",
+            // Damaged input stops the run with an error instead of being concealed into a glitched or shorter lesson.
+            "-xerror", "-err_detect", "explode",
             "-threads", threads,
             "-i", sourcePath,
         };

@@ -1,11 +1,81 @@
+using System.Globalization;
 using FFMpegCore;
 using Microsoft.Extensions.Logging;
+using VideoPlatform.Transcoder.Ffmpeg;
 
 namespace VideoPlatform.Transcoder.Probing;
 
+/// <summary>What the door decided about an upload: the probed media (null when unreadable) and the verdict.</summary>
+public sealed record UploadInspection(SourceMedia? Media, ValidationResult Result);
+
 /// <summary>Runs ffprobe on a file and maps its answer to <see cref="SourceMedia"/>; null when ffprobe cannot read it.</summary>
-public sealed partial class MediaProber(ILogger<MediaProber> logger, string? binaryFolder = null)
+public sealed partial class MediaProber(ILogger<MediaProber> logger, string? binaryFolder = null, TimeProvider? timeProvider = null)
 {
+    /// <summary>How much of the start of an upload is decoded at the door.</summary>
+    public static readonly TimeSpan DecodeCheckLength = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan DecodeCheckTimeout = TimeSpan.FromMinutes(2);
+
+    private readonly TimeProvider _clock = timeProvider ?? TimeProvider.System;
+
+    /// <summary>
+    /// The door of an upload, cheapest check first: ffprobe and the validator's rules, then for MP4/MOV the sample
+    /// tables against the file size (a cut-off transfer), then a decode of the first seconds with error detection.
+    /// </summary>
+    public async Task<UploadInspection> InspectUploadAsync(string path, string fileName, CancellationToken cancellationToken)
+    {
+        var started = _clock.GetTimestamp();
+        var media = await ProbeAsync(path, cancellationToken).ConfigureAwait(false);
+        var result = UploadValidator.Validate(media, fileName);
+        if (result.IsValid)
+        {
+            Mp4Check container;
+            await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.RandomAccess))
+            {
+                container = Mp4SampleTables.Inspect(file);
+            }
+            result = UploadValidator.ValidateContainer(container);
+            if (result.IsValid)
+            {
+                result = UploadValidator.ValidateDecoding(await FirstDecodeErrorAsync(path, DecodeCheckLength, cancellationToken).ConfigureAwait(false));
+            }
+        }
+        LogInspected(logger, fileName, _clock.GetElapsedTime(started).TotalMilliseconds, result.Error);
+        return new UploadInspection(media, result);
+    }
+
+    /// <summary>
+    /// Decodes the first <paramref name="length"/> of every video and audio stream with error detection on; returns
+    /// the decoder's first error line, or null when they decode (or when ffmpeg failed for a reason not the file's).
+    /// </summary>
+    public async Task<string?> FirstDecodeErrorAsync(string path, TimeSpan length, CancellationToken cancellationToken)
+    {
+        var folder = binaryFolder ?? ResolveBinaryFolder();
+        var ffmpeg = folder.Length > 0 ? Path.Combine(folder, "ffmpeg") : "ffmpeg";
+        string[] arguments =
+        [
+            "-hide_banner", "-nostats", "-loglevel", "error", "-xerror", "-err_detect", "explode", "-threads", "2",
+            "-t", length.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture), "-i", Path.GetFullPath(path),
+            "-map", "0:v:0?", "-map", "0:a:0?", "-f", "null", "-",
+        ];
+        try
+        {
+            await new FfmpegRunner(logger, _clock).RunAsync(ffmpeg, arguments, Path.GetDirectoryName(Path.GetFullPath(path))!, TimeSpan.Zero, null,
+                DecodeCheckTimeout, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (FfmpegException ex) when (ex.DecoderError is { } error)
+        {
+            return error;
+        }
+        catch (Exception ex) when (ex is FfmpegException or TimeoutException or System.ComponentModel.Win32Exception)
+        {
+            // Not the file's fault (no ffmpeg, killed, too slow a machine): the transcode will judge it.
+            LogDecodeCheckFailed(logger, path, ex.Message);
+            return null;
+        }
+    }
+
     public async Task<SourceMedia?> ProbeAsync(string path, CancellationToken cancellationToken)
     {
         var size = new FileInfo(path).Length;
@@ -96,6 +166,12 @@ public sealed partial class MediaProber(ILogger<MediaProber> logger, string? bin
 
     private static string ResolveBinaryFolder() =>
         File.Exists("/usr/bin/ffprobe") ? "/usr/bin" : "";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload {FileName} inspected in {Milliseconds:0} ms: {Error}")]
+    private static partial void LogInspected(ILogger logger, string fileName, double milliseconds, ValidationError error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The decode check of {Path} could not run: {Reason}")]
+    private static partial void LogDecodeCheckFailed(ILogger logger, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ffprobe could not read {Path}: {Reason}")]
     private static partial void LogProbeFailed(ILogger logger, string path, string reason);

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace VideoPlatform.Transcoder.Probing;
 
 public enum ValidationError
@@ -11,6 +13,8 @@ public enum ValidationError
     TooSmall,
     EmptyDuration,
     TooLong,
+    Truncated,
+    Undecodable,
 }
 
 public sealed record ValidationResult(ValidationError Error, string? Message)
@@ -92,4 +96,27 @@ public static class UploadValidator
 
         return ValidationResult.Ok;
     }
+
+    /// <summary>An MP4/MOV whose sample tables point past its end was cut short (a transfer or a recording interrupted).</summary>
+    public static ValidationResult ValidateContainer(Mp4Check check) => check.Verdict switch
+    {
+        Mp4Verdict.Truncated => new(ValidationError.Truncated, string.Create(CultureInfo.InvariantCulture,
+            $"Le fichier est incomplet : il ne contient que {Percent(check.PresentShare)} % des données annoncées par son index ({check.FileSize} octets sur {check.DataEnd}). L'envoi ou l'enregistrement a sans doute été interrompu ; envoyez de nouveau le fichier complet.")),
+        Mp4Verdict.Broken => new(ValidationError.Truncated,
+            "Le fichier est endommagé : sa structure MP4 est incohérente (" + check.Detail + "). Exportez-le de nouveau ou envoyez une autre copie."),
+        _ => ValidationResult.Ok,
+    };
+
+    /// <summary>The first seconds could not be decoded: <paramref name="decoderError"/> is ffmpeg's first error line, null when they decode.</summary>
+    public static ValidationResult ValidateDecoding(string? decoderError) => decoderError is null
+        ? ValidationResult.Ok
+        : new(ValidationError.Undecodable,
+            "Le début de la vidéo ne peut pas être décodé : le fichier est endommagé (" + decoderError + "). Exportez-le de nouveau ou envoyez une autre copie.");
+
+    /// <summary>What the teacher reads when the transcode met damaged data further in the file.</summary>
+    public static ValidationResult CorruptStream(string decoderError) =>
+        new(ValidationError.Undecodable,
+            "La vidéo est endommagée : une partie du fichier ne peut pas être décodée (" + decoderError + "). Exportez-la de nouveau ou envoyez une autre copie, puis supprimez celle-ci.");
+
+    private static int Percent(double share) => (int)Math.Floor(share * 100);
 }

@@ -15,7 +15,8 @@ function describeError(e: unknown): string {
       case 403: return t("ErrForbidden");
       case 413: return t("ErrTooBig");
       case 415: return t("ErrType");
-      case 422: return t("ErrType");
+      // The server says why the file is refused (truncated, damaged, not a video): show its words.
+      case 422: return e.message ? `${t("ErrType")} ${e.message}` : t("ErrType");
       default: return t("ErrServer", e.message);
     }
   }
@@ -73,7 +74,7 @@ if (form) {
     for (;;) {
       const response = await fetch(`/api/v1/videos/${uuid}`, { headers: sessionHeaders, credentials: "same-origin" });
       if (response.ok) {
-        const v = (await response.json()) as { state: { id: number }; transcodingProgress?: number | null };
+        const v = (await response.json()) as { state: { id: number }; transcodingProgress?: number | null; error?: string | null };
         if (v.state.id === 1) {
           status.innerHTML = "";
           const link = document.createElement("a");
@@ -85,7 +86,7 @@ if (form) {
           return;
         }
         if (v.state.id === 7) {
-          showError(t("TranscodeFailed"));
+          showError(v.error ? `${t("TranscodeFailed")} ${v.error}` : t("TranscodeFailed"));
           return;
         }
         status.textContent = t("Transcoding", v.transcodingProgress ?? 0);

@@ -16,7 +16,7 @@ public class FfmpegArgumentsTests
 
         var expected = new[]
         {
-            "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-progress", "pipe:1", "-threads", "2", "-i", "/in/src.mp4",
+            "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-progress", "pipe:1", "-xerror", "-err_detect", "explode", "-threads", "2", "-i", "/in/src.mp4",
             "-filter_complex",
             "[0:v:0]split=2[s0][s1];[s0]fps=60,scale=1280:720,setsar=1,format=yuv420p[v0];[s1]fps=30,scale=426:240,setsar=1,format=yuv420p[v1]",
             "-map", "[v0]", "-map", "0:a:0",
