@@ -59,6 +59,10 @@ public static class Mp4SampleTables
 
     private static Mp4Check InspectCore(Stream stream, long fileSize)
     {
+        if (fileSize < 8)
+        {
+            return new Mp4Check(Mp4Verdict.NotMp4, fileSize, 0);
+        }
         Span<byte> header = stackalloc byte[16];
         long offset = 0;
         long moovOffset = -1, moovSize = 0;

@@ -43,7 +43,7 @@ public class FfmpegArgumentsTests
         var args = FfmpegArguments.Ladder("in.mp3", plan, "ID", Settings);
 
         Assert.That(string.Join(' ', args), Is.EqualTo(
-            "-hide_banner -nostats -loglevel error -y -progress pipe:1 -threads 2 -i in.mp3 "
+            "-hide_banner -nostats -loglevel error -y -progress pipe:1 -xerror -err_detect explode -threads 2 -i in.mp3 "
             + "-map 0:a:0 -vn -c:a aac -b:a 128k -ac 2 -threads 2 -map_metadata -1 "
             + "-f hls -hls_time 4 -hls_list_size 0 -hls_playlist_type vod -hls_segment_type fmp4 -hls_flags single_file "
             + "-hls_segment_filename ID-0-fragmented.mp4 ID-0.m3u8"));
