@@ -118,5 +118,8 @@ public static class UploadValidator
         new(ValidationError.Undecodable,
             "La vidéo est endommagée : une partie du fichier ne peut pas être décodée (" + decoderError + "). Exportez-la de nouveau ou envoyez une autre copie, puis supprimez celle-ci.");
 
-    private static int Percent(double share) => (int)Math.Floor(share * 100);
+    // Whole percents, with one decimal (French comma) below 10 so that a file cut early does not read "0 %".
+    private static string Percent(double share) => share < 0.1
+        ? (Math.Floor(share * 1000) / 10).ToString("0.#", CultureInfo.InvariantCulture).Replace('.', ',')
+        : Math.Floor(share * 100).ToString(CultureInfo.InvariantCulture);
 }

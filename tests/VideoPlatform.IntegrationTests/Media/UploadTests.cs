@@ -169,6 +169,18 @@ public sealed class UploadTests(DbKind kind)
             await FfmpegTool.RunAsync("ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240", "-frames:v", "1", path);
             return await File.ReadAllBytesAsync(path);
         }), "still image").SetName("PNG named .mp4");
+        // A phone recording cut off mid-transfer: the index (moov, at the front) is whole, the media data stops short.
+        yield return new TestCaseData("phone-cut-20k.mp4", (Func<string, Task<byte[]>>)(async folder =>
+            (await File.ReadAllBytesAsync(await DamagedClips.FaststartClipAsync(folder, "phone.mp4")))[..20_000]),
+            "Le fichier est incomplet").SetName("Faststart MP4 cut after 20 KB");
+        yield return new TestCaseData("phone-cut-60.mp4", (Func<string, Task<byte[]>>)(async folder =>
+        {
+            var whole = await File.ReadAllBytesAsync(await DamagedClips.FaststartClipAsync(folder, "phone.mp4"));
+            return whole[..(whole.Length * 6 / 10)];
+        }), "Le fichier est incomplet : il ne contient que 60 %").SetName("Faststart MP4 cut at 60 %");
+        yield return new TestCaseData("damaged-start.mp4", (Func<string, Task<byte[]>>)(async folder =>
+            DamagedClips.Corrupt(await File.ReadAllBytesAsync(await DamagedClips.FaststartClipAsync(folder, "phone.mp4")), 0.05)),
+            "Le début de la vidéo ne peut pas être décodé").SetName("MP4 damaged in its first second");
     }
 
     [TestCaseSource(nameof(BadFiles))]
@@ -256,6 +268,103 @@ public sealed class UploadTests(DbKind kind)
         using var refused = await _teacher.PostAsync("/api/v1/videos/upload", text);
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
         Assert.That(Directory.GetFiles(_store.UploadsRoot, "multipart-*"), Is.Empty, "the refused file is removed");
+    }
+
+    private static IEnumerable<TestCaseData> OverLimits()
+    {
+        yield return new TestCaseData(1_000L, "quota_reached").SetName("Multipart over the quota");
+        yield return new TestCaseData(-1L, "max_file_size_reached").SetName("Multipart over the maximum file size");
+    }
+
+    /// <summary>
+    /// A multipart body of unannounced length (chunked, so no Content-Length check can refuse it up front) is stopped with
+    /// 413 as soon as it passes the user's quota or the maximum size: almost nothing reaches the disk, nothing remains.
+    /// </summary>
+    [TestCaseSource(nameof(OverLimits))]
+    public async Task Multipart_upload_is_stopped_while_streaming_at_the_limit(long quota, string code)
+    {
+        const long bodySize = 64L * 1024 * 1024;
+        using var user = await _instance.CreateUserAsync("streamer" + code.Length, videoQuota: quota);
+        var channel = await Uploader.ChannelIdAsync(user);
+        var largestOnDisk = 0L;
+        using var watching = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!watching.IsCancellationRequested)
+            {
+                foreach (var f in new DirectoryInfo(_store.UploadsRoot).EnumerateFiles("multipart-*"))
+                {
+                    try
+                    {
+                        largestOnDisk = Math.Max(largestOnDisk, f.Length);
+                    }
+                    catch (FileNotFoundException)
+                    {
+                    }
+                }
+                await Task.Delay(5);
+            }
+        });
+
+        var file = new EndlessContent(bodySize);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("Trop gros"), "name" },
+            { new StringContent(channel.ToString(System.Globalization.CultureInfo.InvariantCulture)), "channelId" },
+            { file, "videofile", "gros.mp4" },
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/videos/upload") { Content = form };
+        request.Headers.TransferEncodingChunked = true;
+        HttpResponseMessage? response = null;
+        HttpRequestException? failure = null;
+        try
+        {
+            response = await user.SendAsync(request);
+        }
+        catch (HttpRequestException ex)
+        {
+            failure = ex;
+        }
+        await watching.CancelAsync();
+        await watcher;
+
+        Assert.That(response, Is.Not.Null, () => $"the early 413 reaches the client, which is still sending: {failure}");
+        using (response)
+        {
+            Assert.That(response!.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge), await response.Content.ReadAsStringAsync());
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.That(body.GetProperty("code").GetString(), Is.EqualTo(code));
+        }
+        TestContext.Out.WriteLine($"{code}: client sent {file.Sent} of {bodySize} bytes; at most {largestOnDisk} bytes were on disk");
+        Assert.That(file.Sent, Is.LessThan(bodySize / 4), "the server stopped reading long before the end of the body");
+        Assert.That(largestOnDisk, Is.LessThanOrEqualTo(quota >= 0 ? quota : MaxFileSize), "never more than the limit on disk");
+        Assert.That(Directory.GetFiles(_store.UploadsRoot, "multipart-*"), Is.Empty, "the bytes written are removed");
+        Assert.That((await _instance.Http.GetAsync("/health")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the instance keeps serving");
+    }
+
+    /// <summary>A body of <paramref name="length"/> bytes produced as it is sent, counting what went out.</summary>
+    private sealed class EndlessContent(long length) : HttpContent
+    {
+        private long _sent;
+
+        public long Sent => Interlocked.Read(ref _sent);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var block = new byte[64 * 1024];
+            new Random(7).NextBytes(block);
+            while (Sent < length)
+            {
+                await stream.WriteAsync(block);
+                Interlocked.Add(ref _sent, block.Length);
+            }
+        }
+
+        protected override bool TryComputeLength(out long result)
+        {
+            result = 0;
+            return false;
+        }
     }
 
     /// <summary>Sends part of a body, then fails: the connection is torn down mid-request, as on a school network.</summary>

@@ -121,4 +121,41 @@ public sealed class UploadAndPlayTests : BrowserFixture
         await page.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 1", null, new() { Timeout = 30_000 });
         Assert.That(errors, Has.Count.EqualTo(1));
     }
+
+    [Test]
+    public async Task Damaged_uploads_are_explained_on_the_upload_page_and_on_my_videos()
+    {
+        var folder = Path.Combine(_instance.Database.Folder, "damaged");
+        var whole = await File.ReadAllBytesAsync(await VideoPlatform.IntegrationTests.Transcoder.DamagedClips.FaststartClipAsync(folder, "source.mp4"));
+        var cut = Path.Combine(folder, "coupee.mp4");
+        await File.WriteAllBytesAsync(cut, whole[..(whole.Length * 6 / 10)]);
+        var damaged = Path.Combine(folder, "abimee.mp4");
+        await File.WriteAllBytesAsync(damaged, VideoPlatform.IntegrationTests.Transcoder.DamagedClips.Corrupt(whole, 0.6));
+
+        await using var context = await _chromium.ContextAsync(_instance.BaseUrl);
+        var page = await context.NewPageAsync();
+        await Chromium.LoginAsync(page, "teacher", "teacher-password");
+
+        // Cut off mid-transfer: refused at the door, the page says why in the server's words.
+        await page.GotoAsync("/videos/upload");
+        await page.Locator("input[type=file]").SetInputFilesAsync(cut);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer" }).ClickAsync();
+        var error = page.Locator(".upload-error");
+        await Assertions.Expect(error).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(error).ToContainTextAsync("Le fichier est incomplet : il ne contient que 60 %");
+        Assert.That(await page.Locator("form[data-uploader]").GetAttributeAsync("data-state"), Is.EqualTo("error"));
+
+        // Damaged further in: accepted, then the transcode fails once and the page and "Mes vidéos" give the reason.
+        await page.GotoAsync("/videos/upload");
+        await page.Locator("input[type=file]").SetInputFilesAsync(damaged);
+        await page.GetByLabel("Titre").FillAsync("Leçon abîmée");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer" }).ClickAsync();
+        await Assertions.Expect(error).ToContainTextAsync("La vidéo est endommagée", new() { Timeout = 120_000 });
+        await Chromium.ScreenshotAsync(page, "upload-damaged-1280");
+
+        await page.GotoAsync("/my-library/videos");
+        var row = page.Locator("table.mine tr", new() { HasText = "Leçon abîmée" });
+        await Assertions.Expect(row.Locator("small.error")).ToContainTextAsync("La vidéo est endommagée : une partie du fichier ne peut pas être décodée");
+        await Chromium.ScreenshotAsync(page, "my-videos-damaged-1280");
+    }
 }
