@@ -271,7 +271,16 @@ public static partial class UploadEndpoints
     /// </summary>
     private static async Task<IResult> LegacyAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, MediaStore store, CancellationToken ct)
     {
-        var result = await LegacyCoreAsync(request, user, uploads, store, ct);
+        IResult result;
+        try
+        {
+            result = await LegacyCoreAsync(request, user, uploads, store, ct);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Kestrel's body limit (the maximum file size plus the fields' allowance) tripped while the reader looked ahead.
+            result = TooLarge();
+        }
         if (result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
             // Refused mid-body: close the connection rather than let the server read (and discard) the rest of a large body.

@@ -306,66 +306,132 @@ public sealed class UploadTests(DbKind kind)
             }
         });
 
-        var file = new EndlessContent(bodySize);
-        using var form = new MultipartFormDataContent
-        {
-            { new StringContent("Trop gros"), "name" },
-            { new StringContent(channel.ToString(System.Globalization.CultureInfo.InvariantCulture)), "channelId" },
-            { file, "videofile", "gros.mp4" },
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/videos/upload") { Content = form };
-        request.Headers.TransferEncodingChunked = true;
-        HttpResponseMessage? response = null;
-        HttpRequestException? failure = null;
-        try
-        {
-            response = await user.SendAsync(request);
-        }
-        catch (HttpRequestException ex)
-        {
-            failure = ex;
-        }
+        // A client that reads the answer while it sends (as browsers and Node's http do; .NET's HttpClient reads it only
+        // once the body is sent): raw HTTP/1.1 over a socket, a chunked multipart body of unannounced length.
+        var (status, answer, sent) = await SendMultipartWhileReadingAsync(user.DefaultRequestHeaders.Authorization!.ToString(), channel, bodySize);
         await watching.CancelAsync();
         await watcher;
 
-        Assert.That(response, Is.Not.Null, () => $"the early 413 reaches the client, which is still sending: {failure}");
-        using (response)
+        Assert.That(status, Is.EqualTo(413), answer);
+        using (var body = JsonDocument.Parse(answer))
         {
-            Assert.That(response!.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge), await response.Content.ReadAsStringAsync());
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-            Assert.That(body.GetProperty("code").GetString(), Is.EqualTo(code));
+            Assert.That(body.RootElement.GetProperty("code").GetString(), Is.EqualTo(code));
         }
-        TestContext.Out.WriteLine($"{code}: client sent {file.Sent} of {bodySize} bytes; at most {largestOnDisk} bytes were on disk");
-        Assert.That(file.Sent, Is.LessThan(bodySize / 4), "the server stopped reading long before the end of the body");
+        TestContext.Out.WriteLine($"{code}: client sent {sent} of {bodySize} bytes; at most {largestOnDisk} bytes were on disk");
+        Assert.That(sent, Is.LessThan(bodySize / 4), "the answer came long before the end of the body");
         Assert.That(largestOnDisk, Is.LessThanOrEqualTo(quota >= 0 ? quota : MaxFileSize), "never more than the limit on disk");
         Assert.That(Directory.GetFiles(_store.UploadsRoot, "multipart-*"), Is.Empty, "the bytes written are removed");
         Assert.That((await _instance.Http.GetAsync("/health")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the instance keeps serving");
     }
 
-    /// <summary>A body of <paramref name="length"/> bytes produced as it is sent, counting what went out.</summary>
-    private sealed class EndlessContent(long length) : HttpContent
+    /// <summary>
+    /// POSTs a multipart upload whose file part is <paramref name="fileSize"/> random bytes, in chunked encoding, reading
+    /// the answer concurrently; stops sending when the answer is complete. Returns its status, body and the bytes sent.
+    /// </summary>
+    private async Task<(int Status, string Body, long Sent)> SendMultipartWhileReadingAsync(string authorization, long channel, long fileSize)
     {
-        private long _sent;
-
-        public long Sent => Interlocked.Read(ref _sent);
-
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        var uri = new Uri(_instance.BaseUrl);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(uri.Host, uri.Port);
+        var stream = tcp.GetStream();
+        const string boundary = "vp-boundary-7d1a";
+        var head = Encoding.ASCII.GetBytes(
+            $"POST /api/v1/videos/upload HTTP/1.1\r\nHost: {uri.Authority}\r\nAuthorization: {authorization}\r\n"
+            + $"Content-Type: multipart/form-data; boundary={boundary}\r\nTransfer-Encoding: chunked\r\n\r\n");
+        var fields = Encoding.UTF8.GetBytes(
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nTrop gros\r\n"
+            + $"--{boundary}\r\nContent-Disposition: form-data; name=\"channelId\"\r\n\r\n{channel}\r\n"
+            + $"--{boundary}\r\nContent-Disposition: form-data; name=\"videofile\"; filename=\"gros.mp4\"\r\nContent-Type: video/mp4\r\n\r\n");
+        using var stop = new CancellationTokenSource();
+        var sent = 0L;
+        var sender = Task.Run(async () =>
         {
-            var block = new byte[64 * 1024];
-            new Random(7).NextBytes(block);
-            while (Sent < length)
+            try
             {
-                await stream.WriteAsync(block);
-                Interlocked.Add(ref _sent, block.Length);
+                await stream.WriteAsync(head, stop.Token);
+                await WriteChunkAsync(fields);
+                var block = new byte[64 * 1024];
+                new Random(7).NextBytes(block);
+                while (sent < fileSize && !stop.IsCancellationRequested)
+                {
+                    await WriteChunkAsync(block);
+                    Interlocked.Add(ref sent, block.Length);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The server stopped reading and closed: expected once it has answered.
+            }
+        });
+
+        async Task WriteChunkAsync(byte[] data)
+        {
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"{data.Length:X}\r\n"), stop.Token);
+            await stream.WriteAsync(data, stop.Token);
+            await stream.WriteAsync("\r\n"u8.ToArray(), stop.Token);
+        }
+
+        // Read the answer: status line and headers, then the body (Content-Length bytes, or chunks up to the last one).
+        var received = new List<byte>();
+        var buffer = new byte[16 * 1024];
+        async Task ReadMoreAsync()
+        {
+            var n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.That(n, Is.GreaterThan(0), "the server closed before its answer was complete");
+            received.AddRange(buffer.AsSpan(0, n));
+        }
+        int headerEnd;
+        while ((headerEnd = IndexOf(received, "\r\n\r\n"u8)) < 0)
+        {
+            await ReadMoreAsync();
+        }
+        var headers = Encoding.ASCII.GetString(received.GetRange(0, headerEnd).ToArray()).Split("\r\n");
+        var status = int.Parse(headers[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var lengthLine = headers.FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+        var body = new List<byte>();
+        var position = headerEnd + 4;
+        if (lengthLine is not null)
+        {
+            var length = int.Parse(lengthLine["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            while (received.Count < position + length)
+            {
+                await ReadMoreAsync();
+            }
+            body.AddRange(received.GetRange(position, length));
+        }
+        else
+        {
+            Assert.That(headers, Has.Some.Matches<string>(h => h.Equals("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase)));
+            while (true)
+            {
+                int lineEnd;
+                while ((lineEnd = IndexOf(received.GetRange(position, received.Count - position), "\r\n"u8)) < 0)
+                {
+                    await ReadMoreAsync();
+                }
+                var size = int.Parse(Encoding.ASCII.GetString(received.GetRange(position, lineEnd).ToArray()), System.Globalization.NumberStyles.HexNumber,
+                    System.Globalization.CultureInfo.InvariantCulture);
+                position += lineEnd + 2;
+                if (size == 0)
+                {
+                    break;
+                }
+                while (received.Count < position + size + 2)
+                {
+                    await ReadMoreAsync();
+                }
+                body.AddRange(received.GetRange(position, size));
+                position += size + 2;
             }
         }
-
-        protected override bool TryComputeLength(out long result)
-        {
-            result = 0;
-            return false;
-        }
+        var sentWhenAnswered = Interlocked.Read(ref sent);
+        await stop.CancelAsync();
+        tcp.Close();
+        await sender;
+        return (status, Encoding.UTF8.GetString(body.ToArray()), sentWhenAnswered);
     }
+
+    private static int IndexOf(List<byte> bytes, ReadOnlySpan<byte> pattern) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes).IndexOf(pattern);
 
     /// <summary>Sends part of a body, then fails: the connection is torn down mid-request, as on a school network.</summary>
     private sealed class CutContent(byte[] bytes, long offset, long length, long cutAfter) : HttpContent

@@ -175,7 +175,7 @@ public class UploadValidationTests
         var inspection = await prober.InspectUploadAsync(path, "minute-1080p.mp4", CancellationToken.None);
         var total = clock.Elapsed;
 
-        TestContext.Out.WriteLine($"1 min 1080p, {new FileInfo(path).Length / 1e6:0.0} MB: ffprobe {probeTime.TotalMilliseconds:0} ms, sample tables {tablesTime.TotalMilliseconds:0} ms, "
+        TestContext.Out.WriteLine($"1 min 1080p, {new FileInfo(path).Length / 1e6:0.0} MB: ffprobe {probeTime.TotalMilliseconds:0} ms, sample tables {tablesTime.TotalMilliseconds:0.0} ms, "
             + $"decode of the first {MediaProber.DecodeCheckLength.TotalSeconds:0} s {decodeTime.TotalMilliseconds:0} ms; whole door {total.TotalMilliseconds:0} ms");
         Assert.That(probed!.Duration.TotalSeconds, Is.EqualTo(60).Within(0.5));
         Assert.That(tables.Verdict, Is.EqualTo(Mp4Verdict.Complete));
