@@ -119,18 +119,19 @@ public static class Mp4SampleTables
                 {
                     return Cut(fileSize, end, "the index (moov) is cut");
                 }
-                if (type == "mdat")
+                if (known)
                 {
-                    // The media data box announces more bytes than arrived; the sample tables (if any) say more.
-                    if (moovOffset >= 0)
+                    // A media data box (or a fragment) announces more bytes than arrived; the sample tables, when they list
+                    // samples, say precisely how much is missing.
+                    if (moovOffset >= 0 && CheckMoov(stream, moovOffset, moovSize, fileSize) is { Verdict: Mp4Verdict.Truncated } tables)
                     {
-                        var tables = CheckMoov(stream, moovOffset, moovSize, fileSize);
-                        return tables.Verdict == Mp4Verdict.Complete ? Cut(fileSize, end, "the media data (mdat) is cut") : tables;
+                        return tables;
                     }
-                    return Cut(fileSize, end, "the media data (mdat) is cut");
+                    return Cut(fileSize, end, $"the box '{type}' is cut");
                 }
                 if (moovOffset >= 0)
                 {
+                    // Unknown trailing bytes after a readable index: the sample tables decide.
                     break;
                 }
                 return Cut(fileSize, end, $"the box '{type}' is cut");

@@ -14,6 +14,7 @@ public enum ValidationError
     EmptyDuration,
     TooLong,
     Truncated,
+    Damaged,
     Undecodable,
 }
 
@@ -102,7 +103,7 @@ public static class UploadValidator
     {
         Mp4Verdict.Truncated => new(ValidationError.Truncated, string.Create(CultureInfo.InvariantCulture,
             $"Le fichier est incomplet : il ne contient que {Percent(check.PresentShare)} % des données annoncées par son index ({check.FileSize} octets sur {check.DataEnd}). L'envoi ou l'enregistrement a sans doute été interrompu ; envoyez de nouveau le fichier complet.")),
-        Mp4Verdict.Broken => new(ValidationError.Truncated,
+        Mp4Verdict.Broken => new(ValidationError.Damaged,
             "Le fichier est endommagé : sa structure MP4 est incohérente (" + check.Detail + "). Exportez-le de nouveau ou envoyez une autre copie."),
         _ => ValidationResult.Ok,
     };

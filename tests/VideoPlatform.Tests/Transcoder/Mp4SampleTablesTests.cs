@@ -132,6 +132,16 @@ public class Mp4SampleTablesTests
             FullBox("stsz", U32(0), U32(0)), FullBox("stco", U32(0)), FullBox("stsc", U32(0)))))), Box("mvex", Box("trex", new byte[24])));
         var file = Concat(Box("ftyp", Encoding.ASCII.GetBytes("iso5"), U32(0)), moov, Box("moof", new byte[16]), Box("mdat", new byte[64]));
         Assert.That(Inspect(file).Verdict, Is.EqualTo(Mp4Verdict.Fragmented));
+        Assert.That(Inspect(file[..^10]).Verdict, Is.EqualTo(Mp4Verdict.Truncated), "a fragment cut short is still a cut file");
+    }
+
+    [Test]
+    public void Validator_refuses_a_broken_tree_as_damaged()
+    {
+        var broken = Patch(Build(faststart: true), Find(Build(faststart: true), "stbl") - 4, 5u);
+        var result = UploadValidator.ValidateContainer(Inspect(broken));
+        Assert.That(result.Error, Is.EqualTo(ValidationError.Damaged));
+        Assert.That(result.Message, Does.StartWith("Le fichier est endommagé : sa structure MP4 est incohérente ("));
     }
 
     [Test]
