@@ -121,9 +121,10 @@ public static class Mp4SampleTables
                 }
                 if (known)
                 {
-                    // A media data box (or a fragment) announces more bytes than arrived; the sample tables, when they list
-                    // samples, say precisely how much is missing.
-                    if (moovOffset >= 0 && CheckMoov(stream, moovOffset, moovSize, fileSize) is { Verdict: Mp4Verdict.Truncated } tables)
+                    // A media data box (or a fragment) announces more bytes than arrived. When the index lists samples, it
+                    // decides: every listed sample present (a recorder that reserved more room than it filled) is whole.
+                    if (moovOffset >= 0 && CheckMoov(stream, moovOffset, moovSize, fileSize) is { Verdict: Mp4Verdict.Truncated or Mp4Verdict.Complete } tables
+                        && (tables.Verdict == Mp4Verdict.Truncated || type == "mdat"))
                     {
                         return tables;
                     }

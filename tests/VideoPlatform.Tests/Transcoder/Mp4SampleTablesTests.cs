@@ -58,6 +58,18 @@ public class Mp4SampleTablesTests
     }
 
     [Test]
+    public void Mdat_announcing_more_room_than_its_samples_use_is_complete_when_every_sample_is_there()
+    {
+        // A recorder reserved room for the media data and stopped early, but wrote an index of what it recorded.
+        var file = Build(faststart: true);
+        var start = Find(file, "mdat") - 4;
+        var padded = Patch(file, start, (uint)(file.Length - start + 5000));
+        var check = Inspect(padded);
+        Assert.That(check.Verdict, Is.EqualTo(Mp4Verdict.Complete), check.Detail);
+        Assert.That(Inspect(padded[..^1]).Verdict, Is.EqualTo(Mp4Verdict.Truncated), "one listed byte missing is a cut");
+    }
+
+    [Test]
     public void Index_cut_at_the_end_of_a_file_is_truncated()
     {
         var whole = Build(faststart: false);
