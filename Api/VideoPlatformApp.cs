@@ -43,7 +43,7 @@ public static class VideoPlatformApp
         builder.AddAccountsAndApi();
         builder.AddMedia(roles);
         builder.AddP2P(roles);
-        builder.AddFederation();
+        builder.AddFederation(roles);
         builder.AddWeb();
         configureServices?.Invoke(builder.Services);
 

@@ -1,23 +1,29 @@
-using Microsoft.Extensions.Options;
-using VideoPlatform.Api.Videos;
-using VideoPlatform.Api.Accounts;
-using VideoPlatform.Api.Auth;
-using VideoPlatform.Api.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
-using VideoPlatform.Core.Videos;
 using VideoPlatform.Core.Jobs;
+using VideoPlatform.Core.Videos;
+using VideoPlatform.Federation.Actors;
+using VideoPlatform.Federation.Delivery;
+using VideoPlatform.Federation.Follows;
+using VideoPlatform.Federation.Inbox;
 using VideoPlatform.Federation.Safety;
 using VideoPlatform.Federation.Signatures;
+using VideoPlatform.Federation.Videos;
 
-namespace VideoPlatform.Api.Federation;
+namespace VideoPlatform.Federation;
 
-/// <summary>The federation module: one <c>Add</c> and one <c>Map</c> for the composition.</summary>
+/// <summary>The federation module's services. The host adds the adapters of <see cref="IVideoMediaLinks"/> and maps the endpoints.</summary>
 public static class FederationModule
 {
-    public static void AddFederation(this WebApplicationBuilder builder)
+    /// <summary>
+    /// Registers the use cases for every role (a web process queues deliveries and lists follows), and the job handlers
+    /// (delivery, outbox crawl, remote thumbnails) only in a process with the <see cref="InstanceRoles.Federation"/> role.
+    /// </summary>
+    public static IServiceCollection AddFederation(this IServiceCollection services, IConfiguration configuration, InstanceRoles roles)
     {
-        var services = builder.Services;
-        var section = builder.Configuration.GetSection(FederationOptions.Section);
+        var section = configuration.GetSection(FederationOptions.Section);
         services.AddOptions<FederationOptions>().Bind(section)
             .Validate(o => o.InboxMaxBytes > 0 && o.DeliveryMaxAttempts > 0 && o.CollectionPageSize > 0 && o.ThumbnailMaxBytes > 0, "Federation: sizes and attempts must be positive.")
             .Validate(o => o.UnreachableAfterFailures > 0 && o.UnreachableAfter >= TimeSpan.Zero && o.UnreachableProbeInterval > TimeSpan.Zero,
@@ -28,8 +34,10 @@ public static class FederationModule
         services.AddHttpClient(DeliveryJobHandler.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(15))
             .ConfigurePrimaryHttpMessageHandler(() => new SsrfGuard(allowPrivate).CreateHandler());
 
+        services.AddSingleton<ServerRepository>();
+        services.AddSingleton<FollowRepository>();
+        services.AddSingleton<ReceivedActivityRepository>();
         services.AddSingleton<ServerActor>();
-        services.AddSingleton<FederationStore>();
         services.AddSingleton<RemoteActors>();
         services.AddSingleton<ActorKeyResolver>();
         services.AddSingleton<IActorKeyResolver>(sp => sp.GetRequiredService<ActorKeyResolver>());
@@ -37,19 +45,17 @@ public static class FederationModule
         services.AddSingleton<RemoteVideos>();
         services.AddSingleton<RemoteThumbnails>();
         services.AddSingleton<LocalVideoObjects>();
-        services.AddSingleton<Delivery>();
-        services.AddSingleton<Follows>();
+        services.AddSingleton<DeliveryQueue>();
+        services.AddSingleton<FollowService>();
         services.AddSingleton<InboxProcessor>();
-        services.AddSingleton<Inbox>();
+        services.AddSingleton<InboxReceiver>();
         services.AddSingleton<IVideoChangeListener, FederationPublisher>();
-        services.AddJobHandler<DeliveryJob, DeliveryJobHandler>();
-        services.AddJobHandler<OutboxCrawlJob, OutboxCrawlJobHandler>();
-        services.AddJobHandler<RemoteThumbnailJob, RemoteThumbnailJobHandler>();
-    }
-
-    public static void MapFederation(this IEndpointRouteBuilder app)
-    {
-        app.MapActivityPubEndpoints();
-        app.MapFollowEndpoints();
+        if (roles.HasFlag(InstanceRoles.Federation))
+        {
+            services.AddJobHandler<DeliveryJob, DeliveryJobHandler>();
+            services.AddJobHandler<OutboxCrawlJob, OutboxCrawlJobHandler>();
+            services.AddJobHandler<RemoteThumbnailJob, RemoteThumbnailJobHandler>();
+        }
+        return services;
     }
 }

@@ -1,4 +1,6 @@
-namespace VideoPlatform.Api.Federation;
+using VideoPlatform.Core.Data.Repositories;
+
+namespace VideoPlatform.Federation;
 
 /// <summary>Settings of the <c>Federation</c> section.</summary>
 public sealed class FederationOptions

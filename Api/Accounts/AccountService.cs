@@ -25,8 +25,6 @@ public sealed partial class AccountService(
     TimeProvider clock,
     ILogger<AccountService> logger)
 {
-    public const string ServerActorName = "peertube";
-
     private static readonly PasswordHasher<UserRow> Hasher = new();
 
     [GeneratedRegex("^[a-z0-9._]{1,50}$")]
@@ -36,7 +34,7 @@ public sealed partial class AccountService(
     private static partial Regex ChannelNamePattern();
 
     public static string? ValidateUsername(string? username) =>
-        username is not null && UsernamePattern().IsMatch(username) && username != ServerActorName
+        username is not null && UsernamePattern().IsMatch(username) && username != LocalUrls.ServerActorName
             ? null
             : "Username must be 1 to 50 lowercase letters, digits, '.' or '_'.";
 
@@ -93,10 +91,10 @@ public sealed partial class AccountService(
     /// <summary>At start: the server actor and the first administrator (password generated and printed once when not configured).</summary>
     public async Task BootstrapAsync(AdminOptions admin, CancellationToken ct)
     {
-        if (await actors.FindLocalAsync(ActorTypes.Application, ServerActorName, ct) is null)
+        if (await actors.FindLocalAsync(ActorTypes.Application, LocalUrls.ServerActorName, ct) is null)
         {
             await database.WriteAsync((c, t) => actors.CreateLocalAsync(c, t, instance.Value.PublicUrl, ActorTypes.Application,
-                ServerActorName, ServerActorName, null, null, null), ct);
+                LocalUrls.ServerActorName, LocalUrls.ServerActorName, null, null, null), ct);
         }
         if (await users.CountAsync(ct) > 0)
         {

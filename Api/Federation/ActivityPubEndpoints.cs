@@ -1,20 +1,23 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using VideoPlatform.Api.Accounts;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Federation;
 using VideoPlatform.Federation.ActivityStreams;
+using VideoPlatform.Federation.Inbox;
 using VideoPlatform.Federation.NodeInfo;
+using VideoPlatform.Federation.Videos;
 using VideoPlatform.Federation.WebFinger;
-using CoreActorTypes = VideoPlatform.Core.Domain.ActorTypes;
 
 namespace VideoPlatform.Api.Federation;
 
 /// <summary>
 /// PeerTube's ActivityPub layout: actors, their outbox/followers/following collections and inboxes, Video objects,
-/// and discovery (WebFinger, NodeInfo, host-meta). The same URLs will serve HTML pages; until then a browser gets 406.
+/// and discovery (WebFinger, NodeInfo, host-meta). A browser asking for <c>/videos/watch/{uuid}</c> gets the Web project's
+/// watch page (its route only matches requests that accept HTML); the actor URLs answer a browser 406, their pages being
+/// <c>/a/{name}</c> and <c>/c/{name}</c>.
 /// </summary>
 public static class ActivityPubEndpoints
 {
@@ -26,13 +29,13 @@ public static class ActivityPubEndpoints
         app.MapGet("/accounts/{name}", (string name, HttpContext http, ActorRepository actors, IOptions<InstanceOptions> instance, CancellationToken ct) =>
             ActorAsync(http, () => FindAccountAsync(actors, name, ct), actors, instance.Value, ct));
         app.MapGet("/video-channels/{name}", (string name, HttpContext http, ActorRepository actors, IOptions<InstanceOptions> instance, CancellationToken ct) =>
-            ActorAsync(http, () => actors.FindLocalAsync(CoreActorTypes.Group, name, ct), actors, instance.Value, ct));
+            ActorAsync(http, () => actors.FindLocalAsync(ActorTypes.Group, name, ct), actors, instance.Value, ct));
 
         foreach (var prefix in new[] { "/accounts", "/video-channels" })
         {
             var isChannel = prefix == "/video-channels";
             Func<ActorRepository, string, CancellationToken, Task<ActorRow?>> find = isChannel
-                ? (actors, name, ct) => actors.FindLocalAsync(CoreActorTypes.Group, name, ct)
+                ? (actors, name, ct) => actors.FindLocalAsync(ActorTypes.Group, name, ct)
                 : (actors, name, ct) => FindAccountAsync(actors, name, ct);
             app.MapGet(prefix + "/{name}/outbox", async (string name, int? page, int? size, HttpContext http, ActorRepository actors, VideoRepository videos,
                 IOptions<FederationOptions> options, CancellationToken ct) =>
@@ -42,7 +45,7 @@ public static class ActivityPubEndpoints
             });
             foreach (var followers in new[] { true, false })
             {
-                app.MapGet(prefix + "/{name}/" + (followers ? "followers" : "following"), async (string name, int? page, ActorRepository actors, FederationStore store,
+                app.MapGet(prefix + "/{name}/" + (followers ? "followers" : "following"), async (string name, int? page, ActorRepository actors, FollowRepository follows,
                     IOptions<FederationOptions> options, CancellationToken ct) =>
                 {
                     var actor = await find(actors, name, ct);
@@ -52,19 +55,20 @@ public static class ActivityPubEndpoints
                     }
                     var id = actor.Url + (followers ? "/followers" : "/following");
                     var pageSize = options.Value.CollectionPageSize;
-                    var (total, urls) = await store.FollowCollectionAsync(actor.Id, followers, ((page ?? 1) - 1) * pageSize, page is null ? 0 : pageSize, ct);
+                    var (total, urls) = await follows.CollectionAsync(actor.Id, followers, ((page ?? 1) - 1) * pageSize, page is null ? 0 : pageSize, ct);
                     return page is null or < 1
                         ? Json(OrderedCollection.Paged(id, total))
                         : Json(OrderedCollectionPage.Create(id, page.Value, pageSize, total, urls.Cast<object>().ToArray()));
                 });
             }
-            app.MapPost(prefix + "/{name}/inbox", async (string name, HttpContext http, ActorRepository actors, Inbox inbox, CancellationToken ct) =>
+            app.MapPost(prefix + "/{name}/inbox", async (string name, HttpRequest request, ActorRepository actors, InboxReceiver inbox, CancellationToken ct) =>
             {
                 var actor = await find(actors, name, ct);
-                return actor is null ? NotFound() : await inbox.ReceiveAsync(http, actor, ct);
+                return actor is null ? NotFound() : Answer(await inbox.ReceiveAsync(request, actor, ct));
             }).DisableAntiforgery();
         }
-        app.MapPost("/inbox", (HttpContext http, Inbox inbox, CancellationToken ct) => inbox.ReceiveAsync(http, null, ct)).DisableAntiforgery();
+        app.MapPost("/inbox", async (HttpRequest request, InboxReceiver inbox, CancellationToken ct) => Answer(await inbox.ReceiveAsync(request, null, ct)))
+            .DisableAntiforgery();
 
         app.MapGet("/videos/watch/{uuid}", VideoAsync);
         foreach (var counter in new[] { "likes", "dislikes", "announces", "comments" })
@@ -99,7 +103,7 @@ public static class ActivityPubEndpoints
             {
                 return NotFound();
             }
-            var actor = await FindAccountAsync(actors, parsed.Name, ct) ?? await actors.FindLocalAsync(CoreActorTypes.Group, parsed.Name, ct);
+            var actor = await FindAccountAsync(actors, parsed.Name, ct) ?? await actors.FindLocalAsync(ActorTypes.Group, parsed.Name, ct);
             if (actor is null)
             {
                 return NotFound();
@@ -112,12 +116,13 @@ public static class ActivityPubEndpoints
             http.Response.Headers.AccessControlAllowOrigin = "*";
             return Results.Bytes(ActivityJson.SerializeToUtf8Bytes(NodeInfoBuilder.Discovery(new Uri(instance.Value.PublicUrl))), "application/json; charset=utf-8");
         });
-        app.MapGet("/nodeinfo/{version}", async (string version, HttpContext http, FederationStore store, IOptions<InstanceOptions> instance, CancellationToken ct) =>
+        app.MapGet("/nodeinfo/{version}", async (string version, HttpContext http, UserRepository userRows, VideoRepository videos, IOptions<InstanceOptions> instance,
+            CancellationToken ct) =>
         {
             http.Response.Headers.AccessControlAllowOrigin = "*";
             version = version.EndsWith(".json", StringComparison.Ordinal) ? version[..^5] : version;
-            var users = await store.CountAsync("SELECT COUNT(*) FROM users", ct);
-            var localVideos = await store.CountAsync("SELECT COUNT(*) FROM videos WHERE is_local = TRUE AND privacy = 1 AND state = 1", ct);
+            var users = await userRows.CountAsync(ct);
+            var localVideos = await videos.CountLocalPublishedAsync(ct);
             var softwareVersion = typeof(ActivityPubEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
             var document = NodeInfoBuilder.Build(version, softwareVersion, instance.Value.Name, instance.Value.Description, instance.Value.SignupEnabled,
                 new NodeStatistics(users, users, users, localVideos, 0));
@@ -145,9 +150,9 @@ public static class ActivityPubEndpoints
     }
 
     private static Task<ActorRow?> FindAccountAsync(ActorRepository actors, string name, CancellationToken ct) =>
-        name == AccountService.ServerActorName
-            ? actors.FindLocalAsync(CoreActorTypes.Application, name, ct)
-            : actors.FindLocalAsync(CoreActorTypes.Person, name, ct);
+        name == LocalUrls.ServerActorName
+            ? actors.FindLocalAsync(ActorTypes.Application, name, ct)
+            : actors.FindLocalAsync(ActorTypes.Person, name, ct);
 
     private static async Task<IResult> ActorAsync(HttpContext http, Func<Task<ActorRow?>> find, ActorRepository actors, InstanceOptions instance, CancellationToken ct)
     {
@@ -168,9 +173,9 @@ public static class ActivityPubEndpoints
             Summary = actor.Description,
             Support = actor.Support,
         };
-        if (actor.Type == CoreActorTypes.Group && actor.AccountId is { } accountId && await actors.FindByIdAsync(accountId, ct) is { } owner)
+        if (actor.Type == ActorTypes.Group && actor.AccountId is { } accountId && await actors.FindByIdAsync(accountId, ct) is { } owner)
         {
-            document = document with { AttributedTo = [new ActorReference(CoreActorTypes.Person, owner.Url)] };
+            document = document with { AttributedTo = [new ActorReference(ActorTypes.Person, owner.Url)] };
         }
         return Json(document);
     }
@@ -186,8 +191,8 @@ public static class ActivityPubEndpoints
         var query = new VideoQuery { IsLocal = true, Start = ((page ?? 1) - 1) * pageSize, Count = page is null ? 0 : pageSize, Sort = "-publishedAt" };
         query = actor.Type switch
         {
-            CoreActorTypes.Group => query with { ChannelId = actor.Id },
-            CoreActorTypes.Person => query with { AccountId = actor.Id },
+            ActorTypes.Group => query with { ChannelId = actor.Id },
+            ActorTypes.Person => query with { AccountId = actor.Id },
             _ => query,
         };
         var (total, list) = await videos.ListAsync(query, ct);
@@ -196,7 +201,7 @@ public static class ActivityPubEndpoints
             return Json(total == 0 ? new OrderedCollection { Id = id, TotalItems = 0 } : OrderedCollection.Paged(id, total));
         }
         string[] to = [ActivityJson.PublicAddress];
-        var items = list.Select(v => (object)(actor.Type == CoreActorTypes.Person
+        var items = list.Select(v => (object)(actor.Type == ActorTypes.Person
             ? Activity.Create(LocalVideoObjects.CreateId(v.Video.Url), actor.Url, v.Video.Url, to, [actor.Url + "/followers"]) with { Context = null }
             : Activity.Announce(LocalVideoObjects.AnnounceId(v.Video.Url, actor.Id), actor.Url, v.Video.Url, to, [actor.Url + "/followers"]) with { Context = null }))
             .ToArray();
@@ -221,6 +226,10 @@ public static class ActivityPubEndpoints
         }
         return Json(await objects.BuildAsync(item, ct));
     }
+
+    /// <summary>The inbox's outcome as HTTP: 202, or a problem detail with the refusal's status and reason.</summary>
+    private static IResult Answer(InboxOutcome outcome) =>
+        outcome.Problem is null ? Results.Accepted() : Problems.Status(outcome.Status, outcome.Problem);
 
     public static IResult Json<T>(T document) => Results.Bytes(ActivityJson.SerializeToUtf8Bytes(document), ResponseContentType);
 

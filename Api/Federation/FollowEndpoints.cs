@@ -1,9 +1,10 @@
 using VideoPlatform.Api.Auth;
-using VideoPlatform.Api.Videos;
-using VideoPlatform.Api.Accounts;
 using VideoPlatform.Api.Hosting;
+using VideoPlatform.Api.Videos;
+using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
-using VideoPlatform.Core.Videos;
+using VideoPlatform.Federation.Actors;
+using VideoPlatform.Federation.Follows;
 using VideoPlatform.Federation.Safety;
 
 namespace VideoPlatform.Api.Federation;
@@ -36,12 +37,12 @@ public static class FollowEndpoints
     public static IEndpointRouteBuilder MapFollowEndpoints(this IEndpointRouteBuilder app)
     {
         var server = app.MapGroup("/api/v1/server").WithTags("Instance Follows");
-        server.MapGet("/following", (int? start, int? count, string? state, Follows follows, FederationStore store, CancellationToken ct) =>
-            ListAsync(asFollower: true, start, count, state, follows, store, ct));
-        server.MapGet("/followers", (int? start, int? count, string? state, Follows follows, FederationStore store, CancellationToken ct) =>
-            ListAsync(asFollower: false, start, count, state, follows, store, ct));
+        server.MapGet("/following", (int? start, int? count, string? state, FollowService follows, ServerRepository servers, CancellationToken ct) =>
+            ListAsync(asFollower: true, start, count, state, follows, servers, ct));
+        server.MapGet("/followers", (int? start, int? count, string? state, FollowService follows, ServerRepository servers, CancellationToken ct) =>
+            ListAsync(asFollower: false, start, count, state, follows, servers, ct));
 
-        server.MapPost("/following", async (FollowHostsRequest request, Follows follows, CancellationToken ct) =>
+        server.MapPost("/following", async (FollowHostsRequest request, FollowService follows, CancellationToken ct) =>
         {
             if ((request.Hosts?.Any(h => h is null) ?? false) || (request.Handles?.Any(h => h is null) ?? false))
             {
@@ -66,41 +67,41 @@ public static class FollowEndpoints
             return Results.NoContent();
         }).RequireAuthorization(Policies.Admin);
 
-        server.MapDelete("/following/{hostOrHandle}", async (string hostOrHandle, Follows follows, CancellationToken ct) =>
+        server.MapDelete("/following/{hostOrHandle}", async (string hostOrHandle, FollowService follows, CancellationToken ct) =>
             await follows.UnfollowHostAsync(hostOrHandle, ct) ? Results.NoContent() : Problems.NotFound($"{hostOrHandle} is not followed."))
             .RequireAuthorization(Policies.Admin);
 
         foreach (var accept in new[] { true, false })
         {
-            server.MapPost("/followers/{handle}/" + (accept ? "accept" : "reject"), async (string handle, Follows follows, CancellationToken ct) =>
+            server.MapPost("/followers/{handle}/" + (accept ? "accept" : "reject"), async (string handle, FollowService follows, CancellationToken ct) =>
                 await follows.AnswerFollowerAsync(handle, accept, ct) ? Results.NoContent() : Problems.NotFound($"{handle} does not follow this instance."))
                 .RequireAuthorization(Policies.Admin);
         }
 
         var blocklist = server.MapGroup("/blocklist/servers").RequireAuthorization(Policies.Admin);
-        blocklist.MapGet("/", async (FederationStore store, CancellationToken ct) =>
+        blocklist.MapGet("/", async (ServerRepository servers, CancellationToken ct) =>
         {
-            var blocked = await store.BlockedServersAsync(ct);
+            var blocked = await servers.ListBlockedAsync(ct);
             return Results.Ok(new ListResult<ServerBlockDto>(blocked.Count, blocked.Select(s => new ServerBlockDto(s.Host, true)).ToList()));
         });
-        blocklist.MapPost("/", async (BlockServerRequest request, FederationStore store, CancellationToken ct) =>
+        blocklist.MapPost("/", async (BlockServerRequest request, ServerRepository servers, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(request.Host))
             {
                 return Problems.BadRequest("host is required.");
             }
-            await store.SetBlockedAsync(request.Host.Trim(), true, ct);
+            await servers.SetBlockedAsync(request.Host.Trim(), true, ct);
             return Results.NoContent();
         });
-        blocklist.MapDelete("/{host}", async (string host, FederationStore store, CancellationToken ct) =>
+        blocklist.MapDelete("/{host}", async (string host, ServerRepository servers, CancellationToken ct) =>
         {
-            await store.SetBlockedAsync(host, false, ct);
+            await servers.SetBlockedAsync(host, false, ct);
             return Results.NoContent();
         });
         return app;
     }
 
-    private static async Task<IResult> ListAsync(bool asFollower, int? start, int? count, string? state, Follows follows, FederationStore store,
+    private static async Task<IResult> ListAsync(bool asFollower, int? start, int? count, string? state, FollowService follows, ServerRepository servers,
         CancellationToken ct)
     {
         if (Paging.Validate(start, count) is { } error)
@@ -108,12 +109,12 @@ public static class FollowEndpoints
             return Problems.BadRequest(error);
         }
         var (me, total, list) = await follows.ListServerFollowsAsync(asFollower, state, start ?? 0, count ?? 15, ct);
-        var servers = (await store.FindServersAsync(list.Select(f => Remote(f, asFollower).Host).OfType<string>().Distinct().ToArray(), ct))
+        var known = (await servers.FindManyAsync(list.Select(f => Remote(f, asFollower).Host).OfType<string>().Distinct().ToArray(), ct))
             .ToDictionary(s => s.Host, StringComparer.OrdinalIgnoreCase);
         return Results.Ok(new ListResult<ActorFollowDto>(total, list.Select(f =>
         {
             var host = Remote(f, asFollower).Host ?? "";
-            var server = servers.GetValueOrDefault(host);
+            var server = known.GetValueOrDefault(host);
             return new ActorFollowDto(
                 f.Follow.Id, Actor(f.Follower, me), Actor(f.Following, me), f.Follow.State, Math.Max(0, 1000 - 10 * (server?.FailureCount ?? 0)),
                 ApiFormatter.Time(f.Follow.CreatedAt), ApiFormatter.Time(f.Follow.UpdatedAt), Health(host, server));

@@ -5,8 +5,9 @@ using VideoPlatform.Api.Accounts;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Videos;
-using VideoPlatform.Api.Federation;
 using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Federation.Actors;
+using VideoPlatform.Federation.Follows;
 using VideoPlatform.Federation.Safety;
 using VideoPlatform.Web;
 
@@ -95,8 +96,8 @@ public sealed class WebVideoChanges(VideoCommands commands) : IWebVideoChanges
     public Task DeleteAsync(VideoWithOwners video, CancellationToken ct) => commands.DeleteAsync(video, ct);
 }
 
-/// <summary>The admin page's follows: <see cref="Follows"/>, the same logic as the follows API, without going through HTTP.</summary>
-public sealed class WebFollows(Follows follows) : IWebFollows
+/// <summary>The admin page's follows: <see cref="FollowService"/>, the same logic as the follows API, without going through HTTP.</summary>
+public sealed class WebFollows(FollowService follows) : IWebFollows
 {
     public async Task<(long Total, IReadOnlyList<WebFollow> Items)> ListAsync(bool following, int start, int count, CancellationToken ct)
     {

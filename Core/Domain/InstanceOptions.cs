@@ -26,6 +26,9 @@ public sealed class InstanceOptions
 /// <summary>The URLs of local objects (PeerTube's layout), built in this one place.</summary>
 public static class LocalUrls
 {
+    /// <summary>The server actor's name, as PeerTube's: <c>/accounts/peertube</c> (Application), which signs fetches and instance follows.</summary>
+    public const string ServerActorName = "peertube";
+
     public static string Account(string baseUrl, string name) => $"{baseUrl}/accounts/{Uri.EscapeDataString(name)}";
     public static string Channel(string baseUrl, string name) => $"{baseUrl}/video-channels/{Uri.EscapeDataString(name)}";
     public static string Video(string baseUrl, string uuid) => $"{baseUrl}/videos/watch/{uuid}";

@@ -1,4 +1,4 @@
-namespace VideoPlatform.Api.Hosting;
+namespace VideoPlatform.Core.Domain;
 
 /// <summary>What this process does (setting <c>Roles</c>, combinable: <c>web,federation</c>). Default: all.</summary>
 [Flags]

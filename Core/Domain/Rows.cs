@@ -143,3 +143,15 @@ public sealed record UploadSessionRow
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; init; }
 }
+
+/// <summary>A remote server: blocked or not, and its delivery health.</summary>
+public sealed record ServerRow
+{
+    public long Id { get; init; }
+    public required string Host { get; init; }
+    public bool Blocked { get; init; }
+    public int FailureCount { get; init; }
+    public long? FailingSince { get; init; }
+    public long? UnreachableSince { get; init; }
+    public long? ProbeAt { get; init; }
+}

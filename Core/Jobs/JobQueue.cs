@@ -213,4 +213,10 @@ public sealed class JobQueue(Database database, TimeProvider clock)
                 new { state = (int?)state, start, count })).AsList();
             return (total, (IReadOnlyList<JobRow>)jobs);
         }, ct);
+
+    /// <summary>Jobs in one of <paramref name="states"/>, of <paramref name="type"/> when given (benchmarks wait on these).</summary>
+    public Task<long> CountAsync(IReadOnlyCollection<JobState> states, string? type = null, CancellationToken ct = default) =>
+        database.ReadAsync(c => c.ExecuteScalarAsync<long>(
+            $"SELECT COUNT(*) FROM jobs WHERE {database.In("state", "states")} AND (@type IS NULL OR type = @type)",
+            new { states = states.Select(s => (int)s).ToArray(), type }), ct);
 }

@@ -1,14 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using VideoPlatform.Core.Domain;
 
 namespace VideoPlatform.Federation.ActivityStreams;
-
-public static class ActorTypes
-{
-    public const string Application = "Application";
-    public const string Person = "Person";
-    public const string Group = "Group";
-}
 
 public sealed record PublicKeyDocument(string Id, string Owner, string PublicKeyPem);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using VideoPlatform.Core.Domain;
 
 namespace VideoPlatform.Federation.ActivityStreams;
 

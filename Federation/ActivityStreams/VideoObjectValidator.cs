@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VideoPlatform.Core.Domain;
 
 namespace VideoPlatform.Federation.ActivityStreams;
 

@@ -1,26 +1,28 @@
 using System.Globalization;
-using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Federation.ActivityStreams;
+using VideoPlatform.Federation.Actors;
+using VideoPlatform.Federation.Delivery;
 using VideoPlatform.Federation.Safety;
-using VideoPlatform.Federation.Signatures;
 
-namespace VideoPlatform.Api.Federation;
+namespace VideoPlatform.Federation.Follows;
 
 /// <summary>Follow, accept, reject and undo, in PeerTube's instance-follow flow (unicast to actor inboxes).</summary>
-public sealed partial class Follows(
-    FederationStore store,
+public sealed partial class FollowService(
+    FollowRepository followRows,
+    ServerRepository servers,
     RemoteActors remoteActors,
     ServerActor serverActor,
     ActorRepository actors,
-    Delivery delivery,
+    DeliveryQueue delivery,
     JobQueue queue,
     IOptions<FederationOptions> options,
     IOptions<InstanceOptions> instance,
-    ILogger<Follows> logger)
+    ILogger<FollowService> logger)
 {
     /// <summary>
     /// The host as we store it (trimmed, lower case) and why it cannot be followed, if it cannot: checked before anything
@@ -43,7 +45,7 @@ public sealed partial class Follows(
             return (host, FollowRefusal.Self);
         }
         // Deliveries to a blocked server are dropped: the follow would stay pending for ever.
-        if (await store.FindServerAsync(host, ct) is { Blocked: true })
+        if (await servers.FindAsync(host, ct) is { Blocked: true })
         {
             return (host, FollowRefusal.Blocked);
         }
@@ -83,7 +85,7 @@ public sealed partial class Follows(
         {
             try
             {
-                var target = await remoteActors.GetAsync($"{scheme}://{host}/accounts/{Accounts.AccountService.ServerActorName}", refresh: true, ct);
+                var target = await remoteActors.GetAsync($"{scheme}://{host}/accounts/{LocalUrls.ServerActorName}", refresh: true, ct);
                 await FollowAsync(await serverActor.GetAsync(ct), target, ct);
                 return target;
             }
@@ -98,12 +100,12 @@ public sealed partial class Follows(
     public async Task FollowAsync(ActorRow follower, ActorRow target, CancellationToken ct)
     {
         var activityId = follower.Url + "/follows/" + target.Id.ToString(CultureInfo.InvariantCulture);
-        var existing = await store.FindFollowAsync(follower.Id, target.Id, ct);
+        var existing = await followRows.FindAsync(follower.Id, target.Id, ct);
         if (existing is { State: FollowStates.Accepted })
         {
             return;
         }
-        await store.UpsertFollowAsync(follower.Id, target.Id, FollowStates.Pending, activityId, ct);
+        await followRows.UpsertAsync(follower.Id, target.Id, FollowStates.Pending, activityId, ct);
         await delivery.EnqueueAsync(Activity.Follow(activityId, follower.Url, target.Url), follower.Id, [target.InboxUrl], ct);
     }
 
@@ -117,7 +119,7 @@ public sealed partial class Follows(
         {
             var follow = Activity.Follow(f.Follow.ActivityUrl ?? server.Url + "/follows/" + f.Following.Id.ToString(CultureInfo.InvariantCulture), server.Url, f.Following.Url);
             await delivery.EnqueueAsync(Activity.Undo(follow.Id + "/undo/" + Guid.NewGuid().ToString("N"), server.Url, follow), server.Id, [f.Following.InboxUrl], ct);
-            await store.DeleteFollowAsync(server.Id, f.Following.Id, ct);
+            await followRows.DeleteAsync(server.Id, f.Following.Id, ct);
         }
         return matching.Length > 0;
     }
@@ -127,7 +129,7 @@ public sealed partial class Follows(
         int start, int count, CancellationToken ct)
     {
         var server = await serverActor.GetAsync(ct);
-        var (total, items) = await store.ListFollowsAsync(server.Id, asFollower, state, start, count, ct);
+        var (total, items) = await followRows.ListAsync(server.Id, asFollower, state, start, count, ct);
         return (server, total, items);
     }
 
@@ -149,7 +151,7 @@ public sealed partial class Follows(
 
     /// <summary>An instance has tens of peers, not thousands: one bounded read, filtered here.</summary>
     private async Task<IReadOnlyList<FollowWithActors>> ServerFollowsAsync(ActorRow server, bool asFollower, CancellationToken ct) =>
-        (await store.ListFollowsAsync(server.Id, asFollower, state: null, 0, 10_000, ct)).Items;
+        (await followRows.ListAsync(server.Id, asFollower, state: null, 0, 10_000, ct)).Items;
 
     private static bool IsHandle(ActorRow actor, string handle) =>
         string.Equals($"{actor.Name}@{actor.Host}", handle, StringComparison.OrdinalIgnoreCase);
@@ -157,10 +159,10 @@ public sealed partial class Follows(
     /// <summary>A remote actor asked to follow one of ours: accepted at once unless an admin must approve follows of the server actor.</summary>
     public async Task ReceiveFollowAsync(ActorRow follower, ActorRow target, string followId, CancellationToken ct)
     {
-        var existing = await store.FindFollowAsync(follower.Id, target.Id, ct);
-        var manual = options.Value.ManualApproval && target.Type == Core.Domain.ActorTypes.Application;
+        var existing = await followRows.FindAsync(follower.Id, target.Id, ct);
+        var manual = options.Value.ManualApproval && target.Type == ActorTypes.Application;
         var state = existing?.State == FollowStates.Accepted || !manual ? FollowStates.Accepted : FollowStates.Pending;
-        var id = await store.UpsertFollowAsync(follower.Id, target.Id, state, followId, ct);
+        var id = await followRows.UpsertAsync(follower.Id, target.Id, state, followId, ct);
         LogFollowReceived(logger, follower.Url, target.Url, state);
         if (state == FollowStates.Accepted)
         {
@@ -170,7 +172,7 @@ public sealed partial class Follows(
 
     public async Task AnswerAsync(FollowWithActors follow, bool accept, CancellationToken ct)
     {
-        await store.SetFollowStateAsync(follow.Follow.Id, accept ? FollowStates.Accepted : FollowStates.Rejected, ct);
+        await followRows.SetStateAsync(follow.Follow.Id, accept ? FollowStates.Accepted : FollowStates.Rejected, ct);
         await SendAnswerAsync(follow.Follow.Id, follow.Follower, follow.Following,
             follow.Follow.ActivityUrl ?? follow.Follower.Url + "/follows/" + follow.Following.Id.ToString(CultureInfo.InvariantCulture),
             accept ? ActivityTypes.Accept : ActivityTypes.Reject, ct);
@@ -188,12 +190,12 @@ public sealed partial class Follows(
     /// <summary>Our follow of <paramref name="followed"/> was accepted: mark it, and backfill their catalogue from their outbox.</summary>
     public async Task OnAcceptedAsync(ActorRow follower, ActorRow followed, CancellationToken ct)
     {
-        var follow = await store.FindFollowAsync(follower.Id, followed.Id, ct);
+        var follow = await followRows.FindAsync(follower.Id, followed.Id, ct);
         if (follow is null)
         {
             throw new InvalidActivityException($"{followed.Url} accepted a follow we did not ask for");
         }
-        await store.SetFollowStateAsync(follow.Id, FollowStates.Accepted, ct);
+        await followRows.SetStateAsync(follow.Id, FollowStates.Accepted, ct);
         if (followed.OutboxUrl is not null)
         {
             await queue.EnqueueAsync(new OutboxCrawlJob(followed.OutboxUrl),
@@ -203,7 +205,7 @@ public sealed partial class Follows(
 
     public async Task<ActorRow?> FindLocalByUrlAsync(string url, CancellationToken ct)
     {
-        var actor = await store.FindActorByUrlAsync(url, ct);
+        var actor = await actors.FindByUrlAsync(url, ct);
         return actor is { IsLocal: true } ? actor : null;
     }
 
@@ -211,84 +213,4 @@ public sealed partial class Follows(
 
     [LoggerMessage(EventId = 4501, Level = LogLevel.Information, Message = "Follow of {Target} by {Follower}: {State}")]
     private static partial void LogFollowReceived(ILogger logger, string follower, string target, string state);
-}
-
-/// <summary>Payload of the <c>activitypub-crawl</c> job: the outbox to walk.</summary>
-public sealed record OutboxCrawlJob(string Outbox) : IJobPayload
-{
-    public static string JobType => "activitypub-crawl";
-}
-
-/// <summary>Backfill: walks a remote outbox (<c>first</c> → <c>next</c>, <c>orderedItems</c> only) and stores the videos it announces.</summary>
-public sealed partial class OutboxCrawlJobHandler(
-    ActivityPubClient client,
-    ServerActor serverActor,
-    RemoteVideos remoteVideos,
-    VideoRepository videos,
-    IOptions<FederationOptions> options,
-    ILogger<OutboxCrawlJobHandler> logger) : IJobHandler<OutboxCrawlJob>
-{
-    public TimeSpan Lease => TimeSpan.FromMinutes(5);
-
-    public async Task HandleAsync(OutboxCrawlJob payload, JobContext context, CancellationToken ct)
-    {
-        var key = await serverActor.KeyAsync(ct);
-        var outbox = new Uri(payload.Outbox);
-        string? next;
-        using (var root = await client.GetAsync(outbox, key, ct))
-        {
-            var first = root.Root.Property("first");
-            if (first is { ValueKind: JsonValueKind.Object } embedded)
-            {
-                next = await ProcessPageAsync(embedded, outbox, ct);
-            }
-            else
-            {
-                next = first?.Iri();
-                // A collection may also inline its items without paging.
-                await ProcessPageAsync(root.Root, outbox, ct);
-            }
-        }
-        for (var pages = 0; next is not null && pages < options.Value.MaxCrawledPages; pages++)
-        {
-            if (!HttpSignatureVerifier.SameHost(next, payload.Outbox))
-            {
-                break;
-            }
-            using var page = await client.GetAsync(new Uri(next), key, ct);
-            next = await ProcessPageAsync(page.Root, outbox, ct);
-        }
-    }
-
-    private async Task<string?> ProcessPageAsync(JsonElement page, Uri outbox, CancellationToken ct)
-    {
-        if (page.Property("orderedItems") is { ValueKind: JsonValueKind.Array } items)
-        {
-            foreach (var item in items.EnumerateArray())
-            {
-                // Crawled activities carry no signature: only Create and Announce by actors of the outbox's host count.
-                if (!(item.IsType(ActivityTypes.Create) || item.IsType(ActivityTypes.Announce))
-                    || item.Id("actor") is not { } actor || !HttpSignatureVerifier.SameHost(actor, outbox.AbsoluteUri)
-                    || item.Id("object") is not { } videoUrl)
-                {
-                    continue;
-                }
-                try
-                {
-                    if (await videos.FindByUrlAsync(videoUrl, ct) is null)
-                    {
-                        await remoteVideos.FetchAndStoreAsync(videoUrl, ct);
-                    }
-                }
-                catch (Exception e) when (e is ActivityPubFetchException or InvalidActivityException)
-                {
-                    LogSkipped(logger, videoUrl, e.Message);
-                }
-            }
-        }
-        return page.Id("next");
-    }
-
-    [LoggerMessage(EventId = 4502, Level = LogLevel.Warning, Message = "Backfill skipped {Url}: {Reason}")]
-    private static partial void LogSkipped(ILogger logger, string url, string reason);
 }

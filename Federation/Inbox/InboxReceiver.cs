@@ -1,26 +1,38 @@
 using System.Text.Json;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Federation.ActivityStreams;
+using VideoPlatform.Federation.Actors;
+using VideoPlatform.Federation.Delivery;
 using VideoPlatform.Federation.Safety;
 using VideoPlatform.Federation.Signatures;
 
-namespace VideoPlatform.Api.Federation;
+namespace VideoPlatform.Federation.Inbox;
+
+/// <summary>What the inbox answers: 202 once the activity is processed (or recognised as a replay), otherwise a refusal's status and reason.</summary>
+public sealed record InboxOutcome(int Status, string? Problem)
+{
+    public static readonly InboxOutcome Accepted = new(StatusCodes.Status202Accepted, null);
+}
 
 /// <summary>
 /// Receives inbox POSTs: size limit, per-host rate limit, block list, HTTP signature, actor/id host check and replay
-/// check, in that order (cheap checks first), then processes the activity before answering 202.
+/// check, in that order (cheap checks first), then processes the activity before answering 202. The HTTP endpoint turns
+/// an <see cref="InboxOutcome"/> into its response.
 /// </summary>
-public sealed partial class Inbox(
+public sealed partial class InboxReceiver(
     HttpSignatureVerifier verifier,
-    FederationStore store,
-    Delivery delivery,
+    ServerRepository servers,
+    ReceivedActivityRepository received,
+    DeliveryQueue delivery,
     InboxProcessor processor,
     IOptions<FederationOptions> options,
     IOptions<InstanceOptions> instance,
-    ILogger<Inbox> logger) : IDisposable
+    ILogger<InboxReceiver> logger) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(host =>
         RateLimitPartition.GetFixedWindowLimiter(host, _ => new FixedWindowRateLimiterOptions
@@ -30,32 +42,32 @@ public sealed partial class Inbox(
             QueueLimit = 0,
         }));
 
-    public async Task<IResult> ReceiveAsync(HttpContext http, ActorRow? inboxOwner, CancellationToken ct)
+    public async Task<InboxOutcome> ReceiveAsync(HttpRequest request, ActorRow? inboxOwner, CancellationToken ct)
     {
         var max = options.Value.InboxMaxBytes;
-        if (http.Request.ContentLength > max)
+        if (request.ContentLength > max)
         {
             return Refuse(StatusCodes.Status413PayloadTooLarge, "body too large", null);
         }
-        var body = await ReadLimitedAsync(http.Request.Body, max, ct);
+        var body = await ReadLimitedAsync(request.Body, max, ct);
         if (body is null)
         {
             return Refuse(StatusCodes.Status413PayloadTooLarge, "body too large", null);
         }
 
-        var request = IncomingRequest.FromHttpRequest(http.Request, body, new Uri(instance.Value.PublicUrl).Scheme);
-        var keyHost = Uri.TryCreate(HttpSignatureVerifier.ClaimedKeyId(request), UriKind.Absolute, out var keyUri) ? keyUri.Authority.ToLowerInvariant() : "";
+        var incoming = IncomingRequest.FromHttpRequest(request, body, new Uri(instance.Value.PublicUrl).Scheme);
+        var keyHost = Uri.TryCreate(HttpSignatureVerifier.ClaimedKeyId(incoming), UriKind.Absolute, out var keyUri) ? keyUri.Authority.ToLowerInvariant() : "";
         using var lease = _limiter.AttemptAcquire(keyHost);
         if (!lease.IsAcquired)
         {
             return Refuse(StatusCodes.Status429TooManyRequests, "rate limit exceeded", keyHost);
         }
-        if (keyHost.Length > 0 && await store.FindServerAsync(keyHost, ct) is { Blocked: true })
+        if (keyHost.Length > 0 && await servers.FindAsync(keyHost, ct) is { Blocked: true })
         {
             return Refuse(StatusCodes.Status403Forbidden, "server is blocked", keyHost);
         }
 
-        var verification = await verifier.VerifyAsync(request, ct);
+        var verification = await verifier.VerifyAsync(incoming, ct);
         if (!verification.IsValid)
         {
             return Refuse(StatusCodes.Status401Unauthorized, $"{verification.Failure}: {verification.Detail}", keyHost);
@@ -80,10 +92,10 @@ public sealed partial class Inbox(
                 return Refuse(StatusCodes.Status401Unauthorized, $"activity actor {actorUrl} / id {activityId} is not the signer {verification.Key!.OwnerId}", keyHost);
             }
             await delivery.OnReachableAsync(keyHost, ct);
-            if (activityId is not null && await store.WasReceivedAsync(activityId, ct))
+            if (activityId is not null && await received.WasReceivedAsync(activityId, ct))
             {
                 LogReplay(logger, activityId);
-                return Results.Accepted();
+                return InboxOutcome.Accepted;
             }
             try
             {
@@ -95,16 +107,16 @@ public sealed partial class Inbox(
             }
             if (activityId is not null)
             {
-                await store.RememberReceivedAsync(activityId, ct);
+                await received.RememberReceivedAsync(activityId, ct);
             }
-            return Results.Accepted();
+            return InboxOutcome.Accepted;
         }
     }
 
-    private IResult Refuse(int status, string reason, string? host)
+    private InboxOutcome Refuse(int status, string reason, string? host)
     {
         LogRefused(logger, status, host ?? "?", reason);
-        return Hosting.Problems.Status(status, status == StatusCodes.Status401Unauthorized ? "Invalid or missing HTTP signature." : reason);
+        return new(status, status == StatusCodes.Status401Unauthorized ? "Invalid or missing HTTP signature." : reason);
     }
 
     private static async Task<byte[]?> ReadLimitedAsync(Stream body, int max, CancellationToken ct)
@@ -130,160 +142,4 @@ public sealed partial class Inbox(
 
     [LoggerMessage(EventId = 4602, Level = LogLevel.Information, Message = "Inbox ignored replayed activity {Id}")]
     private static partial void LogReplay(ILogger logger, string id);
-}
-
-/// <summary>What each activity type does; the signer is already verified to be the activity's actor.</summary>
-public sealed partial class InboxProcessor(
-    RemoteActors remoteActors,
-    RemoteVideos remoteVideos,
-    Follows follows,
-    FederationStore store,
-    VideoRepository videos,
-    ILogger<InboxProcessor> logger)
-{
-    public async Task ProcessAsync(JsonElement activity, string actorUrl, ActorRow? inboxOwner, CancellationToken ct)
-    {
-        var type = activity.Types().FirstOrDefault(ActivityTypes.All.Contains);
-        var signer = await remoteActors.GetAsync(actorUrl, refresh: false, ct);
-        switch (type)
-        {
-            case ActivityTypes.Follow:
-                await FollowAsync(activity, signer, ct);
-                break;
-            case ActivityTypes.Accept or ActivityTypes.Reject:
-                await AnswerAsync(activity, signer, inboxOwner, type == ActivityTypes.Accept, ct);
-                break;
-            case ActivityTypes.Undo:
-                await UndoAsync(activity, signer, ct);
-                break;
-            case ActivityTypes.Create or ActivityTypes.Update:
-                await CreateOrUpdateAsync(activity, signer, ct);
-                break;
-            case ActivityTypes.Announce:
-                await AnnounceAsync(activity, ct);
-                break;
-            case ActivityTypes.Delete:
-                await DeleteAsync(activity, signer, ct);
-                break;
-            case ActivityTypes.Like or ActivityTypes.Dislike or ActivityTypes.View:
-                await RateAsync(activity, type, +1, ct);
-                break;
-            default:
-                LogIgnored(logger, string.Join(',', activity.Types()), actorUrl);
-                break;
-        }
-    }
-
-    private async Task FollowAsync(JsonElement activity, ActorRow signer, CancellationToken ct)
-    {
-        var targetUrl = activity.Id("object") ?? throw new InvalidActivityException("Follow without object");
-        var target = await follows.FindLocalByUrlAsync(targetUrl, ct) ?? throw new InvalidActivityException($"{targetUrl} is not a local actor");
-        await follows.ReceiveFollowAsync(signer, target, activity.String("id") ?? throw new InvalidActivityException("Follow without id"), ct);
-    }
-
-    /// <summary>PeerTube matches the answer by (inbox owner, signer); on the shared inbox we read the embedded Follow's actor.</summary>
-    private async Task AnswerAsync(JsonElement activity, ActorRow signer, ActorRow? inboxOwner, bool accepted, CancellationToken ct)
-    {
-        var followerUrl = inboxOwner?.Url
-            ?? (activity.Property("object") is { ValueKind: JsonValueKind.Object } follow ? follow.Id("actor") : null)
-            ?? throw new InvalidActivityException("cannot tell whose follow this answers");
-        var follower = await follows.FindLocalByUrlAsync(followerUrl, ct) ?? throw new InvalidActivityException($"{followerUrl} is not a local actor");
-        if (accepted)
-        {
-            await follows.OnAcceptedAsync(follower, signer, ct);
-        }
-        else if (await store.FindFollowAsync(follower.Id, signer.Id, ct) is { } row)
-        {
-            await store.SetFollowStateAsync(row.Id, FollowStates.Rejected, ct);
-        }
-    }
-
-    private async Task UndoAsync(JsonElement activity, ActorRow signer, CancellationToken ct)
-    {
-        if (activity.Property("object") is not { ValueKind: JsonValueKind.Object } undone)
-        {
-            throw new InvalidActivityException("Undo must embed the undone activity");
-        }
-        if (undone.Id("actor") is { } undoneActor && !string.Equals(undoneActor, signer.Url, StringComparison.Ordinal))
-        {
-            throw new InvalidActivityException("an actor can only undo its own activities");
-        }
-        if (undone.IsType(ActivityTypes.Follow))
-        {
-            var target = undone.Id("object") is { } t ? await follows.FindLocalByUrlAsync(t, ct) : null;
-            if (target is not null)
-            {
-                await store.DeleteFollowAsync(signer.Id, target.Id, ct);
-            }
-        }
-        else if (undone.IsType(ActivityTypes.Like) || undone.IsType(ActivityTypes.Dislike))
-        {
-            await RateAsync(undone, undone.IsType(ActivityTypes.Like) ? ActivityTypes.Like : ActivityTypes.Dislike, -1, ct);
-        }
-    }
-
-    private async Task CreateOrUpdateAsync(JsonElement activity, ActorRow signer, CancellationToken ct)
-    {
-        var objectElement = activity.Property("object") ?? throw new InvalidActivityException("no object");
-        var objectUrl = objectElement.Iri() ?? throw new InvalidActivityException("object without id");
-        if (objectElement.ValueKind == JsonValueKind.Object && !objectElement.IsType("Video"))
-        {
-            // Comments, playlists, caches of other servers: not part of the academies' catalogue yet.
-            LogIgnored(logger, string.Join(',', objectElement.Types()), signer.Url);
-            return;
-        }
-        if (!HttpSignatureVerifier.SameHost(objectUrl, signer.Url))
-        {
-            throw new InvalidActivityException($"{signer.Url} cannot create or update {objectUrl}");
-        }
-        // Never trust the embedded copy: fetch it from its origin (PeerTube does the same).
-        await remoteVideos.FetchAndStoreAsync(objectUrl, ct);
-    }
-
-    private async Task AnnounceAsync(JsonElement activity, CancellationToken ct)
-    {
-        var objectUrl = activity.Id("object") ?? throw new InvalidActivityException("Announce without object");
-        if (remoteActors.IsLocalUrl(objectUrl) || await videos.FindByUrlAsync(objectUrl, ct) is not null)
-        {
-            return;
-        }
-        await remoteVideos.FetchAndStoreAsync(objectUrl, ct);
-    }
-
-    private async Task DeleteAsync(JsonElement activity, ActorRow signer, CancellationToken ct)
-    {
-        var objectUrl = activity.Id("object") ?? throw new InvalidActivityException("Delete without object");
-        if (string.Equals(objectUrl, signer.Url, StringComparison.Ordinal))
-        {
-            // An actor deleting itself: its follows go with it (videos of a deleted channel cascade in the database).
-            foreach (var asFollower in new[] { true, false })
-            {
-                var (_, list) = await store.ListFollowsAsync(signer.Id, asFollower, null, 0, 10_000, ct);
-                foreach (var f in list)
-                {
-                    await store.DeleteFollowAsync(f.Follower.Id, f.Following.Id, ct);
-                }
-            }
-            return;
-        }
-        await remoteVideos.DeleteAsync(objectUrl, signer.Url, ct);
-    }
-
-    private async Task RateAsync(JsonElement activity, string type, int delta, CancellationToken ct)
-    {
-        if (activity.Id("object") is not { } videoUrl)
-        {
-            throw new InvalidActivityException($"{type} without object");
-        }
-        var counter = type switch
-        {
-            ActivityTypes.Like => "likes",
-            ActivityTypes.Dislike => "dislikes",
-            _ => "views",
-        };
-        await store.AddToCounterAsync(videoUrl, counter, delta, ct);
-    }
-
-    [LoggerMessage(EventId = 4603, Level = LogLevel.Debug, Message = "Inbox ignored a {Type} from {Actor}")]
-    private static partial void LogIgnored(ILogger logger, string type, string actor);
 }

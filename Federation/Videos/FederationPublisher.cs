@@ -1,13 +1,11 @@
-using VideoPlatform.Api.Videos;
-using VideoPlatform.Api.Accounts;
-using VideoPlatform.Api.Auth;
-using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Videos;
-using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Federation.ActivityStreams;
+using VideoPlatform.Federation.Actors;
+using VideoPlatform.Federation.Delivery;
 
-namespace VideoPlatform.Api.Federation;
+namespace VideoPlatform.Federation.Videos;
 
 /// <summary>
 /// Pushes local video changes to the remote followers of the server actor, the channel and the account: one Create
@@ -19,8 +17,8 @@ public sealed class FederationPublisher(
     VideoRepository videos,
     LocalVideoObjects objects,
     ServerActor serverActor,
-    FederationStore store,
-    Delivery delivery) : IVideoChangeListener
+    FollowRepository follows,
+    DeliveryQueue delivery) : IVideoChangeListener
 {
     public async Task OnPublishedAsync(long videoId, CancellationToken ct)
     {
@@ -57,7 +55,7 @@ public sealed class FederationPublisher(
     private async Task SendAsync(VideoWithOwners item, string type, CancellationToken ct, bool fresh = false)
     {
         var server = await serverActor.GetAsync(ct);
-        var inboxes = await store.FollowerInboxesAsync([server.Id, item.Channel.Id, item.Account.Id], ct);
+        var inboxes = await follows.FollowerInboxesAsync([server.Id, item.Channel.Id, item.Account.Id], ct);
         if (inboxes.Count == 0)
         {
             return;

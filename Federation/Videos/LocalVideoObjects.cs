@@ -1,18 +1,13 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using VideoPlatform.Api.Videos;
-using VideoPlatform.Api.Accounts;
-using VideoPlatform.Api.Auth;
-using VideoPlatform.Api.Hosting;
-using VideoPlatform.Core.Domain;
-using VideoPlatform.Core.Videos;
 using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
 using VideoPlatform.Federation.ActivityStreams;
 
-namespace VideoPlatform.Api.Federation;
+namespace VideoPlatform.Federation.Videos;
 
 /// <summary>Turns a local video's rows into the PeerTube-shaped Video object and the activities that carry it.</summary>
-public sealed class LocalVideoObjects(VideoRepository videos, VideoFileFormatter files, IOptions<InstanceOptions> instance)
+public sealed class LocalVideoObjects(VideoRepository videos, IVideoMediaLinks links, IOptions<InstanceOptions> instance)
 {
     private Uri BaseUri => new(instance.Value.PublicUrl);
 
@@ -25,17 +20,13 @@ public sealed class LocalVideoObjects(VideoRepository videos, VideoFileFormatter
         var playlist = await videos.PlaylistAsync(v.Id, ct);
         var fileRows = await videos.FilesAsync(v.Id, ct);
         var baseUrl = instance.Value.PublicUrl;
-        var trackers = files.TrackerUrls();
+        var trackers = links.TrackerUrls();
         HlsPlaylist? hls = null;
         if (playlist?.MasterName is not null && playlist.SegmentsSha256Name is not null)
         {
             var renditions = fileRows
                 .Where(f => f.InfoHash is not null && f.TorrentName is not null && f.FileName is not null)
-                .Select(f =>
-                {
-                    var dto = files.Format(v, f);
-                    return new HlsRendition(f.Resolution, f.Width, f.Size, f.Fps, dto.FileUrl!, baseUrl + MediaUrls.Torrent(f.TorrentName!), f.InfoHash!);
-                })
+                .Select(f => new HlsRendition(f.Resolution, f.Width, f.Size, f.Fps, links.FileUrl(v, f), baseUrl + MediaUrls.Torrent(f.TorrentName!), f.InfoHash!))
                 .ToArray();
             hls = new HlsPlaylist(
                 baseUrl + MediaUrls.HlsFile(v.Uuid, playlist.MasterName, isPrivate: false),
@@ -63,7 +54,7 @@ public sealed class LocalVideoObjects(VideoRepository videos, VideoFileFormatter
             Category = v.Category is { } c ? new IdentifierObject(c.ToString(CultureInfo.InvariantCulture), VideoConstants.Categories.GetValueOrDefault(c, "Unknown")) : null,
             Licence = v.Licence is { } l ? new IdentifierObject(l.ToString(CultureInfo.InvariantCulture), VideoConstants.Licences.GetValueOrDefault(l, "Unknown")) : null,
             Language = v.Language is { } g ? new IdentifierObject(g, VideoConstants.Languages.GetValueOrDefault(g, g)) : null,
-            Tags = ApiFormatter.Tags(v),
+            Tags = v.TagList(),
             Hls = hls,
             // PeerTube's thumbnail size; its validator wants a JPEG with integer dimensions.
             // PeerTube sends both sizes in icon; receivers pick the miniature and the preview from them.

@@ -1,21 +1,18 @@
 using System.Globalization;
 using System.Text.Json;
-using Dapper;
-using VideoPlatform.Api.Videos;
-using VideoPlatform.Api.Accounts;
-using VideoPlatform.Api.Auth;
-using VideoPlatform.Api.Hosting;
-using VideoPlatform.Core.Domain;
-using VideoPlatform.Core.Videos;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Storage;
+using VideoPlatform.Core.Videos;
 using VideoPlatform.Federation.ActivityStreams;
+using VideoPlatform.Federation.Actors;
 using VideoPlatform.Federation.Safety;
 using VideoPlatform.Federation.Signatures;
 
-namespace VideoPlatform.Api.Federation;
+namespace VideoPlatform.Federation.Videos;
 
 /// <summary>
 /// Remote videos: fetched from their origin (an embedded object is never trusted for creation), checked with PeerTube's
@@ -27,6 +24,7 @@ public sealed partial class RemoteVideos(
     ServerActor serverActor,
     RemoteActors remoteActors,
     VideoRepository videos,
+    VideoMediaRepository media,
     Database database,
     RemoteThumbnails thumbnails,
     MediaStore store,
@@ -64,7 +62,7 @@ public sealed partial class RemoteVideos(
             throw new InvalidActivityException("the Video names no channel");
         }
         var channel = await remoteActors.GetAsync(video.ChannelId, refresh: false, ct);
-        if (channel.IsLocal || channel.Type != Core.Domain.ActorTypes.Group || !HttpSignatureVerifier.SameHost(channel.Url, video.Url))
+        if (channel.IsLocal || channel.Type != ActorTypes.Group || !HttpSignatureVerifier.SameHost(channel.Url, video.Url))
         {
             throw new InvalidActivityException($"channel {video.ChannelId} is not a remote Group on the video's host");
         }
@@ -108,13 +106,13 @@ public sealed partial class RemoteVideos(
 
         // Read and written in one transaction with the images' state, as the thumbnail job writes it concurrently.
         var fetchImages = false;
-        ImageState? stale = null;
+        VideoImages? stale = null;
         var videoId = await database.WriteAsync(async (c, t) =>
         {
             long id;
             if (existing is null)
             {
-                if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM videos WHERE uuid = @uuid", new { uuid }, t) > 0)
+                if (await videos.UuidTakenAsync(c, t, uuid))
                 {
                     throw new InvalidActivityException($"another video already has the uuid {uuid}");
                 }
@@ -125,57 +123,28 @@ public sealed partial class RemoteVideos(
             {
                 id = existing.Video.Id;
                 // New images at the origin: forget our copies (the API shows the origin's until the job caches the new ones).
-                var images = await c.QuerySingleAsync<ImageState>(
-                    "SELECT remote_thumbnail_url, thumbnail_name, preview_name FROM videos WHERE id = @id", new { id }, t);
+                var images = await videos.ImagesAsync(c, t, id);
                 var imagesChanged = !string.Equals(images.RemoteThumbnailUrl, video.ThumbnailUrl, StringComparison.Ordinal);
                 stale = imagesChanged ? images : null;
                 fetchImages = video.ThumbnailUrl is not null && (imagesChanged || images is { ThumbnailName: null, PreviewName: null });
-                await c.ExecuteAsync("""
-                    UPDATE videos SET name = @Name, description = @Description, channel_id = @ChannelId, privacy = @Privacy, state = @State,
-                        duration = @Duration, category = @Category, licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw,
-                        comments_enabled = @CommentsEnabled, download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding,
-                        views = @Views, remote_thumbnail_url = @RemoteThumbnailUrl, search_text = @SearchText, published_at = @PublishedAt,
-                        originally_published_at = @OriginallyPublishedAt, updated_at = @UpdatedAt,
-                        thumbnail_name = CASE WHEN @imagesChanged THEN NULL ELSE thumbnail_name END,
-                        preview_name = CASE WHEN @imagesChanged THEN NULL ELSE preview_name END
-                    WHERE id = @Id
-                    """, new
-                {
-                    row.Name, row.Description, row.ChannelId, Privacy = (int)row.Privacy, State = (int)row.State, row.Duration, row.Category,
-                    row.Licence, row.Language, row.Tags, row.Nsfw, row.CommentsEnabled, row.DownloadEnabled, row.WaitTranscoding, row.Views,
-                    row.RemoteThumbnailUrl, row.SearchText, row.PublishedAt, row.OriginallyPublishedAt, row.UpdatedAt, imagesChanged, Id = id,
-                }, t);
-                await c.ExecuteAsync("DELETE FROM video_files WHERE video_id = @id", new { id }, t);
-                await c.ExecuteAsync("DELETE FROM video_streaming_playlists WHERE video_id = @id", new { id }, t);
+                await videos.UpdateRemoteAsync(c, t, row, imagesChanged);
             }
-            if (video.MasterPlaylistUrl is not null)
+            var playlist = video.MasterPlaylistUrl is null
+                ? null
+                : new StreamingPlaylistRow { RemotePlaylistUrl = video.MasterPlaylistUrl, RemoteSegmentsSha256Url = video.SegmentsSha256Url, CreatedAt = now };
+            await media.ReplaceRemoteAsync(c, t, id, playlist, video.Files.DistinctBy(f => f.Url).Select(file => new VideoFileRow
             {
-                await c.ExecuteAsync("""
-                    INSERT INTO video_streaming_playlists (video_id, remote_playlist_url, remote_segments_sha256_url, created_at)
-                    VALUES (@id, @playlist, @sha256, @now)
-                    """, new { id, playlist = video.MasterPlaylistUrl, sha256 = video.SegmentsSha256Url, now }, t);
-            }
-            foreach (var file in video.Files.DistinctBy(f => f.Url))
-            {
-                await c.ExecuteAsync("""
-                    INSERT INTO video_files (video_id, resolution, width, height, fps, size, info_hash, remote_file_url, remote_torrent_url,
-                        remote_magnet_uri, created_at)
-                    VALUES (@id, @resolution, @width, @height, @fps, @size, @infoHash, @url, @torrent, @magnet, @now)
-                    """, new
-                {
-                    id,
-                    resolution = file.Resolution,
-                    width = file.Width ?? 0,
-                    height = file.Resolution,
-                    fps = file.Fps ?? 0,
-                    size = file.Size ?? 0,
-                    infoHash = file.InfoHash,
-                    url = file.Url,
-                    torrent = file.TorrentUrl,
-                    magnet = file.MagnetUri,
-                    now,
-                }, t);
-            }
+                Resolution = file.Resolution,
+                Width = file.Width ?? 0,
+                Height = file.Resolution,
+                Fps = file.Fps ?? 0,
+                Size = file.Size ?? 0,
+                InfoHash = file.InfoHash,
+                RemoteFileUrl = file.Url,
+                RemoteTorrentUrl = file.TorrentUrl,
+                RemoteMagnetUri = file.MagnetUri,
+                CreatedAt = now,
+            }));
             if (fetchImages)
             {
                 await thumbnails.EnqueueAsync(c, t, id, video.ThumbnailUrl!, video.MiniatureUrl, video.PreviewUrl);
@@ -210,13 +179,6 @@ public sealed partial class RemoteVideos(
         await commands.DeleteAsync(existing, ct);
         LogVideoStored(logger, url, "deleted");
         return true;
-    }
-
-    private sealed record ImageState
-    {
-        public string? RemoteThumbnailUrl { get; init; }
-        public string? ThumbnailName { get; init; }
-        public string? PreviewName { get; init; }
     }
 
     [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Remote video {Url} {What}")]

@@ -6,8 +6,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using VideoPlatform.Api.Federation;
 using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Jobs;
+using VideoPlatform.Federation.Delivery;
 using VideoPlatform.Federation.Signatures;
 using VideoPlatform.Tools;
 
@@ -16,7 +17,6 @@ var publications = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCul
 var basePort = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 9500;
 var dataRoot = Path.Combine(Path.GetTempPath(), "vp-bench-academies-" + Guid.NewGuid().ToString("N")[..8]);
 var ct = CancellationToken.None;
-var delivery = "'" + DeliveryJob.JobType + "'";
 
 Console.WriteLine($"academies={count} publications={publications} cores={Environment.ProcessorCount} (one process, SQLite each)");
 var clock = Stopwatch.StartNew();
@@ -51,7 +51,7 @@ await using (var fleet = await AcademyFleet.StartAsync(count, dataRoot, basePort
 
     // Burst: several academies publish at once; deliveries per second until everything is visible everywhere.
     var publishers = fleet.Academies.Take(Math.Min(count, 10)).ToArray();
-    var before = await SumAsync(fleet, $"SELECT COUNT(*) FROM jobs WHERE type = {delivery} AND state = 2");
+    var before = await SumAsync(fleet, [JobState.Completed], DeliveryJob.JobType);
     var burst = Stopwatch.StartNew();
     var published = await Task.WhenAll(publishers.SelectMany(a => Enumerable.Range(0, 3).Select(i => (a, i)))
         .Select(async x => (x.a, await AcademyFleet.PublishAsync(x.a, $"Rafale {x.i} depuis {x.a.Name}", ct))));
@@ -60,7 +60,7 @@ await using (var fleet = await AcademyFleet.StartAsync(count, dataRoot, basePort
         await VisibleEverywhereAsync(fleet, origin, video.Url, TimeSpan.FromMinutes(5));
     }
     var burstSeconds = burst.Elapsed.TotalSeconds;
-    var delivered = await SumAsync(fleet, $"SELECT COUNT(*) FROM jobs WHERE type = {delivery} AND state = 2") - before;
+    var delivered = await SumAsync(fleet, [JobState.Completed], DeliveryJob.JobType) - before;
     Console.WriteLine($"| burst: {published.Length} publications, {delivered} deliveries | {burstSeconds:F1} s, {delivered / burstSeconds:F0} deliveries/s |");
 
     GC.Collect();
@@ -114,12 +114,13 @@ static async Task<double> RateAsync(Func<Task> action)
     return n / watch.Elapsed.TotalSeconds;
 }
 
-static async Task<long> SumAsync(AcademyFleet fleet, string sql)
+/// <summary>Jobs in these states (of this type) over all the academies.</summary>
+static async Task<long> SumAsync(AcademyFleet fleet, JobState[] states, string? type = null)
 {
     long total = 0;
     foreach (var a in fleet.Academies)
     {
-        total += await AcademyFleet.CountAsync(a, sql, CancellationToken.None);
+        total += await a.Services.GetRequiredService<JobQueue>().CountAsync(states, type, CancellationToken.None);
     }
     return total;
 }
@@ -127,7 +128,7 @@ static async Task<long> SumAsync(AcademyFleet fleet, string sql)
 static async Task DrainAsync(AcademyFleet fleet, TimeSpan timeout)
 {
     var deadline = DateTimeOffset.UtcNow + timeout;
-    while (await SumAsync(fleet, "SELECT COUNT(*) FROM jobs WHERE state IN (0, 1)") > 0 && DateTimeOffset.UtcNow < deadline)
+    while (await SumAsync(fleet, [JobState.Pending, JobState.Running]) > 0 && DateTimeOffset.UtcNow < deadline)
     {
         await Task.Delay(200);
     }

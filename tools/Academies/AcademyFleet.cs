@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using VideoPlatform.Api;
@@ -10,10 +9,10 @@ using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Videos;
-using VideoPlatform.Api.Federation;
 using VideoPlatform.Core;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Federation.Follows;
 
 namespace VideoPlatform.Tools;
 
@@ -93,7 +92,7 @@ public sealed class AcademyFleet : IAsyncDisposable
     {
         foreach (var follower in Academies)
         {
-            var follows = follower.Services.GetRequiredService<Follows>();
+            var follows = follower.Services.GetRequiredService<FollowService>();
             foreach (var followed in Academies.Where(a => a != follower))
             {
                 await follows.FollowHostAsync(followed.Host, ct);
@@ -103,7 +102,8 @@ public sealed class AcademyFleet : IAsyncDisposable
         var expected = Academies.Count - 1;
         foreach (var academy in Academies)
         {
-            while (await CountAsync(academy, "SELECT COUNT(*) FROM follows f JOIN actors a ON a.id = f.follower_id WHERE a.server_id IS NULL AND f.state = 'accepted'", ct) < expected)
+            var follows = academy.Services.GetRequiredService<FollowRepository>();
+            while (await follows.CountAcceptedOfLocalFollowersAsync(ct) < expected)
             {
                 if (DateTimeOffset.UtcNow > deadline)
                 {
@@ -114,12 +114,10 @@ public sealed class AcademyFleet : IAsyncDisposable
         }
     }
 
-    public static Task<long> CountAsync(Academy academy, string sql, CancellationToken ct) =>
-        academy.Services.GetRequiredService<Database>().ReadAsync(c => c.ExecuteScalarAsync<long>(sql), ct);
-
     /// <summary>
-    /// Publishes a video as the upload pipeline would once transcoded (rows for the thumbnail, HLS playlist and one
-    /// rendition), then notifies the listeners, which federate it.
+    /// Publishes a video as the upload pipeline would once transcoded, through the same repositories (the video waiting for
+    /// its transcode, then the HLS playlist, one rendition and the images, then its torrent), and notifies the listeners,
+    /// which federate it. No media file is written: remote instances that fetch the images get 404 and keep the origin's URL.
     /// </summary>
     public static async Task<VideoRow> PublishAsync(Academy academy, string name, CancellationToken ct)
     {
@@ -137,30 +135,30 @@ public sealed class AcademyFleet : IAsyncDisposable
             Description = "Leçon publiée par l'académie de " + academy.Name,
             ChannelId = channel.Id,
             Privacy = VideoPrivacy.Public,
-            State = VideoState.Published,
-            Duration = 120,
+            State = VideoState.ToTranscode,
             IsLocal = true,
             Url = LocalUrls.Video(academy.BaseUrl, uuid.ToString("D")),
-            ThumbnailName = id + ".jpg",
             SearchText = SearchText.ForVideo(name, null, []),
             PublishedAt = now,
             CreatedAt = now,
             UpdatedAt = now,
         };
-        var videoId = await services.GetRequiredService<Database>().WriteAsync(async (c, t) =>
+        var videos = services.GetRequiredService<VideoRepository>();
+        var videoId = await services.GetRequiredService<Database>().WriteAsync((c, t) => videos.CreateAsync(c, t, row), ct);
+        var rendition = new VideoFileRow
         {
-            var videoId = await services.GetRequiredService<VideoRepository>().CreateAsync(c, t, row);
-            await c.ExecuteAsync("""
-                INSERT INTO video_streaming_playlists (video_id, master_name, segments_sha256_name, created_at) VALUES (@videoId, @master, @sha, @now)
-                """, new { videoId, master = id + "-master.m3u8", sha = id + "-segments-sha256.json", now }, t);
-            await c.ExecuteAsync("""
-                INSERT INTO video_files (video_id, resolution, width, height, fps, size, bitrate, file_name, playlist_name, torrent_name, info_hash, created_at)
-                VALUES (@videoId, 720, 1280, 720, 25, 1000000, 1000000, @file, @playlist, @torrent, @hash, @now)
-                """, new { videoId, file = id + "-720-fragmented.mp4", playlist = id + "-720.m3u8", torrent = id + "-720-hls.torrent", hash = id + id[..8], now }, t);
-            return videoId;
-        }, ct);
+            Resolution = 720, Width = 1280, Height = 720, Fps = 25, Size = 1_000_000, Bitrate = 1_000_000,
+            FileName = id + "-720-fragmented.mp4", PlaylistName = id + "-720.m3u8",
+        };
+        var media = new PublishedMedia(id + "-master.m3u8", id + "-segments-sha256.json", id + ".jpg", id + ".jpg", 120, [rendition]);
+        await services.GetRequiredService<VideoMediaRepository>().PublishAsync(videoId, media, (_, _) => Task.CompletedTask, ct);
+        var torrents = services.GetRequiredService<TorrentRepository>();
+        var file = (await torrents.FilesOfVideoAsync(videoId, ct)).Single();
+        await torrents.SetTorrentAsync(file.FileId, id + "-720-hls.torrent", id + id[..8], ct);
         await services.GetRequiredService<VideoChangeNotifier>().PublishedAsync(videoId, ct);
-        return row with { Id = videoId };
+        return await videos.FindAsync(videoId.ToString(CultureInfo.InvariantCulture), ct) is { } published
+            ? published.Video
+            : throw new InvalidOperationException($"video #{videoId} vanished after publication");
     }
 
     public static string Slug(string name)

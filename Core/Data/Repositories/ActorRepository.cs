@@ -91,4 +91,58 @@ public sealed class ActorRepository(Database database, TimeProvider clock)
         database.WriteAsync((c, t) => c.ExecuteAsync(
             "UPDATE actors SET display_name = @displayName, description = @description, support = @support, updated_at = @now WHERE id = @id",
             new { id, displayName, description, support, now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t), ct);
+
+    /// <summary>
+    /// Inserts or refreshes a remote actor (never a local one) and its server, from <paramref name="actor"/>'s profile columns
+    /// (a null <see cref="ActorRow.AccountId"/> keeps the stored one); returns its id.
+    /// </summary>
+    public Task<long> UpsertRemoteAsync(ActorRow actor, CancellationToken ct = default)
+    {
+        var host = new Uri(actor.Url).Authority;
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        return database.WriteAsync(async (c, t) =>
+        {
+            var serverId = await ServerRepository.EnsureAsync(c, t, host, now);
+            var existing = await c.QuerySingleOrDefaultAsync<ActorRow>("SELECT * FROM actors WHERE url = @url", new { url = actor.Url }, t);
+            var param = new
+            {
+                type = actor.Type,
+                name = actor.Name,
+                displayName = actor.DisplayName,
+                description = actor.Description,
+                url = actor.Url,
+                inbox = actor.InboxUrl,
+                outbox = actor.OutboxUrl,
+                sharedInbox = actor.SharedInboxUrl,
+                followers = actor.FollowersUrl,
+                following = actor.FollowingUrl,
+                pem = actor.PublicKeyPem,
+                serverId,
+                accountId = actor.AccountId,
+                avatar = actor.AvatarUrl,
+                now,
+            };
+            if (existing is null)
+            {
+                return await c.ExecuteScalarAsync<long>("""
+                    INSERT INTO actors (type, name, display_name, description, url, inbox_url, outbox_url, shared_inbox_url, followers_url,
+                        following_url, public_key_pem, server_id, account_id, avatar_url, created_at, updated_at)
+                    VALUES (@type, @name, @displayName, @description, @url, @inbox, @outbox, @sharedInbox, @followers, @following, @pem,
+                        @serverId, @accountId, @avatar, @now, @now)
+                    RETURNING id
+                    """, param, t);
+            }
+            if (existing.IsLocal)
+            {
+                throw new InvalidOperationException($"{actor.Url} names a local actor");
+            }
+            await c.ExecuteAsync("""
+                UPDATE actors SET type = @type, name = @name, display_name = @displayName, description = @description, inbox_url = @inbox,
+                    outbox_url = @outbox, shared_inbox_url = @sharedInbox, followers_url = @followers, following_url = @following,
+                    public_key_pem = @pem, account_id = COALESCE(@accountId, account_id), avatar_url = @avatar, updated_at = @now
+                WHERE url = @url
+                """, param, t);
+            return existing.Id;
+        }, ct);
+    }
 }

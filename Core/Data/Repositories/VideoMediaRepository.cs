@@ -74,4 +74,33 @@ public sealed class VideoMediaRepository(Database database, TimeProvider clock)
     public Task<IReadOnlyList<JobRow>> JobsAsync(string orderingKey, CancellationToken ct = default) =>
         database.ReadAsync(async c => (IReadOnlyList<JobRow>)(await c.QueryAsync<JobRow>(
             "SELECT * FROM jobs WHERE ordering_key = @orderingKey ORDER BY id DESC LIMIT 20", new { orderingKey })).AsList(), ct);
+
+    /// <summary>
+    /// Replaces a remote video's playlist and file rows with its origin's URLs (playlist, files, torrents, magnets), inside
+    /// the caller's transaction.
+    /// </summary>
+    public async Task ReplaceRemoteAsync(DbConnection c, DbTransaction t, long videoId, StreamingPlaylistRow? playlist, IEnumerable<VideoFileRow> files)
+    {
+        await c.ExecuteAsync("DELETE FROM video_files WHERE video_id = @videoId", new { videoId }, t);
+        await c.ExecuteAsync("DELETE FROM video_streaming_playlists WHERE video_id = @videoId", new { videoId }, t);
+        if (playlist is not null)
+        {
+            await c.ExecuteAsync("""
+                INSERT INTO video_streaming_playlists (video_id, remote_playlist_url, remote_segments_sha256_url, created_at)
+                VALUES (@videoId, @RemotePlaylistUrl, @RemoteSegmentsSha256Url, @CreatedAt)
+                """, new { videoId, playlist.RemotePlaylistUrl, playlist.RemoteSegmentsSha256Url, playlist.CreatedAt }, t);
+        }
+        foreach (var file in files)
+        {
+            await c.ExecuteAsync("""
+                INSERT INTO video_files (video_id, resolution, width, height, fps, size, info_hash, remote_file_url, remote_torrent_url,
+                    remote_magnet_uri, created_at)
+                VALUES (@videoId, @Resolution, @Width, @Height, @Fps, @Size, @InfoHash, @RemoteFileUrl, @RemoteTorrentUrl, @RemoteMagnetUri, @CreatedAt)
+                """, new
+            {
+                videoId, file.Resolution, file.Width, file.Height, file.Fps, file.Size, file.InfoHash, file.RemoteFileUrl, file.RemoteTorrentUrl,
+                file.RemoteMagnetUri, file.CreatedAt,
+            }, t);
+        }
+    }
 }

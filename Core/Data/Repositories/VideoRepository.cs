@@ -9,6 +9,26 @@ namespace VideoPlatform.Core.Data.Repositories;
 /// <summary>A video with the channel and account it belongs to, as every listing needs them.</summary>
 public sealed record VideoWithOwners(VideoRow Video, ActorRow Channel, ActorRow Account);
 
+/// <summary>A video's images: the origin's thumbnail URL (remote videos) and the names of our copies.</summary>
+public sealed record VideoImages
+{
+    public bool IsLocal { get; init; }
+    public string? RemoteThumbnailUrl { get; init; }
+    public string? ThumbnailName { get; init; }
+    public string? PreviewName { get; init; }
+
+    /// <summary>A remote video whose images were last announced at <paramref name="originUrl"/>: copies of them belong to it.</summary>
+    public bool AwaitsCopiesOf(string originUrl) => !IsLocal && string.Equals(RemoteThumbnailUrl, originUrl, StringComparison.Ordinal);
+}
+
+/// <summary>The counters remote instances add to (ActivityPub Like, Dislike, View).</summary>
+public enum VideoCounter
+{
+    Views,
+    Likes,
+    Dislikes,
+}
+
 public sealed record VideoQuery
 {
     public int Start { get; init; }
@@ -231,6 +251,78 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
 
     public Task<bool> IncrementViewsAsync(long id, CancellationToken ct = default) =>
         database.WriteAsync(async (c, t) => await c.ExecuteAsync("UPDATE videos SET views = views + 1 WHERE id = @id", new { id }, t) == 1, ct);
+
+    /// <summary>Public, published local videos, as NodeInfo counts them.</summary>
+    public Task<long> CountLocalPublishedAsync(CancellationToken ct = default) =>
+        database.ReadAsync(c => c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM videos WHERE is_local = TRUE AND privacy = @privacy AND state = @state",
+            new { privacy = (int)VideoPrivacy.Public, state = (int)VideoState.Published }), ct);
+
+    /// <summary>Adds <paramref name="delta"/> to a counter (views, likes, dislikes) of the video at <paramref name="url"/>.</summary>
+    public Task<bool> AddToCounterAsync(string url, VideoCounter counter, int delta, CancellationToken ct = default)
+    {
+        var column = counter switch
+        {
+            VideoCounter.Views => "views",
+            VideoCounter.Likes => "likes",
+            VideoCounter.Dislikes => "dislikes",
+            _ => throw new ArgumentOutOfRangeException(nameof(counter)),
+        };
+        return database.WriteAsync(async (c, t) => await c.ExecuteAsync(
+            $"UPDATE videos SET {column} = CASE WHEN {column} + @delta < 0 THEN 0 ELSE {column} + @delta END WHERE url = @url", new { url, delta }, t) == 1, ct);
+    }
+
+    public async Task<bool> UuidTakenAsync(DbConnection c, DbTransaction t, string uuid) =>
+        await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM videos WHERE uuid = @uuid", new { uuid }, t) > 0;
+
+    /// <summary>
+    /// Rewrites a remote video from its origin's object. When <paramref name="imagesChanged"/>, our copies of its images
+    /// are forgotten (the API shows the origin's until new copies are made).
+    /// </summary>
+    public Task UpdateRemoteAsync(DbConnection c, DbTransaction t, VideoRow row, bool imagesChanged)
+    {
+        InvalidateCounts();
+        return c.ExecuteAsync("""
+            UPDATE videos SET name = @Name, description = @Description, channel_id = @ChannelId, privacy = @Privacy, state = @State,
+                duration = @Duration, category = @Category, licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw,
+                comments_enabled = @CommentsEnabled, download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding,
+                views = @Views, remote_thumbnail_url = @RemoteThumbnailUrl, search_text = @SearchText, published_at = @PublishedAt,
+                originally_published_at = @OriginallyPublishedAt, updated_at = @UpdatedAt,
+                thumbnail_name = CASE WHEN @imagesChanged THEN NULL ELSE thumbnail_name END,
+                preview_name = CASE WHEN @imagesChanged THEN NULL ELSE preview_name END
+            WHERE id = @Id
+            """, new
+        {
+            row.Name, row.Description, row.ChannelId, Privacy = (int)row.Privacy, State = (int)row.State, row.Duration, row.Category,
+            row.Licence, row.Language, row.Tags, row.Nsfw, row.CommentsEnabled, row.DownloadEnabled, row.WaitTranscoding, row.Views,
+            row.RemoteThumbnailUrl, row.SearchText, row.PublishedAt, row.OriginallyPublishedAt, row.UpdatedAt, imagesChanged, row.Id,
+        }, t);
+    }
+
+    private const string SelectImages = "SELECT is_local, remote_thumbnail_url, thumbnail_name, preview_name FROM videos WHERE id = @id";
+
+    public Task<VideoImages?> FindImagesAsync(long id, CancellationToken ct = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<VideoImages>(SelectImages, new { id }), ct);
+
+    public Task<VideoImages> ImagesAsync(DbConnection c, DbTransaction t, long id) => c.QuerySingleAsync<VideoImages>(SelectImages, new { id }, t);
+
+    /// <summary>
+    /// Points a remote video at our copies of its images, in one transaction with the check that it still
+    /// <see cref="VideoImages.AwaitsCopiesOf">awaits copies of</see> <paramref name="originUrl"/>. Returns the images it
+    /// had (whose copies are now unused), or null when it is gone or was updated meanwhile (nothing stored).
+    /// </summary>
+    public Task<VideoImages?> SetImageCopiesAsync(long id, string originUrl, string? thumbnailName, string? previewName, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var previous = await c.QuerySingleOrDefaultAsync<VideoImages>(SelectImages, new { id }, t);
+            if (previous is null || !previous.AwaitsCopiesOf(originUrl))
+            {
+                return null;
+            }
+            await c.ExecuteAsync("UPDATE videos SET thumbnail_name = @thumbnailName, preview_name = @previewName WHERE id = @id",
+                new { thumbnailName, previewName, id }, t);
+            return previous;
+        }, ct);
 
     public Task<StreamingPlaylistRow?> PlaylistAsync(long videoId, CancellationToken ct = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<StreamingPlaylistRow>(

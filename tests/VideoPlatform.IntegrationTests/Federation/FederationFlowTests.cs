@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using VideoPlatform.Api.Federation;
+using VideoPlatform.Federation.Delivery;
 using VideoPlatform.IntegrationTests.Infrastructure;
 using static VideoPlatform.IntegrationTests.Federation.FederationHarness;
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using VideoPlatform.Api.Federation;
+using VideoPlatform.Federation.Actors;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Federation.Signatures;
 using VideoPlatform.IntegrationTests.Infrastructure;

@@ -7,7 +7,7 @@ using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Videos;
-using VideoPlatform.Api.Federation;
+using VideoPlatform.Federation.Delivery;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.IntegrationTests.Infrastructure;

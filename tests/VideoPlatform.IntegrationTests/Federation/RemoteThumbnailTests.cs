@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using VideoPlatform.Api.Federation;
+using VideoPlatform.Federation.Videos;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Storage;

@@ -7,20 +7,6 @@ using VideoPlatform.Core.Videos;
 
 namespace VideoPlatform.Tests.Api;
 
-public class RolesTests
-{
-    [TestCase(null, InstanceRoles.All)]
-    [TestCase("all", InstanceRoles.All)]
-    [TestCase("transcoder", InstanceRoles.Transcoder)]
-    [TestCase("web, federation", InstanceRoles.Web | InstanceRoles.Federation)]
-    [TestCase("Web|P2P", InstanceRoles.Web | InstanceRoles.P2P)]
-    public void Parses(string? text, InstanceRoles expected) => Assert.That(InstanceRolesParser.Parse(text), Is.EqualTo(expected));
-
-    [Test]
-    public void Unknown_role_is_a_clear_error() =>
-        Assert.That(() => InstanceRolesParser.Parse("web,encoder"), Throws.InvalidOperationException.With.Message.Contains("encoder"));
-}
-
 public class ValidationTests
 {
     [TestCase("teacher_01", true)]
@@ -29,18 +15,6 @@ public class ValidationTests
     [TestCase("", false)]
     [TestCase("a b", false)]
     public void Usernames(string name, bool valid) => Assert.That(AccountService.ValidateUsername(name) is null, Is.EqualTo(valid));
-
-    [TestCase("videos.ac-lyon.fr", true)]
-    [TestCase("127.0.0.1:9101", true)]
-    [TestCase("localhost", true)]
-    [TestCase("https://videos.ac-lyon.fr", false)]
-    [TestCase("videos.ac-lyon.fr/videos", false)]
-    [TestCase("ac_lyon!", false)]
-    [TestCase("videos.ac-lyon.fr:", false)]
-    [TestCase("videos.ac-lyon.fr:0", false)]
-    [TestCase("videos.ac-lyon.fr:70000", false)]
-    [TestCase("videos.ac-lyon.fr:+80", false)]
-    public void Hosts_to_follow(string host, bool valid) => Assert.That(VideoPlatform.Api.Federation.Follows.IsHost(host), Is.EqualTo(valid));
 
     [TestCase(null, null, true)]
     [TestCase(0, 100, true)]

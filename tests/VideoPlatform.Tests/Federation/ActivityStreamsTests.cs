@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using VideoPlatform.Federation.ActivityStreams;
+using VideoPlatform.Core.Domain;
 
 namespace VideoPlatform.Tests.Federation;
 

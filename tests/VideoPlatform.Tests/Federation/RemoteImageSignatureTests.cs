@@ -1,7 +1,7 @@
-using VideoPlatform.Api.Federation;
+using VideoPlatform.Federation.Videos;
 using VideoPlatform.Federation.Safety;
 
-namespace VideoPlatform.Tests.Api;
+namespace VideoPlatform.Tests.Federation;
 
 public sealed class RemoteImageSignatureTests
 {

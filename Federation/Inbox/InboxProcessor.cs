@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Federation.ActivityStreams;
+using VideoPlatform.Federation.Actors;
+using VideoPlatform.Federation.Follows;
+using VideoPlatform.Federation.Signatures;
+using VideoPlatform.Federation.Videos;
+
+namespace VideoPlatform.Federation.Inbox;
+
+/// <summary>What each activity type does; the signer is already verified to be the activity's actor.</summary>
+public sealed partial class InboxProcessor(
+    RemoteActors remoteActors,
+    RemoteVideos remoteVideos,
+    FollowService follows,
+    FollowRepository followRows,
+    VideoRepository videos,
+    ILogger<InboxProcessor> logger)
+{
+    public async Task ProcessAsync(JsonElement activity, string actorUrl, ActorRow? inboxOwner, CancellationToken ct)
+    {
+        var type = activity.Types().FirstOrDefault(ActivityTypes.All.Contains);
+        var signer = await remoteActors.GetAsync(actorUrl, refresh: false, ct);
+        switch (type)
+        {
+            case ActivityTypes.Follow:
+                await FollowAsync(activity, signer, ct);
+                break;
+            case ActivityTypes.Accept or ActivityTypes.Reject:
+                await AnswerAsync(activity, signer, inboxOwner, type == ActivityTypes.Accept, ct);
+                break;
+            case ActivityTypes.Undo:
+                await UndoAsync(activity, signer, ct);
+                break;
+            case ActivityTypes.Create or ActivityTypes.Update:
+                await CreateOrUpdateAsync(activity, signer, ct);
+                break;
+            case ActivityTypes.Announce:
+                await AnnounceAsync(activity, ct);
+                break;
+            case ActivityTypes.Delete:
+                await DeleteAsync(activity, signer, ct);
+                break;
+            case ActivityTypes.Like or ActivityTypes.Dislike or ActivityTypes.View:
+                await RateAsync(activity, type, +1, ct);
+                break;
+            default:
+                LogIgnored(logger, string.Join(',', activity.Types()), actorUrl);
+                break;
+        }
+    }
+
+    private async Task FollowAsync(JsonElement activity, ActorRow signer, CancellationToken ct)
+    {
+        var targetUrl = activity.Id("object") ?? throw new InvalidActivityException("Follow without object");
+        var target = await follows.FindLocalByUrlAsync(targetUrl, ct) ?? throw new InvalidActivityException($"{targetUrl} is not a local actor");
+        await follows.ReceiveFollowAsync(signer, target, activity.String("id") ?? throw new InvalidActivityException("Follow without id"), ct);
+    }
+
+    /// <summary>PeerTube matches the answer by (inbox owner, signer); on the shared inbox we read the embedded Follow's actor.</summary>
+    private async Task AnswerAsync(JsonElement activity, ActorRow signer, ActorRow? inboxOwner, bool accepted, CancellationToken ct)
+    {
+        var followerUrl = inboxOwner?.Url
+            ?? (activity.Property("object") is { ValueKind: JsonValueKind.Object } follow ? follow.Id("actor") : null)
+            ?? throw new InvalidActivityException("cannot tell whose follow this answers");
+        var follower = await follows.FindLocalByUrlAsync(followerUrl, ct) ?? throw new InvalidActivityException($"{followerUrl} is not a local actor");
+        if (accepted)
+        {
+            await follows.OnAcceptedAsync(follower, signer, ct);
+        }
+        else if (await followRows.FindAsync(follower.Id, signer.Id, ct) is { } row)
+        {
+            await followRows.SetStateAsync(row.Id, FollowStates.Rejected, ct);
+        }
+    }
+
+    private async Task UndoAsync(JsonElement activity, ActorRow signer, CancellationToken ct)
+    {
+        if (activity.Property("object") is not { ValueKind: JsonValueKind.Object } undone)
+        {
+            throw new InvalidActivityException("Undo must embed the undone activity");
+        }
+        if (undone.Id("actor") is { } undoneActor && !string.Equals(undoneActor, signer.Url, StringComparison.Ordinal))
+        {
+            throw new InvalidActivityException("an actor can only undo its own activities");
+        }
+        if (undone.IsType(ActivityTypes.Follow))
+        {
+            var target = undone.Id("object") is { } t ? await follows.FindLocalByUrlAsync(t, ct) : null;
+            if (target is not null)
+            {
+                await followRows.DeleteAsync(signer.Id, target.Id, ct);
+            }
+        }
+        else if (undone.IsType(ActivityTypes.Like) || undone.IsType(ActivityTypes.Dislike))
+        {
+            await RateAsync(undone, undone.IsType(ActivityTypes.Like) ? ActivityTypes.Like : ActivityTypes.Dislike, -1, ct);
+        }
+    }
+
+    private async Task CreateOrUpdateAsync(JsonElement activity, ActorRow signer, CancellationToken ct)
+    {
+        var objectElement = activity.Property("object") ?? throw new InvalidActivityException("no object");
+        var objectUrl = objectElement.Iri() ?? throw new InvalidActivityException("object without id");
+        if (objectElement.ValueKind == JsonValueKind.Object && !objectElement.IsType("Video"))
+        {
+            // Comments, playlists, caches of other servers: not part of the academies' catalogue yet.
+            LogIgnored(logger, string.Join(',', objectElement.Types()), signer.Url);
+            return;
+        }
+        if (!HttpSignatureVerifier.SameHost(objectUrl, signer.Url))
+        {
+            throw new InvalidActivityException($"{signer.Url} cannot create or update {objectUrl}");
+        }
+        // Never trust the embedded copy: fetch it from its origin (PeerTube does the same).
+        await remoteVideos.FetchAndStoreAsync(objectUrl, ct);
+    }
+
+    private async Task AnnounceAsync(JsonElement activity, CancellationToken ct)
+    {
+        var objectUrl = activity.Id("object") ?? throw new InvalidActivityException("Announce without object");
+        if (remoteActors.IsLocalUrl(objectUrl) || await videos.FindByUrlAsync(objectUrl, ct) is not null)
+        {
+            return;
+        }
+        await remoteVideos.FetchAndStoreAsync(objectUrl, ct);
+    }
+
+    private async Task DeleteAsync(JsonElement activity, ActorRow signer, CancellationToken ct)
+    {
+        var objectUrl = activity.Id("object") ?? throw new InvalidActivityException("Delete without object");
+        if (string.Equals(objectUrl, signer.Url, StringComparison.Ordinal))
+        {
+            // An actor deleting itself: its follows go with it (videos of a deleted channel cascade in the database).
+            foreach (var asFollower in new[] { true, false })
+            {
+                var (_, list) = await followRows.ListAsync(signer.Id, asFollower, null, 0, 10_000, ct);
+                foreach (var f in list)
+                {
+                    await followRows.DeleteAsync(f.Follower.Id, f.Following.Id, ct);
+                }
+            }
+            return;
+        }
+        await remoteVideos.DeleteAsync(objectUrl, signer.Url, ct);
+    }
+
+    private async Task RateAsync(JsonElement activity, string type, int delta, CancellationToken ct)
+    {
+        if (activity.Id("object") is not { } videoUrl)
+        {
+            throw new InvalidActivityException($"{type} without object");
+        }
+        var counter = type switch
+        {
+            ActivityTypes.Like => VideoCounter.Likes,
+            ActivityTypes.Dislike => VideoCounter.Dislikes,
+            _ => VideoCounter.Views,
+        };
+        await videos.AddToCounterAsync(videoUrl, counter, delta, ct);
+    }
+
+    [LoggerMessage(EventId = 4603, Level = LogLevel.Debug, Message = "Inbox ignored a {Type} from {Actor}")]
+    private static partial void LogIgnored(ILogger logger, string type, string actor);
+}
