@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Api.Accounts;
 using VideoPlatform.Api.Auth;
@@ -11,6 +12,10 @@ namespace VideoPlatform.Api.Accounts;
 
 public sealed record CreateChannelRequest(string? Name, string? DisplayName, string? Description, string? Support);
 
+public sealed record IdOnly(long Id);
+
+public sealed record CreatedChannel(IdOnly VideoChannel);
+
 /// <summary>Channels and accounts: <c>/api/v1/video-channels</c> and <c>/api/v1/accounts</c>, by PeerTube handle.</summary>
 public static class ChannelEndpoints
 {
@@ -18,7 +23,7 @@ public static class ChannelEndpoints
     {
         var channels = app.MapGroup("/api/v1/video-channels").WithTags("Video Channels");
         channels.MapPost("/", CreateAsync).RequireAuthorization();
-        channels.MapGet("/{handle}", async (string handle, ActorRepository actors, ApiFormatter format, IOptions<InstanceOptions> instance, CancellationToken ct) =>
+        channels.MapGet("/{handle}", async Task<Results<Ok<ChannelDto>, ProblemHttpResult>> (string handle, ActorRepository actors, ApiFormatter format, IOptions<InstanceOptions> instance, CancellationToken ct) =>
         {
             var channel = await actors.FindByHandleAsync(ActorTypes.Group, handle, instance.Value.Host, ct);
             if (channel?.AccountId is null)
@@ -26,7 +31,7 @@ public static class ChannelEndpoints
                 return Problems.NotFound("Video channel not found.");
             }
             var owner = await actors.FindByIdAsync(channel.AccountId.Value, ct);
-            return Results.Ok(format.Channel(channel, owner!));
+            return TypedResults.Ok(format.Channel(channel, owner!));
         });
         channels.MapGet("/{handle}/videos", async (string handle, [AsParameters] VideoListParameters query, ClaimsPrincipal user, ActorRepository actors,
             VideoRepository videos, ApiFormatter format, IOptions<InstanceOptions> instance, CancellationToken ct) =>
@@ -38,12 +43,12 @@ public static class ChannelEndpoints
         }).CacheOutput(PublicListingCache.Policy);
 
         var accounts = app.MapGroup("/api/v1/accounts").WithTags("Accounts");
-        accounts.MapGet("/{name}", async (string name, ActorRepository actors, ApiFormatter format, IOptions<InstanceOptions> instance, CancellationToken ct) =>
+        accounts.MapGet("/{name}", async Task<Results<Ok<AccountDto>, ProblemHttpResult>> (string name, ActorRepository actors, ApiFormatter format, IOptions<InstanceOptions> instance, CancellationToken ct) =>
         {
             var account = await actors.FindByHandleAsync(ActorTypes.Person, name, instance.Value.Host, ct);
-            return account is null ? Problems.NotFound("Account not found.") : Results.Ok(format.Account(account));
+            return account is null ? Problems.NotFound("Account not found.") : TypedResults.Ok(format.Account(account));
         });
-        accounts.MapGet("/{name}/video-channels", async (string name, ActorRepository actors, ApiFormatter format, IOptions<InstanceOptions> instance, CancellationToken ct) =>
+        accounts.MapGet("/{name}/video-channels", async Task<Results<Ok<ListResult<ChannelDto>>, ProblemHttpResult>> (string name, ActorRepository actors, ApiFormatter format, IOptions<InstanceOptions> instance, CancellationToken ct) =>
         {
             var account = await actors.FindByHandleAsync(ActorTypes.Person, name, instance.Value.Host, ct);
             if (account is null)
@@ -51,7 +56,7 @@ public static class ChannelEndpoints
                 return Problems.NotFound("Account not found.");
             }
             var list = await actors.ChannelsOfAccountAsync(account.Id, ct);
-            return Results.Ok(new ListResult<ChannelDto>(list.Count, list.Select(c => format.Channel(c, account)).ToList()));
+            return TypedResults.Ok(new ListResult<ChannelDto>(list.Count, list.Select(c => format.Channel(c, account)).ToList()));
         });
         accounts.MapGet("/{name}/videos", async (string name, [AsParameters] VideoListParameters query, ClaimsPrincipal user, ActorRepository actors,
             VideoRepository videos, ApiFormatter format, IOptions<InstanceOptions> instance, CancellationToken ct) =>
@@ -64,7 +69,7 @@ public static class ChannelEndpoints
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(CreateChannelRequest body, ClaimsPrincipal user, AccountService accounts, ActorRepository actors, CancellationToken ct)
+    private static async Task<Results<Ok<CreatedChannel>, ProblemHttpResult>> CreateAsync(CreateChannelRequest body, ClaimsPrincipal user, AccountService accounts, ActorRepository actors, CancellationToken ct)
     {
         var error = AccountService.ValidateChannelName(body.Name)
             ?? (body.DisplayName is { Length: >= 1 and <= 120 } ? null : "displayName must be 1 to 120 characters long.")
@@ -79,6 +84,6 @@ public static class ChannelEndpoints
         }
         var account = await actors.FindAccountOfUserAsync(user.UserId()!.Value, ct);
         var channel = await accounts.CreateChannelAsync(account!.Id, body.Name!, body.DisplayName!, body.Description, body.Support, ct);
-        return Results.Ok(new { videoChannel = new { id = channel.Id } });
+        return TypedResults.Ok(new CreatedChannel(new IdOnly(channel.Id)));
     }
 }

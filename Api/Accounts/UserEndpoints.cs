@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Api.Accounts;
 using VideoPlatform.Api.Auth;
@@ -17,6 +18,12 @@ public sealed record RegisterRequest(string? Username, string? Password, string?
 
 public sealed record UpdateUserRequest(int? Role, long? VideoQuota, long? VideoQuotaDaily);
 
+public sealed record QuotaUsed(long VideoQuotaUsed, long VideoQuotaUsedDaily);
+
+public sealed record CreatedUserIds(long Id, IdOnly Account);
+
+public sealed record CreatedUser(CreatedUserIds User);
+
 public static class UserEndpoints
 {
     public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
@@ -27,13 +34,9 @@ public static class UserEndpoints
         {
             var userId = principal.UserId()!.Value;
             var dayAgo = (clock.GetUtcNow() - TimeSpan.FromDays(1)).ToUnixTimeMilliseconds();
-            return TypedResults.Ok(new
-            {
-                videoQuotaUsed = await users.VideoQuotaUsedAsync(userId, 0, ct),
-                videoQuotaUsedDaily = await users.VideoQuotaUsedAsync(userId, dayAgo, ct),
-            });
+            return TypedResults.Ok(new QuotaUsed(await users.VideoQuotaUsedAsync(userId, 0, ct), await users.VideoQuotaUsedAsync(userId, dayAgo, ct)));
         }).RequireAuthorization();
-        api.MapGet("/me/videos", async (ClaimsPrincipal principal, int? start, int? count, VideoRepository videos, ApiFormatter format, CancellationToken ct) =>
+        api.MapGet("/me/videos", async Task<Results<Ok<ListResult<VideoDto>>, ProblemHttpResult>> (ClaimsPrincipal principal, int? start, int? count, VideoRepository videos, ApiFormatter format, CancellationToken ct) =>
         {
             if (Paging.Validate(start, count) is { } error)
             {
@@ -41,10 +44,10 @@ public static class UserEndpoints
             }
             var userId = principal.UserId()!.Value;
             var rows = await videos.ListOfUserAsync(userId, start ?? 0, count ?? 15, ct);
-            return Results.Ok(new ListResult<VideoDto>(await videos.CountOfUserAsync(userId, ct), rows.Select(format.Video).ToList()));
+            return TypedResults.Ok(new ListResult<VideoDto>(await videos.CountOfUserAsync(userId, ct), rows.Select(format.Video).ToList()));
         }).RequireAuthorization();
         api.MapPost("/", CreateAsync).RequireAuthorization(Policies.Admin);
-        api.MapGet("/", async (int? start, int? count, UserRepository users, ActorRepository actors, ApiFormatter format, CancellationToken ct) =>
+        api.MapGet("/", async Task<Results<Ok<ListResult<UserDto>>, ProblemHttpResult>> (int? start, int? count, UserRepository users, ActorRepository actors, ApiFormatter format, CancellationToken ct) =>
         {
             if (Paging.Validate(start, count) is { } error)
             {
@@ -57,9 +60,9 @@ public static class UserEndpoints
                 var account = await actors.FindAccountOfUserAsync(user.Id, ct);
                 data.Add(format.User(user, account!, await actors.ChannelsOfAccountAsync(account!.Id, ct), await users.VideoQuotaUsedAsync(user.Id, 0, ct)));
             }
-            return Results.Ok(new ListResult<UserDto>(await users.CountAsync(ct), data));
+            return TypedResults.Ok(new ListResult<UserDto>(await users.CountAsync(ct), data));
         }).RequireAuthorization(Policies.Admin);
-        api.MapPut("/{id:long}", async (long id, UpdateUserRequest body, UserRepository users, CancellationToken ct) =>
+        api.MapPut("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (long id, UpdateUserRequest body, UserRepository users, CancellationToken ct) =>
         {
             var user = await users.FindByIdAsync(id, ct);
             if (user is null)
@@ -79,22 +82,22 @@ public static class UserEndpoints
             {
                 await users.UpdateRoleAsync(id, (UserRole)newRole, ct);
             }
-            return Results.NoContent();
+            return TypedResults.NoContent();
         }).RequireAuthorization(Policies.Admin);
         api.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimits.Signup);
         return app;
     }
 
-    private static async Task<IResult> MeAsync(ClaimsPrincipal principal, UserRepository users, ActorRepository actors, ApiFormatter format, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<UserDto>> MeAsync(ClaimsPrincipal principal, UserRepository users, ActorRepository actors, ApiFormatter format, TimeProvider clock, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(principal.UserId()!.Value, ct);
         var account = await actors.FindAccountOfUserAsync(user!.Id, ct);
         var dayAgo = (clock.GetUtcNow() - TimeSpan.FromDays(1)).ToUnixTimeMilliseconds();
-        return Results.Ok(format.User(user, account!, await actors.ChannelsOfAccountAsync(account!.Id, ct),
+        return TypedResults.Ok(format.User(user, account!, await actors.ChannelsOfAccountAsync(account!.Id, ct),
             await users.VideoQuotaUsedAsync(user.Id, 0, ct), await users.VideoQuotaUsedAsync(user.Id, dayAgo, ct)));
     }
 
-    private static async Task<IResult> CreateAsync(CreateUserRequest body, AccountService accounts, UserRepository users, ActorRepository actors,
+    private static async Task<Results<Ok<CreatedUser>, ProblemHttpResult>> CreateAsync(CreateUserRequest body, AccountService accounts, UserRepository users, ActorRepository actors,
         IOptions<InstanceOptions> instance, CancellationToken ct)
     {
         var role = (UserRole)(body.Role ?? (int)UserRole.User);
@@ -117,10 +120,10 @@ public static class UserEndpoints
         var user = await accounts.CreateUserAsync(body.Username!, body.Email!, body.Password!, role,
             body.VideoQuota ?? instance.Value.DefaultVideoQuota, body.VideoQuotaDaily ?? instance.Value.DefaultVideoQuotaDaily, channelName, ct: ct);
         var account = await actors.FindAccountOfUserAsync(user.Id, ct);
-        return Results.Ok(new { user = new { id = user.Id, account = new { id = account!.Id } } });
+        return TypedResults.Ok(new CreatedUser(new CreatedUserIds(user.Id, new IdOnly(account!.Id))));
     }
 
-    private static async Task<IResult> RegisterAsync(RegisterRequest body, AccountService accounts, UserRepository users, ActorRepository actors,
+    private static async Task<Results<NoContent, ProblemHttpResult>> RegisterAsync(RegisterRequest body, AccountService accounts, UserRepository users, ActorRepository actors,
         IOptions<InstanceOptions> instance, CancellationToken ct)
     {
         if (!instance.Value.SignupEnabled)
@@ -145,7 +148,7 @@ public static class UserEndpoints
         }
         await accounts.CreateUserAsync(body.Username!, body.Email!, body.Password!, UserRole.User, instance.Value.DefaultVideoQuota,
             instance.Value.DefaultVideoQuotaDaily, channelName, body.Channel?.DisplayName, ct);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 
     private static string? ValidateEmail(string? email) =>

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Data.Repositories;
 
@@ -13,19 +15,19 @@ public static class OAuthEndpoints
         api.MapGet("/oauth-clients/local", async (OAuthRepository oauth, CancellationToken ct) =>
         {
             var client = await oauth.GetOrCreateLocalClientAsync(ct);
-            return TypedResults.Ok(new { client_id = client.ClientId, client_secret = client.ClientSecret });
+            return TypedResults.Ok(new LocalClient(client.ClientId, client.ClientSecret));
         });
         api.MapPost("/users/token", TokenAsync).DisableAntiforgery();
         api.MapPost("/users/revoke-token", async (ClaimsPrincipal user, OAuthRepository oauth, CancellationToken ct) =>
         {
             var tokenId = long.Parse(user.FindFirstValue(OAuthTokens.TokenIdClaim)!, System.Globalization.CultureInfo.InvariantCulture);
             await oauth.DeleteTokenAsync(tokenId, ct);
-            return TypedResults.Ok(new { });
+            return TypedResults.Ok(new RevokedToken());
         }).RequireAuthorization();
         return app;
     }
 
-    private static async Task<IResult> TokenAsync(HttpRequest request, OAuthRepository oauth, OAuthTokens tokens, CancellationToken ct)
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, RateLimits.RetryAfterResult>> TokenAsync(HttpRequest request, OAuthRepository oauth, OAuthTokens tokens, CancellationToken ct)
     {
         if (!request.HasFormContentType)
         {
@@ -69,13 +71,19 @@ public static class OAuthEndpoints
                 return Problems.BadRequest("Unsupported grant type: grant_type is invalid", "unsupported_grant_type");
         }
         var issued = await tokens.IssueAsync(userId, client.Id, ct);
-        return TypedResults.Ok(new
-        {
-            token_type = "Bearer",
-            access_token = issued.Access,
-            refresh_token = issued.Refresh,
-            expires_in = (long)OAuthTokens.AccessTokenLifetime.TotalSeconds,
-            refresh_token_expires_in = (long)OAuthTokens.RefreshTokenLifetime.TotalSeconds,
-        });
+        return TypedResults.Ok(new TokenResponse("Bearer", issued.Access, issued.Refresh, (long)OAuthTokens.AccessTokenLifetime.TotalSeconds,
+            (long)OAuthTokens.RefreshTokenLifetime.TotalSeconds));
     }
+
+    public sealed record LocalClient([property: JsonPropertyName("client_id")] string ClientId, [property: JsonPropertyName("client_secret")] string ClientSecret);
+
+    public sealed record RevokedToken;
+
+    /// <summary>PeerTube's (OAuth2's) snake_case token answer.</summary>
+    public sealed record TokenResponse(
+        [property: JsonPropertyName("token_type")] string TokenType,
+        [property: JsonPropertyName("access_token")] string AccessToken,
+        [property: JsonPropertyName("refresh_token")] string RefreshToken,
+        [property: JsonPropertyName("expires_in")] long ExpiresIn,
+        [property: JsonPropertyName("refresh_token_expires_in")] long RefreshTokenExpiresIn);
 }

@@ -233,8 +233,8 @@ public static class ActivityPubEndpoints
 
     public static IResult Json<T>(T document) => Results.Bytes(ActivityJson.SerializeToUtf8Bytes(document), ResponseContentType);
 
-    private static IResult NotFound() => Problems.NotFound("Not found.");
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotFound() => Problems.NotFound("Not found.");
 
-    private static IResult NotActivityJson() =>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotActivityJson() =>
         Problems.Status(StatusCodes.Status406NotAcceptable, $"This URL serves ActivityPub JSON: ask for {HeaderNames.Accept}: application/activity+json.");
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace VideoPlatform.Api.Hosting;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace VideoPlatform.Api.Hosting;
 /// </summary>
 public static class Problems
 {
-    public static IResult Status(int status, string detail, string? code = null)
+    public static ProblemHttpResult Status(int status, string detail, string? code = null)
     {
         var extensions = new Dictionary<string, object?> { ["error"] = detail };
         if (code is not null)
@@ -17,12 +19,12 @@ public static class Problems
             type: code is null ? null : "https://docs.joinpeertube.org/api-rest-reference.html#section/Errors/" + code, extensions: extensions);
     }
 
-    public static IResult BadRequest(string detail, string? code = null) => Status(StatusCodes.Status400BadRequest, detail, code);
-    public static IResult Unauthorized(string detail = "Authentication is required.", string? code = null) =>
+    public static ProblemHttpResult BadRequest(string detail, string? code = null) => Status(StatusCodes.Status400BadRequest, detail, code);
+    public static ProblemHttpResult Unauthorized(string detail = "Authentication is required.", string? code = null) =>
         Status(StatusCodes.Status401Unauthorized, detail, code);
-    public static IResult Forbidden(string detail = "You are not allowed to do this.") => Status(StatusCodes.Status403Forbidden, detail);
-    public static IResult NotFound(string detail) => Status(StatusCodes.Status404NotFound, detail);
-    public static IResult Conflict(string detail) => Status(StatusCodes.Status409Conflict, detail);
+    public static ProblemHttpResult Forbidden(string detail = "You are not allowed to do this.") => Status(StatusCodes.Status403Forbidden, detail);
+    public static ProblemHttpResult NotFound(string detail) => Status(StatusCodes.Status404NotFound, detail);
+    public static ProblemHttpResult Conflict(string detail) => Status(StatusCodes.Status409Conflict, detail);
 
     public static string Title(int status) => status switch
     {

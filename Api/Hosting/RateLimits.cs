@@ -170,13 +170,14 @@ public static class RateLimits
     }
 
     /// <summary>PeerTube's answer to a rate limit: 429, a problem detail, and <c>Retry-After</c> in whole seconds.</summary>
-    public static IResult TooManyRequests(TimeSpan? retryAfter) => new RetryAfterResult(
+    public static RetryAfterResult TooManyRequests(TimeSpan? retryAfter) => new RetryAfterResult(
         Problems.Status(StatusCodes.Status429TooManyRequests, "You have made too many requests, please try again later.", "too_many_requests"), retryAfter);
 
     public static string RetryAfterSeconds(TimeSpan retryAfter) =>
         Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private sealed class RetryAfterResult(IResult inner, TimeSpan? retryAfter) : IResult
+    /// <summary>A 429 problem detail with <c>Retry-After</c>.</summary>
+    public sealed class RetryAfterResult(IResult inner, TimeSpan? retryAfter) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {

@@ -403,10 +403,10 @@ public static partial class UploadEndpoints
         }
     }
 
-    private static IResult TooLarge() => Problems.Status(StatusCodes.Status413PayloadTooLarge,
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLarge() => Problems.Status(StatusCodes.Status413PayloadTooLarge,
         "This file is too large. It exceeds the maximum file size authorized.", "max_file_size_reached");
 
-    private static IResult QuotaReached() =>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult QuotaReached() =>
         Problems.Status(StatusCodes.Status413PayloadTooLarge, "The user video quota is exceeded with this video.", "quota_reached");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload {Id}: chunk cut short, {Received} bytes stored")]

@@ -1,6 +1,7 @@
 using VideoPlatform.Core.Videos;
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Videos;
@@ -21,6 +22,8 @@ public sealed record VideoListParameters(
     string[]? LanguageOneOf,
     string? Search);
 
+public sealed record VideoDescription(string? Description);
+
 public static class VideoEndpoints
 {
     public static IEndpointRouteBuilder MapVideoEndpoints(this IEndpointRouteBuilder app)
@@ -33,16 +36,17 @@ public static class VideoEndpoints
         videos.MapGet("/languages", () => TypedResults.Ok(VideoConstants.Languages));
         videos.MapGet("/privacies", () => TypedResults.Ok(VideoConstants.Privacies.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value)));
         videos.MapGet("/{id}", GetAsync).AllowSameOriginSession().CacheOutput(PublicListingCache.Policy);
-        videos.MapGet("/{id}/description", async (string id, ClaimsPrincipal user, VideoRepository repo, CancellationToken ct) =>
+        videos.MapGet("/{id}/description", async Task<Results<Ok<VideoDescription>, ProblemHttpResult>> (string id, ClaimsPrincipal user, VideoRepository repo,
+            CancellationToken ct) =>
         {
             var video = await repo.FindAsync(id, ct);
             return video is null || !VideoAccess.CanView(video, user)
                 ? Problems.NotFound("Video not found.")
-                : Results.Ok(new { description = video.Video.Description });
+                : TypedResults.Ok(new VideoDescription(video.Video.Description));
         });
         videos.MapPut("/{id}", UpdateAsync).RequireAuthorization().DisableAntiforgery();
         videos.MapDelete("/{id}", DeleteAsync).RequireAuthorization();
-        videos.MapPost("/{id}/views", async (string id, ClaimsPrincipal user, HttpContext context, VideoRepository repo, ViewDeduplicator views,
+        videos.MapPost("/{id}/views", async Task<Results<NoContent, ProblemHttpResult>> (string id, ClaimsPrincipal user, HttpContext context, VideoRepository repo, ViewDeduplicator views,
             CancellationToken ct) =>
         {
             var video = await repo.FindAsync(id, ct);
@@ -55,18 +59,19 @@ public static class VideoEndpoints
             {
                 await repo.IncrementViewsAsync(video.Video.Id, ct);
             }
-            return Results.NoContent();
+            return TypedResults.NoContent();
         }).AllowSameOriginSession().DisableAntiforgery();
 
-        app.MapGet("/api/v1/search/videos", ([AsParameters] VideoListParameters query, ClaimsPrincipal user, VideoRepository repo, ApiFormatter format, CancellationToken ct) =>
+        app.MapGet("/api/v1/search/videos", async Task<Results<Ok<ListResult<VideoDto>>, ProblemHttpResult>> ([AsParameters] VideoListParameters query,
+            ClaimsPrincipal user, VideoRepository repo, ApiFormatter format, CancellationToken ct) =>
             string.IsNullOrWhiteSpace(query.Search)
-                ? Task.FromResult(Problems.BadRequest("search is required."))
-                : ListAsync(query with { Sort = query.Sort ?? "-publishedAt" }, user, repo, format, q => q, ct)).WithTags("Search")
+                ? Problems.BadRequest("search is required.")
+                : await ListAsync(query with { Sort = query.Sort ?? "-publishedAt" }, user, repo, format, q => q, ct)).WithTags("Search")
             .CacheOutput(PublicListingCache.Policy);
         return app;
     }
 
-    internal static async Task<IResult> ListAsync(VideoListParameters p, ClaimsPrincipal user, VideoRepository repo, ApiFormatter format,
+    internal static async Task<Results<Ok<ListResult<VideoDto>>, ProblemHttpResult>> ListAsync(VideoListParameters p, ClaimsPrincipal user, VideoRepository repo, ApiFormatter format,
         Func<VideoQuery, VideoQuery> scope, CancellationToken ct)
     {
         if (Paging.Validate(p.Start, p.Count) is { } error)
@@ -94,13 +99,13 @@ public static class VideoEndpoints
         });
         if (query.Privacies.Count == 0)
         {
-            return Results.Ok(new ListResult<VideoDto>(0, []));
+            return TypedResults.Ok(new ListResult<VideoDto>(0, []));
         }
         var (total, rows) = await repo.ListAsync(query, ct);
-        return Results.Ok(new ListResult<VideoDto>(total, rows.Select(format.Video).ToList()));
+        return TypedResults.Ok(new ListResult<VideoDto>(total, rows.Select(format.Video).ToList()));
     }
 
-    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, VideoRepository repo, TorrentRepository torrents, ApiFormatter format,
+    private static async Task<Results<Ok<VideoDto>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, VideoRepository repo, TorrentRepository torrents, ApiFormatter format,
         VideoFileFormatter files, CancellationToken ct)
     {
         var video = await repo.FindAsync(id, ct);
@@ -117,10 +122,10 @@ public static class VideoEndpoints
         var playlist = await repo.PlaylistAsync(video.Video.Id, ct);
         var fileRows = await repo.FilesAsync(video.Video.Id, ct);
         var swarmIds = await torrents.SwarmIdsAsync(video.Video.Id, ct);
-        return Results.Ok(format.VideoDetails(video, playlist, fileRows, files.TrackerUrls(), swarmIds, f => files.Format(video.Video, f)));
+        return TypedResults.Ok(format.VideoDetails(video, playlist, fileRows, files.TrackerUrls(), swarmIds, f => files.Format(video.Video, f)));
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpRequest request, ClaimsPrincipal user, VideoRepository repo, VideoCommands commands,
+    private static async Task<Results<NoContent, ProblemHttpResult>> UpdateAsync(string id, HttpRequest request, ClaimsPrincipal user, VideoRepository repo, VideoCommands commands,
         CancellationToken ct)
     {
         var video = await repo.FindAsync(id, ct);
@@ -147,10 +152,10 @@ public static class VideoEndpoints
         {
             return Problems.BadRequest("A JSON or form body is required.");
         }
-        return await commands.UpdateAsync(video, body, ct) is { } error ? Problems.BadRequest(error.Message) : Results.NoContent();
+        return await commands.UpdateAsync(video, body, ct) is { } error ? Problems.BadRequest(error.Message) : TypedResults.NoContent();
     }
 
-    private static async Task<IResult> DeleteAsync(string id, ClaimsPrincipal user, VideoRepository repo, VideoCommands commands, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, ClaimsPrincipal user, VideoRepository repo, VideoCommands commands, CancellationToken ct)
     {
         var video = await repo.FindAsync(id, ct);
         if (video is null)
@@ -162,6 +167,6 @@ public static class VideoEndpoints
             return Problems.Forbidden("Cannot remove a video of another user.");
         }
         await commands.DeleteAsync(video, ct);
-        return Results.NoContent();
+        return TypedResults.NoContent();
     }
 }

@@ -258,6 +258,18 @@ public sealed class ApiTests(DbKind kind)
         Assert.That(metrics, Does.Contain("http_request_duration_seconds_bucket"));
         var openapi = await _instance.Http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         Assert.That(openapi.GetProperty("paths").TryGetProperty("/api/v1/videos/{id}", out _), Is.True);
+        // Typed results give the document response schemas, not just paths.
+        foreach (var (path, method, status) in new[]
+        {
+            ("/api/v1/videos", "get", "200"), ("/api/v1/videos/{id}", "get", "200"), ("/api/v1/users/me", "get", "200"),
+            ("/api/v1/users/token", "post", "200"), ("/api/v1/oauth-clients/local", "get", "200"), ("/api/v1/video-channels/{handle}", "get", "200"),
+            ("/api/v1/accounts/{name}", "get", "200"), ("/api/v1/search/videos", "get", "200"),
+        })
+        {
+            var response = openapi.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("responses");
+            Assert.That(response.TryGetProperty(status, out var ok) && ok.TryGetProperty("content", out var content)
+                && content.EnumerateObject().Any(c => c.Value.TryGetProperty("schema", out _)), Is.True, $"{method} {path} documents its {status} schema");
+        }
         var docs = await _instance.Http.GetStringAsync("/api-docs/");
         Assert.That(docs, Does.Contain("\"url\":\"../openapi/v1.json\""), "the browsable UI reads our document (relative to /api-docs/)");
         Assert.That((await _instance.Http.GetAsync("/api-docs/scalar.js")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "served by the instance, no CDN");
