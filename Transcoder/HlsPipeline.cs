@@ -86,7 +86,10 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
                 hashes.Add(new(fragmentedName, await SegmentsSha256.HashRangesAsync(
                     fragmentedPath, playlist.Segments.Select(s => s.Range), cancellationToken).ConfigureAwait(false)));
                 variants.Add(new VariantStream(playlistName, peak, average, r.Width, r.Height, r.Fps, codecs));
-                renditions.Add(new RenditionResult(r.Resolution, r.Width, r.Height, r.Fps, size, average, peak, codecs, playlistName, fragmentedName));
+                var webVideoName = settings.WebVideos ? FfmpegArguments.WebVideoName(id, r.Resolution) : null;
+                var webVideoSize = webVideoName is null ? 0 : new FileInfo(Path.Combine(temp, webVideoName)).Length;
+                renditions.Add(new RenditionResult(r.Resolution, r.Width, r.Height, r.Fps, size, average, peak, codecs, playlistName, fragmentedName,
+                    webVideoName, webVideoSize, plan.SourceHasAudio));
             }
 
             var masterName = $"{id}-master.m3u8";

@@ -2,7 +2,10 @@ using VideoPlatform.Transcoder.Probing;
 
 namespace VideoPlatform.Transcoder;
 
-/// <summary>One published rendition: {id}-{resolution}.m3u8 over {id}-{resolution}-fragmented.mp4.</summary>
+/// <summary>
+/// One published rendition: {id}-{resolution}.m3u8 over {id}-{resolution}-fragmented.mp4, and its web video
+/// {id}-{resolution}.mp4 when web videos are on (<see cref="WebVideoName"/> null otherwise).
+/// </summary>
 public sealed record RenditionResult(
     int Resolution,
     int Width,
@@ -13,7 +16,10 @@ public sealed record RenditionResult(
     long PeakBitrate,
     string Codecs,
     string PlaylistName,
-    string FragmentedName);
+    string FragmentedName,
+    string? WebVideoName = null,
+    long WebVideoSizeBytes = 0,
+    bool HasAudio = true);
 
 /// <summary>Everything a transcode published, all inside <see cref="Directory"/>, all named with the fresh <see cref="Id"/>.</summary>
 public sealed record TranscodeResult(

@@ -18,6 +18,12 @@ public sealed record TranscodeSettings
 
     public string Preset { get; init; } = "veryfast";
 
+    /// <summary>
+    /// Also write each rendition as a faststart MP4 (PeerTube's web videos: <c>files[]</c>, the offline download), from
+    /// the same encoder output as its HLS file (tee muxer), in the same single ffmpeg run.
+    /// </summary>
+    public bool WebVideos { get; init; } = true;
+
     /// <summary>Constant rate factor under the maxrate cap (libx264's own default, which PeerTube leaves in place).</summary>
     public int Crf { get; init; } = 23;
 

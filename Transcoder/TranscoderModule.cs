@@ -11,6 +11,8 @@ public static class TranscoderModule
     public static IServiceCollection AddTranscoder(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TranscoderOptions>().Bind(configuration.GetSection(TranscoderOptions.Section))
+            // PeerTube's name for the switch (transcoding.web_videos.enabled), in the Transcoding section.
+            .Configure(o => o.WebVideos = configuration.GetValue("Transcoding:WebVideos", o.WebVideos))
             .Validate(o => o.Concurrency >= 1 && o.Threads >= 1, "Transcoder:Concurrency and Transcoder:Threads must be at least 1.")
             .Validate(o => o.Lease >= TimeSpan.FromSeconds(1), "Transcoder:Lease must be at least one second.")
             .ValidateOnStart();

@@ -27,6 +27,17 @@ public static class MediaEndpoints
 
         app.MapMethods(MediaUrls.PrivateHlsPrefix + "/{video}/{file}", GetHead, ServePrivateAsync).ExcludeFromDescription();
 
+        // Web videos and the source listed as one, by file name as PeerTube serves them; same Range/ETag/cache rules as HLS.
+        app.MapMethods(MediaUrls.WebVideosPrefix + "/{name}", GetHead, (HttpContext context, string name, ClaimsPrincipal user, VideoRepository repo,
+            VideoFileTokens tokens, MediaStore store) => ServeWebVideoAsync(context, name, WebVideoRoute.Public, user, repo, tokens, store))
+            .ExcludeFromDescription();
+        app.MapMethods(MediaUrls.PrivateWebVideosPrefix + "/{name}", GetHead, (HttpContext context, string name, ClaimsPrincipal user, VideoRepository repo,
+            VideoFileTokens tokens, MediaStore store) => ServeWebVideoAsync(context, name, WebVideoRoute.Private, user, repo, tokens, store))
+            .ExcludeFromDescription();
+        app.MapMethods("/download/web-videos/{name}", GetHead, (HttpContext context, string name, ClaimsPrincipal user, VideoRepository repo,
+            VideoFileTokens tokens, MediaStore store) => ServeWebVideoAsync(context, name, WebVideoRoute.Download, user, repo, tokens, store))
+            .ExcludeFromDescription();
+
         app.MapMethods(MediaUrls.ThumbnailsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store) =>
             Serve(context, name, store.ThumbnailPath)).ExcludeFromDescription();
         app.MapMethods(MediaUrls.PreviewsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store) =>
@@ -116,6 +127,47 @@ public static class MediaEndpoints
             return;
         }
         await FileResponder.ServeAsync(context, Path.Combine(store.HlsFolder(video, isPrivate: true), file), MediaCache.Private);
+    }
+
+    private enum WebVideoRoute
+    {
+        Public,
+        Private,
+        Download,
+    }
+
+    private static async Task ServeWebVideoAsync(HttpContext context, string name, WebVideoRoute route, ClaimsPrincipal user, VideoRepository repo,
+        VideoFileTokens tokens, MediaStore store)
+    {
+        var file = IsSafe(name) ? await repo.FindWebFileAsync(name, context.RequestAborted) : null;
+        var video = file is null ? null : await repo.FindAsync(file.VideoId.ToString(System.Globalization.CultureInfo.InvariantCulture), context.RequestAborted);
+        if (file is null || video is null || !video.Video.IsLocal)
+        {
+            await Problems.NotFound("File not found.").ExecuteAsync(context);
+            return;
+        }
+        var isPrivate = MediaStore.IsPrivateMedia(video.Video.Privacy);
+        // A file is found only under the prefix its video's privacy gives it, as the HLS trees.
+        if ((route == WebVideoRoute.Public && isPrivate) || (route == WebVideoRoute.Private && !isPrivate))
+        {
+            await Problems.NotFound("File not found.").ExecuteAsync(context);
+            return;
+        }
+        if (route != WebVideoRoute.Public && !tokens.IsValid(context.Request.Query["videoFileToken"], video.Video.Uuid) && !VideoAccess.CanView(video, user))
+        {
+            await (user.Identity?.IsAuthenticated == true
+                ? Problems.Forbidden("Cannot access this video file.")
+                : Problems.Unauthorized("A videoFileToken or authentication is required for this video file.")).ExecuteAsync(context);
+            return;
+        }
+        if (route == WebVideoRoute.Download && !video.Video.DownloadEnabled && !VideoAccess.CanManage(video, user))
+        {
+            await Problems.Forbidden("Download of this video is disabled.").ExecuteAsync(context);
+            return;
+        }
+        var path = store.VideoFilePath(video.Video.Uuid, isPrivate, file.Kind, name);
+        await FileResponder.ServeAsync(context, path, isPrivate ? MediaCache.Private : MediaCache.PublicImmutable,
+            route == WebVideoRoute.Download ? name : null);
     }
 
     private static Task Serve(HttpContext context, string name, Func<string, string> pathOf, bool attachment = false) =>

@@ -75,7 +75,7 @@ public sealed class SeedContentSource(TorrentRepository torrents, MediaStore sto
             return null;
         }
         var torrentPath = store.TorrentPath(file.TorrentName);
-        var mediaPath = Path.Combine(store.HlsFolder(file.VideoUuid, MediaStore.IsPrivateMedia(file.Privacy)), file.FileName);
+        var mediaPath = store.VideoFilePath(file.VideoUuid, MediaStore.IsPrivateMedia(file.Privacy), file.Kind, file.FileName);
         if (!store.Exists(torrentPath) || !store.Exists(mediaPath))
         {
             return null;

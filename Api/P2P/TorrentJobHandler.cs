@@ -41,7 +41,8 @@ public sealed partial class TorrentJobHandler(
     {
         var videoId = payload.VideoId;
         var video = await videos.FindAsync(videoId.ToString(CultureInfo.InvariantCulture), ct);
-        if (video is null || !video.Video.IsLocal || video.Video.State != VideoState.Published)
+        // Published videos, and a video waiting for its transcode (its source file is listed until then, as PeerTube's).
+        if (video is null || !video.Video.IsLocal || video.Video.State is not (VideoState.Published or VideoState.ToTranscode))
         {
             return;
         }
@@ -57,18 +58,27 @@ public sealed partial class TorrentJobHandler(
             {
                 continue;
             }
-            await using var content = store.OpenRead(Path.Combine(folder, file.FileName!));
+            var path = store.VideoFilePath(video.Video.Uuid, isPrivate, file.Kind, file.FileName!);
+            if (!store.Exists(path))
+            {
+                // The source, replaced by the transcode's files while this job waited.
+                continue;
+            }
+            var webSeed = file.Kind == VideoFileKinds.Hls
+                ? MediaUrls.HlsFile(video.Video.Uuid, file.FileName!, isPrivate)
+                : MediaUrls.WebVideo(file.FileName!, isPrivate);
+            await using var content = store.OpenRead(path);
             var torrent = await TorrentCreator.CreateAsync(content, content.Length, new TorrentCreateOptions
             {
                 Name = file.FileName!,
                 WebSocketTrackerUrl = trackers[0],
                 HttpTrackerUrl = trackers[1],
-                WebSeeds = [baseUrl + MediaUrls.HlsFile(video.Video.Uuid, file.FileName!, isPrivate)],
+                WebSeeds = [baseUrl + webSeed],
                 Comment = $"{video.Video.Name} {file.Resolution}p — {baseUrl}{MediaUrls.Embed(video.Video.Uuid)}",
                 CreationDate = clock.GetUtcNow(),
             }, ct);
             // A fresh name per torrent, as every media URL: immutable and cacheable forever.
-            var name = $"{Guid.NewGuid():D}-{file.Resolution}-hls.torrent";
+            var name = file.Kind == VideoFileKinds.Hls ? $"{Guid.NewGuid():D}-{file.Resolution}-hls.torrent" : $"{Guid.NewGuid():D}-{file.Resolution}.torrent";
             await store.WriteAsync(store.TorrentPath(name), torrent.TorrentFile, ct);
             await torrents.SetTorrentAsync(file.FileId, name, torrent.InfoHash.ToHex(), ct);
             await context.ReportProgressAsync((i + 1) * 100 / list.Count);
@@ -126,8 +136,11 @@ public sealed partial class TorrentScheduler(
     /// the ordering key keeps two jobs of one video from hashing the same files at once in two processes.
     /// </summary>
     public Task OnPublishedAsync(long videoId, CancellationToken ct) =>
-        queue.EnqueueAsync(new CreateTorrentsJob(videoId),
-            new EnqueueOptions { MaxAttempts = 8, OrderingKey = "torrents:" + videoId.ToString(CultureInfo.InvariantCulture) }, ct);
+        queue.EnqueueAsync(new CreateTorrentsJob(videoId), JobOptions(videoId), ct);
+
+    /// <summary>How a video's torrent job is queued (at publication, and at upload completion for the source file).</summary>
+    public static EnqueueOptions JobOptions(long videoId) =>
+        new() { MaxAttempts = 8, OrderingKey = "torrents:" + videoId.ToString(CultureInfo.InvariantCulture) };
 
     /// <summary>Turning private or public moves the files to other URLs: the torrents' web seeds change, so they are remade.</summary>
     public async Task OnUpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct)

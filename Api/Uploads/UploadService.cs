@@ -10,6 +10,7 @@ using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Storage;
+using VideoPlatform.Api.P2P;
 using VideoPlatform.Transcoder;
 using VideoPlatform.Transcoder.Probing;
 
@@ -178,6 +179,9 @@ public sealed partial class UploadService(
             id = await database.WriteAsync(async (c, t) =>
             {
                 var videoId = await videos.CreateAsync(c, t, row);
+                // As PeerTube: the original is the video's first file (files[0]) with a torrent, until the transcode replaces it.
+                await VideoMediaRepository.AddSourceFileAsync(c, t, videoId, SourceFile(probe, Path.GetFileName(original), size, now));
+                await queue.EnqueueAsync(c, t, new CreateTorrentsJob(videoId), TorrentScheduler.JobOptions(videoId));
                 await queue.EnqueueAsync(c, t, new TranscodeJob(videoId),
                     new EnqueueOptions { OrderingKey = TranscodeJob.OrderingKey(videoId), MaxAttempts = 5 });
                 if (sessionId is not null)
@@ -195,6 +199,28 @@ public sealed partial class UploadService(
         queue.Signal();
         LogAccepted(logger, id, uuidText, size);
         return TypedResults.Ok(new { video = new { id, uuid = uuidText, shortUUID = row.ShortUuid } });
+    }
+
+    private static VideoFileRow SourceFile(SourceMedia probe, string fileName, long size, long now)
+    {
+        var v = probe.Video;
+        var width = v?.DisplayWidth ?? 0;
+        var height = v?.DisplayHeight ?? 0;
+        return new VideoFileRow
+        {
+            // PeerTube's resolution of a file is its smaller side (0 for audio only).
+            Resolution = Math.Min(width, height),
+            Width = width,
+            Height = height,
+            Fps = v?.Fps ?? 0,
+            Size = size,
+            Bitrate = probe.Duration.TotalSeconds > 0 ? (long)(size * 8 / probe.Duration.TotalSeconds) : 0,
+            FileName = fileName,
+            Kind = VideoFileKinds.Source,
+            HasAudio = probe.HasAudio,
+            HasVideo = probe.HasVideo,
+            CreatedAt = now,
+        };
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload {FileName} refused: {Reason}")]

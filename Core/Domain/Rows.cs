@@ -114,7 +114,26 @@ public sealed record VideoFileRow
     public string? RemotePlaylistUrl { get; init; }
     public string? RemoteTorrentUrl { get; init; }
     public string? RemoteMagnetUri { get; init; }
+
+    /// <summary>One of <see cref="VideoFileKinds"/>.</summary>
+    public string Kind { get; init; } = VideoFileKinds.Hls;
+
+    public bool HasAudio { get; init; } = true;
+    public bool HasVideo { get; init; } = true;
     public long CreatedAt { get; init; }
+}
+
+/// <summary>What a <c>video_files</c> row is; PeerTube lists the last two in <c>files[]</c> and the first under <c>streamingPlaylists[]</c>.</summary>
+public static class VideoFileKinds
+{
+    /// <summary>A fragmented MP4 rendition of the HLS playlist.</summary>
+    public const string Hls = "hls";
+
+    /// <summary>A faststart MP4 rendition, made in the same ffmpeg run as the HLS ladder: the download that plays offline.</summary>
+    public const string WebVideo = "web-video";
+
+    /// <summary>The uploaded original, listed as PeerTube lists it (a web video with its torrent) until the transcode publishes.</summary>
+    public const string Source = "source";
 }
 
 public sealed record FollowRow

@@ -52,6 +52,15 @@ public sealed partial class MediaStore
     public string HlsFolder(string videoUuid, bool isPrivate) =>
         Path.Combine(isPrivate ? PrivateHlsRoot : HlsRoot, SafeName(videoUuid));
 
+    /// <summary>
+    /// Where a local file row lives: the source in the originals folder, HLS and web-video renditions together in the
+    /// video's HLS folder (one transcode's output, moved as one on publication and on a privacy change).
+    /// </summary>
+    public string VideoFilePath(string videoUuid, bool isPrivate, string kind, string fileName) =>
+        kind == Domain.VideoFileKinds.Source
+            ? Path.Combine(OriginalsRoot, SafeName(fileName))
+            : Path.Combine(HlsFolder(videoUuid, isPrivate), SafeName(fileName));
+
     public string UploadPath(string uploadId) => Path.Combine(UploadsRoot, SafeName(uploadId));
 
     /// <summary>The source file of a local video (local: ffmpeg reads it); the extension is kept so that probing can tell a misnamed file.</summary>

@@ -61,7 +61,7 @@ public sealed partial class TranscodeJobHandler(
 
         // Only the lease holder works here, so leftovers belong to a dead attempt.
         var work = store.CreateWorkFolder("transcode-" + video.Uuid);
-        var settings = new TranscodeSettings { Threads = Math.Max(1, options.Value.Threads), Preset = options.Value.Preset };
+        var settings = new TranscodeSettings { Threads = Math.Max(1, options.Value.Threads), Preset = options.Value.Preset, WebVideos = options.Value.WebVideos };
         var sink = new LatestProgress();
         TranscodeResult result;
         using (var progressStop = CancellationTokenSource.CreateLinkedTokenSource(ct))
@@ -111,17 +111,7 @@ public sealed partial class TranscodeJobHandler(
             result.ThumbnailName,
             result.PreviewName,
             (int)Math.Round(result.Duration.TotalSeconds),
-            result.Renditions.Select(r => new VideoFileRow
-            {
-                Resolution = r.Resolution,
-                Width = r.Width,
-                Height = r.Height,
-                Fps = r.Fps,
-                Size = r.SizeBytes,
-                Bitrate = r.AverageBitrate,
-                FileName = r.FragmentedName,
-                PlaylistName = r.PlaylistName,
-            }).ToList()),
+            result.Renditions.SelectMany(FileRows).ToList()),
             // The outbox: federation, torrents and cache eviction are queued with the publication, so a crash after
             // this commit (or a failing listener) cannot leave a published video that is never federated.
             (c, t) => VideoPublishedJob.EnqueueAsync(queue, c, t, video.Id), CancellationToken.None);
@@ -146,6 +136,30 @@ public sealed partial class TranscodeJobHandler(
         store.DeleteImages(video.ThumbnailName == result.ThumbnailName ? null : video.ThumbnailName,
             video.PreviewName == result.PreviewName ? null : video.PreviewName);
         LogPublished(logger, video.Id, result.Renditions.Count, result.Id);
+    }
+
+    /// <summary>A rendition's rows: its HLS file and, when made, its web video (the same streams in a faststart MP4).</summary>
+    private static IEnumerable<VideoFileRow> FileRows(RenditionResult r)
+    {
+        var hls = new VideoFileRow
+        {
+            Resolution = r.Resolution,
+            Width = r.Width,
+            Height = r.Height,
+            Fps = r.Fps,
+            Size = r.SizeBytes,
+            Bitrate = r.AverageBitrate,
+            FileName = r.FragmentedName,
+            PlaylistName = r.PlaylistName,
+            Kind = VideoFileKinds.Hls,
+            HasAudio = r.HasAudio,
+            HasVideo = r.Resolution > 0,
+        };
+        yield return hls;
+        if (r.WebVideoName is not null)
+        {
+            yield return hls with { FileName = r.WebVideoName, PlaylistName = null, Size = r.WebVideoSizeBytes, Kind = VideoFileKinds.WebVideo };
+        }
     }
 
     /// <summary>Copies the latest progress to the video row (what the API shows) and to the job, once a second while it changes.</summary>

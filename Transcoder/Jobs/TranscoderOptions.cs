@@ -13,6 +13,9 @@ public sealed class TranscoderOptions
     /// <summary>libx264 preset.</summary>
     public string Preset { get; set; } = "veryfast";
 
+    /// <summary>Set from <c>Transcoding:WebVideos</c> (default on): faststart MP4 renditions beside HLS, from the same ffmpeg run.</summary>
+    public bool WebVideos { get; set; } = true;
+
     /// <summary>How long a claimed transcode stays ours without a heartbeat: after a worker dies, another takes the job after this.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -13,6 +13,9 @@ internal static class FfmpegArguments
 
     public static string FragmentedName(string id, int resolution) => $"{id}-{resolution}-fragmented.mp4";
 
+    /// <summary>The web video (faststart MP4) of a rendition, PeerTube's <c>{id}-{resolution}.mp4</c>.</summary>
+    public static string WebVideoName(string id, int resolution) => $"{id}-{resolution}.mp4";
+
     /// <summary>One run that decodes the source once and encodes every rendition of the plan.</summary>
     public static IReadOnlyList<string> Ladder(string sourcePath, TranscodePlan plan, string id, TranscodeSettings settings)
     {
@@ -66,19 +69,30 @@ internal static class FfmpegArguments
                 args.AddRange(["-c:a", "aac", "-b:a", Str(rendition.AudioKbps) + "k", "-ac", "2"]);
             }
 
-            args.AddRange(
-            [
-                "-threads", threads,
-                "-map_metadata", "-1",
-                "-f", "hls",
-                "-hls_time", Str(settings.SegmentSeconds),
-                "-hls_list_size", "0",
-                "-hls_playlist_type", "vod",
-                "-hls_segment_type", "fmp4",
-                "-hls_flags", "single_file",
-                "-hls_segment_filename", FragmentedName(id, rendition.Resolution),
-                PlaylistName(id, rendition.Resolution),
-            ]);
+            args.AddRange(["-threads", threads, "-map_metadata", "-1"]);
+            if (settings.WebVideos)
+            {
+                // The same encoded packets written twice by the tee muxer: HLS fragmented MP4 and a faststart MP4 (the
+                // download that plays offline). No second encode; the MP4 muxers need the codec headers out of band.
+                args.AddRange(["-flags", "+global_header", "-f", "tee",
+                    $"[f=hls:hls_time={Str(settings.SegmentSeconds)}:hls_list_size=0:hls_playlist_type=vod:hls_segment_type=fmp4"
+                    + $":hls_flags=single_file:hls_segment_filename={FragmentedName(id, rendition.Resolution)}]{PlaylistName(id, rendition.Resolution)}"
+                    + $"|[f=mp4:movflags=+faststart]{WebVideoName(id, rendition.Resolution)}"]);
+            }
+            else
+            {
+                args.AddRange(
+                [
+                    "-f", "hls",
+                    "-hls_time", Str(settings.SegmentSeconds),
+                    "-hls_list_size", "0",
+                    "-hls_playlist_type", "vod",
+                    "-hls_segment_type", "fmp4",
+                    "-hls_flags", "single_file",
+                    "-hls_segment_filename", FragmentedName(id, rendition.Resolution),
+                    PlaylistName(id, rendition.Resolution),
+                ]);
+            }
         }
 
         return args;

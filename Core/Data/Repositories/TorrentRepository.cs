@@ -15,6 +15,9 @@ public sealed record SeedableFile
     public string? FileName { get; init; }
     public string? TorrentName { get; init; }
     public string? InfoHash { get; init; }
+
+    /// <summary>One of <see cref="VideoFileKinds"/>: where the file lives and which URL seeds it.</summary>
+    public string Kind { get; init; } = VideoFileKinds.Hls;
 }
 
 /// <summary>Torrents and P2P swarm ids of local renditions.</summary>
@@ -25,9 +28,9 @@ public sealed class TorrentRepository(Database database)
 {
     private const string Select = """
         SELECT f.id AS file_id, f.video_id, v.uuid AS video_uuid, v.name AS video_name, v.privacy, f.resolution, f.file_name,
-               f.torrent_name, f.info_hash
+               f.torrent_name, f.info_hash, f.kind
         FROM video_files f JOIN videos v ON v.id = f.video_id
-        WHERE v.is_local = TRUE AND v.state = 1 AND f.file_name IS NOT NULL
+        WHERE v.is_local = TRUE AND (v.state = 1 OR (v.state = 2 AND f.kind = 'source')) AND f.file_name IS NOT NULL
         """;
 
     public Task<IReadOnlyList<SeedableFile>> FilesOfVideoAsync(long videoId, CancellationToken ct = default) =>

@@ -56,13 +56,23 @@ public sealed class VideoMediaRepository(Database database, TimeProvider clock)
             foreach (var f in media.Files)
             {
                 await c.ExecuteAsync("""
-                    INSERT INTO video_files (video_id, resolution, width, height, fps, size, bitrate, file_name, playlist_name, created_at)
-                    VALUES (@videoId, @Resolution, @Width, @Height, @Fps, @Size, @Bitrate, @FileName, @PlaylistName, @now)
-                    """, new { videoId, f.Resolution, f.Width, f.Height, f.Fps, f.Size, f.Bitrate, f.FileName, f.PlaylistName, now }, t);
+                    INSERT INTO video_files (video_id, resolution, width, height, fps, size, bitrate, file_name, playlist_name, kind, has_audio, has_video, created_at)
+                    VALUES (@videoId, @Resolution, @Width, @Height, @Fps, @Size, @Bitrate, @FileName, @PlaylistName, @Kind, @HasAudio, @HasVideo, @now)
+                    """, new { videoId, f.Resolution, f.Width, f.Height, f.Fps, f.Size, f.Bitrate, f.FileName, f.PlaylistName, f.Kind, f.HasAudio, f.HasVideo, now }, t);
             }
             await onPublished(c, t);
             return true;
         }, ct);
+
+    /// <summary>
+    /// The uploaded original as a file row of kind <see cref="VideoFileKinds.Source"/>, written in the upload's transaction:
+    /// PeerTube lists the original in <c>files[]</c> (with its torrent once made) until the transcode replaces it.
+    /// </summary>
+    public static Task AddSourceFileAsync(DbConnection c, DbTransaction t, long videoId, VideoFileRow f) =>
+        c.ExecuteAsync("""
+            INSERT INTO video_files (video_id, resolution, width, height, fps, size, bitrate, file_name, kind, has_audio, has_video, created_at)
+            VALUES (@videoId, @Resolution, @Width, @Height, @Fps, @Size, @Bitrate, @FileName, @Kind, @HasAudio, @HasVideo, @CreatedAt)
+            """, new { videoId, f.Resolution, f.Width, f.Height, f.Fps, f.Size, f.Bitrate, f.FileName, Kind = VideoFileKinds.Source, f.HasAudio, f.HasVideo, f.CreatedAt }, t);
 
     /// <summary>A transcode that cannot succeed: state 7 with the reason the uploader reads.</summary>
     public Task MarkFailedAsync(long videoId, string error, CancellationToken ct = default) =>

@@ -332,6 +332,15 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         database.ReadAsync(async c => (IReadOnlyList<VideoFileRow>)(await c.QueryAsync<VideoFileRow>(
             "SELECT * FROM video_files WHERE video_id = @videoId ORDER BY resolution DESC", new { videoId })).AsList(), ct);
 
+    /// <summary>A local web-video or source file by its (unique, random) name: <c>/static/web-videos/{name}</c> carries no video id.</summary>
+    public Task<VideoFileRow?> FindWebFileAsync(string fileName, CancellationToken ct = default) =>
+        database.ReadAsync(c => c.QueryFirstOrDefaultAsync<VideoFileRow>(
+            "SELECT * FROM video_files WHERE file_name = @fileName AND kind <> @hls", new { fileName, hls = VideoFileKinds.Hls }), ct);
+
+    public Task<VideoFileRow?> FindFileAsync(long videoId, long fileId, CancellationToken ct = default) =>
+        database.ReadAsync(c => c.QueryFirstOrDefaultAsync<VideoFileRow>(
+            "SELECT * FROM video_files WHERE video_id = @videoId AND id = @fileId", new { videoId, fileId }), ct);
+
     public Task<VideoFileRow?> FindFileByInfoHashAsync(string infoHashHex, CancellationToken ct = default) =>
         database.ReadAsync(c => c.QueryFirstOrDefaultAsync<VideoFileRow>(
             "SELECT * FROM video_files WHERE info_hash = @infoHashHex", new { infoHashHex = infoHashHex.ToLowerInvariant() }), ct);
