@@ -68,6 +68,27 @@ public static class MediaEndpoints
             return Results.Ok(new { files = new { token, expires } });
         }).RequireAuthorization();
 
+        // PeerTube's file metadata: ffprobe's JSON of one of the video's files, for those who may view the video.
+        videos.MapGet("/{id}/metadata/{fileId:long}", async (string id, long fileId, ClaimsPrincipal user, VideoRepository repo, MediaStore store,
+            ILoggerFactory loggers, CancellationToken ct) =>
+        {
+            var video = await repo.FindAsync(id, ct);
+            if (video is null || !VideoAccess.CanView(video, user))
+            {
+                return Problems.NotFound("Video not found.");
+            }
+            var file = await repo.FindFileAsync(video.Video.Id, fileId, ct);
+            if (file?.FileName is null || file.RemoteFileUrl is not null)
+            {
+                return Problems.NotFound("Video file not found.");
+            }
+            var path = store.VideoFilePath(video.Video.Uuid, MediaStore.IsPrivateMedia(video.Video.Privacy), file.Kind, file.FileName);
+            var json = File.Exists(path)
+                ? await new Transcoder.Probing.MediaProber(loggers.CreateLogger<Transcoder.Probing.MediaProber>(), TranscodeDefaults.FfprobeFolder).ProbeJsonAsync(path, ct)
+                : null;
+            return json is null ? Problems.NotFound("Video file not found.") : Results.Text(json, "application/json");
+        });
+
         // Our extension: the transcode jobs of a video with their progress, for its owner (and moderators).
         videos.MapGet("/{id}/jobs", async (string id, ClaimsPrincipal user, VideoRepository repo, VideoMediaRepository media, CancellationToken ct) =>
         {

@@ -86,9 +86,10 @@ public sealed class ApiFormatter(IOptions<InstanceOptions> instance)
                 playlist.RemotePlaylistUrl ?? BaseUrl + MediaUrls.HlsFile(v.Uuid, playlist.MasterName!, isPrivate),
                 playlist.RemoteSegmentsSha256Url ?? (playlist.SegmentsSha256Name is null ? null : BaseUrl + MediaUrls.HlsFile(v.Uuid, playlist.SegmentsSha256Name, isPrivate)),
                 [],
-                files.Select(file).ToList(),
+                files.Where(f => f.Kind == VideoFileKinds.Hls).Select(file).ToList(),
                 swarmIds));
         }
+        var largest = files.Where(f => f.HasVideo && f.Height > 0).MaxBy(f => f.Width * f.Height);
         return Video(item) with
         {
             Description = v.Description,
@@ -96,9 +97,14 @@ public sealed class ApiFormatter(IOptions<InstanceOptions> instance)
             DescriptionPath = $"/api/v1/videos/{v.Uuid}/description",
             Tags = Tags(v),
             CommentsEnabled = v.CommentsEnabled,
+            CommentsPolicy = v.CommentsEnabled ? new IdLabel<int>(1, "Enabled") : new IdLabel<int>(2, "Disabled"),
             DownloadEnabled = v.DownloadEnabled,
+            AspectRatio = largest is null ? null : MathF.Round((float)largest.Width / largest.Height, 2),
+            Account = Account(item.Account),
+            Channel = Channel(item.Channel, item.Account),
             TrackerUrls = trackerUrls,
-            Files = [],
+            // PeerTube's files[]: web videos, or the uploaded original until they exist; HLS files stay under their playlist.
+            Files = files.Where(f => f.Kind != VideoFileKinds.Hls).Select(file).ToList(),
             StreamingPlaylists = playlists,
         };
     }

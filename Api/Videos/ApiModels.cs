@@ -37,7 +37,10 @@ public sealed record VideoFileDto(
     string? TorrentDownloadUrl,
     string? MagnetUri,
     string? InfoHash,
-    string? MetadataUrl);
+    string? MetadataUrl,
+    bool HasAudio,
+    bool HasVideo,
+    int Storage = 0);
 
 /// <summary><c>p2pMediaLoaderInfohashes</c>: the swarm id of each HLS variant, in master playlist order (PeerTube's field).</summary>
 public sealed record StreamingPlaylistDto(long Id, int Type, string PlaylistUrl, string? SegmentsSha256Url, IReadOnlyList<object> Redundancies,
@@ -77,8 +80,14 @@ public sealed record VideoDto
     public bool IsLive { get; init; }
     public required IdLabel<int> State { get; init; }
     public bool WaitTranscoding { get; init; }
-    public required AccountSummary Account { get; init; }
-    public required ChannelSummary Channel { get; init; }
+    /// <summary>Width / height of the largest rendition rounded to 2 decimals, as PeerTube's; null while unknown.</summary>
+    public float? AspectRatio { get; init; }
+
+    /// <summary><see cref="Videos.AccountSummary"/> in listings, the full <see cref="AccountDto"/> in details (PeerTube's types).</summary>
+    public required object Account { get; init; }
+
+    /// <summary><see cref="ChannelSummary"/> in listings, the full <see cref="ChannelDto"/> in details.</summary>
+    public required object Channel { get; init; }
 
     /// <summary>Transcoding progress in percent while the video is being processed (our extension; PeerTube shows it per job).</summary>
     public int? TranscodingProgress { get; init; }
@@ -99,6 +108,10 @@ public sealed record VideoDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? CommentsEnabled { get; init; }
 
+    /// <summary>PeerTube's <c>commentsPolicy</c> (1 enabled, 2 disabled), beside the older <c>commentsEnabled</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IdLabel<int>? CommentsPolicy { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? DownloadEnabled { get; init; }
 
@@ -114,4 +127,30 @@ public sealed record VideoDto
 
 public sealed record UserDto(
     long Id, string Username, string Email, IdLabel<int> Role, long VideoQuota, long VideoQuotaDaily, bool Blocked, DateTimeOffset CreatedAt,
-    AccountDto Account, IReadOnlyList<ChannelDto> VideoChannels, long? VideoQuotaUsed = null, long? VideoQuotaUsedDaily = null);
+    AccountDto Account, IReadOnlyList<ChannelDto> VideoChannels, long? VideoQuotaUsed = null, long? VideoQuotaUsedDaily = null)
+{
+    // The preferences of PeerTube's user model that its web client and apps read (PeerTube's defaults; we keep no
+    // per-user player preferences yet). Email addresses need no verification here.
+    public bool EmailVerified { get; init; } = true;
+    public string NsfwPolicy { get; init; } = "blur";
+    public IReadOnlyList<string> NsfwFlagsDisplayed { get; init; } = [];
+    public IReadOnlyList<string> NsfwFlagsHidden { get; init; } = [];
+    public IReadOnlyList<string> NsfwFlagsWarned { get; init; } = [];
+    public IReadOnlyList<string> NsfwFlagsBlurred { get; init; } = [];
+    public bool P2pEnabled { get; init; } = true;
+    public bool AutoPlayVideo { get; init; } = true;
+    public bool AutoPlayNextVideo { get; init; }
+    public bool AutoPlayNextVideoPlaylist { get; init; } = true;
+    public bool VideosHistoryEnabled { get; init; } = true;
+
+    /// <summary>Languages the user wants to see videos in; null is all (PeerTube's).</summary>
+    public IReadOnlyList<string>? VideoLanguages { get; init; }
+
+    public string Language { get; init; } = "fr";
+    public string Theme { get; init; } = "instance-default";
+    public bool NoInstanceConfigWarningModal { get; init; } = true;
+    public bool NoAccountSetupWarningModal { get; init; } = true;
+    public bool NoWelcomeModal { get; init; } = true;
+    public int AdminFlags { get; init; }
+    public IReadOnlyList<object> VideoPlaylists { get; init; } = [];
+}

@@ -18,7 +18,10 @@ public sealed class VideoFileFormatter(IOptions<InstanceOptions> instance, IMagn
     public VideoFileDto Format(VideoRow video, VideoFileRow f)
     {
         var isPrivate = VideoPlatform.Core.Storage.MediaStore.IsPrivateMedia(video.Privacy);
-        var fileUrl = f.RemoteFileUrl ?? BaseUrl + MediaUrls.HlsFile(video.Uuid, f.FileName ?? "", isPrivate);
+        var isHls = f.Kind == VideoFileKinds.Hls;
+        var fileUrl = f.RemoteFileUrl
+            ?? BaseUrl + (isHls ? MediaUrls.HlsFile(video.Uuid, f.FileName ?? "", isPrivate) : MediaUrls.WebVideo(f.FileName ?? "", isPrivate));
+        var downloadUrl = f.RemoteFileUrl is null && !isHls ? BaseUrl + MediaUrls.WebVideoDownload(f.FileName ?? "") : fileUrl;
         var torrentUrl = f.RemoteTorrentUrl ?? (f.TorrentName is null ? null : BaseUrl + MediaUrls.Torrent(f.TorrentName));
         var magnet = f.RemoteMagnetUri
             ?? (f.InfoHash is null || torrentUrl is null || magnets is null ? null : magnets.Build(f.InfoHash, $"{video.Name} {f.Resolution}p", TrackerUrls(), fileUrl, torrentUrl));
@@ -30,13 +33,16 @@ public sealed class VideoFileFormatter(IOptions<InstanceOptions> instance, IMagn
             f.Width,
             f.Height,
             fileUrl,
-            fileUrl,
+            downloadUrl,
             f.RemotePlaylistUrl ?? (f.PlaylistName is null ? null : BaseUrl + MediaUrls.HlsFile(video.Uuid, f.PlaylistName, isPrivate)),
             torrentUrl,
             f.TorrentName is null ? f.RemoteTorrentUrl : BaseUrl + MediaUrls.TorrentDownload(f.TorrentName),
             magnet,
             f.InfoHash,
-            null);
+            // PeerTube serves the file's ffprobe output there; only for files we hold.
+            f.RemoteFileUrl is null && f.FileName is not null ? BaseUrl + MediaUrls.FileMetadata(video.Uuid, f.Id) : null,
+            f.HasAudio,
+            f.HasVideo);
     }
 }
 

@@ -104,6 +104,44 @@ public sealed partial class MediaProber(ILogger<MediaProber> logger, string? bin
         return Map(analysis, size);
     }
 
+    /// <summary>
+    /// ffprobe's own JSON for a file (<c>streams</c>, <c>format</c>, <c>chapters</c>): what PeerTube answers at a file's
+    /// <c>metadataUrl</c>. Null when ffprobe cannot read the file.
+    /// </summary>
+    public async Task<string?> ProbeJsonAsync(string path, CancellationToken cancellationToken)
+    {
+        var folder = binaryFolder ?? ResolveBinaryFolder();
+        var info = new System.Diagnostics.ProcessStartInfo(string.IsNullOrEmpty(folder) ? "ffprobe" : Path.Combine(folder, "ffprobe"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters", path })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("ffprobe did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        var json = await output.ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            LogProbeFailed(logger, path, await errors.ConfigureAwait(false));
+            return null;
+        }
+        return json;
+    }
+
     internal static SourceMedia Map(IMediaAnalysis analysis, long size)
     {
         // Cover art in audio files is a one-picture "video" stream: the upload is audio-only.
