@@ -69,8 +69,13 @@ public sealed record VideoDto
     public long Viewers { get; init; }
     public long Likes { get; init; }
     public long Dislikes { get; init; }
+    // Made by the transcode: absent (PeerTube's type is a string, never null) until then.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ThumbnailPath { get; init; }
+
     public string? ThumbnailUrl { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? PreviewPath { get; init; }
     public required string EmbedPath { get; init; }
     public DateTimeOffset CreatedAt { get; init; }

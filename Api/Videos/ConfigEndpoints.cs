@@ -113,7 +113,8 @@ public static class ConfigEndpoints
                 trending = new { videos = new { intervalDays = 7, algorithms = new { enabled = new[] { "most-viewed", "most-liked" }, @default = "most-viewed" } } },
                 tracker = new { enabled = true },
                 trackerUrls = files.TrackerUrls(),
-                followings = new { instance = new { autoFollowIndex = new { indexUrl = "" } } },
+                // PeerTube's default index (auto-following it is off here, as in PeerTube by default).
+                followings = new { instance = new { autoFollowIndex = new { indexUrl = "https://instances.joinpeertube.org/api/v1/instances/hosts/json" } } },
                 federation = new { enabled = true },
                 broadcastMessage = new { enabled = false, message = "", level = "info", dismissable = false },
                 homepage = disabled,

@@ -37,7 +37,8 @@ public sealed class RemoteThumbnailTests
                 return null;
             }
             var d = await response.Content.ReadFromJsonAsync<JsonElement>();
-            return d.GetProperty("thumbnailPath").GetString() is { } t && d.GetProperty("previewPath").GetString() is { } p
+            // thumbnailPath and previewPath are absent until the images exist (PeerTube's type: a string, never null).
+            return d.TryGetProperty("thumbnailPath", out var tp) && tp.GetString() is { } t && d.TryGetProperty("previewPath", out var pp) && pp.GetString() is { } p
                 ? new[] { t, p, d.GetProperty("thumbnailUrl").GetString()! }
                 : null;
         }, "the follower's copies of the images");
@@ -63,7 +64,8 @@ public sealed class RemoteThumbnailTests
         var updated = await EventuallyAsync(async () =>
         {
             var d = await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{video.Uuid}");
-            return d.GetProperty("thumbnailPath").GetString() is { } t && t != thumbnailPath && d.GetProperty("previewPath").GetString() is { } p && p != previewPath
+            return d.TryGetProperty("thumbnailPath", out var tp) && tp.GetString() is { } t && t != thumbnailPath
+                && d.TryGetProperty("previewPath", out var pp) && pp.GetString() is { } p && p != previewPath
                 ? new[] { t, p }
                 : null;
         }, "the follower's copies of the new images");
