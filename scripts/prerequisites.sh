@@ -42,6 +42,8 @@ if [ "$mode" = test ]; then
   # Real WebTorrent tracker clients and PeerTube's tracker (tests and benchmarks). --ignore-scripts: their optional
   # WebRTC addon would try to download a binary; announce and relay need no WebRTC.
   (cd tools/tracker-clients && npm ci --ignore-scripts --no-audit --no-fund --silent)
+  # PeerTube's own command-line client and the OpenAPI validator (ajv) for the PeerTube compatibility tests.
+  (cd tools/peertube-clients && npm ci --ignore-scripts --no-audit --no-fund --silent)
 fi
 
 dotnet restore VideoPlatform.sln --nologo -v q

@@ -7,7 +7,8 @@ using VideoPlatform.Transcoder.Planning;
 using VideoPlatform.Transcoder.Probing;
 
 // Ladder benchmark: our whole pipeline vs the PeerTube way (one ffmpeg per resolution, each decoding the source)
-// vs the bare single-decode ffmpeg command, on a noisy 1080p30 source, with SSIM of the 720p renditions.
+// vs the bare single-decode ffmpeg command, on a noisy 1080p30 source, with SSIM of the 720p renditions; and the cost of
+// web videos (the bare command with and without them).
 var seconds = 60;
 var threads = 2;
 var work = Path.Combine(Path.GetTempPath(), "vp-bench-ladder");
@@ -57,7 +58,14 @@ var runner = new FfmpegRunner(NullLogger.Instance, TimeProvider.System);
 var bareDir = Directory.CreateDirectory(Path.Combine(work, "bare")).FullName;
 var bare = await Tool.TimeAsync(() => runner.RunAsync(settings.FfmpegPath, FfmpegArguments.Ladder(source, plan, "bare", settings), bareDir,
     media.Duration, null, settings.Timeout, settings.CancelGracePeriod, CancellationToken.None));
-Console.WriteLine($"bare single ffmpeg   {bare.TotalSeconds,8:0.0} s");
+Console.WriteLine($"bare single ffmpeg   {bare.TotalSeconds,8:0.0} s   (HLS + web videos, Transcoding:WebVideos on)");
+
+// 1b. The same command without web videos: what the faststart MP4s cost (same encoded packets written twice by the tee muxer).
+var hlsOnlySettings = settings with { WebVideos = false };
+var hlsOnlyDir = Directory.CreateDirectory(Path.Combine(work, "hls-only")).FullName;
+var hlsOnly = await Tool.TimeAsync(() => runner.RunAsync(settings.FfmpegPath, FfmpegArguments.Ladder(source, plan, "bare", hlsOnlySettings), hlsOnlyDir,
+    media.Duration, null, settings.Timeout, settings.CancelGracePeriod, CancellationToken.None));
+Console.WriteLine($"bare, HLS only       {hlsOnly.TotalSeconds,8:0.0} s   (Transcoding:WebVideos off)");
 
 // 2. Our whole path: probe, validate, plan, ladder, images, hashes, master, publish.
 var pipeline = new HlsPipeline(NullLogger<HlsPipeline>.Instance, NullLoggerFactory.Instance, TimeProvider.System);
@@ -86,6 +94,7 @@ Console.WriteLine();
 Console.WriteLine($"ours / PeerTube way      {oursTime / peertube:0.00}");
 Console.WriteLine($"bare / PeerTube way      {bare / peertube:0.00}");
 Console.WriteLine($"ours / bare              {oursTime / bare:0.00}   (goal ≤ 1.10)");
+Console.WriteLine($"web videos on / off      {bare / hlsOnly:0.00}   (bare command with and without web videos)");
 Console.WriteLine($"SSIM {top.Resolution}p ours          {oursSsim}");
 Console.WriteLine($"SSIM {top.Resolution}p PeerTube way  {peertubeSsim}");
 return 0;
