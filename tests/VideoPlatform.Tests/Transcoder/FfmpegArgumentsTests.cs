@@ -5,7 +5,41 @@ namespace VideoPlatform.Tests.Transcoder;
 
 public class FfmpegArgumentsTests
 {
-    private static readonly TranscodeSettings Settings = new() { EnabledResolutions = new HashSet<int> { 240, 720 }, Threads = 2 };
+    // The HLS-only shape (Transcoding:WebVideos off); the tee outputs of web videos are tested below.
+    private static readonly TranscodeSettings Settings = new() { EnabledResolutions = new HashSet<int> { 240, 720 }, Threads = 2, WebVideos = false };
+
+    [Test]
+    public void Web_videos_are_written_from_the_same_encoder_output_by_the_tee_muxer()
+    {
+        var settings = Settings with { WebVideos = true };
+        var plan = LadderPlanner.Plan(Sources.Video(1280, 720, fps: 60, bitrate: 2_000_000), settings);
+
+        var args = FfmpegArguments.Ladder("/in/src.mp4", plan, "ID", settings);
+
+        // Still one run, one decode, one encoder per rendition: the same arguments up to the output, then one tee output.
+        Assert.That(args.Count(a => a == "-i"), Is.EqualTo(1));
+        Assert.That(args.Count(a => a == "libx264"), Is.EqualTo(2));
+        Assert.That(args.Count(a => a == "tee"), Is.EqualTo(2));
+        Assert.That(args, Does.Not.Contain("hls"), "no second, untee'd HLS output");
+        var line = string.Join(' ', args);
+        Assert.That(line, Does.Contain(
+            "-c:a aac -b:a 128k -ac 2 -threads 2 -map_metadata -1 -flags +global_header -f tee "
+            + "[f=hls:hls_time=4:hls_list_size=0:hls_playlist_type=vod:hls_segment_type=fmp4:hls_flags=single_file:hls_segment_filename=ID-720-fragmented.mp4]ID-720.m3u8"
+            + "|[f=mp4:movflags=+faststart]ID-720.mp4"));
+        Assert.That(line, Does.Contain("hls_segment_filename=ID-240-fragmented.mp4]ID-240.m3u8|[f=mp4:movflags=+faststart]ID-240.mp4"));
+        Assert.That(FfmpegArguments.WebVideoName("ID", 720), Is.EqualTo("ID-720.mp4"));
+    }
+
+    [Test]
+    public void Segment_length_reaches_the_tee_hls_output()
+    {
+        var settings = Settings with { WebVideos = true, SegmentSeconds = 2 };
+        var plan = LadderPlanner.Plan(Sources.Video(426, 240, fps: 25), settings);
+
+        var line = string.Join(' ', FfmpegArguments.Ladder("in.mp4", plan, "ID", settings));
+
+        Assert.That(line, Does.Contain("[f=hls:hls_time=2:"));
+    }
 
     [Test]
     public void Ladder_is_one_run_with_split_scale_and_one_hls_output_per_rendition()
