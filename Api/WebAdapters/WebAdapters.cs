@@ -72,9 +72,11 @@ public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, M
         }
         var sha = playlist.RemoteSegmentsSha256Url
             ?? (playlist.SegmentsSha256Name is null ? null : baseUrl + MediaUrls.HlsFile(v.Uuid, playlist.SegmentsSha256Name, isPrivate));
-        // The progressive fallback: a middle rendition, light enough for a phone without MediaSource.
+        // The progressive fallback (and the page's download): a middle rendition, light enough for a phone without
+        // MediaSource; its web video (faststart MP4, plays anywhere, offline too) when there is one.
         var fileRows = await videos.FilesAsync(v.Id, ct);
-        var fallback = fileRows.Where(f => f.Resolution > 0).OrderBy(f => Math.Abs(f.Resolution - 480)).FirstOrDefault();
+        var fallback = fileRows.Where(f => f.Resolution > 0 && f.Kind != VideoFileKinds.Source)
+            .OrderBy(f => f.Kind == VideoFileKinds.WebVideo ? 0 : 1).ThenBy(f => Math.Abs(f.Resolution - 480)).FirstOrDefault();
         // The page has already applied the privacy rules; the token lets this viewer's player fetch the private files.
         var token = isPrivate && playlist.RemotePlaylistUrl is null ? _fileTokens?.Issue(v.Uuid).Token : null;
         return new PlayerSources(master, sha, fallback is null ? null : files.Format(v, fallback).FileUrl, _hasTracker ? files.TrackerUrls() : [], token);

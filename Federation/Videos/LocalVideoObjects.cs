@@ -25,7 +25,8 @@ public sealed class LocalVideoObjects(VideoRepository videos, IVideoMediaLinks l
         if (playlist?.MasterName is not null && playlist.SegmentsSha256Name is not null)
         {
             var renditions = fileRows
-                .Where(f => f.InfoHash is not null && f.TorrentName is not null && f.FileName is not null)
+                // The HLS renditions only: web videos are not in the federated object yet (a PeerTube web-video Link needs its own magnet Link).
+                .Where(f => f.Kind == VideoFileKinds.Hls && f.InfoHash is not null && f.TorrentName is not null && f.FileName is not null)
                 .Select(f => new HlsRendition(f.Resolution, f.Width, f.Size, f.Fps, links.FileUrl(v, f), baseUrl + MediaUrls.Torrent(f.TorrentName!), f.InfoHash!))
                 .ToArray();
             hls = new HlsPlaylist(
