@@ -5,3 +5,5 @@ ALTER TABLE video_files ADD COLUMN kind TEXT NOT NULL DEFAULT 'hls';
 ALTER TABLE video_files ADD COLUMN has_audio BOOLEAN NOT NULL DEFAULT TRUE;
 ALTER TABLE video_files ADD COLUMN has_video BOOLEAN NOT NULL DEFAULT TRUE;
 CREATE INDEX ix_video_files_file_name ON video_files(file_name);
+-- Rows written before this migration: the audio-only rendition (resolution 0) has no video stream.
+UPDATE video_files SET has_video = FALSE WHERE resolution = 0 AND remote_file_url IS NULL;
