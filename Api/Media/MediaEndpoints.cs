@@ -83,7 +83,7 @@ public static class MediaEndpoints
                 return Problems.NotFound("Video file not found.");
             }
             var path = store.VideoFilePath(video.Video.Uuid, MediaStore.IsPrivateMedia(video.Video.Privacy), file.Kind, file.FileName);
-            var json = File.Exists(path)
+            var json = store.Exists(path)
                 ? await new Transcoder.Probing.MediaProber(loggers.CreateLogger<Transcoder.Probing.MediaProber>(), TranscodeDefaults.FfprobeFolder).ProbeJsonAsync(path, ct)
                 : null;
             return json is null ? Problems.NotFound("Video file not found.") : Results.Text(json, "application/json");
