@@ -72,7 +72,10 @@ public sealed class TranscoderWorkerTests(DbKind kind)
             Files: await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM video_files WHERE video_id = @videoId", new { videoId }),
             Jobs: await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM jobs WHERE type = 'transcode'")));
         Assert.That(counts.Playlists, Is.EqualTo(1));
-        Assert.That(counts.Files, Is.EqualTo(published.GetProperty("streamingPlaylists")[0].GetProperty("files").GetArrayLength()));
+        // One row per HLS rendition and one per web video (Transcoding:WebVideos is on by default), each published once.
+        var hlsCount = published.GetProperty("streamingPlaylists")[0].GetProperty("files").GetArrayLength();
+        Assert.That(published.GetProperty("files").GetArrayLength(), Is.EqualTo(hlsCount));
+        Assert.That(counts.Files, Is.EqualTo(hlsCount + published.GetProperty("files").GetArrayLength()));
         Assert.That(counts.Jobs, Is.EqualTo(1));
 
         // Only the published files remain in the video's folder; the dead attempt's work folder is gone.
@@ -82,6 +85,8 @@ public sealed class TranscoderWorkerTests(DbKind kind)
         var expected = playlist.GetProperty("files").EnumerateArray()
             .SelectMany(f => new[] { f.GetProperty("fileUrl").GetString()!, f.GetProperty("playlistUrl").GetString()! })
             .Append(playlist.GetProperty("playlistUrl").GetString()!).Append(playlist.GetProperty("segmentsSha256Url").GetString()!)
+            // The web videos live beside the HLS files of the same transcode (served under /static/web-videos/).
+            .Concat(published.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("fileUrl").GetString()!))
             .Select(u => u[(u.LastIndexOf('/') + 1)..]).Order().ToList();
         Assert.That(onDisk, Is.EqualTo(expected));
         Assert.That(Directory.GetDirectories(store.TempRoot), Is.Empty);

@@ -161,20 +161,15 @@ public sealed partial class PeerTubeClientTests(DbKind kind)
         }
 
         // The source is listed in files[] (PeerTube's shape) from the upload's completion: validated in that state too,
-        // if the transcode has not already replaced it (it is checked deterministically in WebVideoFilesTests).
+        // if the transcode has not already replaced it (it is checked deterministically in WebVideoFilesTests), once its
+        // torrent exists, which is what PeerTube's CLI waits for. Until then torrentUrl, magnetUri… are null, as on
+        // PeerTube, whose document types them as (non-null) strings.
+        await WaitForTorrentsAsync(teacher, uuid);
         await GetAsync(teacher, $"/api/v1/videos/{uuid}", "/api/v1/videos/{id}", "video details right after upload");
 
         // Published, with the torrents PeerTube's clients wait for (files[].torrentUrl).
         await Uploader.WaitForStateAsync(teacher, uuid, 1, TimeSpan.FromMinutes(3));
-        for (var deadline = DateTimeOffset.UtcNow.AddMinutes(1); ; await Task.Delay(200))
-        {
-            var current = await teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
-            if (current.GetProperty("files").EnumerateArray().All(f => f.GetProperty("torrentUrl").ValueKind == JsonValueKind.String))
-            {
-                break;
-            }
-            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), $"torrents never came: {current}");
-        }
+        await WaitForTorrentsAsync(teacher, uuid);
 
         // 4. The video, the list, the channel and the account.
         var details = await GetAsync(_instance.Http, $"/api/v1/videos/{uuid}", "/api/v1/videos/{id}", "video details");
@@ -210,6 +205,21 @@ public sealed partial class PeerTubeClientTests(DbKind kind)
             }
         });
         Assert.That(exit, Is.EqualTo(0), output);
+    }
+
+    /// <summary>Until files[] is listed and every file in it has its torrent.</summary>
+    private static async Task WaitForTorrentsAsync(HttpClient client, string uuid)
+    {
+        for (var deadline = DateTimeOffset.UtcNow.AddMinutes(2); ; await Task.Delay(200))
+        {
+            var current = await client.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
+            var files = current.GetProperty("files");
+            if (files.GetArrayLength() > 0 && files.EnumerateArray().All(f => f.GetProperty("torrentUrl").ValueKind == JsonValueKind.String))
+            {
+                return;
+            }
+            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), $"torrents never came: {current}");
+        }
     }
 
     [GeneratedRegex("^\\{\"name\".*$", RegexOptions.Multiline)]
