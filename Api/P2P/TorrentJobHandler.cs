@@ -80,7 +80,10 @@ public sealed partial class TorrentJobHandler(
             // A fresh name per torrent, as every media URL: immutable and cacheable forever.
             var name = file.Kind == VideoFileKinds.Hls ? $"{Guid.NewGuid():D}-{file.Resolution}-hls.torrent" : $"{Guid.NewGuid():D}-{file.Resolution}.torrent";
             await store.WriteAsync(store.TorrentPath(name), torrent.TorrentFile, ct);
-            await torrents.SetTorrentAsync(file.FileId, name, torrent.InfoHash.ToHex(), ct);
+            if (!await torrents.SetTorrentAsync(file.FileId, name, torrent.InfoHash.ToHex(), ct))
+            {
+                store.Delete(store.TorrentPath(name));
+            }
             await context.ReportProgressAsync((i + 1) * 100 / list.Count);
         }
         await UpdateSwarmIdsAsync(video, folder, isPrivate, ct);

@@ -104,6 +104,8 @@ public sealed partial class TranscodeJobHandler(
         var target = store.HlsFolder(video.Uuid, isPrivate);
         // Files of an older transcode stay served until the database points to the new ones.
         var names = store.PublishFolder(result.Directory, target);
+        // The rows this publication replaces (the source listed until now, an older transcode's): their torrents go with them.
+        var replaced = await videos.FilesAsync(video.Id, ct);
 
         var published = await media.PublishAsync(video.Id, new PublishedMedia(
             result.MasterPlaylistName,
@@ -135,6 +137,10 @@ public sealed partial class TranscodeJobHandler(
         }
         store.DeleteImages(video.ThumbnailName == result.ThumbnailName ? null : video.ThumbnailName,
             video.PreviewName == result.PreviewName ? null : video.PreviewName);
+        foreach (var torrent in replaced.Select(f => f.TorrentName).OfType<string>())
+        {
+            store.Delete(store.TorrentPath(torrent));
+        }
         LogPublished(logger, video.Id, result.Renditions.Count, result.Id);
     }
 

@@ -49,9 +49,10 @@ public sealed class TorrentRepository(Database database)
         database.ReadAsync(async c => (IReadOnlyList<long>)(await c.QueryAsync<long>(
             "SELECT DISTINCT s.video_id FROM (" + Select + " AND f.torrent_name IS NULL) s")).AsList(), ct);
 
-    public Task SetTorrentAsync(long fileId, string torrentName, string infoHashHex, CancellationToken ct = default) =>
-        database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE video_files SET torrent_name = @torrentName, info_hash = @infoHashHex WHERE id = @fileId",
-            new { fileId, torrentName, infoHashHex }, t), ct);
+    /// <summary>False when the file row is gone (a source replaced by its transcode meanwhile): the torrent belongs to nothing.</summary>
+    public Task<bool> SetTorrentAsync(long fileId, string torrentName, string infoHashHex, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) => await c.ExecuteAsync("UPDATE video_files SET torrent_name = @torrentName, info_hash = @infoHashHex WHERE id = @fileId",
+            new { fileId, torrentName, infoHashHex }, t) == 1, ct);
 
     public Task ClearTorrentAsync(long fileId, CancellationToken ct = default) =>
         database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE video_files SET torrent_name = NULL, info_hash = NULL WHERE id = @fileId",
