@@ -114,9 +114,11 @@ public sealed class WebVideoFilesTests(DbKind kind)
             Assert.That(torrent.InfoHash.ToHex(), Is.EqualTo(file.GetProperty("infoHash").GetString()));
         }
 
-        // The original is no longer listed nor served as a web video.
+        // The original is no longer listed nor served as a web video, and its torrent is gone with it.
         using var gone = await _web.Http.GetAsync(sourceFile.GetProperty("fileUrl").GetString());
         Assert.That(gone.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        using var goneTorrent = await _web.Http.GetAsync(sourceFile.GetProperty("torrentUrl").GetString());
+        Assert.That(goneTorrent.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     private async Task<byte[]> BytesAsync(string url)
