@@ -1,3 +1,4 @@
+using VideoPlatform.Core.Accounts;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using VideoPlatform.Api.Accounts;
@@ -41,6 +42,7 @@ public static class VideoPlatformApp
 
         builder.AddCore();
         builder.AddAccountsAndApi();
+        builder.AddUploads(roles);
         builder.AddMedia(roles);
         builder.AddP2P(roles);
         builder.AddFederation(roles);
@@ -73,6 +75,7 @@ public static class VideoPlatformApp
             app.MapConfigEndpoints();
             app.MapWeb();
         }
+        app.MapUploads(roles);
         app.MapMedia(roles);
         app.MapP2P(roles);
         if (roles.HasFlag(InstanceRoles.Federation))
@@ -115,8 +118,6 @@ public static class VideoPlatformApp
             .Validate(o => string.IsNullOrEmpty(o.Password) || AccountService.ValidatePassword(o.Password, o.Username) is null,
                 "Admin:Password must be 8 to 255 characters long and not the username.")
             .ValidateOnStart();
-        services.AddOptions<UploadOptions>().Bind(configuration.GetSection(UploadOptions.Section))
-            .Validate(o => o.MaxFileSize > 0, "Uploads:MaxFileSize must be positive.").ValidateOnStart();
 
         services.AddSingleton(sp =>
         {

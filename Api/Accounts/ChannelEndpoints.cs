@@ -1,3 +1,4 @@
+using VideoPlatform.Core.Accounts;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using VideoPlatform.Core.Accounts;
 using System.Net;
 using System.Security.Claims;
 using VideoPlatform.Api.Hosting;

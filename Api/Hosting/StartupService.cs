@@ -1,3 +1,4 @@
+using VideoPlatform.Core.Accounts;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Api.Accounts;
 using VideoPlatform.Core;

@@ -7,20 +7,18 @@ using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Videos;
-using VideoPlatform.Api.Uploads;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Transcoder;
 
 namespace VideoPlatform.Api.Media;
 
-/// <summary>Uploads, transcoding and media serving: what each role of a process gets of them.</summary>
+/// <summary>Media serving, the media files' change listener, the publication job and the transcoder: what each role of a process gets of them.</summary>
 public static class MediaModule
 {
     public static WebApplicationBuilder AddMedia(this WebApplicationBuilder builder, InstanceRoles roles)
     {
         var services = builder.Services;
-        services.AddSingleton<UploadSessionRepository>();
         services.AddSingleton<VideoMediaRepository>();
         services.AddSingleton<IVideoChangeListener, MediaFilesListener>();
         // Publication notices run where the listing cache lives and federation is served, not in a transcoder-only worker.
@@ -31,8 +29,6 @@ public static class MediaModule
         if (roles.HasFlag(InstanceRoles.Web))
         {
             services.AddSingleton<VideoFileTokens>();
-            services.AddSingleton<UploadService>();
-            services.AddHostedService<UploadSessionCleaner>();
         }
         if (roles.HasFlag(InstanceRoles.Transcoder))
         {
@@ -45,8 +41,6 @@ public static class MediaModule
     {
         if (roles.HasFlag(InstanceRoles.Web))
         {
-            var uploads = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<UploadOptions>>().Value;
-            app.MapUploadEndpoints(uploads.MaxFileSize);
             app.MapMediaApi();
             app.MapMediaFiles();
         }

@@ -1,3 +1,4 @@
+using VideoPlatform.Core.Domain;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Core;
 using VideoPlatform.Core.Data.Repositories;

@@ -10,7 +10,7 @@ public static class ConfigEndpoints
 
     public static IEndpointRouteBuilder MapConfigEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/config", (IOptions<InstanceOptions> instance, IOptions<Uploads.UploadOptions> uploads, IConfiguration configuration,
+        app.MapGet("/api/v1/config", (IOptions<InstanceOptions> instance, IOptions<UploadOptions> uploads, IConfiguration configuration,
             VideoFileFormatter files) =>
         {
             var i = instance.Value;

@@ -1,3 +1,4 @@
+using VideoPlatform.Core.Accounts;
 using VideoPlatform.Api.Accounts;
 using VideoPlatform.Api.Videos;
 using VideoPlatform.Api.Auth;

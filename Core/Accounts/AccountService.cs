@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
@@ -6,7 +7,7 @@ using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 
-namespace VideoPlatform.Api.Accounts;
+namespace VideoPlatform.Core.Accounts;
 
 public sealed class AdminOptions
 {

@@ -1,4 +1,4 @@
-namespace VideoPlatform.Api.Uploads;
+namespace VideoPlatform.Core.Domain;
 
 public sealed class UploadOptions
 {
