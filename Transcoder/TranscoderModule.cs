@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using VideoPlatform.Transcoder.Probing;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Transcoder.Jobs;
 
@@ -7,6 +9,14 @@ namespace VideoPlatform.Transcoder;
 
 public static class TranscoderModule
 {
+    /// <summary>ffprobe for the processes that inspect media without transcoding it (the upload door, the file metadata API).</summary>
+    public static IServiceCollection AddMediaProbing(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new MediaProber(sp.GetRequiredService<ILogger<MediaProber>>(), new TranscodeSettings().FfprobeFolder,
+            sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
     /// <summary>The transcoding worker of a process with the transcoder role: options (validated at start), the pipeline and its job.</summary>
     public static IServiceCollection AddTranscoder(this IServiceCollection services, IConfiguration configuration)
     {

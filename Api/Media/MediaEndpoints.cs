@@ -6,7 +6,6 @@ using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Videos;
-using VideoPlatform.Api.Uploads;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Storage;
 
@@ -70,7 +69,7 @@ public static class MediaEndpoints
 
         // PeerTube's file metadata: ffprobe's JSON of one of the video's files, for those who may view the video.
         videos.MapGet("/{id}/metadata/{fileId:long}", async (string id, long fileId, ClaimsPrincipal user, VideoRepository repo, MediaStore store,
-            ILoggerFactory loggers, CancellationToken ct) =>
+            Transcoder.Probing.MediaProber prober, CancellationToken ct) =>
         {
             var video = await repo.FindAsync(id, ct);
             if (video is null || !VideoAccess.CanView(video, user))
@@ -84,7 +83,7 @@ public static class MediaEndpoints
             }
             var path = store.VideoFilePath(video.Video.Uuid, MediaStore.IsPrivateMedia(video.Video.Privacy), file.Kind, file.FileName);
             var json = store.Exists(path)
-                ? await new Transcoder.Probing.MediaProber(loggers.CreateLogger<Transcoder.Probing.MediaProber>(), TranscodeDefaults.FfprobeFolder).ProbeJsonAsync(path, ct)
+                ? await prober.ProbeJsonAsync(path, ct)
                 : null;
             return json is null ? Problems.NotFound("Video file not found.") : Results.Text(json, "application/json");
         });

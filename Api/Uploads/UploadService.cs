@@ -33,7 +33,7 @@ public sealed partial class UploadService(
     JobQueue queue,
     MediaStore store,
     TimeProvider clock,
-    ILoggerFactory loggerFactory,
+    MediaProber prober,
     ILogger<UploadService> logger)
 {
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
@@ -124,7 +124,7 @@ public sealed partial class UploadService(
         var size = new FileInfo(uploadedPath).Length;
         var inspection = size == 0
             ? new UploadInspection(null, new ValidationResult(ValidationError.Unreadable, "The file is empty."))
-            : await new MediaProber(loggerFactory.CreateLogger<MediaProber>(), TranscodeDefaults.FfprobeFolder, clock).InspectUploadAsync(uploadedPath, fileName, ct);
+            : await prober.InspectUploadAsync(uploadedPath, fileName, ct);
         var (probe, validation) = (inspection.Media, inspection.Result);
         if (!validation.IsValid)
         {
@@ -232,7 +232,4 @@ public sealed partial class UploadService(
 }
 
 /// <summary>Where ffprobe lives, as the transcoder's settings default to it.</summary>
-internal static class TranscodeDefaults
-{
-    public static string FfprobeFolder { get; } = new TranscodeSettings().FfprobeFolder;
-}
+

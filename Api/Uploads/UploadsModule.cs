@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using VideoPlatform.Transcoder;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 
@@ -13,6 +14,7 @@ public static class UploadsModule
         services.AddOptions<UploadOptions>().Bind(builder.Configuration.GetSection(UploadOptions.Section))
             .Validate(o => o.MaxFileSize > 0, "Uploads:MaxFileSize must be positive.").ValidateOnStart();
         services.AddSingleton<UploadSessionRepository>();
+        services.AddMediaProbing();
         if (roles.HasFlag(InstanceRoles.Web))
         {
             services.AddSingleton<UploadService>();
