@@ -23,6 +23,7 @@ public static class P2PModule
         services.AddSingleton<Core.Data.Repositories.TorrentRepository>();
         services.AddSingleton<TrackedContentCatalog>();
         services.AddSingleton<IMagnetLinkBuilder, MagnetLinkBuilder>();
+        services.AddSingleton<P2PRevocation>();
         if (roles.HasFlag(InstanceRoles.Transcoder))
         {
             services.AddJobHandler<CreateTorrentsJob, TorrentJobHandler>();

@@ -46,8 +46,11 @@ public sealed partial class MediaStore
     /// <summary>Secrets every process of the instance shares (e.g. the video file token key).</summary>
     public string KeysRoot => Path.Combine(Root, "keys");
 
-    /// <summary>Private and internal videos keep their HLS files in the private tree (PeerTube's layout), served only to those allowed.</summary>
-    public static bool IsPrivateMedia(Domain.VideoPrivacy privacy) => privacy is Domain.VideoPrivacy.Private or Domain.VideoPrivacy.Internal;
+    /// <summary>
+    /// Private, internal and password videos keep their HLS files in the private tree (PeerTube's layout), served only
+    /// to those allowed; public and unlisted ones in the public tree (<see cref="Domain.VideoAccess.IsShared"/>).
+    /// </summary>
+    public static bool IsPrivateMedia(Domain.VideoPrivacy privacy) => !Domain.VideoAccess.IsShared(privacy);
 
     public string HlsFolder(string videoUuid, bool isPrivate) =>
         Path.Combine(isPrivate ? PrivateHlsRoot : HlsRoot, SafeName(videoUuid));
