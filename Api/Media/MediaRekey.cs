@@ -4,7 +4,6 @@ using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Storage;
-using VideoPlatform.Transcoder.Jobs;
 
 namespace VideoPlatform.Api.Media;
 
@@ -43,9 +42,13 @@ public sealed record RekeyMediaJob(long VideoId) : IJobPayload
 {
     public static string JobType => "rekey-media";
 
-    /// <summary>Shares the transcode's ordering key: a re-key and a transcode of one video never run at once.</summary>
+    /// <summary>
+    /// Re-keys of one video run one at a time, in order. A transcode only works on a video waiting for it (state 2) and a
+    /// re-key only on a published one; should both meet, the switch checks the playlist it started from and the loser drops its files.
+    /// </summary>
     public static Task<long> EnqueueAsync(JobQueue queue, long videoId, CancellationToken ct) =>
-        queue.EnqueueAsync(new RekeyMediaJob(videoId), new EnqueueOptions { OrderingKey = TranscodeJob.OrderingKey(videoId), MaxAttempts = 8 }, ct);
+        queue.EnqueueAsync(new RekeyMediaJob(videoId),
+            new EnqueueOptions { OrderingKey = "rekey:" + videoId.ToString(CultureInfo.InvariantCulture), MaxAttempts = 8 }, ct);
 }
 
 /// <summary>
