@@ -4,6 +4,7 @@ using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Storage;
+using VideoPlatform.Core.Videos;
 
 namespace VideoPlatform.Api.Media;
 
@@ -64,6 +65,7 @@ public sealed partial class MediaRekeyJobHandler(
     MediaStore store,
     JobQueue queue,
     P2PRevocation revocation,
+    VideoChangeNotifier notifier,
     ILogger<MediaRekeyJobHandler> logger) : IJobHandler<RekeyMediaJob>
 {
     public async Task HandleAsync(RekeyMediaJob payload, JobContext context, CancellationToken ct)
@@ -139,6 +141,8 @@ public sealed partial class MediaRekeyJobHandler(
             store.Delete(otherTree);
         }
         LogRekeyed(logger, video.Uuid, oldId, newId, shared);
+        // Its files have new URLs: the listeners that publish them (federation's Update, the listing cache) are told.
+        await notifier.UpdatedAsync(video.Id, video.Privacy, ct);
     }
 
     /// <summary>
