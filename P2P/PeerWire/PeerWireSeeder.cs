@@ -34,9 +34,6 @@ public sealed partial class PeerWireSeeder : BackgroundService
         public CancellationTokenSource Stop { get; } = stop;
     }
 
-    /// <summary>Peers connected now (tests and metrics).</summary>
-    public int ConnectedPeers => _active.Count;
-
     /// <summary>
     /// Stops seeding these torrents: every connected peer of one of them is disconnected at once. New connections are
     /// refused by the content source, which no longer finds them (called when a video stops being shared).
