@@ -26,9 +26,7 @@ public sealed class MediaFilesListener(VideoRepository videos, MediaStore store,
         {
             return;
         }
-        var from = store.HlsFolder(video.Video.Uuid, MediaStore.IsPrivateMedia(previousPrivacy));
-        var to = store.HlsFolder(video.Video.Uuid, MediaStore.IsPrivateMedia(video.Video.Privacy));
-        store.MoveFolder(from, to);
+        store.MoveHls(video.Video.Uuid, MediaStore.IsPrivateMedia(video.Video.Privacy));
         // The repository no longer finds these (the privacy is committed): the tracker and the seeder let them go now.
         revocation.Revoke(await revocation.HashesOfAsync(videoId, ct));
         if (video.Video.State == VideoState.Published)

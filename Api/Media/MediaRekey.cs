@@ -86,7 +86,11 @@ public sealed partial class MediaRekeyJobHandler(
         var shared = VideoAccess.IsShared(video.Privacy);
         var folder = store.HlsFolder(video.Uuid, MediaStore.IsPrivateMedia(video.Privacy));
         var otherTree = store.HlsFolder(video.Uuid, !MediaStore.IsPrivateMedia(video.Privacy));
-        BringIntoTree(video.Uuid, folder, otherTree, playlist.MasterName);
+        // Moved between the trees when the privacy changed; after a crash before that move, moved now.
+        if (!store.Exists(Path.Combine(folder, playlist.MasterName)) && !store.MoveHls(video.Uuid, MediaStore.IsPrivateMedia(video.Privacy)))
+        {
+            throw new FileNotFoundException($"The HLS files of video {video.Uuid} are missing ({playlist.MasterName}).");
+        }
 
         var oldId = HlsRekey.IdOf(playlist.MasterName);
         var newId = Guid.NewGuid().ToString("D");
@@ -132,11 +136,11 @@ public sealed partial class MediaRekeyJobHandler(
             store.Delete(store.TorrentPath(file.TorrentName!));
         }
         revocation.Revoke(hashes);
-        foreach (var stale in Directory.EnumerateFiles(folder).Where(p => !newNames.Contains(Path.GetFileName(p))))
+        foreach (var stale in store.ListFiles(folder).Where(n => !newNames.Contains(n)))
         {
-            store.Delete(stale);
+            store.Delete(Path.Combine(folder, stale));
         }
-        if (Directory.Exists(otherTree) && !Directory.EnumerateFileSystemEntries(otherTree).Any())
+        if (store.ListFiles(otherTree).Count == 0)
         {
             store.Delete(otherTree);
         }
@@ -145,46 +149,18 @@ public sealed partial class MediaRekeyJobHandler(
         await notifier.UpdatedAsync(video.Id, video.Privacy, ct);
     }
 
-    /// <summary>
-    /// The files are moved between the trees when the privacy changes; after a crash before that move they are still in
-    /// the other tree: moved now (one rename of the folder, or file by file if the target folder already exists).
-    /// </summary>
-    private static void BringIntoTree(string videoUuid, string folder, string other, string masterName)
+    /// <summary>A copy under the new name (text files rewritten), each written atomically: a crash never leaves half a file.</summary>
+    private async Task WriteRenamedAsync(string from, string to, string oldId, string newId, CancellationToken ct)
     {
-        if (File.Exists(Path.Combine(folder, masterName)))
-        {
-            return;
-        }
-        if (!Directory.Exists(other))
-        {
-            throw new FileNotFoundException($"The HLS files of video {videoUuid} are missing ({masterName}).");
-        }
-        if (!Directory.Exists(folder))
-        {
-            Directory.Move(other, folder);
-            return;
-        }
-        foreach (var path in Directory.EnumerateFiles(other))
-        {
-            File.Move(path, Path.Combine(folder, Path.GetFileName(path)), overwrite: true);
-        }
-    }
-
-    /// <summary>A copy under the new name (text files rewritten), written aside then renamed: a crash never leaves half a file.</summary>
-    private static async Task WriteRenamedAsync(string from, string to, string oldId, string newId, CancellationToken ct)
-    {
-        var temp = to + ".tmp";
         if (HlsRekey.IsText(from))
         {
-            await File.WriteAllTextAsync(temp, HlsRekey.Rewrite(await File.ReadAllTextAsync(from, ct), oldId, newId), ct);
+            var text = HlsRekey.Rewrite(await store.ReadAllTextAsync(from, ct), oldId, newId);
+            await store.WriteAsync(to, System.Text.Encoding.UTF8.GetBytes(text), ct);
         }
         else
         {
-            await using var source = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
-            await using var target = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true);
-            await source.CopyToAsync(target, ct);
+            await store.CopyAsync(from, to, ct);
         }
-        File.Move(temp, to, overwrite: true);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Media of video {Uuid} re-keyed {OldId} → {NewId} (shared: {Shared})")]

@@ -171,6 +171,50 @@ public sealed partial class MediaStore
         return true;
     }
 
+    /// <summary>
+    /// Moves a video's HLS files into the public or the private tree (a privacy change): one rename of the folder
+    /// (<see cref="MoveFolder"/>), or file by file when the target folder already exists. False when there was nothing to move.
+    /// </summary>
+    public bool MoveHls(string videoUuid, bool toPrivate)
+    {
+        var from = HlsFolder(videoUuid, !toPrivate);
+        var to = HlsFolder(videoUuid, toPrivate);
+        if (MoveFolder(from, to))
+        {
+            return true;
+        }
+        if (!Directory.Exists(from))
+        {
+            return false;
+        }
+        foreach (var name in ListFiles(from))
+        {
+            File.Move(Path.Combine(from, name), Path.Combine(to, name), overwrite: true);
+        }
+        Delete(from);
+        return true;
+    }
+
+    /// <summary>Copies a file of the store under another address, atomically as <see cref="WriteAsync"/> (a re-key's new names).</summary>
+    public async Task CopyAsync(string from, string to, CancellationToken ct)
+    {
+        var temp = TempBeside(to);
+        try
+        {
+            await using (var source = OpenRead(from))
+            await using (var target = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
+            {
+                await source.CopyToAsync(target, ct);
+            }
+            File.Move(temp, to, overwrite: true);
+        }
+        catch
+        {
+            Delete(temp);
+            throw;
+        }
+    }
+
     /// <summary>Names of the files in a folder; none when it does not exist.</summary>
     public IReadOnlyList<string> ListFiles(string folder) =>
         Directory.Exists(folder) ? Directory.EnumerateFiles(folder).Select(Path.GetFileName).OfType<string>().ToList() : [];
