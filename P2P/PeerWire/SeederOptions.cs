@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace VideoPlatform.P2P.PeerWire;
 
 /// <summary>Bind from configuration section "P2P" (PeerPort is the documented P2P:PeerPort key).</summary>
@@ -17,13 +15,6 @@ public sealed class SeederOptions
 
     /// <summary>Connections one IP address may hold at once (key P2P:MaxConnectionsPerIp); more are closed at once.</summary>
     public int MaxConnectionsPerIp { get; set; } = 8;
-
-    /// <summary>What is wrong with these options, or null: checked when the seeder starts.</summary>
-    public string? Validate() =>
-        MaxConnections < 1 ? "P2P:MaxConnections must be at least 1."
-        : MaxConnectionsPerIp < 1 ? "P2P:MaxConnectionsPerIp must be at least 1."
-        : MaxConnectionsPerIp > MaxConnections ? "P2P:MaxConnectionsPerIp cannot exceed P2P:MaxConnections."
-        : null;
 
     /// <summary>Peers served at once; the others wait their turn in a round-robin rotation.</summary>
     public int UploadSlots { get; set; } = 8;
@@ -43,11 +34,4 @@ public sealed class SeederOptions
 
     /// <summary>How often every seeded torrent is re-announced in-process; below the tracker's 2× interval expiry.</summary>
     public TimeSpan ReannounceInterval { get; set; } = TimeSpan.FromMinutes(5);
-}
-
-/// <summary>Refuses to start with seeder options that cannot work, naming the key at fault.</summary>
-internal sealed class SeederOptionsValidator : IValidateOptions<SeederOptions>
-{
-    public ValidateOptionsResult Validate(string? name, SeederOptions options) =>
-        options.Validate() is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
 }

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using VideoPlatform.P2P.PeerWire;
 
 namespace VideoPlatform.P2P;
@@ -15,8 +13,7 @@ public static class SeederServiceCollectionExtensions
     public static IServiceCollection AddP2PSeeder(this IServiceCollection services, Action<SeederOptions>? configure = null)
     {
         services.AddP2PCore();
-        services.AddOptions<SeederOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SeederOptions>, SeederOptionsValidator>());
+        services.AddOptions<SeederOptions>();
         if (configure is not null)
         {
             services.Configure(configure);
