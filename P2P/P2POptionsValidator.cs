@@ -50,6 +50,11 @@ public sealed class P2POptionsValidator : IValidateOptions<TrackerOptions>, IVal
             failures.Add($"{section}{nameof(options.AnnounceAddress)} must be an IP address.");
         }
         Positive(failures, section + nameof(options.MaxConnections), options.MaxConnections);
+        Positive(failures, section + nameof(options.MaxConnectionsPerIp), options.MaxConnectionsPerIp);
+        if (options.MaxConnectionsPerIp > options.MaxConnections)
+        {
+            failures.Add($"{section}{nameof(options.MaxConnectionsPerIp)} cannot exceed {section}{nameof(options.MaxConnections)} ({options.MaxConnections}).");
+        }
         Positive(failures, section + nameof(options.UploadSlots), options.UploadSlots);
         Positive(failures, section + nameof(options.UnchokeInterval), options.UnchokeInterval);
         if (options.UploadBytesPerSecond < 0)

@@ -41,10 +41,10 @@ public static class MediaEndpoints
             Serve(context, name, store.ThumbnailPath)).ExcludeFromDescription();
         app.MapMethods(MediaUrls.PreviewsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store) =>
             Serve(context, name, store.PreviewPath)).ExcludeFromDescription();
-        app.MapMethods(MediaUrls.TorrentsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store) =>
-            Serve(context, name, store.TorrentPath)).ExcludeFromDescription();
-        app.MapMethods("/download/torrents/{name}", GetHead, (HttpContext context, string name, MediaStore store) =>
-            Serve(context, name, store.TorrentPath, attachment: true)).ExcludeFromDescription();
+        app.MapMethods(MediaUrls.TorrentsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, TorrentRepository torrents) =>
+            ServeTorrentAsync(context, name, store, torrents, attachment: false)).ExcludeFromDescription();
+        app.MapMethods("/download/torrents/{name}", GetHead, (HttpContext context, string name, MediaStore store, TorrentRepository torrents) =>
+            ServeTorrentAsync(context, name, store, torrents, attachment: true)).ExcludeFromDescription();
         return app;
     }
 
@@ -188,6 +188,20 @@ public static class MediaEndpoints
         var path = store.VideoFilePath(video.Video.Uuid, isPrivate, file.Kind, name);
         await FileResponder.ServeAsync(context, path, isPrivate ? MediaCache.Private : MediaCache.PublicImmutable,
             route == WebVideoRoute.Download ? name : null);
+    }
+
+    /// <summary>
+    /// Only torrents of public and unlisted videos are served: a private video has none, and the file of a torrent it
+    /// had while it was shared is not found (it is deleted by the re-key, and refused here until then).
+    /// </summary>
+    private static async Task ServeTorrentAsync(HttpContext context, string name, MediaStore store, TorrentRepository torrents, bool attachment)
+    {
+        if (!IsSafe(name) || !await torrents.IsServedTorrentAsync(name, context.RequestAborted))
+        {
+            await Problems.NotFound("Torrent not found.").ExecuteAsync(context);
+            return;
+        }
+        await Serve(context, name, store.TorrentPath, attachment);
     }
 
     private static Task Serve(HttpContext context, string name, Func<string, string> pathOf, bool attachment = false) =>

@@ -33,6 +33,7 @@ public static class MediaModule
         if (roles.HasFlag(InstanceRoles.Transcoder))
         {
             services.AddTranscoder(builder.Configuration);
+            services.AddJobHandler<RekeyMediaJob, MediaRekeyJobHandler>();
         }
         return builder;
     }

@@ -45,6 +45,39 @@ public sealed class TrackedContentCatalog(TorrentRepository torrents, TimeProvid
     public void Forget() => _cache.Clear();
 }
 
+/// <summary>
+/// Ends the P2P life of info hashes and swarm ids in this process when a video stops being shared: the tracker drops
+/// their swarms and the seeder disconnects their peers at once (both refuse them afterwards, as the repository no
+/// longer finds them). A tracker or seeder in another process drops them at its next sweep.
+/// </summary>
+public sealed class P2PRevocation(
+    TorrentRepository torrents,
+    TrackedContentCatalog catalog,
+    IEnumerable<SwarmRegistry> registries,
+    IEnumerable<PeerWireSeeder> seeders)
+{
+    /// <summary>The video's current info hashes and swarm ids, to pass to <see cref="Revoke"/> once they are no longer served.</summary>
+    public Task<IReadOnlyList<string>> HashesOfAsync(long videoId, CancellationToken ct) => torrents.HashesOfVideoAsync(videoId, ct);
+
+    public void Revoke(IReadOnlyCollection<string> hexHashes)
+    {
+        catalog.Forget();
+        if (hexHashes.Count == 0)
+        {
+            return;
+        }
+        var hashes = hexHashes.Select(InfoHash.FromHex).ToHashSet();
+        foreach (var registry in registries)
+        {
+            registry.Drop(hashes);
+        }
+        foreach (var seeder in seeders)
+        {
+            seeder.Disconnect(hashes);
+        }
+    }
+}
+
 /// <summary>The seeder's content: local rendition files that have a torrent, read from the media store.</summary>
 public sealed class SeedContentSource(TorrentRepository torrents, MediaStore store) : ISeedContentSource
 {

@@ -18,6 +18,10 @@ namespace VideoPlatform.Api.P2P;
 public sealed record CreateTorrentsJob(long VideoId) : IJobPayload
 {
     public static string JobType => "create-torrents";
+
+    /// <summary>The ordering key keeps two jobs of one video from hashing the same files at once in two processes.</summary>
+    public static EnqueueOptions Options(long videoId) =>
+        new() { MaxAttempts = 8, OrderingKey = "torrents:" + videoId.ToString(CultureInfo.InvariantCulture) };
 }
 
 /// <summary>
@@ -41,8 +45,10 @@ public sealed partial class TorrentJobHandler(
     {
         var videoId = payload.VideoId;
         var video = await videos.FindAsync(videoId.ToString(CultureInfo.InvariantCulture), ct);
-        // Published videos, and a video waiting for its transcode (its source file is listed until then, as PeerTube's).
-        if (video is null || !video.Video.IsLocal || video.Video.State is not (VideoState.Published or VideoState.ToTranscode))
+        // Published videos, and a video waiting for its transcode (its source file is listed until then, as PeerTube's);
+        // private, internal and password videos have no torrent (their files are re-keyed if they become shared again).
+        if (video is null || !video.Video.IsLocal || video.Video.State is not (VideoState.Published or VideoState.ToTranscode)
+            || !VideoAccess.IsShared(video.Video.Privacy))
         {
             return;
         }
@@ -79,10 +85,12 @@ public sealed partial class TorrentJobHandler(
             }, ct);
             // A fresh name per torrent, as every media URL: immutable and cacheable forever.
             var name = file.Kind == VideoFileKinds.Hls ? $"{Guid.NewGuid():D}-{file.Resolution}-hls.torrent" : $"{Guid.NewGuid():D}-{file.Resolution}.torrent";
-            await store.WriteAsync(store.TorrentPath(name), torrent.TorrentFile, ct);
-            if (!await torrents.SetTorrentAsync(file.FileId, name, torrent.InfoHash.ToHex(), ct))
+            var target = store.TorrentPath(name);
+            await store.WriteAsync(target, torrent.TorrentFile, ct);
+            if (!await torrents.SetTorrentAsync(file.FileId, file.FileName!, name, torrent.InfoHash.ToHex(), ct))
             {
-                store.Delete(store.TorrentPath(name));
+                // Re-keyed, made private or replaced by its transcode while we hashed: this torrent names a file no longer served.
+                store.Delete(target);
             }
             await context.ReportProgressAsync((i + 1) * 100 / list.Count);
         }
@@ -125,12 +133,16 @@ public sealed partial class TorrentJobHandler(
     private static partial void LogCreated(ILogger logger, string uuid, int count);
 }
 
-/// <summary>Queues torrent creation when a video is published, and at start for videos that still lack torrents.</summary>
+/// <summary>
+/// Queues torrent creation when a video is published, and at start for videos that still lack torrents (and a re-key
+/// for private videos that still have some). A privacy change is handled by the media re-key (MediaFilesListener).
+/// </summary>
 public sealed partial class TorrentScheduler(
     JobQueue queue,
     TorrentRepository torrents,
+    VideoRepository videos,
     MediaStore store,
-    TrackedContentCatalog catalog,
+    P2PRevocation revocation,
     Core.Readiness readiness,
     ILogger<TorrentScheduler> logger) : BackgroundService, IVideoChangeListener
 {
@@ -138,36 +150,20 @@ public sealed partial class TorrentScheduler(
     /// Safe to run twice (a retried publication job, the start-up sweep): the job skips files that have a torrent, and
     /// the ordering key keeps two jobs of one video from hashing the same files at once in two processes.
     /// </summary>
-    public Task OnPublishedAsync(long videoId, CancellationToken ct) =>
-        queue.EnqueueAsync(new CreateTorrentsJob(videoId), JobOptions(videoId), ct);
+    public Task OnPublishedAsync(long videoId, CancellationToken ct) => queue.EnqueueAsync(new CreateTorrentsJob(videoId), CreateTorrentsJob.Options(videoId), ct);
 
-    /// <summary>How a video's torrent job is queued (at publication, and at upload completion for the source file).</summary>
-    public static EnqueueOptions JobOptions(long videoId) =>
-        new() { MaxAttempts = 8, OrderingKey = "torrents:" + videoId.ToString(CultureInfo.InvariantCulture) };
-
-    /// <summary>Turning private or public moves the files to other URLs: the torrents' web seeds change, so they are remade.</summary>
-    public async Task OnUpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct)
+    /// <summary>A deleted video leaves the swarm at once: its torrents are removed and its peers disconnected.</summary>
+    public async Task OnDeletingAsync(VideoWithOwners video, CancellationToken ct)
     {
-        var files = await torrents.FilesOfVideoAsync(videoId, ct);
-        if (files.Count == 0 || MediaStore.IsPrivateMedia(files[0].Privacy) == MediaStore.IsPrivateMedia(previousPrivacy))
+        var hashes = await revocation.HashesOfAsync(video.Video.Id, ct);
+        foreach (var file in await videos.FilesAsync(video.Video.Id, ct))
         {
-            return;
+            if (file.TorrentName is not null)
+            {
+                store.Delete(store.TorrentPath(file.TorrentName));
+            }
         }
-        await ForgetTorrentsAsync(files, ct);
-        await OnPublishedAsync(videoId, ct);
-    }
-
-    public async Task OnDeletingAsync(VideoWithOwners video, CancellationToken ct) =>
-        await ForgetTorrentsAsync(await torrents.FilesOfVideoAsync(video.Video.Id, ct), ct);
-
-    private async Task ForgetTorrentsAsync(IReadOnlyList<SeedableFile> files, CancellationToken ct)
-    {
-        foreach (var file in files.Where(f => f.TorrentName is not null))
-        {
-            await torrents.ClearTorrentAsync(file.FileId, ct);
-            store.Delete(store.TorrentPath(file.TorrentName!));
-        }
-        catalog.Forget();
+        revocation.Revoke(hashes);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -178,6 +174,11 @@ public sealed partial class TorrentScheduler(
             foreach (var videoId in await torrents.VideosLackingTorrentsAsync(stoppingToken))
             {
                 await OnPublishedAsync(videoId, stoppingToken);
+            }
+            // A video made private whose re-key was never queued (a crash right after the change): re-key it now.
+            foreach (var videoId in await torrents.UnsharedVideosWithTorrentsAsync(stoppingToken))
+            {
+                await Media.RekeyMediaJob.EnqueueAsync(queue, videoId, stoppingToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -181,7 +181,7 @@ public sealed partial class UploadService(
                 var videoId = await videos.CreateAsync(c, t, row);
                 // As PeerTube: the original is the video's first file (files[0]) with a torrent, until the transcode replaces it.
                 await VideoMediaRepository.AddSourceFileAsync(c, t, videoId, SourceFile(probe, Path.GetFileName(original), size, now));
-                await queue.EnqueueAsync(c, t, new CreateTorrentsJob(videoId), TorrentScheduler.JobOptions(videoId));
+                await queue.EnqueueAsync(c, t, new CreateTorrentsJob(videoId), CreateTorrentsJob.Options(videoId));
                 await queue.EnqueueAsync(c, t, new TranscodeJob(videoId),
                     new EnqueueOptions { OrderingKey = TranscodeJob.OrderingKey(videoId), MaxAttempts = 5 });
                 if (sessionId is not null)

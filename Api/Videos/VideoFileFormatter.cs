@@ -22,9 +22,13 @@ public sealed class VideoFileFormatter(IOptions<InstanceOptions> instance, IMagn
         var fileUrl = f.RemoteFileUrl
             ?? BaseUrl + (isHls ? MediaUrls.HlsFile(video.Uuid, f.FileName ?? "", isPrivate) : MediaUrls.WebVideo(f.FileName ?? "", isPrivate));
         var downloadUrl = f.RemoteFileUrl is null && !isHls ? BaseUrl + MediaUrls.WebVideoDownload(f.FileName ?? "") : fileUrl;
-        var torrentUrl = f.RemoteTorrentUrl ?? (f.TorrentName is null ? null : BaseUrl + MediaUrls.Torrent(f.TorrentName));
+        // Only public and unlisted videos have torrents (PeerTube gives every file a torrent; we give none to the others,
+        // whose files are not seeded and whose names change when they become shared again).
+        var torrentName = VideoAccess.IsShared(video.Privacy) ? f.TorrentName : null;
+        var infoHash = VideoAccess.IsShared(video.Privacy) ? f.InfoHash : null;
+        var torrentUrl = f.RemoteTorrentUrl ?? (torrentName is null ? null : BaseUrl + MediaUrls.Torrent(torrentName));
         var magnet = f.RemoteMagnetUri
-            ?? (f.InfoHash is null || torrentUrl is null || magnets is null ? null : magnets.Build(f.InfoHash, $"{video.Name} {f.Resolution}p", TrackerUrls(), fileUrl, torrentUrl));
+            ?? (infoHash is null || torrentUrl is null || magnets is null ? null : magnets.Build(infoHash, $"{video.Name} {f.Resolution}p", TrackerUrls(), fileUrl, torrentUrl));
         return new VideoFileDto(
             f.Id,
             new IdLabel<int>(f.Resolution, f.Resolution == 0 ? "Audio" : $"{f.Resolution}p"),
@@ -36,9 +40,9 @@ public sealed class VideoFileFormatter(IOptions<InstanceOptions> instance, IMagn
             downloadUrl,
             f.RemotePlaylistUrl ?? (f.PlaylistName is null ? null : BaseUrl + MediaUrls.HlsFile(video.Uuid, f.PlaylistName, isPrivate)),
             torrentUrl,
-            f.TorrentName is null ? f.RemoteTorrentUrl : BaseUrl + MediaUrls.TorrentDownload(f.TorrentName),
+            torrentName is null ? f.RemoteTorrentUrl : BaseUrl + MediaUrls.TorrentDownload(torrentName),
             magnet,
-            f.InfoHash,
+            infoHash,
             // PeerTube serves the file's ffprobe output there; only for files we hold.
             f.RemoteFileUrl is null && f.FileName is not null ? BaseUrl + MediaUrls.FileMetadata(video.Uuid, f.Id) : null,
             f.HasAudio,

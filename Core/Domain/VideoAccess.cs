@@ -12,6 +12,13 @@ public static class VideoAccess
 
     public static bool CanManage(VideoWithOwners video, ClaimsPrincipal user) => IsOwner(video, user) || user.CanSeeAllVideos();
 
+    /// <summary>
+    /// Public and unlisted videos are the only ones shared beyond the HTTP access check: their files live in the public
+    /// tree and they have torrents, a swarm and seeding. Every other privacy (private, internal, password) has none, and
+    /// a change across this line re-keys the video's media (new file names, new info hashes).
+    /// </summary>
+    public static bool IsShared(VideoPrivacy privacy) => privacy is VideoPrivacy.Public or VideoPrivacy.Unlisted;
+
     /// <summary>Public and unlisted: anyone with the link; internal: logged-in users; private: owner and moderators.</summary>
     public static bool CanView(VideoWithOwners video, ClaimsPrincipal user) => video.Video.Privacy switch
     {

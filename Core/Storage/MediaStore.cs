@@ -46,8 +46,11 @@ public sealed partial class MediaStore
     /// <summary>Secrets every process of the instance shares (e.g. the video file token key).</summary>
     public string KeysRoot => Path.Combine(Root, "keys");
 
-    /// <summary>Private and internal videos keep their HLS files in the private tree (PeerTube's layout), served only to those allowed.</summary>
-    public static bool IsPrivateMedia(Domain.VideoPrivacy privacy) => privacy is Domain.VideoPrivacy.Private or Domain.VideoPrivacy.Internal;
+    /// <summary>
+    /// Private, internal and password videos keep their HLS files in the private tree (PeerTube's layout), served only
+    /// to those allowed; public and unlisted ones in the public tree (<see cref="Domain.VideoAccess.IsShared"/>).
+    /// </summary>
+    public static bool IsPrivateMedia(Domain.VideoPrivacy privacy) => !Domain.VideoAccess.IsShared(privacy);
 
     public string HlsFolder(string videoUuid, bool isPrivate) =>
         Path.Combine(isPrivate ? PrivateHlsRoot : HlsRoot, SafeName(videoUuid));
@@ -175,6 +178,50 @@ public sealed partial class MediaStore
         }
         Directory.Move(from, to);
         return true;
+    }
+
+    /// <summary>
+    /// Moves a video's HLS files into the public or the private tree (a privacy change): one rename of the folder
+    /// (<see cref="MoveFolder"/>), or file by file when the target folder already exists. False when there was nothing to move.
+    /// </summary>
+    public bool MoveHls(string videoUuid, bool toPrivate)
+    {
+        var from = HlsFolder(videoUuid, !toPrivate);
+        var to = HlsFolder(videoUuid, toPrivate);
+        if (MoveFolder(from, to))
+        {
+            return true;
+        }
+        if (!Directory.Exists(from))
+        {
+            return false;
+        }
+        foreach (var name in ListFiles(from))
+        {
+            File.Move(Path.Combine(from, name), Path.Combine(to, name), overwrite: true);
+        }
+        Delete(from);
+        return true;
+    }
+
+    /// <summary>Copies a file of the store under another address, atomically as <see cref="WriteAsync"/> (a re-key's new names).</summary>
+    public async Task CopyAsync(string from, string to, CancellationToken ct)
+    {
+        var temp = TempBeside(to);
+        try
+        {
+            await using (var source = OpenRead(from))
+            await using (var target = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
+            {
+                await source.CopyToAsync(target, ct);
+            }
+            File.Move(temp, to, overwrite: true);
+        }
+        catch
+        {
+            Delete(temp);
+            throw;
+        }
     }
 
     /// <summary>Names of the files in a folder; none when it does not exist.</summary>

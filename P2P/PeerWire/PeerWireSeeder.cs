@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VideoPlatform.P2P.Metainfo;
 using VideoPlatform.P2P.Tracker;
 
 namespace VideoPlatform.P2P.PeerWire;
@@ -23,6 +24,49 @@ public sealed partial class PeerWireSeeder : BackgroundService
     private readonly TaskCompletionSource<IPEndPoint?> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly byte[] _peerId = CreatePeerId();
     private int _connections;
+    private readonly Dictionary<IPAddress, int> _perIp = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ActivePeer, byte> _active = new();
+
+    /// <summary>A connected peer and what it is fed: cancelling <see cref="Stop"/> drops it.</summary>
+    private sealed class ActivePeer(InfoHash infoHash, CancellationTokenSource stop)
+    {
+        public InfoHash InfoHash { get; } = infoHash;
+        public CancellationTokenSource Stop { get; } = stop;
+    }
+
+    /// <summary>
+    /// Stops seeding these torrents: every connected peer of one of them is disconnected at once. New connections are
+    /// refused by the content source, which no longer finds them (called when a video stops being shared).
+    /// </summary>
+    public int Disconnect(IReadOnlyCollection<InfoHash> infoHashes)
+    {
+        var dropped = 0;
+        foreach (var peer in _active.Keys)
+        {
+            if (infoHashes.Contains(peer.InfoHash))
+            {
+                dropped++;
+                CancelQuietly(peer.Stop);
+            }
+        }
+        if (dropped > 0)
+        {
+            LogRevoked(_logger, dropped);
+        }
+        return dropped;
+    }
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The peer left meanwhile.
+        }
+    }
 
     public PeerWireSeeder(ISeedContentSource source, SwarmRegistry registry, P2PMetrics metrics, TimeProvider time, IOptions<SeederOptions> options, ILogger<PeerWireSeeder> logger)
     {
@@ -124,38 +168,74 @@ public sealed partial class PeerWireSeeder : BackgroundService
                 continue;
             }
 
-            if (Interlocked.Increment(ref _connections) > _options.MaxConnections)
+            var ip = (socket.RemoteEndPoint as IPEndPoint)?.Address.MapToIPv6() ?? IPAddress.IPv6None;
+            if (!TryAcquire(ip))
             {
-                Interlocked.Decrement(ref _connections);
                 _metrics.PeerWireConnectionRejected();
                 socket.Dispose();
                 continue;
             }
 
-            _ = ServePeerAsync(socket, scheduler, bucket, stoppingToken);
+            _ = ServePeerAsync(socket, ip, scheduler, bucket, stoppingToken);
         }
     }
 
-    private async Task ServePeerAsync(Socket socket, UploadScheduler scheduler, TokenBucket bucket, CancellationToken stoppingToken)
+    /// <summary>A connection slot, within both the total and the per-IP limit (idle sockets from one address cannot lock others out).</summary>
+    private bool TryAcquire(IPAddress ip)
+    {
+        lock (_perIp)
+        {
+            var fromIp = _perIp.GetValueOrDefault(ip);
+            if (_connections >= _options.MaxConnections || fromIp >= _options.MaxConnectionsPerIp)
+            {
+                return false;
+            }
+            _perIp[ip] = fromIp + 1;
+            _connections++;
+            return true;
+        }
+    }
+
+    private void Release(IPAddress ip)
+    {
+        lock (_perIp)
+        {
+            _connections--;
+            if (_perIp.TryGetValue(ip, out var fromIp) && fromIp > 1)
+            {
+                _perIp[ip] = fromIp - 1;
+            }
+            else
+            {
+                _perIp.Remove(ip);
+            }
+        }
+    }
+
+    private async Task ServePeerAsync(Socket socket, IPAddress ip, UploadScheduler scheduler, TokenBucket bucket, CancellationToken stoppingToken)
     {
         _metrics.PeerWireConnectionOpened();
         var remote = socket.RemoteEndPoint?.ToString() ?? "?";
         PeerConnection? connection = null;
+        ActivePeer? active = null;
         try
         {
             socket.NoDelay = true;
             await using var stream = new NetworkStream(socket, ownsSocket: true);
             var handshake = await ReadHandshakeAsync(stream, stoppingToken);
-            var torrent = await _source.FindAsync(handshake.InfoHash, stoppingToken);
+            // Registered before the lookup: a Disconnect either sees this peer or ran before the lookup, which then fails.
+            active = new ActivePeer(handshake.InfoHash, CancellationTokenSource.CreateLinkedTokenSource(stoppingToken));
+            _active.TryAdd(active, 0);
+            var torrent = await _source.FindAsync(handshake.InfoHash, active.Stop.Token);
             if (torrent is null)
             {
                 LogUnknownTorrent(_logger, remote, handshake.InfoHash.ToHex());
                 return;
             }
 
-            await stream.WriteAsync(PeerWireProtocol.BuildHandshake(handshake.InfoHash, _peerId), stoppingToken);
+            await stream.WriteAsync(PeerWireProtocol.BuildHandshake(handshake.InfoHash, _peerId), active.Stop.Token);
             connection = new PeerConnection(stream, torrent, handshake, _source, _options, bucket, _metrics, _time);
-            await connection.RunAsync(scheduler, stoppingToken);
+            await connection.RunAsync(scheduler, active.Stop.Token);
         }
         catch (PeerProtocolException ex)
         {
@@ -178,7 +258,13 @@ public sealed partial class PeerWireSeeder : BackgroundService
                 await connection.DisposeAsync();
             }
 
-            Interlocked.Decrement(ref _connections);
+            if (active is not null)
+            {
+                _active.TryRemove(active, out _);
+                active.Stop.Dispose();
+            }
+
+            Release(ip);
             _metrics.PeerWireConnectionClosed();
         }
     }
@@ -213,6 +299,7 @@ public sealed partial class PeerWireSeeder : BackgroundService
         var endpoint = new IPEndPoint(address, listening.Port);
         do
         {
+            await DropUnseededAsync(stoppingToken);
             try
             {
                 await foreach (var torrent in _source.ListAsync(stoppingToken))
@@ -231,6 +318,33 @@ public sealed partial class PeerWireSeeder : BackgroundService
             }
         }
         while (await WaitForNextAnnounceAsync(stoppingToken));
+    }
+
+    /// <summary>
+    /// Disconnects the peers of torrents the content source no longer finds (a video made private in another process of
+    /// the instance); in one process <see cref="Disconnect"/> is called at once.
+    /// </summary>
+    private async Task DropUnseededAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var gone = new HashSet<InfoHash>();
+            foreach (var infoHash in _active.Keys.Select(p => p.InfoHash).Distinct().ToList())
+            {
+                if (await _source.FindAsync(infoHash, stoppingToken) is null)
+                {
+                    gone.Add(infoHash);
+                }
+            }
+            if (gone.Count > 0)
+            {
+                Disconnect(gone);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAnnounceFailed(_logger, ex);
+        }
     }
 
     /// <summary>Waits for the re-announce period, or less when <see cref="AnnounceNow"/> is called.</summary>
@@ -271,6 +385,9 @@ public sealed partial class PeerWireSeeder : BackgroundService
 
     [LoggerMessage(EventId = 4209, Level = LogLevel.Warning, Message = "Tracker refused the seeder's announce of {InfoHash}: {Reason}")]
     private static partial void LogAnnounceRefused(ILogger logger, string infoHash, string reason);
+
+    [LoggerMessage(EventId = 4211, Level = LogLevel.Information, Message = "Disconnected {Count} peers of torrents no longer seeded")]
+    private static partial void LogRevoked(ILogger logger, int count);
 
     [LoggerMessage(EventId = 4210, Level = LogLevel.Error, Message = "Announcing seeded torrents failed")]
     private static partial void LogAnnounceFailed(ILogger logger, Exception exception);

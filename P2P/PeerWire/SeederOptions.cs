@@ -13,6 +13,9 @@ public sealed class SeederOptions
 
     public int MaxConnections { get; set; } = 200;
 
+    /// <summary>Connections one IP address may hold at once (key P2P:MaxConnectionsPerIp); more are closed at once.</summary>
+    public int MaxConnectionsPerIp { get; set; } = 8;
+
     /// <summary>Peers served at once; the others wait their turn in a round-robin rotation.</summary>
     public int UploadSlots { get; set; } = 8;
 

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace VideoPlatform.P2P.Tracker;
 
-/// <summary>Sweeps silent peers out of every swarm once a minute; each sweep logs its own failure.</summary>
+/// <summary>
+/// Sweeps silent peers out of every swarm once a minute, and swarms the catalog no longer knows (a video made private
+/// elsewhere); each sweep logs its own failure.
+/// </summary>
 internal sealed partial class SwarmExpiryService(SwarmRegistry registry, TimeProvider time, ILogger<SwarmExpiryService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -18,8 +21,13 @@ internal sealed partial class SwarmExpiryService(SwarmRegistry registry, TimePro
                 {
                     LogExpired(logger, removed);
                 }
+                var dropped = await registry.DropUnknownAsync(stoppingToken);
+                if (dropped > 0)
+                {
+                    LogDropped(logger, dropped);
+                }
             }
-            catch (Exception ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogSweepFailed(logger, ex);
             }
@@ -28,6 +36,9 @@ internal sealed partial class SwarmExpiryService(SwarmRegistry registry, TimePro
 
     [LoggerMessage(EventId = 4110, Level = LogLevel.Debug, Message = "Expired {Count} silent tracker peers")]
     private static partial void LogExpired(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4112, Level = LogLevel.Information, Message = "Dropped {Count} tracker swarms no longer shared")]
+    private static partial void LogDropped(ILogger logger, int count);
 
     [LoggerMessage(EventId = 4111, Level = LogLevel.Error, Message = "Tracker expiry sweep failed")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);

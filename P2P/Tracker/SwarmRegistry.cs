@@ -155,6 +155,48 @@ public sealed class SwarmRegistry
         }
     }
 
+    /// <summary>
+    /// Forgets these swarms and every peer in them (a video stopped being shared): the next announce of one of them asks
+    /// the catalog again, which refuses it. Returns how many swarms were dropped.
+    /// </summary>
+    public int Drop(IReadOnlyCollection<InfoHash> infoHashes)
+    {
+        var dropped = 0;
+        lock (_lock)
+        {
+            foreach (var infoHash in infoHashes)
+            {
+                if (_swarms.Remove(infoHash))
+                {
+                    dropped++;
+                }
+            }
+        }
+
+        return dropped;
+    }
+
+    /// <summary>Drops the swarms the catalog no longer knows (changes made by another process); returns how many.</summary>
+    public async Task<int> DropUnknownAsync(CancellationToken cancellationToken)
+    {
+        List<InfoHash> current;
+        lock (_lock)
+        {
+            current = [.. _swarms.Keys];
+        }
+
+        var unknown = new List<InfoHash>();
+        foreach (var infoHash in current)
+        {
+            if (!await _catalog.IsKnownAsync(infoHash.ToArray(), cancellationToken))
+            {
+                unknown.Add(infoHash);
+            }
+        }
+
+        return unknown.Count == 0 ? 0 : Drop(unknown);
+    }
+
     /// <summary>Drops peers that have not announced for two intervals; returns how many.</summary>
     public int ExpireStale()
     {

@@ -14,6 +14,11 @@ public sealed record PublishedMedia(
     int DurationSeconds,
     IReadOnlyList<VideoFileRow> Files);
 
+/// <summary>New names of a video's media after a re-key: the playlist's files and each rendition row's.</summary>
+public sealed record RekeyedMedia(string MasterName, string? SegmentsSha256Name, IReadOnlyList<RekeyedFile> Files);
+
+public sealed record RekeyedFile(long FileId, string? FileName, string? PlaylistName);
+
 /// <summary>The media side of a video: publishing a transcode, its failure, and the jobs working on it.</summary>
 public sealed class VideoMediaRepository(Database database, TimeProvider clock)
 {
@@ -73,6 +78,37 @@ public sealed class VideoMediaRepository(Database database, TimeProvider clock)
             INSERT INTO video_files (video_id, resolution, width, height, fps, size, bitrate, file_name, kind, has_audio, has_video, created_at)
             VALUES (@videoId, @Resolution, @Width, @Height, @Fps, @Size, @Bitrate, @FileName, @Kind, @HasAudio, @HasVideo, @CreatedAt)
             """, new { videoId, f.Resolution, f.Width, f.Height, f.Fps, f.Size, f.Bitrate, f.FileName, Kind = VideoFileKinds.Source, f.HasAudio, f.HasVideo, f.CreatedAt }, t);
+
+    /// <summary>
+    /// Switches a published video to re-keyed media (same renditions under new names) in one transaction, only if its
+    /// playlist still is <paramref name="expectedMasterName"/> (a transcode or another re-key did not win meanwhile).
+    /// Torrents, info hashes and swarm ids of the old names are cleared with it. <paramref name="onRekeyed"/> runs in the
+    /// same transaction (e.g. queues the new torrents). False when nothing changed.
+    /// </summary>
+    public Task<bool> RekeyAsync(long videoId, string expectedMasterName, RekeyedMedia media, Func<DbConnection, DbTransaction, Task> onRekeyed,
+        CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var updated = await c.ExecuteAsync("""
+                UPDATE video_streaming_playlists SET master_name = @master, segments_sha256_name = @sha
+                WHERE video_id = @videoId AND master_name = @expectedMasterName
+                """, new { videoId, expectedMasterName, master = media.MasterName, sha = media.SegmentsSha256Name }, t);
+            if (updated == 0)
+            {
+                return false;
+            }
+            foreach (var f in media.Files)
+            {
+                await c.ExecuteAsync("""
+                    UPDATE video_files SET file_name = @FileName, playlist_name = @PlaylistName, torrent_name = NULL, info_hash = NULL
+                    WHERE id = @FileId AND video_id = @videoId
+                    """, new { videoId, f.FileId, f.FileName, f.PlaylistName }, t);
+            }
+            await c.ExecuteAsync("DELETE FROM video_swarm_ids WHERE video_id = @videoId", new { videoId }, t);
+            await c.ExecuteAsync("UPDATE videos SET updated_at = @now WHERE id = @videoId", new { videoId, now = Now }, t);
+            await onRekeyed(c, t);
+            return true;
+        }, ct);
 
     /// <summary>A transcode that cannot succeed: state 7 with the reason the uploader reads.</summary>
     public Task MarkFailedAsync(long videoId, string error, CancellationToken ct = default) =>

@@ -204,7 +204,8 @@ public sealed class MediaServingTests(DbKind kind)
         }
         try
         {
-            var video = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{_uuid}");
+            // Made private, the video is re-keyed: its files get new names in the private tree.
+            var video = await WaitForRekeyAsync(publicFile);
             var file = Local(video.GetProperty("streamingPlaylists")[0].GetProperty("files")[0].GetProperty("fileUrl").GetString()!);
             Assert.That(file, Does.StartWith($"/static/streaming-playlists/hls/private/{_uuid}/"));
             Assert.That((await _instance.Http.GetAsync(publicFile)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "moved out of the public tree");
@@ -235,10 +236,39 @@ public sealed class MediaServingTests(DbKind kind)
         }
         finally
         {
+            var privateFile = Local(TopFileUrl(await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{_uuid}")));
             using var back = await _teacher.PutAsJsonAsync($"/api/v1/videos/{_uuid}", new { privacy = 1 });
             Assert.That(back.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+            // Public again under new names (the other tests of this fixture read the video as it is now).
+            _video = await WaitForRekeyAsync(privateFile);
         }
-        Assert.That((await _instance.Http.GetAsync(publicFile)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "public again");
+        var publicAgain = Local(TopFileUrl(_video));
+        Assert.That(publicAgain, Does.StartWith($"/static/streaming-playlists/hls/{_uuid}/"));
+        Assert.That((await _instance.Http.GetAsync(publicAgain)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "public again");
+        Assert.That((await _instance.Http.GetAsync(publicFile)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "the names it had before are dead");
+    }
+
+    private static string TopFileUrl(JsonElement video) =>
+        video.GetProperty("streamingPlaylists")[0].GetProperty("files")[0].GetProperty("fileUrl").GetString()!;
+
+    /// <summary>Waits until the re-key that follows a privacy change gave the files new names (and torrents when shared).</summary>
+    private async Task<JsonElement> WaitForRekeyAsync(string previousFile)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var video = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{_uuid}");
+            var file = video.GetProperty("streamingPlaylists")[0].GetProperty("files")[0];
+            var name = TopFileUrl(video)[(TopFileUrl(video).LastIndexOf('/') + 1)..];
+            var shared = video.GetProperty("privacy").GetProperty("id").GetInt32() is 1 or 2;
+            var hasTorrent = file.TryGetProperty("torrentUrl", out var torrent) && torrent.ValueKind == JsonValueKind.String;
+            if (name != previousFile[(previousFile.LastIndexOf('/') + 1)..] && hasTorrent == shared)
+            {
+                return video;
+            }
+            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "the re-key did not happen within 60 s: " + video);
+            await Task.Delay(200);
+        }
     }
 
     [Test]

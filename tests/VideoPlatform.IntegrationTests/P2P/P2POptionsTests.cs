@@ -14,6 +14,8 @@ public sealed class P2POptionsTests
     [TestCase("P2P:PeerPort", "70000", "P2P:PeerPort must be -1 (off), 0 (a free port) or a TCP port")]
     [TestCase("P2P:ListenAddress", "everywhere", "P2P:ListenAddress must be an IP address")]
     [TestCase("P2P:ReannounceInterval", "-00:01:00", "P2P:ReannounceInterval must be positive")]
+    [TestCase("P2P:MaxConnectionsPerIp", "0", "P2P:MaxConnectionsPerIp must be positive")]
+    [TestCase("P2P:MaxConnectionsPerIp", "500", "P2P:MaxConnectionsPerIp cannot exceed P2P:MaxConnections (200)")]
     public async Task A_bad_value_stops_the_instance_with_a_message_naming_the_key(string key, string value, string message)
     {
         await using var database = await TestDatabase.CreateAsync(DbKind.Sqlite);

@@ -79,6 +79,38 @@ public class MediaStoreTests
         Assert.That(_store.MoveFolder(from, to), Is.False, "the target exists");
     }
 
+    [Test]
+    public void A_videos_hls_files_move_between_the_trees_even_onto_an_existing_folder()
+    {
+        var publicFolder = _store.HlsFolder("video", isPrivate: false);
+        var privateFolder = _store.HlsFolder("video", isPrivate: true);
+        Assert.That(_store.MoveHls("video", toPrivate: true), Is.False, "nothing to move");
+        Directory.CreateDirectory(publicFolder);
+        File.WriteAllText(Path.Combine(publicFolder, "a-master.m3u8"), "x");
+        Assert.That(_store.MoveHls("video", toPrivate: true), Is.True);
+        Assert.That(_store.ListFiles(privateFolder), Is.EqualTo(new[] { "a-master.m3u8" }));
+        Assert.That(Directory.Exists(publicFolder), Is.False);
+
+        // A leftover target folder (a crash, a race) does not keep the files in the tree they must leave.
+        Directory.CreateDirectory(publicFolder);
+        File.WriteAllText(Path.Combine(publicFolder, "b-master.m3u8"), "y");
+        Assert.That(_store.MoveHls("video", toPrivate: true), Is.True);
+        Assert.That(_store.ListFiles(privateFolder), Is.EquivalentTo(new[] { "a-master.m3u8", "b-master.m3u8" }));
+        Assert.That(Directory.Exists(publicFolder), Is.False);
+    }
+
+    [Test]
+    public async Task A_copy_is_whole_and_leaves_no_temporary_file()
+    {
+        var folder = _store.HlsFolder("video", isPrivate: false);
+        Directory.CreateDirectory(folder);
+        var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 7);
+        File.WriteAllBytes(Path.Combine(folder, "old-720-fragmented.mp4"), content);
+        await _store.CopyAsync(Path.Combine(folder, "old-720-fragmented.mp4"), Path.Combine(folder, "new-720-fragmented.mp4"), CancellationToken.None);
+        Assert.That(File.ReadAllBytes(Path.Combine(folder, "new-720-fragmented.mp4")), Is.EqualTo(content));
+        Assert.That(_store.ListFiles(folder), Is.EquivalentTo(new[] { "old-720-fragmented.mp4", "new-720-fragmented.mp4" }));
+    }
+
     [TestCase("../escape")]
     [TestCase("a/b")]
     [TestCase("")]

@@ -19,10 +19,13 @@ public class TrackerTests
     {
         public int Calls { get; private set; }
 
+        /// <summary>Set when the video of <see cref="Known"/> stops being shared (made private).</summary>
+        public bool Revoked { get; set; }
+
         public ValueTask<bool> IsKnownAsync(ReadOnlyMemory<byte> infoHash, CancellationToken cancellationToken)
         {
             Calls++;
-            return ValueTask.FromResult(new InfoHash(infoHash.Span) == Known);
+            return ValueTask.FromResult(new InfoHash(infoHash.Span) == Known && !Revoked);
         }
     }
 
@@ -277,5 +280,33 @@ public class TrackerTests
         Assert.That(samples.Single(s => s.Name == "p2p_peerwire_bytes_served_total").Value, Is.EqualTo(16384));
         Assert.That(samples.Single(s => s.Name == "p2p_tracker_announces_total" && s.Labels[0].Value == "http").Value, Is.EqualTo(1));
         Assert.That(samples.Single(s => s.Name == "p2p_tracker_swarms").Value, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_dropped_swarm_forgets_its_peers_and_is_refused_afterwards()
+    {
+        var (registry, _, catalog) = Create();
+        Assert.That((await registry.AnnounceAsync(Http(1), default)).Failure, Is.Null);
+        Assert.That((await registry.AnnounceAsync(Http(2, left: 0), default)).Failure, Is.Null);
+        catalog.Revoked = true;
+
+        Assert.That(registry.Drop([Known, Unknown]), Is.EqualTo(1));
+        Assert.That(registry.Scrape(Known), Is.EqualTo(new SwarmStats(Known, 0, 0, 0)));
+        Assert.That((await registry.AnnounceAsync(Http(1), default)).Failure, Is.EqualTo("torrent not tracked here"), "a peer of the old swarm is refused");
+        Assert.That(registry.Snapshot(), Is.Empty);
+    }
+
+    [Test]
+    public async Task The_sweep_drops_swarms_the_catalog_no_longer_knows()
+    {
+        var (registry, _, catalog) = Create();
+        Assert.That((await registry.AnnounceAsync(Http(1), default)).Failure, Is.Null);
+        Assert.That(await registry.DropUnknownAsync(default), Is.Zero, "a known swarm stays");
+        Assert.That(registry.Scrape(Known).Incomplete, Is.EqualTo(1));
+
+        catalog.Revoked = true;
+        Assert.That(await registry.DropUnknownAsync(default), Is.EqualTo(1));
+        Assert.That(registry.Snapshot(), Is.Empty);
+        Assert.That((await registry.AnnounceAsync(Http(3), default)).Failure, Is.EqualTo("torrent not tracked here"));
     }
 }
