@@ -33,7 +33,6 @@ public static class MediaModule
         if (roles.HasFlag(InstanceRoles.Transcoder))
         {
             services.AddTranscoder(builder.Configuration);
-            services.AddJobHandler<RekeyMediaJob, MediaRekeyJobHandler>();
         }
         return builder;
     }

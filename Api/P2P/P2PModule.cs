@@ -30,6 +30,11 @@ public static class P2PModule
         {
             services.AddJobHandler<CreateTorrentsJob, TorrentJobHandler>();
         }
+        // Re-keying copies a video's media under new names: a worker that holds the store, as the transcoder.
+        if (roles.HasFlag(InstanceRoles.Transcoder))
+        {
+            services.AddJobHandler<RekeyMediaJob, MediaRekeyJobHandler>();
+        }
         services.AddSingleton<TorrentScheduler>();
         services.AddSingleton<IVideoChangeListener>(sp => sp.GetRequiredService<TorrentScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<TorrentScheduler>());

@@ -178,7 +178,7 @@ public sealed partial class TorrentScheduler(
             // A video made private whose re-key was never queued (a crash right after the change): re-key it now.
             foreach (var videoId in await torrents.UnsharedVideosWithTorrentsAsync(stoppingToken))
             {
-                await Media.RekeyMediaJob.EnqueueAsync(queue, videoId, stoppingToken);
+                await RekeyMediaJob.EnqueueAsync(queue, videoId, stoppingToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

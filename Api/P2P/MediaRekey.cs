@@ -6,7 +6,7 @@ using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Storage;
 using VideoPlatform.Core.Videos;
 
-namespace VideoPlatform.Api.Media;
+namespace VideoPlatform.Api.P2P;
 
 /// <summary>
 /// The pure part of a re-key: a transcode names every HLS file of a video <c>{id}-…</c> with one random id (master,
