@@ -19,6 +19,12 @@ public sealed class FederationOptions
     /// <summary>Inbox requests accepted per remote host and minute, before signature checks cost anything.</summary>
     public int InboxRequestsPerMinute { get; set; } = 3000;
 
+    /// <summary>
+    /// Inbox requests accepted per source IP and minute (the client IP as the host resolves it, forwarded headers included
+    /// when proxies are configured): one address cannot spread its load over many claimed hosts.
+    /// </summary>
+    public int InboxRequestsPerIpPerMinute { get; set; } = 3000;
+
     /// <summary>About 20 attempts with doubling backoff capped at 6 h: a little over four days of retries.</summary>
     public int DeliveryMaxAttempts { get; set; } = 20;
 

@@ -43,8 +43,11 @@ public sealed partial class InboxProcessor(
             case ActivityTypes.Delete:
                 await DeleteAsync(activity, signer, ct);
                 break;
-            case ActivityTypes.Like or ActivityTypes.Dislike or ActivityTypes.View:
-                await RateAsync(activity, type, +1, ct);
+            case ActivityTypes.Like or ActivityTypes.Dislike:
+                await RateAsync(activity, signer, type == ActivityTypes.Like ? VideoCounter.Likes : VideoCounter.Dislikes, undone: null, ct);
+                break;
+            case ActivityTypes.View:
+                await ViewAsync(activity, signer, ct);
                 break;
             default:
                 LogIgnored(logger, string.Join(',', activity.Types()), actorUrl);
@@ -96,7 +99,7 @@ public sealed partial class InboxProcessor(
         }
         else if (undone.IsType(ActivityTypes.Like) || undone.IsType(ActivityTypes.Dislike))
         {
-            await RateAsync(undone, undone.IsType(ActivityTypes.Like) ? ActivityTypes.Like : ActivityTypes.Dislike, -1, ct);
+            await RateAsync(undone, signer, rate: null, undone.IsType(ActivityTypes.Like) ? VideoCounter.Likes : VideoCounter.Dislikes, ct);
         }
     }
 
@@ -147,20 +150,45 @@ public sealed partial class InboxProcessor(
         await remoteVideos.DeleteAsync(objectUrl, signer.Url, ct);
     }
 
-    private async Task RateAsync(JsonElement activity, string type, int delta, CancellationToken ct)
+    /// <summary>
+    /// PeerTube counts rates only from actors backed by an account (a Person), one per actor and video; a server or
+    /// channel actor's Like is ignored, as are rates of videos that are not ours (their origin counts them).
+    /// </summary>
+    private async Task RateAsync(JsonElement activity, ActorRow signer, VideoCounter? rate, VideoCounter? undone, CancellationToken ct)
     {
         if (activity.Id("object") is not { } videoUrl)
         {
-            throw new InvalidActivityException($"{type} without object");
+            throw new InvalidActivityException($"{string.Join(',', activity.Types())} without object");
         }
-        var counter = type switch
+        if (!string.Equals(signer.Type, ActorTypes.Person, StringComparison.Ordinal))
         {
-            ActivityTypes.Like => VideoCounter.Likes,
-            ActivityTypes.Dislike => VideoCounter.Dislikes,
-            _ => VideoCounter.Views,
-        };
-        await videos.AddToCounterAsync(videoUrl, counter, delta, ct);
+            LogIgnored(logger, string.Join(',', activity.Types()), signer.Url);
+            return;
+        }
+        await videos.SetRemoteRateAsync(videoUrl, signer.Id, rate, undone, ct);
     }
+
+    /// <summary>
+    /// Views are counted only from servers we follow or that follow us: anyone can serve an actor document, and a stranger's
+    /// View is ignored (answered 202 like every accepted inbox POST, as PeerTube answers before processing). The replay
+    /// check already counts each View id once.
+    /// </summary>
+    private async Task ViewAsync(JsonElement activity, ActorRow signer, CancellationToken ct)
+    {
+        if (activity.Id("object") is not { } videoUrl)
+        {
+            throw new InvalidActivityException("View without object");
+        }
+        if (signer.ServerId is not { } serverId || !await followRows.HasAcceptedFollowWithServerAsync(serverId, ct))
+        {
+            LogIgnoredView(logger, signer.Url);
+            return;
+        }
+        await videos.AddRemoteViewAsync(videoUrl, ct);
+    }
+
+    [LoggerMessage(EventId = 4604, Level = LogLevel.Information, Message = "Inbox ignored a View from {Actor}: no follow with its server")]
+    private static partial void LogIgnoredView(ILogger logger, string actor);
 
     [LoggerMessage(EventId = 4603, Level = LogLevel.Debug, Message = "Inbox ignored a {Type} from {Actor}")]
     private static partial void LogIgnored(ILogger logger, string type, string actor);

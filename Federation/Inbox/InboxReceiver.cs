@@ -20,7 +20,7 @@ public sealed record InboxOutcome(int Status, string? Problem)
 }
 
 /// <summary>
-/// Receives inbox POSTs: size limit, per-host rate limit, block list, HTTP signature, actor/id host check and replay
+/// Receives inbox POSTs: per-IP rate limit, size limit, per-host rate limit, block list, HTTP signature, actor/id host check and replay
 /// check, in that order (cheap checks first), then processes the activity before answering 202. The HTTP endpoint turns
 /// an <see cref="InboxOutcome"/> into its response.
 /// </summary>
@@ -34,16 +34,25 @@ public sealed partial class InboxReceiver(
     IOptions<InstanceOptions> instance,
     ILogger<InboxReceiver> logger) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(host =>
-        RateLimitPartition.GetFixedWindowLimiter(host, _ => new FixedWindowRateLimiterOptions
+    private readonly PartitionedRateLimiter<string> _limiter = PerMinute(options.Value.InboxRequestsPerMinute);
+    private readonly PartitionedRateLimiter<string> _ipLimiter = PerMinute(options.Value.InboxRequestsPerIpPerMinute);
+
+    private static PartitionedRateLimiter<string> PerMinute(int permits) => PartitionedRateLimiter.Create<string, string>(key =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = Math.Max(1, options.Value.InboxRequestsPerMinute),
+            PermitLimit = Math.Max(1, permits),
             Window = TimeSpan.FromMinutes(1),
             QueueLimit = 0,
         }));
 
     public async Task<InboxOutcome> ReceiveAsync(HttpRequest request, ActorRow? inboxOwner, CancellationToken ct)
     {
+        var clientIp = request.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "";
+        using var ipLease = _ipLimiter.AttemptAcquire(clientIp);
+        if (!ipLease.IsAcquired)
+        {
+            return Refuse(StatusCodes.Status429TooManyRequests, "rate limit exceeded", clientIp);
+        }
         var max = options.Value.InboxMaxBytes;
         if (request.ContentLength > max)
         {
@@ -135,7 +144,11 @@ public sealed partial class InboxReceiver(
         return buffer.ToArray();
     }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose()
+    {
+        _limiter.Dispose();
+        _ipLimiter.Dispose();
+    }
 
     [LoggerMessage(EventId = 4601, Level = LogLevel.Warning, Message = "Inbox refused ({Status}) a request from {Host}: {Reason}")]
     private static partial void LogRefused(ILogger logger, int status, string host, string reason);

@@ -53,6 +53,15 @@ public sealed class FollowRepository(Database database, TimeProvider clock)
         }, ct);
     }
 
+    /// <summary>Whether a local actor follows an actor of server <paramref name="serverId"/>, or is followed by one (accepted follows).</summary>
+    public Task<bool> HasAcceptedFollowWithServerAsync(long serverId, CancellationToken ct) =>
+        database.ReadAsync(async c => await c.ExecuteScalarAsync<long>("""
+            SELECT COUNT(*) FROM follows f
+            JOIN actors a ON a.id = f.follower_id JOIN actors b ON b.id = f.following_id
+            WHERE f.state = @accepted
+              AND ((a.server_id = @serverId AND b.server_id IS NULL) OR (b.server_id = @serverId AND a.server_id IS NULL))
+            """, new { serverId, accepted = FollowStates.Accepted }) > 0, ct);
+
     /// <summary>The actor URLs on the other side of accepted follows, for the followers/following collections.</summary>
     public Task<(long Total, IReadOnlyList<string> Urls)> CollectionAsync(long actorId, bool followers, int start, int count, CancellationToken ct)
     {

@@ -258,19 +258,53 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             "SELECT COUNT(*) FROM videos WHERE is_local = TRUE AND privacy = @privacy AND state = @state",
             new { privacy = (int)VideoPrivacy.Public, state = (int)VideoState.Published }), ct);
 
-    /// <summary>Adds <paramref name="delta"/> to a counter (views, likes, dislikes) of the video at <paramref name="url"/>.</summary>
-    public Task<bool> AddToCounterAsync(string url, VideoCounter counter, int delta, CancellationToken ct = default)
+    /// <summary>
+    /// Sets (<paramref name="rate"/> = Likes or Dislikes) or, with null, removes the remote actor's rate of the local video
+    /// at <paramref name="url"/>; a removal touches only a rate of type <paramref name="undone"/>. One rate per actor and
+    /// video; the video's likes and dislikes are then counted from the stored rates. False when no local video has that URL.
+    /// </summary>
+    public Task<bool> SetRemoteRateAsync(string url, long actorId, VideoCounter? rate, VideoCounter? undone, CancellationToken ct = default)
     {
-        var column = counter switch
+        if (rate is VideoCounter.Views || undone is VideoCounter.Views)
         {
-            VideoCounter.Views => "views",
-            VideoCounter.Likes => "likes",
-            VideoCounter.Dislikes => "dislikes",
-            _ => throw new ArgumentOutOfRangeException(nameof(counter)),
-        };
-        return database.WriteAsync(async (c, t) => await c.ExecuteAsync(
-            $"UPDATE videos SET {column} = CASE WHEN {column} + @delta < 0 THEN 0 ELSE {column} + @delta END WHERE url = @url", new { url, delta }, t) == 1, ct);
+            throw new ArgumentOutOfRangeException(nameof(rate), "views are not rates");
+        }
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        return database.WriteAsync(async (c, t) =>
+        {
+            var videoId = await c.ExecuteScalarAsync<long?>("SELECT id FROM videos WHERE url = @url AND is_local = TRUE", new { url }, t);
+            if (videoId is null)
+            {
+                return false;
+            }
+            if (rate is { } r)
+            {
+                await c.ExecuteAsync("""
+                    INSERT INTO video_rates (video_id, actor_id, type, created_at) VALUES (@videoId, @actorId, @type, @now)
+                    ON CONFLICT (video_id, actor_id) DO UPDATE SET type = @type, created_at = CASE WHEN video_rates.type = @type THEN video_rates.created_at ELSE @now END
+                    """, new { videoId, actorId, type = RateType(r), now }, t);
+            }
+            else if (undone is { } u)
+            {
+                await c.ExecuteAsync("DELETE FROM video_rates WHERE video_id = @videoId AND actor_id = @actorId AND type = @type",
+                    new { videoId, actorId, type = RateType(u) }, t);
+            }
+            await c.ExecuteAsync("""
+                UPDATE videos SET
+                    likes = (SELECT COUNT(*) FROM video_rates WHERE video_id = @videoId AND type = 'like'),
+                    dislikes = (SELECT COUNT(*) FROM video_rates WHERE video_id = @videoId AND type = 'dislike')
+                WHERE id = @videoId
+                """, new { videoId }, t);
+            return true;
+        }, ct);
     }
+
+    private static string RateType(VideoCounter rate) => rate == VideoCounter.Likes ? "like" : "dislike";
+
+    /// <summary>Adds one view to the local video at <paramref name="url"/> (a remote server's View activity).</summary>
+    public Task<bool> AddRemoteViewAsync(string url, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) => await c.ExecuteAsync(
+            "UPDATE videos SET views = views + 1 WHERE url = @url AND is_local = TRUE", new { url }, t) == 1, ct);
 
     public async Task<bool> UuidTakenAsync(DbConnection c, DbTransaction t, string uuid) =>
         await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM videos WHERE uuid = @uuid", new { uuid }, t) > 0;
