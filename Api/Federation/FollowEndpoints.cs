@@ -116,10 +116,13 @@ public static class FollowEndpoints
             var host = Remote(f, asFollower).Host ?? "";
             var server = known.GetValueOrDefault(host);
             return new ActorFollowDto(
-                f.Follow.Id, Actor(f.Follower, me), Actor(f.Following, me), f.Follow.State, Math.Max(0, 1000 - 10 * (server?.FailureCount ?? 0)),
+                f.Follow.Id, Actor(f.Follower, me), Actor(f.Following, me), f.Follow.State, Score(server?.FailureCount ?? 0),
                 ApiFormatter.Time(f.Follow.CreatedAt), ApiFormatter.Time(f.Follow.UpdatedAt), Health(host, server));
         }).ToList()));
     }
+
+    /// <summary>PeerTube's follow score: 1000, less 10 per consecutive failed delivery to the remote server.</summary>
+    internal static int Score(int failedDeliveries) => Math.Max(0, 1000 - 10 * failedDeliveries);
 
     /// <summary>The other side of one of our server actor's follows.</summary>
     private static ActorRow Remote(FollowWithActors follow, bool asFollower) => asFollower ? follow.Following : follow.Follower;
@@ -132,6 +135,7 @@ public static class FollowEndpoints
         server?.UnreachableSince is { } since ? ApiFormatter.Time(since) : null,
         server?.ProbeAt is { } probe && server.UnreachableSince is not null ? ApiFormatter.Time(probe) : null);
 
-    private static FollowActorDto Actor(ActorRow a, ActorRow me) =>
+    /// <summary>One side of a follow; local actors take the host of <paramref name="me"/> (a local actor).</summary>
+    internal static FollowActorDto Actor(ActorRow a, ActorRow me) =>
         new(a.Id, a.Name, a.Host ?? new Uri(me.Url).Authority, a.Url, a.DisplayName, ApiFormatter.Time(a.CreatedAt), ApiFormatter.Time(a.UpdatedAt));
 }

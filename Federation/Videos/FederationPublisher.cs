@@ -9,7 +9,7 @@ namespace VideoPlatform.Federation.Videos;
 
 /// <summary>
 /// Pushes local video changes to the remote followers of the server actor, the channel and the account: one Create
-/// (by the owner account, the full object) per inbox, then Update or Delete. Receivers dedupe by video URL, and the
+/// (by the owner account, the full object) per inbox and the channel's Announce to its followers, then Update or Delete. Receivers dedupe by video URL, and the
 /// server actor's outbox still lists an Announce per video for backfill. The publication's Create is queued at most once
 /// per inbox, as the publication job that sends it may run more than once.
 /// </summary>
@@ -75,5 +75,27 @@ public sealed class FederationPublisher(
         };
         // The publication's Create has the video's fixed id and its job may run again (retry, crash): once per inbox.
         await delivery.EnqueueAsync(activity, item.Account.Id, inboxes, oncePerInbox: type == ActivityTypes.Create && !fresh, ct);
+        if (type == ActivityTypes.Create)
+        {
+            await AnnounceAsync(item, suffix, fresh, ct);
+        }
+    }
+
+    /// <summary>
+    /// The channel shares each new video with its own followers, as PeerTube's channel does: an Announce whose actor is the
+    /// channel, addressed to Public and the channel's followers collection. A Mastodon server keeps it for the users that
+    /// follow the channel even when none follows the account that made the Create.
+    /// </summary>
+    private async Task AnnounceAsync(VideoWithOwners item, string suffix, bool fresh, CancellationToken ct)
+    {
+        var inboxes = await follows.FollowerInboxesAsync([item.Channel.Id], ct);
+        if (inboxes.Count == 0)
+        {
+            return;
+        }
+        var channelFollowers = item.Channel.FollowersUrl ?? item.Channel.Url + "/followers";
+        var announce = Activity.Announce(LocalVideoObjects.AnnounceId(item.Video.Url, item.Channel.Id) + suffix, item.Channel.Url, item.Video.Url,
+            [ActivityJson.PublicAddress], [channelFollowers]);
+        await delivery.EnqueueAsync(announce, item.Channel.Id, inboxes, oncePerInbox: !fresh, ct);
     }
 }

@@ -62,6 +62,16 @@ public sealed class FollowRepository(Database database, TimeProvider clock)
               AND ((a.server_id = @serverId AND b.server_id IS NULL) OR (b.server_id = @serverId AND a.server_id IS NULL))
             """, new { serverId, accepted = FollowStates.Accepted }) > 0, ct);
 
+    /// <summary>Accepted followers of an actor (its <c>followersCount</c>, as its followers collection's <c>totalItems</c>).</summary>
+    public Task<long> CountFollowersAsync(long actorId, CancellationToken ct = default) =>
+        database.ReadAsync(c => c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM follows WHERE following_id = @actorId AND state = @accepted", new { actorId, accepted = FollowStates.Accepted }), ct);
+
+    /// <summary>Accepted follows an actor made (its <c>followingCount</c>).</summary>
+    public Task<long> CountFollowingAsync(long actorId, CancellationToken ct = default) =>
+        database.ReadAsync(c => c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM follows WHERE follower_id = @actorId AND state = @accepted", new { actorId, accepted = FollowStates.Accepted }), ct);
+
     /// <summary>The actor URLs on the other side of accepted follows, for the followers/following collections.</summary>
     public Task<(long Total, IReadOnlyList<string> Urls)> CollectionAsync(long actorId, bool followers, int start, int count, CancellationToken ct)
     {
