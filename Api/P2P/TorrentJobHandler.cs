@@ -26,7 +26,7 @@ public sealed record CreateTorrentsJob(long VideoId) : IJobPayload
 
 /// <summary>
 /// Job <c>create-torrents</c>: a .torrent per rendition file (web seed = the file's HTTP URL, both trackers) and the
-/// HLS swarm ids of the video. Runs after publication, hashing each file by streaming it from the store; a video
+/// HLS swarm ids of the video, then tells the change listeners that the files changed. Runs after publication, hashing each file by streaming it from the store; a video
 /// that lacks them (older media, a failed attempt) gets them from the start-up sweep.
 /// </summary>
 public sealed partial class TorrentJobHandler(
@@ -38,6 +38,7 @@ public sealed partial class TorrentJobHandler(
     // The seeder of this process, when it has the P2P role (none otherwise).
     IEnumerable<VideoPlatform.P2P.PeerWire.PeerWireSeeder> seeders,
     IOptions<InstanceOptions> instance,
+    VideoChangeNotifier notifier,
     TimeProvider clock,
     ILogger<TorrentJobHandler> logger) : IJobHandler<CreateTorrentsJob>
 {
@@ -102,6 +103,8 @@ public sealed partial class TorrentJobHandler(
             seeder.AnnounceNow();
         }
         LogCreated(logger, video.Video.Uuid, list.Count);
+        // The video is complete now: federation sends its Create, or an Update with the new files.
+        await notifier.FilesChangedAsync(videoId, ct);
     }
 
     private async Task UpdateSwarmIdsAsync(VideoWithOwners video, string folder, bool isPrivate, CancellationToken ct)

@@ -9,6 +9,9 @@ public interface IVideoChangeListener
 {
     Task OnPublishedAsync(long videoId, CancellationToken ct) => Task.CompletedTask;
     Task OnUpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>The published video's files changed: their torrents and info hashes were (re)made.</summary>
+    Task OnFilesChangedAsync(long videoId, CancellationToken ct) => Task.CompletedTask;
     Task OnDeletingAsync(VideoWithOwners video, CancellationToken ct) => Task.CompletedTask;
     Task OnDeletedAsync(VideoWithOwners video, CancellationToken ct) => Task.CompletedTask;
 }
@@ -26,6 +29,16 @@ public sealed partial class VideoChangeNotifier(IEnumerable<IVideoChangeListener
         if (failures.Count > 0)
         {
             throw new AggregateException($"{failures.Count} listener(s) failed on the publication of video {videoId}", failures);
+        }
+    }
+
+    /// <summary>Run by the job that made the files' torrents; throws after every listener ran so that the job is retried.</summary>
+    public async Task FilesChangedAsync(long videoId, CancellationToken ct)
+    {
+        var failures = await EachAsync(l => l.OnFilesChangedAsync(videoId, ct));
+        if (failures.Count > 0)
+        {
+            throw new AggregateException($"{failures.Count} listener(s) failed on the file change of video {videoId}", failures);
         }
     }
 

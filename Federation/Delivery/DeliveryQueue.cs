@@ -18,18 +18,25 @@ public sealed class DeliveryQueue(JobQueue queue, ServerRepository servers, IOpt
     /// Queue nothing for an inbox that was already given this activity id: a retried job that fans the activity out
     /// (the publication of a video) sends it once.
     /// </param>
-    public async Task EnqueueAsync(Activity activity, long signerId, IEnumerable<string> inboxes, bool oncePerInbox, CancellationToken ct)
+    /// <returns>The inboxes that had already been given this activity id (none unless <paramref name="oncePerInbox"/>).</returns>
+    public async Task<IReadOnlyList<string>> EnqueueAsync(Activity activity, long signerId, IEnumerable<string> inboxes, bool oncePerInbox, CancellationToken ct)
     {
         var body = ActivityJson.Serialize(activity);
+        var given = new List<string>();
         foreach (var inbox in inboxes.Distinct(StringComparer.Ordinal))
         {
-            await queue.EnqueueAsync(new DeliveryJob(inbox, signerId, body), new EnqueueOptions
+            var id = await queue.EnqueueAsync(new DeliveryJob(inbox, signerId, body), new EnqueueOptions
             {
                 OrderingKey = inbox,
                 DedupeKey = oncePerInbox ? $"{DeliveryJob.JobType} {activity.Id} {inbox}" : null,
                 MaxAttempts = options.Value.DeliveryMaxAttempts,
             }, ct);
+            if (id == 0)
+            {
+                given.Add(inbox);
+            }
         }
+        return given;
     }
 
     /// <summary>

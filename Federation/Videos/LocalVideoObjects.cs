@@ -14,6 +14,21 @@ public sealed class LocalVideoObjects(VideoRepository videos, IVideoMediaLinks l
     /// <summary>Only published public videos federate (PeerTube's default: unlisted stays home).</summary>
     public static bool Federates(VideoRow video) => video.IsLocal && video.Privacy == VideoPrivacy.Public && video.State == VideoState.Published;
 
+    /// <summary>
+    /// Whether every file the Video object lists exists with its torrent and info hash, and the HLS playlist with its
+    /// segments' sha256 file: only then is the object sent or served (a receiver that fetches it at once sees it whole).
+    /// </summary>
+    public async Task<bool> IsCompleteAsync(VideoRow video, CancellationToken ct)
+    {
+        var playlist = await videos.PlaylistAsync(video.Id, ct);
+        if (playlist?.MasterName is null || playlist.SegmentsSha256Name is null)
+        {
+            return false;
+        }
+        var files = await videos.FilesAsync(video.Id, ct);
+        return files.Count > 0 && files.All(f => f.FileName is not null && f.TorrentName is not null && f.InfoHash is not null);
+    }
+
     public async Task<VideoObject> BuildAsync(VideoWithOwners item, CancellationToken ct)
     {
         var v = item.Video;

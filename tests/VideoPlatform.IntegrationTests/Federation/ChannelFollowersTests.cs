@@ -1,18 +1,9 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
-using VideoPlatform.Federation.Signatures;
 using VideoPlatform.IntegrationTests.Infrastructure;
 using static VideoPlatform.IntegrationTests.Federation.FederationHarness;
 
@@ -30,47 +21,13 @@ namespace VideoPlatform.IntegrationTests.Federation;
 [NonParallelizable]
 public sealed class ChannelFollowersTests(DbKind kind)
 {
-    private const string ActivityJsonType = "application/activity+json";
-    private WebApplication _mastodon = null!;
-    private string _monaUrl = null!;
-    private RsaKeyPair _monaKeys = null!;
-    private readonly ConcurrentQueue<string> _received = new();
+    private MinimalFollower _mona = null!;
     private TestInstance _origin = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _monaKeys = RsaKeys.Generate();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _mastodon = builder.Build();
-        _mastodon.MapGet("/users/mona", () => Results.Text(JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["@context"] = new[] { "https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1" },
-            ["id"] = _monaUrl,
-            ["type"] = "Person",
-            ["preferredUsername"] = "mona",
-            ["name"] = "Mona",
-            ["inbox"] = _monaUrl + "/inbox",
-            ["outbox"] = _monaUrl + "/outbox",
-            ["followers"] = _monaUrl + "/followers",
-            ["following"] = _monaUrl + "/following",
-            ["endpoints"] = new { sharedInbox = new Uri(new Uri(_monaUrl), "/inbox").ToString() },
-            ["publicKey"] = new { id = _monaUrl + "#main-key", owner = _monaUrl, publicKeyPem = _monaKeys.PublicKeyPem },
-        }), ActivityJsonType));
-        foreach (var path in new[] { "/inbox", "/users/mona/inbox" })
-        {
-            _mastodon.MapPost(path, async (HttpRequest request) =>
-            {
-                using var reader = new StreamReader(request.Body);
-                _received.Enqueue(await reader.ReadToEndAsync());
-                return Results.Accepted();
-            });
-        }
-        await _mastodon.StartAsync();
-        var address = _mastodon.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _monaUrl = address + "/users/mona";
+        _mona = await MinimalFollower.StartAsync();
         _origin = await FederationHarness.StartAsync(kind);
     }
 
@@ -78,31 +35,17 @@ public sealed class ChannelFollowersTests(DbKind kind)
     public async Task StopAsync()
     {
         await _origin.DisposeAsync();
-        await _mastodon.DisposeAsync();
+        await _mona.DisposeAsync();
     }
 
-    private IEnumerable<JsonElement> Received(string type) => _received
-        .Select(body => JsonDocument.Parse(body).RootElement)
-        .Where(a => a.GetProperty("type").GetString() == type);
+    private IEnumerable<JsonElement> Received(string type) => _mona.Received(type);
 
     [Test]
     public async Task A_follower_of_the_channel_only_receives_an_announce_of_each_new_video_and_is_counted()
     {
         var actors = _origin.Services.GetRequiredService<ActorRepository>();
         var channel = (await actors.FindLocalAsync(ActorTypes.Group, "root_channel"))!;
-        var follow = JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["@context"] = "https://www.w3.org/ns/activitystreams",
-            ["id"] = $"{_monaUrl}#follows/{Guid.NewGuid():N}",
-            ["type"] = "Follow",
-            ["actor"] = _monaUrl,
-            ["object"] = channel.Url,
-        });
-        using (var response = await PostSignedAsync(_origin, "/inbox", follow, new SigningKey(_monaUrl + "#main-key", _monaKeys.PrivateKeyPem)))
-        {
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
-        }
-        await EventuallyAsync(() => Task.FromResult(Received("Accept").Any()), "the channel's Accept");
+        await _mona.FollowAsync(_origin, channel.Url);
 
         var first = await _origin.PublishVideoAsync("root_channel", "Les volcans d'Auvergne");
         var second = await _origin.PublishVideoAsync("root_channel", "Les glaciers alpins");
@@ -127,10 +70,9 @@ public sealed class ChannelFollowersTests(DbKind kind)
         var accountDto = await _origin.Http.GetFromJsonAsync<JsonElement>("/api/v1/accounts/root");
         Assert.That(channelDto.GetProperty("followersCount").GetInt64(), Is.EqualTo(1));
         Assert.That(accountDto.GetProperty("followersCount").GetInt64(), Is.Zero, "mona follows the channel, not the account");
-        using var apRequest = new HttpRequestMessage(HttpMethod.Get, "/video-channels/root_channel/followers");
-        apRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(ActivityJsonType));
-        using var apResponse = await _origin.Http.SendAsync(apRequest);
-        var collection = JsonDocument.Parse(await apResponse.Content.ReadAsStringAsync()).RootElement;
+        var (status, body) = await MinimalFollower.FetchAsync(_origin, channel.Url + "/followers");
+        Assert.That(status, Is.EqualTo(200), body);
+        var collection = JsonDocument.Parse(body).RootElement;
         Assert.That(collection.GetProperty("totalItems").GetInt64(), Is.EqualTo(1));
 
         // PeerTube's channel followers list: owner or administrator only.
@@ -149,7 +91,7 @@ public sealed class ChannelFollowersTests(DbKind kind)
         var row = list.GetProperty("data")[0];
         Assert.Multiple(() =>
         {
-            Assert.That(row.GetProperty("follower").GetProperty("url").GetString(), Is.EqualTo(_monaUrl));
+            Assert.That(row.GetProperty("follower").GetProperty("url").GetString(), Is.EqualTo(_mona.Url));
             Assert.That(row.GetProperty("follower").GetProperty("name").GetString(), Is.EqualTo("mona"));
             Assert.That(row.GetProperty("following").GetProperty("url").GetString(), Is.EqualTo(channel.Url));
             Assert.That(row.GetProperty("state").GetString(), Is.EqualTo("accepted"));

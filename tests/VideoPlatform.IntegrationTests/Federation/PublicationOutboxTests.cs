@@ -84,7 +84,8 @@ public sealed class PublicationOutboxTests
         Assert.That(Directory.GetFiles(Path.GetDirectoryName(torrents.TorrentPath(names[0]))!, "*.torrent"), Has.Length.EqualTo(names.Count));
     }
 
-    private static async Task<(long Id, string Url)> UploadAsync(TestInstance instance)
+    /// <summary>A real upload of a 2-second clip; the transcode publishes it.</summary>
+    internal static async Task<(long Id, string Url)> UploadAsync(TestInstance instance)
     {
         using var admin = instance.Authed(await instance.TokenAsync());
         var clip = await Uploader.ClipAsync(Path.Combine(instance.Database.Folder, "clips"), "lesson.mp4", seconds: 2, size: "320x240");
