@@ -225,7 +225,7 @@ public static class ActivityPubEndpoints
             return Results.Redirect(item.Video.Url);
         }
         // Never a partial object: until every listed file has its torrent, the video is not there for federation yet.
-        return await objects.IsCompleteAsync(item.Video, ct) ? Json(await objects.BuildAsync(item, ct)) : NotFound();
+        return await objects.BuildAsync(item, ct) is { } video ? Json(video) : NotFound();
     }
 
     /// <summary>The inbox's outcome as HTTP: 202, or a problem detail with the refusal's status and reason.</summary>

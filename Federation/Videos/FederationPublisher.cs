@@ -97,12 +97,21 @@ public sealed class FederationPublisher(
         var cc = LocalVideoObjects.Cc(item);
         string[] to = [ActivityJson.PublicAddress];
         var suffix = fresh ? "/" + Guid.NewGuid().ToString("N") : "";
+        VideoObject? video = null;
+        if (type is ActivityTypes.Create or ActivityTypes.Update)
+        {
+            // Built from the rows as they are now: if the files are being remade meanwhile, the files' change sends it later.
+            video = await objects.BuildAsync(item, ct) is { } built ? built with { Context = null } : null;
+            if (video is null)
+            {
+                return [];
+            }
+        }
         var activity = type switch
         {
-            ActivityTypes.Create => Activity.Create(LocalVideoObjects.CreateId(url) + suffix, account, await objects.BuildAsync(item, ct) with { Context = null }, to, cc),
+            ActivityTypes.Create => Activity.Create(LocalVideoObjects.CreateId(url) + suffix, account, video!, to, cc),
             ActivityTypes.Update => Activity.Update(
-                $"{url}/updates/{DateTimeOffset.FromUnixTimeMilliseconds(item.Video.UpdatedAt):yyyyMMddTHHmmssfffZ}{suffix}", account,
-                await objects.BuildAsync(item, ct) with { Context = null }, to, cc),
+                $"{url}/updates/{DateTimeOffset.FromUnixTimeMilliseconds(item.Video.UpdatedAt):yyyyMMddTHHmmssfffZ}{suffix}", account, video!, to, cc),
             _ => Activity.Delete(url + "/delete" + suffix, account, url, to, cc),
         };
         // The publication's Create has the video's fixed id and its jobs may run again (retry, crash): once per inbox.

@@ -21,19 +21,23 @@ public sealed class LocalVideoObjects(VideoRepository videos, IVideoMediaLinks l
     public async Task<bool> IsCompleteAsync(VideoRow video, CancellationToken ct)
     {
         var playlist = await videos.PlaylistAsync(video.Id, ct);
-        if (playlist?.MasterName is null || playlist.SegmentsSha256Name is null)
-        {
-            return false;
-        }
-        var files = await videos.FilesAsync(video.Id, ct);
-        return files.Count > 0 && files.All(f => f.FileName is not null && f.TorrentName is not null && f.InfoHash is not null);
+        return Complete(playlist, await videos.FilesAsync(video.Id, ct));
     }
 
-    public async Task<VideoObject> BuildAsync(VideoWithOwners item, CancellationToken ct)
+    private static bool Complete(StreamingPlaylistRow? playlist, IReadOnlyList<VideoFileRow> files) =>
+        playlist?.MasterName is not null && playlist.SegmentsSha256Name is not null
+        && files.Count > 0 && files.All(f => f.FileName is not null && f.TorrentName is not null && f.InfoHash is not null);
+
+    /// <summary>The Video object, or null while it would not be complete (<see cref="IsCompleteAsync"/>), judged on the rows it is built from.</summary>
+    public async Task<VideoObject?> BuildAsync(VideoWithOwners item, CancellationToken ct)
     {
         var v = item.Video;
         var playlist = await videos.PlaylistAsync(v.Id, ct);
         var fileRows = await videos.FilesAsync(v.Id, ct);
+        if (!Complete(playlist, fileRows))
+        {
+            return null;
+        }
         var baseUrl = instance.Value.PublicUrl;
         var trackers = links.TrackerUrls();
         HlsPlaylist? hls = null;
