@@ -24,9 +24,13 @@ public sealed class LocalVideoObjects(VideoRepository videos, IVideoMediaLinks l
         return Complete(playlist, await videos.FilesAsync(video.Id, ct));
     }
 
-    private static bool Complete(StreamingPlaylistRow? playlist, IReadOnlyList<VideoFileRow> files) =>
-        playlist?.MasterName is not null && playlist.SegmentsSha256Name is not null
-        && files.Count > 0 && files.All(f => f.FileName is not null && f.TorrentName is not null && f.InfoHash is not null);
+    /// <summary>The object lists the HLS renditions (web videos and the source are not federated): each needs its torrent.</summary>
+    private static bool Complete(StreamingPlaylistRow? playlist, IReadOnlyList<VideoFileRow> files)
+    {
+        var listed = files.Where(f => f.Kind == VideoFileKinds.Hls).ToList();
+        return playlist?.MasterName is not null && playlist.SegmentsSha256Name is not null
+            && listed.Count > 0 && listed.All(f => f.FileName is not null && f.TorrentName is not null && f.InfoHash is not null);
+    }
 
     /// <summary>The Video object, or null while it would not be complete (<see cref="IsCompleteAsync"/>), judged on the rows it is built from.</summary>
     public async Task<VideoObject?> BuildAsync(VideoWithOwners item, CancellationToken ct)

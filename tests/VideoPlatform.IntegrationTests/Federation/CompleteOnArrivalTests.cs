@@ -46,7 +46,7 @@ public sealed partial class CompleteOnArrivalTests(DbKind kind)
         var (videoId, url) = await PublicationOutboxTests.UploadAsync(lyon);
         var create = await EventuallyAsync(() => Task.FromResult<object?>(mona.Received("Create")
             .Where(a => a.GetProperty("object").GetProperty("id").GetString() == url).Select(a => (object)a).FirstOrDefault()), "the Create", seconds: 120);
-        var renditions = await CountAsync(lyon, $"SELECT COUNT(*) FROM video_files WHERE video_id = {videoId}");
+        var renditions = await CountAsync(lyon, $"SELECT COUNT(*) FROM video_files WHERE video_id = {videoId} AND kind = 'hls'");
         Assert.That(renditions, Is.Positive);
         var firstTorrents = AssertComplete(((JsonElement)create).GetProperty("object"), renditions, "the Create's object");
         await EventuallyAsync(() => Task.FromResult(fetched.Any(f => f.Type == "Create")), "the follower's fetch");
