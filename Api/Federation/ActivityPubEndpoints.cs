@@ -64,10 +64,10 @@ public static class ActivityPubEndpoints
             app.MapPost(prefix + "/{name}/inbox", async (string name, HttpRequest request, ActorRepository actors, InboxReceiver inbox, CancellationToken ct) =>
             {
                 var actor = await find(actors, name, ct);
-                return actor is null ? NotFound() : Answer(await inbox.ReceiveAsync(request, actor, ct));
+                return actor is null ? NotFound() : Answer(await inbox.ReceiveAsync(request, actor, ct), request);
             }).DisableAntiforgery();
         }
-        app.MapPost("/inbox", async (HttpRequest request, InboxReceiver inbox, CancellationToken ct) => Answer(await inbox.ReceiveAsync(request, null, ct)))
+        app.MapPost("/inbox", async (HttpRequest request, InboxReceiver inbox, CancellationToken ct) => Answer(await inbox.ReceiveAsync(request, null, ct), request))
             .DisableAntiforgery();
 
         app.MapGet("/videos/watch/{uuid}", VideoAsync);
@@ -229,8 +229,15 @@ public static class ActivityPubEndpoints
     }
 
     /// <summary>The inbox's outcome as HTTP: 202, or a problem detail with the refusal's status and reason.</summary>
-    private static IResult Answer(InboxOutcome outcome) =>
-        outcome.Problem is null ? Results.Accepted() : Problems.Status(outcome.Status, outcome.Problem);
+    private static IResult Answer(InboxOutcome outcome, HttpRequest request)
+    {
+        if (outcome.Status == StatusCodes.Status429TooManyRequests)
+        {
+            // The inbox limits count per minute.
+            request.HttpContext.Response.Headers.RetryAfter = "60";
+        }
+        return outcome.Problem is null ? Results.Accepted() : Problems.Status(outcome.Status, outcome.Problem);
+    }
 
     public static IResult Json<T>(T document) => Results.Bytes(ActivityJson.SerializeToUtf8Bytes(document), ResponseContentType);
 

@@ -159,6 +159,7 @@ public sealed class RemoteCountsTests(DbKind kind)
     {
         await using var limited = await FederationHarness.StartAsync(kind, "--Federation:InboxRequestsPerIpPerMinute", "5");
         var statuses = new List<HttpStatusCode>();
+        var retryAfter = new List<string?>();
         for (var i = 0; i < 8; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/inbox")
@@ -170,11 +171,13 @@ public sealed class RemoteCountsTests(DbKind kind)
                 $"keyId=\"https://host{i}.example/actor#main-key\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date digest\",signature=\"AAAA\"");
             using var response = await limited.Http.SendAsync(request);
             statuses.Add(response.StatusCode);
+            retryAfter.Add(response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         Assert.Multiple(() =>
         {
             Assert.That(statuses.Take(5), Has.None.EqualTo(HttpStatusCode.TooManyRequests), string.Join(',', statuses));
             Assert.That(statuses.Skip(5), Is.All.EqualTo(HttpStatusCode.TooManyRequests), string.Join(',', statuses));
+            Assert.That(retryAfter.Skip(5), Is.All.EqualTo("60"), "429 says when to come back");
         });
     }
 }
