@@ -1,6 +1,6 @@
-using VideoPlatform.Api.P2P;
+using VideoPlatform.Transcoder.Hls;
 
-namespace VideoPlatform.Tests.P2P;
+namespace VideoPlatform.Tests.Transcoder;
 
 /// <summary>The names and texts of a re-key: one id swapped everywhere a transcode wrote it, nothing else touched.</summary>
 public class HlsRekeyTests
