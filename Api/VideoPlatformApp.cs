@@ -133,6 +133,7 @@ public static class VideoPlatformApp
         });
         services.AddSingleton<Migrator>();
         services.AddSingleton<MediaStore>();
+        services.AddSingleton<UploadStaging>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<UserRepository>();
         services.AddSingleton<ActorRepository>();

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -25,7 +24,6 @@ namespace VideoPlatform.Api.Uploads;
 public static partial class UploadEndpoints
 {
     private const string ResumablePath = "/api/v1/videos/upload-resumable";
-    private const int CopyBufferSize = 256 * 1024;
 
     // Form fields around the file in a multipart upload are small; this bounds them.
     private const long MultipartFieldsAllowance = 64 * 1024;
@@ -42,7 +40,7 @@ public static partial class UploadEndpoints
     }
 
     private static async Task<IResult> InitAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, UploadSessionRepository sessions,
-        MediaStore store, TimeProvider clock, Microsoft.Extensions.Options.IOptions<InstanceOptions> instance, CancellationToken ct)
+        UploadStaging staging, TimeProvider clock, Microsoft.Extensions.Options.IOptions<InstanceOptions> instance, CancellationToken ct)
     {
         var userId = user.UserId()!.Value;
         if (!long.TryParse(request.Headers["X-Upload-Content-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
@@ -76,9 +74,7 @@ public static partial class UploadEndpoints
 
         var id = Guid.NewGuid().ToString("N");
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await using (File.Create(store.UploadPath(id)))
-        {
-        }
+        await staging.CreateAsync(id);
         await sessions.CreateAsync(new UploadSessionRow
         {
             Id = id,
@@ -98,7 +94,7 @@ public static partial class UploadEndpoints
     }
 
     private static async Task<IResult> ChunkAsync(HttpContext context, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "upload_id")] string? uploadId,
-        ClaimsPrincipal user, UploadService uploads, UploadSessionRepository sessions, MediaStore store, ILoggerFactory loggers, CancellationToken ct)
+        ClaimsPrincipal user, UploadService uploads, UploadSessionRepository sessions, UploadStaging staging, ILoggerFactory loggers, CancellationToken ct)
     {
         var request = context.Request;
         var session = await FindOwnSessionAsync(uploadId, user, sessions, ct);
@@ -116,7 +112,6 @@ public static partial class UploadEndpoints
             return Problems.BadRequest("Content-Range must be 'bytes first-last/total' or 'bytes */total'.");
         }
 
-        var path = store.UploadPath(session.Id);
         switch (UploadOffsets.Decide(session.Received, session.Size, range, request.ContentLength))
         {
             case ChunkDecision.WrongTotal:
@@ -129,40 +124,32 @@ public static partial class UploadEndpoints
                     "upload_offset_mismatch"), session.Received);
             case ChunkDecision.ReportOffset:
                 return session.Received == session.Size
-                    ? await CompleteAsync(session, path, uploads, store, ct)
+                    ? await CompleteAsync(session, uploads, staging, ct)
                     : Resume(session.Received);
         }
 
-        long received;
-        try
+        var chunk = await staging.AppendAsync(session.Id, request.Body, session.Received, range.Length, ct);
+        switch (chunk.Outcome)
         {
-            received = await WriteChunkAsync(request, path, session.Received, range.Length, ct);
+            case ChunkOutcome.Missing:
+                return Problems.NotFound("Upload session not found: it expired or was cancelled.");
+            case ChunkOutcome.Locked:
+                return WithRange(Problems.Status(StatusCodes.Status409Conflict, "Another chunk of this upload is being written.", "upload_locked"), session.Received);
+            case ChunkOutcome.TooLong:
+                return Problems.BadRequest("The chunk is longer than its Content-Range.");
+            case ChunkOutcome.Partial:
+                // The client went away mid-chunk: keep what arrived so that it resumes from there.
+                await sessions.SetReceivedAsync(session.Id, chunk.Received, CancellationToken.None);
+                LogPartialChunk(loggers.CreateLogger("VideoPlatform.Uploads"), session.Id, chunk.Received);
+                return Resume(chunk.Received);
         }
-        catch (IOException) when (!context.RequestAborted.IsCancellationRequested && !File.Exists(path))
-        {
-            return Problems.NotFound("Upload session not found: it expired or was cancelled.");
-        }
-        catch (ChunkLockedException)
-        {
-            return WithRange(Problems.Status(StatusCodes.Status409Conflict, "Another chunk of this upload is being written.", "upload_locked"), session.Received);
-        }
-        catch (ChunkTooLongException)
-        {
-            return Problems.BadRequest("The chunk is longer than its Content-Range.");
-        }
-        catch (PartialChunkException partial)
-        {
-            // The client went away mid-chunk: keep what arrived so that it resumes from there.
-            await sessions.SetReceivedAsync(session.Id, partial.Received, CancellationToken.None);
-            LogPartialChunk(loggers.CreateLogger("VideoPlatform.Uploads"), session.Id, partial.Received);
-            return Resume(partial.Received);
-        }
+        var received = chunk.Received;
         await sessions.SetReceivedAsync(session.Id, received, ct);
-        return received == session.Size ? await CompleteAsync(session with { Received = received }, path, uploads, store, ct) : Resume(received);
+        return received == session.Size ? await CompleteAsync(session with { Received = received }, uploads, staging, ct) : Resume(received);
     }
 
     private static async Task<IResult> CancelAsync([Microsoft.AspNetCore.Mvc.FromQuery(Name = "upload_id")] string? uploadId, ClaimsPrincipal user,
-        UploadService uploads, UploadSessionRepository sessions, MediaStore store, CancellationToken ct)
+        UploadSessionRepository sessions, UploadStaging staging, CancellationToken ct)
     {
         var session = await FindOwnSessionAsync(uploadId, user, sessions, ct);
         if (session is null)
@@ -170,20 +157,20 @@ public static partial class UploadEndpoints
             return Problems.NotFound("Upload session not found.");
         }
         await sessions.DeleteAsync(session.Id, ct);
-        store.Delete(store.UploadPath(session.Id));
+        staging.Delete(session.Id);
         return Results.NoContent();
     }
 
-    private static async Task<IResult> CompleteAsync(UploadSessionRow session, string path, UploadService uploads, MediaStore store, CancellationToken ct)
+    private static async Task<IResult> CompleteAsync(UploadSessionRow session, UploadService uploads, UploadStaging staging, CancellationToken ct)
     {
         var metadata = JsonSerializer.Deserialize<UpdateVideoRequest>(session.Metadata, JsonSerializerOptions.Web)!;
         // The quota may have been used by other uploads finished meanwhile.
         if (!await uploads.QuotaAllowsAsync(session.UserId, session.Size, session.Id, ct))
         {
-            store.Delete(path);
-            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The user video quota is exceeded with this video.", "quota_reached");
+            staging.Delete(session.Id);
+            return QuotaReached();
         }
-        return await uploads.CompleteAsync(session.UserId, metadata, session.FileName, path, session.Id, ct);
+        return await uploads.CompleteAsync(session.UserId, metadata, session.FileName, staging.PathOf(session.Id), session.Id, ct);
     }
 
     private static async Task<UploadSessionRow?> FindOwnSessionAsync(string? uploadId, ClaimsPrincipal user, UploadSessionRepository sessions, CancellationToken ct)
@@ -196,69 +183,6 @@ public static partial class UploadEndpoints
         return session is not null && session.UserId == user.UserId() ? session : null;
     }
 
-    /// <summary>
-    /// Appends the request body at <paramref name="offset"/>. Bytes beyond the recorded offset (a chunk cut after its
-    /// bytes hit the disk but before the offset was recorded) are dropped first, so the file always equals the record.
-    /// </summary>
-    private static async Task<long> WriteChunkAsync(HttpRequest request, string path, long offset, long length, CancellationToken ct)
-    {
-        FileStream file;
-        try
-        {
-            // FileShare.None takes an advisory lock: two writers of one session (even in two processes) cannot interleave.
-            file = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Write, Share = FileShare.None, Options = FileOptions.Asynchronous });
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            throw new ChunkLockedException();
-        }
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        var written = 0L;
-        await using (file)
-        {
-            try
-            {
-                file.SetLength(offset);
-                file.Position = offset;
-                while (true)
-                {
-                    int read;
-                    try
-                    {
-                        read = await request.Body.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct);
-                    }
-                    catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
-                    {
-                        await file.FlushAsync(CancellationToken.None);
-                        throw new PartialChunkException(offset + written);
-                    }
-                    if (read == 0)
-                    {
-                        break;
-                    }
-                    if (written + read > length)
-                    {
-                        file.SetLength(offset);
-                        throw new ChunkTooLongException();
-                    }
-                    await file.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None);
-                    written += read;
-                }
-                if (written < length)
-                {
-                    await file.FlushAsync(CancellationToken.None);
-                    throw new PartialChunkException(offset + written);
-                }
-                await file.FlushAsync(CancellationToken.None);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-        return offset + written;
-    }
-
     private static StatusWithHeaders Resume(long received) => new StatusWithHeaders(StatusCodes.Status308PermanentRedirect,
         UploadOffsets.RangeHeader(received) is { } range ? new() { [HeaderNames.Range] = range } : []);
 
@@ -269,12 +193,12 @@ public static partial class UploadEndpoints
     /// The legacy multipart upload: fields and the <c>videofile</c> part read section by section, the file streamed to disk.
     /// Size and quota are checked from Content-Length before reading, and again while the file streams in.
     /// </summary>
-    private static async Task<IResult> LegacyAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, MediaStore store, CancellationToken ct)
+    private static async Task<IResult> LegacyAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, UploadStaging staging, CancellationToken ct)
     {
         IResult result;
         try
         {
-            result = await LegacyCoreAsync(request, user, uploads, store, ct);
+            result = await LegacyCoreAsync(request, user, uploads, staging, ct);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -289,7 +213,7 @@ public static partial class UploadEndpoints
         return result;
     }
 
-    private static async Task<IResult> LegacyCoreAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, MediaStore store, CancellationToken ct)
+    private static async Task<IResult> LegacyCoreAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, UploadStaging staging, CancellationToken ct)
     {
         var userId = user.UserId()!.Value;
         var boundary = MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
@@ -317,7 +241,8 @@ public static partial class UploadEndpoints
 
         var fields = new Dictionary<string, StringValues>(StringComparer.Ordinal);
         string? fileName = null;
-        var temp = store.UploadPath("multipart-" + Guid.NewGuid().ToString("N"));
+        long stored = 0;
+        var temp = UploadStaging.NewFileName();
         var reader = new MultipartReader(boundary, request.Body);
         try
         {
@@ -336,30 +261,15 @@ public static partial class UploadEndpoints
                         return Problems.BadRequest($"Unexpected file field '{name}': send the video as 'videofile'.");
                     }
                     fileName = Path.GetFileName(disposition.FileName.Value ?? disposition.FileNameStar.Value ?? "video");
-                    await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferSize, FileOptions.Asynchronous);
-                    var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-                    try
+                    var staged = await staging.WriteNewAsync(temp, section.Body, limit, quotaLeft, ct);
+                    switch (staged.Outcome)
                     {
-                        long size = 0;
-                        int read;
-                        while ((read = await section.Body.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct)) > 0)
-                        {
-                            size += read;
-                            if (size > limit)
-                            {
-                                return TooLarge();
-                            }
-                            if (size > quotaLeft)
-                            {
-                                return QuotaReached();
-                            }
-                            await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                        }
+                        case StageOutcome.TooLarge:
+                            return TooLarge();
+                        case StageOutcome.QuotaReached:
+                            return QuotaReached();
                     }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                    }
+                    stored = staged.Length;
                 }
                 else
                 {
@@ -386,19 +296,18 @@ public static partial class UploadEndpoints
             {
                 return Problems.BadRequest(error);
             }
-            var size2 = new FileInfo(temp).Length;
-            if (await uploads.CheckBeforeBytesAsync(userId, metadata.ChannelId!.Value, fileName, size2, null, ct) is { } refused)
+            if (await uploads.CheckBeforeBytesAsync(userId, metadata.ChannelId!.Value, fileName, stored, null, ct) is { } refused)
             {
                 return refused;
             }
-            return await uploads.CompleteAsync(userId, metadata, fileName, temp, null, ct);
+            return await uploads.CompleteAsync(userId, metadata, fileName, staging.PathOf(temp), null, ct);
         }
         finally
         {
             // Completed uploads were moved away; anything left here belongs to a refused or failed request.
-            if (File.Exists(temp))
+            if (staging.Exists(temp))
             {
-                store.Delete(temp);
+                staging.Delete(temp);
             }
         }
     }
@@ -411,15 +320,6 @@ public static partial class UploadEndpoints
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload {Id}: chunk cut short, {Received} bytes stored")]
     private static partial void LogPartialChunk(ILogger logger, string id, long received);
-
-    private sealed class ChunkLockedException : Exception;
-
-    private sealed class ChunkTooLongException : Exception;
-
-    private sealed class PartialChunkException(long received) : Exception
-    {
-        public long Received { get; } = received;
-    }
 }
 
 /// <summary>A bodiless answer with headers (201 + Location, 308 + Range).</summary>

@@ -121,7 +121,7 @@ public sealed partial class UploadService(
     /// </summary>
     public async Task<IResult> CompleteAsync(long userId, UpdateVideoRequest metadata, string fileName, string uploadedPath, string? sessionId, CancellationToken ct)
     {
-        var size = new FileInfo(uploadedPath).Length;
+        var size = store.Length(uploadedPath);
         var inspection = size == 0
             ? new UploadInspection(null, new ValidationResult(ValidationError.Unreadable, "The file is empty."))
             : await prober.InspectUploadAsync(uploadedPath, fileName, ct);

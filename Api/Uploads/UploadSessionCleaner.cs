@@ -14,7 +14,7 @@ namespace VideoPlatform.Api.Uploads;
 public sealed partial class UploadSessionCleaner(
     IOptions<UploadOptions> options,
     UploadSessionRepository sessions,
-    MediaStore store,
+    UploadStaging staging,
     Readiness readiness,
     TimeProvider clock,
     ILogger<UploadSessionCleaner> logger) : BackgroundService
@@ -56,15 +56,14 @@ public sealed partial class UploadSessionCleaner(
         foreach (var id in await sessions.ExpiredAsync(cutoff.ToUnixTimeMilliseconds(), ct))
         {
             await sessions.DeleteAsync(id, ct);
-            store.Delete(store.UploadPath(id));
+            staging.Delete(id);
             LogExpired(logger, id);
         }
-        foreach (var path in Directory.EnumerateFiles(store.UploadsRoot))
+        foreach (var (name, lastWrite) in staging.List())
         {
-            var name = Path.GetFileName(path);
-            if (File.GetLastWriteTimeUtc(path) < cutoff.UtcDateTime && await sessions.FindAsync(name, ct) is null)
+            if (lastWrite < cutoff.UtcDateTime && await sessions.FindAsync(name, ct) is null)
             {
-                store.Delete(path);
+                staging.Delete(name);
                 LogExpired(logger, name);
             }
         }

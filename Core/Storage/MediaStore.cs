@@ -230,6 +230,9 @@ public sealed partial class MediaStore
 
     public bool Exists(string path) => File.Exists(path);
 
+    /// <summary>The length of a file in bytes.</summary>
+    public long Length(string path) => new FileInfo(path).Length;
+
     public Task<byte[]> ReadAllBytesAsync(string path, CancellationToken ct) => File.ReadAllBytesAsync(path, ct);
 
     public Task<string> ReadAllTextAsync(string path, CancellationToken ct) => File.ReadAllTextAsync(path, ct);
