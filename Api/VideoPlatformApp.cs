@@ -150,6 +150,7 @@ public static class VideoPlatformApp
     {
         var services = builder.Services;
         services.AddSingleton<AccountService>();
+        services.AddSingleton<UploadQuota>();
         services.AddSingleton<ApiFormatter>();
         services.AddSingleton<VideoFileFormatter>();
         services.AddSingleton<VideoChangeNotifier>();

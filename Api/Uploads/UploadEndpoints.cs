@@ -14,6 +14,7 @@ using VideoPlatform.Core.Videos;
 using VideoPlatform.Core.Data.Repositories;
 using UploadSessionRow = VideoPlatform.Core.Domain.UploadSessionRow;
 using VideoPlatform.Core.Storage;
+using VideoPlatform.Core.Accounts;
 
 namespace VideoPlatform.Api.Uploads;
 
@@ -94,7 +95,7 @@ public static partial class UploadEndpoints
     }
 
     private static async Task<IResult> ChunkAsync(HttpContext context, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "upload_id")] string? uploadId,
-        ClaimsPrincipal user, UploadService uploads, UploadSessionRepository sessions, UploadStaging staging, ILoggerFactory loggers, CancellationToken ct)
+        ClaimsPrincipal user, UploadService uploads, UploadSessionRepository sessions, UploadQuota quota, UploadStaging staging, ILoggerFactory loggers, CancellationToken ct)
     {
         var request = context.Request;
         var session = await FindOwnSessionAsync(uploadId, user, sessions, ct);
@@ -124,7 +125,7 @@ public static partial class UploadEndpoints
                     "upload_offset_mismatch"), session.Received);
             case ChunkDecision.ReportOffset:
                 return session.Received == session.Size
-                    ? await CompleteAsync(session, uploads, staging, ct)
+                    ? await CompleteAsync(session, uploads, quota, staging, ct)
                     : Resume(session.Received);
         }
 
@@ -145,7 +146,7 @@ public static partial class UploadEndpoints
         }
         var received = chunk.Received;
         await sessions.SetReceivedAsync(session.Id, received, ct);
-        return received == session.Size ? await CompleteAsync(session with { Received = received }, uploads, staging, ct) : Resume(received);
+        return received == session.Size ? await CompleteAsync(session with { Received = received }, uploads, quota, staging, ct) : Resume(received);
     }
 
     private static async Task<IResult> CancelAsync([Microsoft.AspNetCore.Mvc.FromQuery(Name = "upload_id")] string? uploadId, ClaimsPrincipal user,
@@ -161,11 +162,11 @@ public static partial class UploadEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> CompleteAsync(UploadSessionRow session, UploadService uploads, UploadStaging staging, CancellationToken ct)
+    private static async Task<IResult> CompleteAsync(UploadSessionRow session, UploadService uploads, UploadQuota quota, UploadStaging staging, CancellationToken ct)
     {
         var metadata = JsonSerializer.Deserialize<UpdateVideoRequest>(session.Metadata, JsonSerializerOptions.Web)!;
         // The quota may have been used by other uploads finished meanwhile.
-        if (!await uploads.QuotaAllowsAsync(session.UserId, session.Size, session.Id, ct))
+        if (!await quota.AllowsAsync(session.UserId, session.Size, session.Id, ct))
         {
             staging.Delete(session.Id);
             return QuotaReached();
@@ -193,12 +194,12 @@ public static partial class UploadEndpoints
     /// The legacy multipart upload: fields and the <c>videofile</c> part read section by section, the file streamed to disk.
     /// Size and quota are checked from Content-Length before reading, and again while the file streams in.
     /// </summary>
-    private static async Task<IResult> LegacyAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, UploadStaging staging, CancellationToken ct)
+    private static async Task<IResult> LegacyAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, UploadQuota quota, UploadStaging staging, CancellationToken ct)
     {
         IResult result;
         try
         {
-            result = await LegacyCoreAsync(request, user, uploads, staging, ct);
+            result = await LegacyCoreAsync(request, user, uploads, quota, staging, ct);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -213,7 +214,7 @@ public static partial class UploadEndpoints
         return result;
     }
 
-    private static async Task<IResult> LegacyCoreAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, UploadStaging staging, CancellationToken ct)
+    private static async Task<IResult> LegacyCoreAsync(HttpRequest request, ClaimsPrincipal user, UploadService uploads, UploadQuota quota, UploadStaging staging, CancellationToken ct)
     {
         var userId = user.UserId()!.Value;
         var boundary = MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
@@ -226,7 +227,7 @@ public static partial class UploadEndpoints
         }
         var limit = uploads.Options.MaxFileSize;
         // What this user may still store, read once: the file is stopped as soon as it passes it, not after it is all on disk.
-        var quotaLeft = await uploads.QuotaRemainingAsync(userId, null, ct);
+        var quotaLeft = await quota.RemainingAsync(userId, null, ct);
         if (request.ContentLength is { } total)
         {
             if (total > limit + MultipartFieldsAllowance)

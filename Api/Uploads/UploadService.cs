@@ -10,6 +10,7 @@ using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Storage;
+using VideoPlatform.Core.Accounts;
 using VideoPlatform.Api.P2P;
 using VideoPlatform.Transcoder;
 using VideoPlatform.Transcoder.Probing;
@@ -26,18 +27,16 @@ public sealed partial class UploadService(
     IOptions<UploadOptions> options,
     IOptions<InstanceOptions> instance,
     Database database,
-    UserRepository users,
     ActorRepository actors,
     VideoRepository videos,
     UploadSessionRepository sessions,
     JobQueue queue,
     MediaStore store,
+    UploadQuota quota,
     TimeProvider clock,
     MediaProber prober,
     ILogger<UploadService> logger)
 {
-    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
-
     public UploadOptions Options => options.Value;
 
     /// <summary>Metadata checks, including PeerTube's required name and channel.</summary>
@@ -78,41 +77,11 @@ public sealed partial class UploadService(
             return Problems.Status(StatusCodes.Status413PayloadTooLarge,
                 "This file is too large. It exceeds the maximum file size authorized.", "max_file_size_reached");
         }
-        if (!await QuotaAllowsAsync(userId, size, exceptSessionId, ct))
+        if (!await quota.AllowsAsync(userId, size, exceptSessionId, ct))
         {
             return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The user video quota is exceeded with this video.", "quota_reached");
         }
         return null;
-    }
-
-    /// <summary>PeerTube's rule: stored originals plus this upload within the total and daily quotas (-1 = unlimited); open sessions count too.</summary>
-    public async Task<bool> QuotaAllowsAsync(long userId, long size, string? exceptSessionId, CancellationToken ct) =>
-        size <= await QuotaRemainingAsync(userId, exceptSessionId, ct);
-
-    /// <summary>Bytes the user may still upload under the total and daily quotas (<see cref="long.MaxValue"/> when unlimited, negative for an unknown user).</summary>
-    public async Task<long> QuotaRemainingAsync(long userId, string? exceptSessionId, CancellationToken ct)
-    {
-        var user = await users.FindByIdAsync(userId, ct);
-        if (user is null)
-        {
-            return -1;
-        }
-        if (user.VideoQuota < 0 && user.VideoQuotaDaily < 0)
-        {
-            return long.MaxValue;
-        }
-        var pending = await sessions.PendingBytesAsync(userId, exceptSessionId, ct);
-        var remaining = long.MaxValue;
-        if (user.VideoQuota >= 0)
-        {
-            remaining = user.VideoQuota - await users.VideoQuotaUsedAsync(userId, 0, ct) - pending;
-        }
-        if (user.VideoQuotaDaily >= 0)
-        {
-            var since = clock.GetUtcNow().Add(-Day).ToUnixTimeMilliseconds();
-            remaining = Math.Min(remaining, user.VideoQuotaDaily - await users.VideoQuotaUsedAsync(userId, since, ct) - pending);
-        }
-        return remaining;
     }
 
     /// <summary>
