@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using VideoPlatform.Transcoder;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Storage;
 
 namespace VideoPlatform.Api.Uploads;
 

@@ -1,10 +1,10 @@
-using VideoPlatform.Core.Domain;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using VideoPlatform.Core;
 using VideoPlatform.Core.Data.Repositories;
-using VideoPlatform.Core.Storage;
+using VideoPlatform.Core.Domain;
 
-namespace VideoPlatform.Api.Uploads;
+namespace VideoPlatform.Core.Storage;
 
 /// <summary>
 /// Removes resumable uploads left untouched for <see cref="UploadOptions.SessionLifetime"/>: their row and their bytes,
