@@ -65,7 +65,13 @@ public sealed class DamagedUploadTests(DbKind kind)
         Assert.That(reason, Does.StartWith("La vidéo est endommagée : une partie du fichier ne peut pas être décodée ("));
 
         var media = _instance.Services.GetRequiredService<VideoMediaRepository>();
+        // The handler marks the video before it throws; the runner settles the job just after: wait for that, briefly.
         var jobs = await media.JobsAsync(TranscodeJob.OrderingKey(videoId));
+        for (var i = 0; i < 50 && jobs.Count == 1 && jobs[0].State == JobState.Running; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            jobs = await media.JobsAsync(TranscodeJob.OrderingKey(videoId));
+        }
         Assert.That(jobs, Has.Count.EqualTo(1));
         Assert.That(jobs[0].State, Is.EqualTo(JobState.Failed), "given up at once");
         Assert.That(jobs[0].Attempts, Is.EqualTo(1), "not retried");
