@@ -168,7 +168,6 @@ public static class VideoPlatformApp
         services.AddSingleton<IVideoChangeListener, PublicListingCache>();
         services.AddSingleton<IWebSessions, WebSessions>();
         services.AddSingleton<IWebMedia, WebMedia>();
-        services.AddSingleton<IWebVideoChanges, WebVideoChanges>();
         services.AddSingleton<IWebFollows, WebFollows>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.MaxDepth = 32);

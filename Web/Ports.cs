@@ -42,14 +42,6 @@ public interface IWebMedia
     string? PreviewUrl(VideoRow video);
 }
 
-/// <summary>Video changes with the API's rules and side effects (media cleanup, federation, the P2P catalog): Core's <c>VideoCommands</c>.</summary>
-public interface IWebVideoChanges
-{
-    /// <summary>Null once saved, else the refused field.</summary>
-    Task<VideoChangeError?> UpdateAsync(VideoWithOwners video, UpdateVideoRequest changes, CancellationToken ct);
-    Task DeleteAsync(VideoWithOwners video, CancellationToken ct);
-}
-
 /// <summary>
 /// One follow between our instance and another academy, as the admin page shows it: the other side's host and handle,
 /// its state (<see cref="FollowStates"/>) and since when (Unix milliseconds).

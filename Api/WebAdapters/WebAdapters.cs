@@ -89,15 +89,6 @@ public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, M
         video.PreviewName is null ? null : MediaUrls.Preview(video.PreviewName);
 }
 
-/// <summary>Web edits and deletions are the API's: the same <see cref="VideoCommands"/>.</summary>
-public sealed class WebVideoChanges(VideoCommands commands) : IWebVideoChanges
-{
-    public Task<VideoChangeError?> UpdateAsync(VideoWithOwners video, UpdateVideoRequest changes, CancellationToken ct) =>
-        commands.UpdateAsync(video, changes, ct);
-
-    public Task DeleteAsync(VideoWithOwners video, CancellationToken ct) => commands.DeleteAsync(video, ct);
-}
-
 /// <summary>The admin page's follows: <see cref="FollowService"/>, the same logic as the follows API, without going through HTTP.</summary>
 public sealed class WebFollows(FollowService follows) : IWebFollows
 {

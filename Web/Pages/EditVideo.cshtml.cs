@@ -9,7 +9,7 @@ using VideoPlatform.Core.Videos;
 namespace VideoPlatform.Web.Pages;
 
 [Authorize(Policy = WebPolicies.User)]
-public sealed class EditVideoModel(VideoRepository videos, IWebVideoChanges changes) : PageModel
+public sealed class EditVideoModel(VideoRepository videos, VideoCommands changes) : PageModel
 {
     [BindProperty]
     public string? Name { get; set; }

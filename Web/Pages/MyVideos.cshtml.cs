@@ -1,3 +1,4 @@
+using VideoPlatform.Core.Videos;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -8,7 +9,7 @@ using VideoPlatform.Web.Infrastructure;
 namespace VideoPlatform.Web.Pages;
 
 [Authorize(Policy = WebPolicies.User)]
-public sealed class MyVideosModel(VideoRepository videos, IWebVideoChanges changes) : PageModel
+public sealed class MyVideosModel(VideoRepository videos, VideoCommands changes) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "page")]
     public int PageNumber { get; set; } = 1;
