@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Net.Http.Headers;
 using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Storage;
 
 namespace VideoPlatform.Api.Media;
 
@@ -21,21 +22,7 @@ public enum MediaCache
 /// </summary>
 public static class FileResponder
 {
-    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [".m3u8"] = "application/vnd.apple.mpegurl",
-        [".mp4"] = "video/mp4",
-        [".m4s"] = "video/iso.segment",
-        [".json"] = "application/json",
-        [".jpg"] = "image/jpeg",
-        [".jpeg"] = "image/jpeg",
-        [".png"] = "image/png",
-        [".webp"] = "image/webp",
-        [".torrent"] = "application/x-bittorrent",
-    };
-
-    public static string ContentType(string fileName) =>
-        ContentTypes.GetValueOrDefault(Path.GetExtension(fileName), "application/octet-stream");
+    public static string ContentType(string fileName) => Core.Storage.MediaTypes.Of(fileName);
 
     /// <summary>A strong validator from size and modification time: a rewritten file gets a new one.</summary>
     public static string ETagOf(long size, DateTime lastWriteUtc) =>
@@ -43,20 +30,48 @@ public static class FileResponder
 
     public static async Task ServeAsync(HttpContext context, string path, MediaCache cache, string? attachmentName = null)
     {
-        var request = context.Request;
-        var response = context.Response;
         var info = new FileInfo(path);
         if (!info.Exists)
         {
             await Problems.NotFound("File not found.").ExecuteAsync(context);
             return;
         }
-
-        var size = info.Length;
         var lastWrite = info.LastWriteTimeUtc;
+        await RespondAsync(context, path, info.Length, lastWrite, ETagOf(info.Length, lastWrite), cache, attachmentName,
+            (start, length) => CopyToBodyAsync(context, path, start, length));
+    }
+
+    /// <summary>
+    /// Sends an object of the object store as <see cref="ServeAsync"/> sends a file (its ETag and Last-Modified are the
+    /// store's), streaming only the requested range from the bucket: private media kept in object storage, served after
+    /// the caller authorised the request.
+    /// </summary>
+    public static async Task ServeObjectAsync(HttpContext context, ObjectStore objects, ObjectKind kind, string key, MediaCache cache,
+        string? attachmentName = null)
+    {
+        var head = await objects.HeadAsync(kind, key, context.RequestAborted);
+        if (head is null)
+        {
+            await Problems.NotFound("File not found.").ExecuteAsync(context);
+            return;
+        }
+        var etag = head.ETag.StartsWith('"') ? head.ETag : $"\"{head.ETag}\"";
+        await RespondAsync(context, key, head.ContentLength, head.LastModified?.ToUniversalTime() ?? DateTime.UnixEpoch, etag, cache, attachmentName,
+            async (start, length) =>
+            {
+                using var response = await objects.OpenAsync(kind, key, start, start + length - 1, context.RequestAborted)
+                    ?? throw new FileNotFoundException($"Object {key} disappeared while it was served.");
+                await response.ResponseStream.CopyToAsync(context.Response.Body, context.RequestAborted);
+            });
+    }
+
+    private static async Task RespondAsync(HttpContext context, string name, long size, DateTime lastWrite, string etag, MediaCache cache,
+        string? attachmentName, Func<long, long, Task> writeBody)
+    {
+        var request = context.Request;
+        var response = context.Response;
         // HTTP dates have whole seconds; comparisons below use the same truncation.
         var lastModified = new DateTimeOffset(lastWrite.Ticks - lastWrite.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-        var etag = ETagOf(size, lastWrite);
         var headers = response.Headers;
         headers.ETag = etag;
         headers.LastModified = lastModified.ToString("R", CultureInfo.InvariantCulture);
@@ -91,7 +106,7 @@ public static class FileResponder
             return;
         }
 
-        response.ContentType = ContentType(path);
+        response.ContentType = ContentType(name);
         if (range.Outcome == RangeOutcome.Partial)
         {
             response.StatusCode = StatusCodes.Status206PartialContent;
@@ -105,7 +120,7 @@ public static class FileResponder
         }
         try
         {
-            await CopyToBodyAsync(context, path, range.Start, range.Length);
+            await writeBody(range.Start, range.Length);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -18,23 +18,24 @@ public static class MediaEndpoints
 
     public static IEndpointRouteBuilder MapMediaFiles(this IEndpointRouteBuilder app)
     {
-        app.MapMethods(MediaUrls.HlsPrefix + "/{video}/{file}", GetHead, (HttpContext context, string video, string file, MediaStore store) =>
+        app.MapMethods(MediaUrls.HlsPrefix + "/{video}/{file}", GetHead, (HttpContext context, string video, string file, MediaStore store, ObjectStore objects) =>
             !Guid.TryParse(video, out _) || !IsSafe(file)
                 ? Problems.NotFound("File not found.").ExecuteAsync(context)
-                : FileResponder.ServeAsync(context, Path.Combine(store.HlsFolder(video, isPrivate: false), file), MediaCache.PublicImmutable))
+                : ServePublicAsync(context, store, Path.Combine(store.HlsFolder(video, isPrivate: false), file), objects, ObjectKind.StreamingPlaylist,
+                    ObjectStore.VideoKey(video, file, isPrivate: false)))
             .ExcludeFromDescription();
 
         app.MapMethods(MediaUrls.PrivateHlsPrefix + "/{video}/{file}", GetHead, ServePrivateAsync).ExcludeFromDescription();
 
         // Web videos and the source listed as one, by file name as PeerTube serves them; same Range/ETag/cache rules as HLS.
         app.MapMethods(MediaUrls.WebVideosPrefix + "/{name}", GetHead, (HttpContext context, string name, ClaimsPrincipal user, VideoRepository repo,
-            VideoFileTokens tokens, MediaStore store) => ServeWebVideoAsync(context, name, WebVideoRoute.Public, user, repo, tokens, store))
+            VideoFileTokens tokens, MediaStore store, ObjectStore objects) => ServeWebVideoAsync(context, name, WebVideoRoute.Public, user, repo, tokens, store, objects))
             .ExcludeFromDescription();
         app.MapMethods(MediaUrls.PrivateWebVideosPrefix + "/{name}", GetHead, (HttpContext context, string name, ClaimsPrincipal user, VideoRepository repo,
-            VideoFileTokens tokens, MediaStore store) => ServeWebVideoAsync(context, name, WebVideoRoute.Private, user, repo, tokens, store))
+            VideoFileTokens tokens, MediaStore store, ObjectStore objects) => ServeWebVideoAsync(context, name, WebVideoRoute.Private, user, repo, tokens, store, objects))
             .ExcludeFromDescription();
         app.MapMethods("/download/web-videos/{name}", GetHead, (HttpContext context, string name, ClaimsPrincipal user, VideoRepository repo,
-            VideoFileTokens tokens, MediaStore store) => ServeWebVideoAsync(context, name, WebVideoRoute.Download, user, repo, tokens, store))
+            VideoFileTokens tokens, MediaStore store, ObjectStore objects) => ServeWebVideoAsync(context, name, WebVideoRoute.Download, user, repo, tokens, store, objects))
             .ExcludeFromDescription();
 
         app.MapMethods(MediaUrls.ThumbnailsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store) =>
@@ -126,7 +127,7 @@ public static class MediaEndpoints
     }
 
     private static async Task ServePrivateAsync(HttpContext context, string video, string file, ClaimsPrincipal user, VideoRepository repo,
-        VideoFileTokens tokens, MediaStore store)
+        VideoFileTokens tokens, MediaStore store, ObjectStore objects)
     {
         if (!Guid.TryParse(video, out _) || !IsSafe(file))
         {
@@ -146,7 +147,26 @@ public static class MediaEndpoints
                 : Problems.Unauthorized("A videoFileToken or authentication is required for this private video file.")).ExecuteAsync(context);
             return;
         }
-        await FileResponder.ServeAsync(context, Path.Combine(store.HlsFolder(video, isPrivate: true), file), MediaCache.Private);
+        var path = Path.Combine(store.HlsFolder(video, isPrivate: true), file);
+        // In object storage, under the private folder: streamed from the bucket to the authorised client.
+        await (!store.Exists(path) && objects.Enabled
+            ? FileResponder.ServeObjectAsync(context, objects, ObjectKind.StreamingPlaylist, ObjectStore.VideoKey(video, file, isPrivate: true), MediaCache.Private)
+            : FileResponder.ServeAsync(context, path, MediaCache.Private));
+    }
+
+    /// <summary>
+    /// A public file from the local disk; once it moved to object storage, a redirect to its bucket (or CDN) URL, so that
+    /// URLs handed out before the move keep working.
+    /// </summary>
+    private static Task ServePublicAsync(HttpContext context, MediaStore store, string path, ObjectStore objects, ObjectKind kind, string key,
+        string? attachmentName = null)
+    {
+        if (!store.Exists(path) && objects.Enabled)
+        {
+            context.Response.Headers.CacheControl = "public, max-age=3600";
+            return Results.Redirect(objects.PublicUrl(kind, key)).ExecuteAsync(context);
+        }
+        return FileResponder.ServeAsync(context, path, MediaCache.PublicImmutable, attachmentName);
     }
 
     private enum WebVideoRoute
@@ -157,7 +177,7 @@ public static class MediaEndpoints
     }
 
     private static async Task ServeWebVideoAsync(HttpContext context, string name, WebVideoRoute route, ClaimsPrincipal user, VideoRepository repo,
-        VideoFileTokens tokens, MediaStore store)
+        VideoFileTokens tokens, MediaStore store, ObjectStore objects)
     {
         var file = IsSafe(name) ? await repo.FindWebFileAsync(name, context.RequestAborted) : null;
         var video = file is null ? null : await repo.FindAsync(file.VideoId.ToString(System.Globalization.CultureInfo.InvariantCulture), context.RequestAborted);
@@ -186,6 +206,16 @@ public static class MediaEndpoints
             return;
         }
         var path = store.VideoFilePath(video.Video.Uuid, isPrivate, file.Kind, name);
+        if (file.Storage == FileStorage.ObjectStorage && !store.Exists(path) && objects.Enabled)
+        {
+            var key = ObjectStore.VideoKey(video.Video.Uuid, name, isPrivate);
+            // A public web video is at its bucket URL; a private one, or a download (named attachment), is streamed from the bucket.
+            await (route == WebVideoRoute.Public
+                ? ServePublicAsync(context, store, path, objects, ObjectKind.WebVideo, key)
+                : FileResponder.ServeObjectAsync(context, objects, ObjectKind.WebVideo, key, isPrivate ? MediaCache.Private : MediaCache.PublicImmutable,
+                    route == WebVideoRoute.Download ? name : null));
+            return;
+        }
         await FileResponder.ServeAsync(context, path, isPrivate ? MediaCache.Private : MediaCache.PublicImmutable,
             route == WebVideoRoute.Download ? name : null);
     }

@@ -10,6 +10,7 @@ using VideoPlatform.Core.Videos;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Transcoder;
+using VideoPlatform.Core.Storage;
 
 namespace VideoPlatform.Api.Media;
 
@@ -21,6 +22,13 @@ public static class MediaModule
         var services = builder.Services;
         services.AddSingleton<VideoMediaRepository>();
         services.AddSingleton<IVideoChangeListener, MediaFilesListener>();
+        // Object storage (disabled by default): options checked at start, the store, the URLs of stored media, the moves.
+        services.AddOptions<ObjectStorageOptions>().Bind(builder.Configuration.GetSection(ObjectStorageOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ObjectStorageOptions>, ObjectStorageOptionsValidator>();
+        services.AddSingleton<ObjectStore>();
+        services.AddSingleton<VideoMediaFiles>();
+        services.AddSingleton<StorageMoves>();
+        services.AddSingleton<IVideoChangeListener, ObjectStorageListener>();
         // Publication notices run where the listing cache lives and federation is served, not in a transcoder-only worker.
         if (roles.HasFlag(InstanceRoles.Web) || roles.HasFlag(InstanceRoles.Federation))
         {
@@ -33,6 +41,9 @@ public static class MediaModule
         if (roles.HasFlag(InstanceRoles.Transcoder))
         {
             services.AddTranscoder(builder.Configuration);
+            // Moves read and write the media disk, as transcodes do.
+            services.AddJobHandler<MoveToObjectStorageJob, StorageMoves>();
+            services.AddJobHandler<MoveToFileSystemJob, StorageMoves>();
         }
         return builder;
     }

@@ -37,6 +37,7 @@ public sealed partial class MediaRekeyJobHandler(
     JobQueue queue,
     P2PRevocation revocation,
     VideoChangeNotifier notifier,
+    VideoPlatform.Api.Media.StorageMoves moves,
     ILogger<MediaRekeyJobHandler> logger) : IJobHandler<RekeyMediaJob>
 {
     public async Task HandleAsync(RekeyMediaJob payload, JobContext context, CancellationToken ct)
@@ -52,6 +53,18 @@ public sealed partial class MediaRekeyJobHandler(
         if (playlist?.MasterName is null)
         {
             return;
+        }
+        // Media in object storage is re-keyed on the local disk: it comes back first (same crash-safe move), and goes
+        // back to object storage under its new names once the re-key committed.
+        var wasInObjectStorage = playlist.Storage == FileStorage.ObjectStorage;
+        if (wasInObjectStorage)
+        {
+            await moves.MoveAsync(video.Id, FileStorage.FileSystem, null, ct);
+            playlist = await videos.PlaylistAsync(video.Id, ct);
+            if (playlist?.MasterName is null || playlist.Storage != FileStorage.FileSystem)
+            {
+                return;
+            }
         }
         var files = await videos.FilesAsync(video.Id, ct);
         var shared = VideoAccess.IsShared(video.Privacy);
@@ -87,8 +100,18 @@ public sealed partial class MediaRekeyJobHandler(
                 f.FileName is null ? null : HlsRekey.Rename(f.FileName, oldId, newId),
                 f.PlaylistName is null ? null : HlsRekey.Rename(f.PlaylistName, oldId, newId))).ToList());
         var switched = await media.RekeyAsync(video.Id, playlist.MasterName, rekeyed,
-            // The outbox: a shared video gets its new torrents if and only if the switch commits.
-            (c, t) => shared ? queue.EnqueueAsync(c, t, new CreateTorrentsJob(video.Id), CreateTorrentsJob.Options(video.Id)) : Task.CompletedTask,
+            // The outbox: a shared video gets its new torrents if and only if the switch commits (and goes back to object storage).
+            async (c, t) =>
+            {
+                if (shared)
+                {
+                    await queue.EnqueueAsync(c, t, new CreateTorrentsJob(video.Id), CreateTorrentsJob.Options(video.Id));
+                }
+                if (wasInObjectStorage)
+                {
+                    await queue.EnqueueAsync(c, t, new VideoPlatform.Api.Media.MoveToObjectStorageJob(video.Id), VideoPlatform.Api.Media.StorageMoves.Options(video.Id));
+                }
+            },
             CancellationToken.None);
         if (!switched)
         {

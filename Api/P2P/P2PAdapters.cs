@@ -103,7 +103,8 @@ public sealed class SeedContentSource(TorrentRepository torrents, MediaStore sto
 
     private async Task<SeedTorrent?> LoadAsync(SeedableFile file, CancellationToken ct)
     {
-        if (file.TorrentName is null || file.FileName is null)
+        // Files in object storage are not seeded over the peer wire: their web seed (the bucket or CDN) serves them.
+        if (file.TorrentName is null || file.FileName is null || file.Storage == FileStorage.ObjectStorage)
         {
             return null;
         }

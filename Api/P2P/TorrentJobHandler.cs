@@ -33,6 +33,7 @@ public sealed partial class TorrentJobHandler(
     TorrentRepository torrents,
     VideoRepository videos,
     MediaStore store,
+    VideoMediaFiles media,
     VideoFileFormatter files,
     TrackedContentCatalog catalog,
     // The seeder of this process, when it has the P2P role (none otherwise).
@@ -53,8 +54,6 @@ public sealed partial class TorrentJobHandler(
         {
             return;
         }
-        var isPrivate = MediaStore.IsPrivateMedia(video.Video.Privacy);
-        var folder = store.HlsFolder(video.Video.Uuid, isPrivate);
         var baseUrl = instance.Value.PublicUrl;
         var trackers = files.TrackerUrls();
         var list = await torrents.FilesOfVideoAsync(videoId, ct);
@@ -65,22 +64,20 @@ public sealed partial class TorrentJobHandler(
             {
                 continue;
             }
-            var path = store.VideoFilePath(video.Video.Uuid, isPrivate, file.Kind, file.FileName!);
-            if (!store.Exists(path))
+            // Read from wherever the file lives (local disk, or object storage after the move-storage job).
+            if (await media.OpenAsync(video.Video, file.Kind, file.FileName!, file.Storage, ct) is not { } opened)
             {
                 // The source, replaced by the transcode's files while this job waited.
                 continue;
             }
-            var webSeed = file.Kind == VideoFileKinds.Hls
-                ? MediaUrls.HlsFile(video.Video.Uuid, file.FileName!, isPrivate)
-                : MediaUrls.WebVideo(file.FileName!, isPrivate);
-            await using var content = store.OpenRead(path);
-            var torrent = await TorrentCreator.CreateAsync(content, content.Length, new TorrentCreateOptions
+            await using var content = opened.Content;
+            var torrent = await TorrentCreator.CreateAsync(content, opened.Length, new TorrentCreateOptions
             {
                 Name = file.FileName!,
                 WebSocketTrackerUrl = trackers[0],
                 HttpTrackerUrl = trackers[1],
-                WebSeeds = [baseUrl + webSeed],
+                // The file's HTTP URL: the instance's, or the bucket's (CDN's) once in object storage.
+                WebSeeds = [media.FileUrl(video.Video, file.Kind, file.FileName!, file.Storage)],
                 Comment = $"{video.Video.Name} {file.Resolution}p — {baseUrl}{MediaUrls.Embed(video.Video.Uuid)}",
                 CreationDate = clock.GetUtcNow(),
             }, ct);
@@ -88,14 +85,15 @@ public sealed partial class TorrentJobHandler(
             var name = file.Kind == VideoFileKinds.Hls ? $"{Guid.NewGuid():D}-{file.Resolution}-hls.torrent" : $"{Guid.NewGuid():D}-{file.Resolution}.torrent";
             var target = store.TorrentPath(name);
             await store.WriteAsync(target, torrent.TorrentFile, ct);
-            if (!await torrents.SetTorrentAsync(file.FileId, file.FileName!, name, torrent.InfoHash.ToHex(), ct))
+            if (!await torrents.SetTorrentAsync(file.FileId, file.FileName!, name, torrent.InfoHash.ToHex(), file.Storage, ct))
             {
-                // Re-keyed, made private or replaced by its transcode while we hashed: this torrent names a file no longer served.
+                // Re-keyed, made private, replaced by its transcode or moved to another store while we hashed: this
+                // torrent names a file no longer served there.
                 store.Delete(target);
             }
             await context.ReportProgressAsync((i + 1) * 100 / list.Count);
         }
-        await UpdateSwarmIdsAsync(video, folder, isPrivate, ct);
+        await UpdateSwarmIdsAsync(video, ct);
         catalog.Forget();
         // In a single-process instance the seeder starts serving at once; a separate seeder finds them at its next period.
         foreach (var seeder in seeders)
@@ -107,22 +105,18 @@ public sealed partial class TorrentJobHandler(
         await notifier.FilesChangedAsync(videoId, ct);
     }
 
-    private async Task UpdateSwarmIdsAsync(VideoWithOwners video, string folder, bool isPrivate, CancellationToken ct)
+    private async Task UpdateSwarmIdsAsync(VideoWithOwners video, CancellationToken ct)
     {
         var playlist = await videos.PlaylistAsync(video.Video.Id, ct);
-        if (playlist?.MasterName is null)
+        if (playlist?.MasterName is null || await media.ReadHlsTextAsync(video.Video, playlist.MasterName, playlist.Storage, ct) is not { } master)
         {
             return;
         }
-        var masterPath = Path.Combine(folder, playlist.MasterName);
-        if (!store.Exists(masterPath))
-        {
-            return;
-        }
-        var masterUrl = instance.Value.PublicUrl + MediaUrls.HlsFile(video.Video.Uuid, playlist.MasterName, isPrivate);
+        // The URL players load the master from: the swarm ids of PeerTube's scheme are derived from it.
+        var masterUrl = media.HlsUrl(video.Video, playlist.MasterName, playlist.Storage);
         var renditions = await videos.FilesAsync(video.Video.Id, ct);
         var ids = new List<SwarmId>();
-        var variants = HlsSwarmIds.Variants(await store.ReadAllTextAsync(masterPath, ct));
+        var variants = HlsSwarmIds.Variants(master);
         for (var i = 0; i < variants.Count; i++)
         {
             var resolution = renditions.FirstOrDefault(f => f.PlaylistName == variants[i].Uri)?.Resolution ?? -1;

@@ -7,7 +7,7 @@ using VideoPlatform.Core.Domain;
 namespace VideoPlatform.Api.Videos;
 
 /// <summary>Turns rows into PeerTube's REST shapes.</summary>
-public sealed class ApiFormatter(IOptions<InstanceOptions> instance)
+public sealed class ApiFormatter(IOptions<InstanceOptions> instance, VideoPlatform.Core.Storage.VideoMediaFiles media)
 {
     private string BaseUrl => instance.Value.PublicUrl;
     private string LocalHost => instance.Value.Host;
@@ -83,8 +83,8 @@ public sealed class ApiFormatter(IOptions<InstanceOptions> instance)
             playlists.Add(new StreamingPlaylistDto(
                 playlist.Id,
                 1,
-                playlist.RemotePlaylistUrl ?? BaseUrl + MediaUrls.HlsFile(v.Uuid, playlist.MasterName!, isPrivate),
-                playlist.RemoteSegmentsSha256Url ?? (playlist.SegmentsSha256Name is null ? null : BaseUrl + MediaUrls.HlsFile(v.Uuid, playlist.SegmentsSha256Name, isPrivate)),
+                playlist.RemotePlaylistUrl ?? media.HlsUrl(v, playlist.MasterName!, playlist.Storage),
+                playlist.RemoteSegmentsSha256Url ?? (playlist.SegmentsSha256Name is null ? null : media.HlsUrl(v, playlist.SegmentsSha256Name, playlist.Storage)),
                 [],
                 files.Where(f => f.Kind == VideoFileKinds.Hls).Select(file).ToList(),
                 swarmIds));

@@ -5,7 +5,7 @@ using VideoPlatform.Core.Domain;
 namespace VideoPlatform.Api.Videos;
 
 /// <summary>Builds <c>streamingPlaylists[].files[]</c> entries and the tracker URLs for a video.</summary>
-public sealed class VideoFileFormatter(IOptions<InstanceOptions> instance, IMagnetLinkBuilder? magnets = null)
+public sealed class VideoFileFormatter(IOptions<InstanceOptions> instance, VideoPlatform.Core.Storage.VideoMediaFiles media, IMagnetLinkBuilder? magnets = null)
 {
     private string BaseUrl => instance.Value.PublicUrl;
 
@@ -19,8 +19,7 @@ public sealed class VideoFileFormatter(IOptions<InstanceOptions> instance, IMagn
     {
         var isPrivate = VideoPlatform.Core.Storage.MediaStore.IsPrivateMedia(video.Privacy);
         var isHls = f.Kind == VideoFileKinds.Hls;
-        var fileUrl = f.RemoteFileUrl
-            ?? BaseUrl + (isHls ? MediaUrls.HlsFile(video.Uuid, f.FileName ?? "", isPrivate) : MediaUrls.WebVideo(f.FileName ?? "", isPrivate));
+        var fileUrl = f.RemoteFileUrl ?? media.FileUrl(video, f);
         var downloadUrl = f.RemoteFileUrl is null && !isHls ? BaseUrl + MediaUrls.WebVideoDownload(f.FileName ?? "") : fileUrl;
         // Only public and unlisted videos have torrents (PeerTube gives every file a torrent; we give none to the others,
         // whose files are not seeded and whose names change when they become shared again).
@@ -38,7 +37,7 @@ public sealed class VideoFileFormatter(IOptions<InstanceOptions> instance, IMagn
             f.Height,
             fileUrl,
             downloadUrl,
-            f.RemotePlaylistUrl ?? (f.PlaylistName is null ? null : BaseUrl + MediaUrls.HlsFile(video.Uuid, f.PlaylistName, isPrivate)),
+            f.RemotePlaylistUrl ?? (f.PlaylistName is null ? null : media.HlsUrl(video, f.PlaylistName, f.Storage)),
             torrentUrl,
             torrentName is null ? f.RemoteTorrentUrl : BaseUrl + MediaUrls.TorrentDownload(torrentName),
             magnet,

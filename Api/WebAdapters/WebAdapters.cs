@@ -48,7 +48,7 @@ public sealed class WebSessions(OAuthRepository oauth, OAuthTokens tokens) : IWe
 /// </summary>
 public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, Microsoft.Extensions.Options.IOptions<InstanceOptions> instance,
     IEnumerable<VideoPlatform.Api.Media.VideoFileTokens> fileTokens, IEnumerable<VideoPlatform.P2P.Tracker.ITrackedContentCatalog> tracker,
-    IConfiguration configuration) : IWebMedia
+    IConfiguration configuration, VideoPlatform.Core.Storage.VideoMediaFiles media) : IWebMedia
 {
     private readonly VideoPlatform.Api.Media.VideoFileTokens? _fileTokens = fileTokens.FirstOrDefault();
 
@@ -65,13 +65,13 @@ public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, M
         }
         var isPrivate = VideoPlatform.Core.Storage.MediaStore.IsPrivateMedia(v.Privacy);
         var baseUrl = instance.Value.PublicUrl;
-        var master = playlist.RemotePlaylistUrl ?? (playlist.MasterName is null ? null : baseUrl + MediaUrls.HlsFile(v.Uuid, playlist.MasterName, isPrivate));
+        var master = playlist.RemotePlaylistUrl ?? (playlist.MasterName is null ? null : media.HlsUrl(v, playlist.MasterName, playlist.Storage));
         if (master is null)
         {
             return null;
         }
         var sha = playlist.RemoteSegmentsSha256Url
-            ?? (playlist.SegmentsSha256Name is null ? null : baseUrl + MediaUrls.HlsFile(v.Uuid, playlist.SegmentsSha256Name, isPrivate));
+            ?? (playlist.SegmentsSha256Name is null ? null : media.HlsUrl(v, playlist.SegmentsSha256Name, playlist.Storage));
         // The progressive fallback (and the page's download): a middle rendition, light enough for a phone without
         // MediaSource; its web video (faststart MP4, plays anywhere, offline too) when there is one.
         var fileRows = await videos.FilesAsync(v.Id, ct);

@@ -24,6 +24,16 @@ public enum VideoState
     ToEdit = 9,
 }
 
+/// <summary>Where a local media file lives (PeerTube's FileStorage numbers).</summary>
+public enum FileStorage
+{
+    /// <summary>The instance's disk, under <c>Storage:Root</c>.</summary>
+    FileSystem = 0,
+
+    /// <summary>S3-compatible object storage (<c>ObjectStorage:*</c>).</summary>
+    ObjectStorage = 1,
+}
+
 /// <summary>PeerTube's user roles (UserRole).</summary>
 public enum UserRole
 {

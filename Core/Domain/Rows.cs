@@ -93,6 +93,10 @@ public sealed record StreamingPlaylistRow
     public string? SegmentsSha256Name { get; init; }
     public string? RemotePlaylistUrl { get; init; }
     public string? RemoteSegmentsSha256Url { get; init; }
+
+    /// <summary>Where the playlists and <c>segments-sha256.json</c> live.</summary>
+    public FileStorage Storage { get; init; }
+
     public long CreatedAt { get; init; }
 }
 
@@ -120,6 +124,10 @@ public sealed record VideoFileRow
 
     public bool HasAudio { get; init; } = true;
     public bool HasVideo { get; init; } = true;
+
+    /// <summary>Where this file lives.</summary>
+    public FileStorage Storage { get; init; }
+
     public long CreatedAt { get; init; }
 }
 

@@ -7,7 +7,8 @@ using VideoPlatform.Federation.ActivityStreams;
 namespace VideoPlatform.Federation.Videos;
 
 /// <summary>Turns a local video's rows into the PeerTube-shaped Video object and the activities that carry it.</summary>
-public sealed class LocalVideoObjects(VideoRepository videos, IVideoMediaLinks links, IOptions<InstanceOptions> instance)
+public sealed class LocalVideoObjects(VideoRepository videos, IVideoMediaLinks links, IOptions<InstanceOptions> instance,
+    VideoPlatform.Core.Storage.VideoMediaFiles media)
 {
     private Uri BaseUri => new(instance.Value.PublicUrl);
 
@@ -53,8 +54,8 @@ public sealed class LocalVideoObjects(VideoRepository videos, IVideoMediaLinks l
                 .Select(f => new HlsRendition(f.Resolution, f.Width, f.Size, f.Fps, links.FileUrl(v, f), baseUrl + MediaUrls.Torrent(f.TorrentName!), f.InfoHash!))
                 .ToArray();
             hls = new HlsPlaylist(
-                baseUrl + MediaUrls.HlsFile(v.Uuid, playlist.MasterName, isPrivate: false),
-                baseUrl + MediaUrls.HlsFile(v.Uuid, playlist.SegmentsSha256Name, isPrivate: false),
+                media.HlsUrl(v, playlist.MasterName, playlist.Storage),
+                media.HlsUrl(v, playlist.SegmentsSha256Name, playlist.Storage),
                 renditions);
         }
         var publication = new VideoPublication

@@ -154,7 +154,7 @@ public sealed class AcademyFleet : IAsyncDisposable
         await services.GetRequiredService<VideoMediaRepository>().PublishAsync(videoId, media, (_, _) => Task.CompletedTask, ct);
         var torrents = services.GetRequiredService<TorrentRepository>();
         var file = (await torrents.FilesOfVideoAsync(videoId, ct)).Single();
-        await torrents.SetTorrentAsync(file.FileId, file.FileName!, id + "-720-hls.torrent", id + id[..8], ct);
+        await torrents.SetTorrentAsync(file.FileId, file.FileName!, id + "-720-hls.torrent", id + id[..8], ct: ct);
         await services.GetRequiredService<VideoChangeNotifier>().PublishedAsync(videoId, ct);
         return await videos.FindAsync(videoId.ToString(CultureInfo.InvariantCulture), ct) is { } published
             ? published.Video

@@ -18,6 +18,9 @@ public sealed record SeedableFile
 
     /// <summary>One of <see cref="VideoFileKinds"/>: where the file lives and which URL seeds it.</summary>
     public string Kind { get; init; } = VideoFileKinds.Hls;
+
+    /// <summary>Where the file lives: the seeder serves only files on the local disk (object storage is their web seed).</summary>
+    public FileStorage Storage { get; init; }
 }
 
 /// <summary>An id a player announces for one HLS variant (see HlsSwarmIds).</summary>
@@ -38,7 +41,7 @@ public sealed class TorrentRepository(Database database)
 
     private const string Select =
         "SELECT f.id AS file_id, f.video_id, v.uuid AS video_uuid, v.name AS video_name, v.privacy, f.resolution, f.file_name,"
-        + " f.torrent_name, f.info_hash, f.kind FROM video_files f JOIN videos v ON v.id = f.video_id WHERE " + Shared + " AND f.file_name IS NOT NULL";
+        + " f.torrent_name, f.info_hash, f.kind, f.storage FROM video_files f JOIN videos v ON v.id = f.video_id WHERE " + Shared + " AND f.file_name IS NOT NULL";
 
     public Task<IReadOnlyList<SeedableFile>> FilesOfVideoAsync(long videoId, CancellationToken ct = default) =>
         database.ReadAsync(async c => (IReadOnlyList<SeedableFile>)(await c.QueryAsync<SeedableFile>(
@@ -60,11 +63,14 @@ public sealed class TorrentRepository(Database database)
     /// Records the torrent made from <paramref name="fileName"/>, only if the row still has that name and its video is
     /// still shared (a re-key or a privacy change meanwhile wins). False when nothing was recorded.
     /// </summary>
-    public Task<bool> SetTorrentAsync(long fileId, string fileName, string torrentName, string infoHashHex, CancellationToken ct = default) =>
+    /// <remarks>With <paramref name="storage"/>, only while the file still lives there (its web seed names that place).</remarks>
+    public Task<bool> SetTorrentAsync(long fileId, string fileName, string torrentName, string infoHashHex, FileStorage? storage = null,
+        CancellationToken ct = default) =>
         database.WriteAsync(async (c, t) => await c.ExecuteAsync("""
             UPDATE video_files SET torrent_name = @torrentName, info_hash = @infoHashHex
             WHERE id = @fileId AND file_name = @fileName AND video_id IN (SELECT id FROM videos WHERE privacy IN (1, 2))
-            """, new { fileId, fileName, torrentName, infoHashHex }, t) > 0, ct);
+                AND (@anyStorage OR storage = @storage)
+            """, new { fileId, fileName, torrentName, infoHashHex, anyStorage = storage is null, storage = (int)(storage ?? FileStorage.FileSystem) }, t) > 0, ct);
 
     /// <summary>Replaces the video's swarm ids.</summary>
     public Task ReplaceSwarmIdsAsync(long videoId, IReadOnlyList<SwarmId> ids, CancellationToken ct = default) =>

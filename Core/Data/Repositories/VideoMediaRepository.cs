@@ -110,6 +110,41 @@ public sealed class VideoMediaRepository(Database database, TimeProvider clock)
             return true;
         }, ct);
 
+    /// <summary>
+    /// Switches where a published video's media lives (its playlist row and every HLS and web-video file row), in one
+    /// transaction, only if its playlist still is <paramref name="expectedMasterName"/> (a re-key or a new transcode did
+    /// not win meanwhile) and it is not there already. The files' torrents are cleared with it (their web seeds named
+    /// the old place; the info hashes stay, the content is the same), and <paramref name="onSwitched"/> runs in the same
+    /// transaction (queues the new torrents). False when nothing changed.
+    /// </summary>
+    public Task<bool> SwitchStorageAsync(long videoId, string expectedMasterName, FileStorage storage,
+        Func<DbConnection, DbTransaction, Task> onSwitched, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var updated = await c.ExecuteAsync("""
+                UPDATE video_streaming_playlists SET storage = @storage
+                WHERE video_id = @videoId AND master_name = @expectedMasterName AND storage <> @storage
+                """, new { videoId, expectedMasterName, storage = (int)storage }, t);
+            if (updated == 0)
+            {
+                return false;
+            }
+            await c.ExecuteAsync("""
+                UPDATE video_files SET storage = @storage, torrent_name = NULL
+                WHERE video_id = @videoId AND kind IN (@hls, @webVideo)
+                """, new { videoId, storage = (int)storage, hls = VideoFileKinds.Hls, webVideo = VideoFileKinds.WebVideo }, t);
+            await c.ExecuteAsync("UPDATE videos SET updated_at = @now WHERE id = @videoId", new { videoId, now = Now }, t);
+            await onSwitched(c, t);
+            return true;
+        }, ct);
+
+    /// <summary>Published local videos whose media lives in <paramref name="storage"/> (the admin's bulk move).</summary>
+    public Task<IReadOnlyList<long>> PublishedVideosInStorageAsync(FileStorage storage, CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<long>)(await c.QueryAsync<long>("""
+            SELECT v.id FROM videos v JOIN video_streaming_playlists p ON p.video_id = v.id
+            WHERE v.is_local = TRUE AND v.state = @published AND p.master_name IS NOT NULL AND p.storage = @storage ORDER BY v.id
+            """, new { storage = (int)storage, published = (int)VideoState.Published })).AsList(), ct);
+
     /// <summary>A transcode that cannot succeed: state 7 with the reason the uploader reads.</summary>
     public Task MarkFailedAsync(long videoId, string error, CancellationToken ct = default) =>
         database.WriteAsync((c, t) => c.ExecuteAsync("""
