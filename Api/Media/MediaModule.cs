@@ -53,6 +53,7 @@ public static class MediaModule
         if (roles.HasFlag(InstanceRoles.Web))
         {
             app.MapMediaApi();
+            app.MapStorageMoves();
             app.MapMediaFiles();
         }
         return app;

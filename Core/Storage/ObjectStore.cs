@@ -93,17 +93,20 @@ public sealed partial class ObjectStore : IDisposable
 
     /// <summary>
     /// Uploads a local file under <paramref name="key"/>, replacing any object there, and checks that the server stored
-    /// exactly these bytes: a single request carries Content-MD5 and its ETag must be that MD5; a multipart upload's ETag
-    /// must be the MD5 of its parts' MD5s followed by the part count. Throws when it is not.
+    /// exactly these bytes: a single request carries Content-MD5 and its ETag must be that MD5; each part of a multipart
+    /// upload likewise, and the whole object's ETag must be S3's (the MD5 of the parts' MD5s, "-", the part count) or the
+    /// whole file's MD5 (what some S3-compatible servers give); any other ETag makes it read the object back and compare
+    /// SHA-256. Throws when the bytes differ. Returns the number of parts sent (1 for a single request).
     /// </summary>
-    public async Task UploadAsync(ObjectKind kind, string key, string localPath, bool isPrivate, CancellationToken ct)
+    public async Task<int> UploadAsync(ObjectKind kind, string key, string localPath, bool isPrivate, CancellationToken ct)
     {
         var bucket = Bucket(kind).BucketName!;
         var objectKey = ObjectKey(kind, key);
         var acl = isPrivate ? _options.UploadAcl.Private : _options.UploadAcl.Public;
         var length = new FileInfo(localPath).Length;
-        string expected;
+        string[] expected;
         string etag;
+        var parts = 1;
         if (length <= _options.MaxUploadPart)
         {
             var md5 = await Md5Async(localPath, 0, length, ct);
@@ -121,20 +124,35 @@ public sealed partial class ObjectStore : IDisposable
                 request.CannedACL = new S3CannedACL(acl);
             }
             etag = (await Client.PutObjectAsync(request, ct)).ETag;
-            expected = Convert.ToHexStringLower(md5);
+            expected = [Convert.ToHexStringLower(md5)];
         }
         else
         {
-            (etag, expected) = await UploadMultipartAsync(bucket, objectKey, localPath, length, acl, ct);
+            (etag, expected, parts) = await UploadMultipartAsync(bucket, objectKey, localPath, length, acl, ct);
         }
-        if (!string.Equals(etag.Trim('"'), expected, StringComparison.OrdinalIgnoreCase))
+        if (!expected.Contains(etag.Trim('"'), StringComparer.OrdinalIgnoreCase) && !await SameBytesAsync(kind, key, localPath, ct))
         {
-            throw new IOException($"Object {bucket}/{objectKey} does not hold the bytes sent: ETag {etag}, expected {expected}.");
+            throw new IOException($"Object {bucket}/{objectKey} does not hold the bytes sent: ETag {etag}, expected {string.Join(" or ", expected)}.");
         }
-        LogUploaded(_logger, bucket, objectKey, length);
+        LogUploaded(_logger, bucket, objectKey, length, parts);
+        return parts;
     }
 
-    private async Task<(string ETag, string Expected)> UploadMultipartAsync(string bucket, string objectKey, string localPath, long length, string? acl,
+    /// <summary>Reads the object back and compares its SHA-256 with the local file's.</summary>
+    private async Task<bool> SameBytesAsync(ObjectKind kind, string key, string localPath, CancellationToken ct)
+    {
+        using var response = await OpenAsync(kind, key, null, null, ct);
+        if (response is null)
+        {
+            return false;
+        }
+        var remote = await SHA256.HashDataAsync(response.ResponseStream, ct);
+        await using var local = new FileStream(localPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
+        var mine = await SHA256.HashDataAsync(local, ct);
+        return remote.AsSpan().SequenceEqual(mine);
+    }
+
+    private async Task<(string ETag, string[] Expected, int Parts)> UploadMultipartAsync(string bucket, string objectKey, string localPath, long length, string? acl,
         CancellationToken ct)
     {
         var init = new InitiateMultipartUploadRequest { BucketName = bucket, Key = objectKey, ContentType = MediaTypes.Of(localPath) };
@@ -178,8 +196,8 @@ public sealed partial class ObjectStore : IDisposable
                 UploadId = uploadId,
                 PartETags = parts,
             }, ct);
-            var expected = Convert.ToHexStringLower(MD5.HashData(md5s.SelectMany(m => m).ToArray())) + "-" + md5s.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return (done.ETag, expected);
+            var composite = Convert.ToHexStringLower(MD5.HashData(md5s.SelectMany(m => m).ToArray())) + "-" + md5s.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (done.ETag, [composite, Convert.ToHexStringLower(await Md5Async(localPath, 0, length, ct))], md5s.Count);
         }
         catch
         {
@@ -341,6 +359,6 @@ public sealed partial class ObjectStore : IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Uploaded {Bucket}/{Key} ({Length} bytes)")]
-    private static partial void LogUploaded(ILogger logger, string bucket, string key, long length);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Uploaded {Bucket}/{Key} ({Length} bytes, {Parts} part(s))")]
+    private static partial void LogUploaded(ILogger logger, string bucket, string key, long length, int parts);
 }

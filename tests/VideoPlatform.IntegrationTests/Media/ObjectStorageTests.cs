@@ -1,0 +1,344 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Amazon.S3.Model;
+using Microsoft.Extensions.DependencyInjection;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Storage;
+using VideoPlatform.IntegrationTests.Infrastructure;
+using VideoPlatform.IntegrationTests.Transcoder;
+using VideoPlatform.P2P.Metainfo;
+
+namespace VideoPlatform.IntegrationTests.Media;
+
+/// <summary>
+/// Object storage against a real S3 server (s3rver): uploads to published to the bucket, local copies gone; ffprobe
+/// and aria2 read through the bucket URLs; private media served by the instance only to those allowed; privacy changes
+/// and deletions move and remove objects; an S3 outage during a move is retried while the local copy keeps serving.
+/// Database-independent: SQLite only.
+/// </summary>
+[Category("Http")]
+[Category("Ffmpeg")]
+[NonParallelizable]
+public sealed class ObjectStorageTests
+{
+    private const string HlsBucket = "academy-hls";
+    private const string VideosBucket = "academy-videos";
+    private const string HlsPrefix = "lyon/";
+
+    private S3Server _s3 = null!;
+    private TestInstance _instance = null!;
+    private HttpClient _teacher = null!;
+    private string _clip = null!;
+    private string _dir = null!;
+    private JsonElement _public;
+    private JsonElement _private;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        FfmpegTool.RequireFfmpeg();
+        _dir = Path.Combine(Path.GetTempPath(), "vp-s3-" + Guid.NewGuid().ToString("N"));
+        _s3 = await S3Server.StartAsync(Path.Combine(_dir, "s3"));
+        _instance = await TestInstance.StartAsync(DbKind.Sqlite, [.. _s3.InstanceArgs(HlsBucket, VideosBucket, HlsPrefix), "--P2P:PeerPort", "-1"]);
+        await Objects.Client.PutBucketAsync(HlsBucket);
+        await Objects.Client.PutBucketAsync(VideosBucket);
+        _teacher = await _instance.CreateUserAsync("teacher");
+        _clip = await Uploader.ClipAsync(Path.Combine(_dir, "clips"), "lesson.mp4", seconds: 2, size: "320x180");
+        var channel = await Uploader.ChannelIdAsync(_teacher);
+        var uploadedPublic = await Uploader.UploadAsync(_teacher, channel, _clip);
+        var uploadedPrivate = await Uploader.UploadAsync(_teacher, channel, _clip, privacy: 3);
+        _public = await WaitMovedAsync(uploadedPublic.GetProperty("uuid").GetString()!);
+        _private = await WaitMovedAsync(uploadedPrivate.GetProperty("uuid").GetString()!);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        _teacher?.Dispose();
+        if (_instance is not null)
+        {
+            await _instance.DisposeAsync();
+        }
+        if (_s3 is not null)
+        {
+            await _s3.DisposeAsync();
+        }
+        if (_dir is not null && Directory.Exists(_dir))
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+
+    private async Task<StreamingPlaylistRow> PlaylistAsync(string uuid)
+    {
+        var repo = _instance.Services.GetRequiredService<VideoRepository>();
+        var video = (await repo.FindAsync(uuid))!;
+        return (await repo.PlaylistAsync(video.Video.Id))!;
+    }
+
+    /// <summary>Waits until the video is published, in object storage, and its moved local copies are gone; returns its details.</summary>
+    private async Task<JsonElement> WaitMovedAsync(string uuid, FileStorage storage = FileStorage.ObjectStorage)
+    {
+        await Uploader.WaitForStateAsync(_teacher, uuid, 1, TimeSpan.FromSeconds(90));
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while ((await PlaylistAsync(uuid)).Storage != storage || (storage == FileStorage.ObjectStorage && LocalFiles(uuid).Count > 0))
+        {
+            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), $"video {uuid} did not move to {storage}");
+            await Task.Delay(100);
+        }
+        return await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
+    }
+
+    private List<string> LocalFiles(string uuid)
+    {
+        var store = _instance.Services.GetRequiredService<MediaStore>();
+        return [.. store.ListFiles(store.HlsFolder(uuid, isPrivate: false)), .. store.ListFiles(store.HlsFolder(uuid, isPrivate: true))];
+    }
+
+    private async Task<List<string>> KeysAsync(string bucket, string prefix)
+    {
+        var response = await Objects.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix });
+        return (response.S3Objects ?? []).Select(o => o.Key).ToList();
+    }
+
+    private static string Uuid(JsonElement video) => video.GetProperty("uuid").GetString()!;
+    private static JsonElement Hls(JsonElement video) => video.GetProperty("streamingPlaylists")[0];
+
+    /// <summary>The instance's store (owned by its container).</summary>
+    private ObjectStore Objects => _instance.Services.GetRequiredService<ObjectStore>();
+
+    private string BucketUrl(string bucket, string key) => $"{_s3.Endpoint}/{bucket}/{key}";
+
+    [Test, Order(1)]
+    public async Task A_published_video_lives_in_the_buckets_and_its_api_urls_name_them()
+    {
+        var uuid = Uuid(_public);
+        Assert.That(LocalFiles(uuid), Is.Empty, "local copies are removed after the switch");
+        var hlsKeys = await KeysAsync(HlsBucket, HlsPrefix + uuid + "/");
+        var playlist = await PlaylistAsync(uuid);
+        Assert.That(hlsKeys, Does.Contain(HlsPrefix + uuid + "/" + playlist.MasterName).And.Contain(HlsPrefix + uuid + "/" + playlist.SegmentsSha256Name));
+        Assert.That(hlsKeys.Count(k => k.EndsWith("-fragmented.mp4", StringComparison.Ordinal)), Is.EqualTo(Hls(_public).GetProperty("files").GetArrayLength()));
+        var webVideos = _public.GetProperty("files").EnumerateArray().ToList();
+        Assert.That(webVideos, Is.Not.Empty);
+        Assert.That(await KeysAsync(VideosBucket, uuid + "/"), Has.Count.EqualTo(webVideos.Count));
+
+        Assert.That(Hls(_public).GetProperty("playlistUrl").GetString(), Is.EqualTo(BucketUrl(HlsBucket, HlsPrefix + uuid + "/" + playlist.MasterName)));
+        Assert.That(Hls(_public).GetProperty("segmentsSha256Url").GetString(), Is.EqualTo(BucketUrl(HlsBucket, HlsPrefix + uuid + "/" + playlist.SegmentsSha256Name)));
+        foreach (var file in Hls(_public).GetProperty("files").EnumerateArray())
+        {
+            Assert.That(file.GetProperty("fileUrl").GetString(), Does.StartWith(BucketUrl(HlsBucket, HlsPrefix + uuid + "/")));
+            Assert.That(file.GetProperty("playlistUrl").GetString(), Does.StartWith(BucketUrl(HlsBucket, HlsPrefix + uuid + "/")));
+        }
+        Assert.That(webVideos[0].GetProperty("fileUrl").GetString(), Does.StartWith(BucketUrl(VideosBucket, uuid + "/")));
+
+        // The segments' hashes are read through the bucket URL, byte for byte what was uploaded.
+        using var http = new HttpClient(new SocketsHttpHandler());
+        var sha = await http.GetFromJsonAsync<JsonElement>(Hls(_public).GetProperty("segmentsSha256Url").GetString());
+        Assert.That(sha.EnumerateObject().Count(), Is.GreaterThan(0));
+        // A URL handed out before the move still works: the instance redirects to the bucket.
+        using var old = await _instance.Http.GetAsync(MediaUrls.HlsFile(uuid, playlist.MasterName!, isPrivate: false));
+        Assert.That(old.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(old.Headers.Location!.ToString(), Is.EqualTo(Hls(_public).GetProperty("playlistUrl").GetString()));
+    }
+
+    [Test, Order(2)]
+    public async Task Ffprobe_reads_the_master_playlist_through_the_bucket_url()
+    {
+        var json = await FfmpegTool.RunAsync("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json",
+            Hls(_public).GetProperty("playlistUrl").GetString()!);
+        var duration = double.Parse(JsonDocument.Parse(json).RootElement.GetProperty("format").GetProperty("duration").GetString()!,
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(duration, Is.EqualTo(2).Within(0.5));
+    }
+
+    [Test, Order(3)]
+    public async Task Aria2_downloads_through_the_bucket_web_seed()
+    {
+        Prerequisites.Require(Prerequisites.HasCommand("aria2c"), "aria2c (apt-get install aria2)");
+        var uuid = Uuid(_public);
+        // The torrents are made again after the move: their web seed is the bucket URL.
+        JsonElement file;
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            file = Hls(await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}")).GetProperty("files")[0];
+            if (file.GetProperty("torrentUrl").ValueKind == JsonValueKind.String)
+            {
+                break;
+            }
+            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "torrents were not made again after the move");
+            await Task.Delay(100);
+        }
+        var torrentBytes = await _instance.Http.GetByteArrayAsync(file.GetProperty("torrentUrl").GetString());
+        var metainfo = TorrentMetainfo.Parse(torrentBytes);
+        Assert.That(metainfo.UrlList, Is.EqualTo(new[] { file.GetProperty("fileUrl").GetString() }));
+        Assert.That(metainfo.UrlList[0], Does.StartWith(BucketUrl(HlsBucket, HlsPrefix + uuid + "/")));
+        var torrentPath = Path.Combine(_dir, "bucket.torrent");
+        await File.WriteAllBytesAsync(torrentPath, torrentBytes);
+        var outDir = Path.Combine(_dir, "aria2");
+        var start = new ProcessStartInfo("aria2c") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+        {
+            "--bt-exclude-tracker=*", "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false",
+            "--seed-time=0", "--bt-save-metadata=false", "--summary-interval=0", "--console-log-level=warn", "--dir=" + outDir, torrentPath,
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.That(process.ExitCode, Is.Zero, await output);
+        using var http = new HttpClient(new SocketsHttpHandler());
+        var fromBucket = await http.GetByteArrayAsync(metainfo.UrlList[0]);
+        Assert.That(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(outDir, metainfo.Name))), Is.EqualTo(SHA256.HashData(fromBucket)));
+    }
+
+    [Test, Order(4)]
+    public async Task A_private_video_is_under_the_private_prefix_and_served_by_the_instance_only_to_those_allowed()
+    {
+        var uuid = Uuid(_private);
+        Assert.That(await KeysAsync(HlsBucket, HlsPrefix + uuid + "/"), Is.Empty, "nothing under the public folder");
+        Assert.That(await KeysAsync(HlsBucket, HlsPrefix + "private/" + uuid + "/"), Is.Not.Empty);
+        Assert.That(await KeysAsync(VideosBucket, "private/" + uuid + "/"), Is.Not.Empty);
+        var master = Hls(_private).GetProperty("playlistUrl").GetString()!;
+        Assert.That(master, Does.StartWith(_instance.BaseUrl + "/static/streaming-playlists/hls/private/" + uuid + "/"));
+
+        using (var anonymous = await _instance.Http.GetAsync(master))
+        {
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        }
+        using (var allowed = await _teacher.GetAsync(master))
+        {
+            Assert.That(allowed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(await allowed.Content.ReadAsStringAsync(), Does.StartWith("#EXTM3U"));
+        }
+        // A byte range of a rendition, streamed from the bucket.
+        var fileUrl = Hls(_private).GetProperty("files")[0].GetProperty("fileUrl").GetString()!;
+        var key = HlsPrefix + "private/" + uuid + "/" + fileUrl[(fileUrl.LastIndexOf('/') + 1)..];
+        using var whole = await Objects.Client.GetObjectAsync(HlsBucket, key);
+        using var buffer = new MemoryStream();
+        await whole.ResponseStream.CopyToAsync(buffer);
+        using var request = new HttpRequestMessage(HttpMethod.Get, fileUrl);
+        request.Headers.Range = new RangeHeaderValue(100, 1123);
+        using var ranged = await _teacher.SendAsync(request);
+        Assert.That(ranged.StatusCode, Is.EqualTo(HttpStatusCode.PartialContent));
+        Assert.That(ranged.Content.Headers.ContentRange!.ToString(), Is.EqualTo($"bytes 100-1123/{buffer.Length}"));
+        Assert.That(await ranged.Content.ReadAsByteArrayAsync(), Is.EqualTo(buffer.ToArray()[100..1124]));
+    }
+
+    [Test, Order(5)]
+    public async Task A_privacy_change_moves_the_objects_under_new_names_and_a_deletion_removes_them()
+    {
+        var uuid = Uuid(_private);
+        var before = await PlaylistAsync(uuid);
+        using (var update = await _teacher.PutAsJsonAsync($"/api/v1/videos/{uuid}", new { privacy = 1 }))
+        {
+            Assert.That(update.IsSuccessStatusCode, Is.True, await update.Content.ReadAsStringAsync());
+        }
+        // Re-keyed (new names) and back in object storage, now under the public folder.
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        StreamingPlaylistRow after;
+        while ((after = await PlaylistAsync(uuid)).MasterName == before.MasterName || after.Storage != FileStorage.ObjectStorage || LocalFiles(uuid).Count > 0)
+        {
+            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "the re-key did not bring the media back to object storage");
+            await Task.Delay(100);
+        }
+        var publicKeys = await KeysAsync(HlsBucket, HlsPrefix + uuid + "/");
+        Assert.That(publicKeys, Does.Contain(HlsPrefix + uuid + "/" + after.MasterName));
+        Assert.That(publicKeys.Where(k => k.Contains(before.MasterName!, StringComparison.Ordinal)), Is.Empty, "the old names are gone");
+        Assert.That(await KeysAsync(HlsBucket, HlsPrefix + "private/" + uuid + "/"), Is.Empty);
+        Assert.That(await KeysAsync(VideosBucket, "private/" + uuid + "/"), Is.Empty);
+        var details = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
+        Assert.That(Hls(details).GetProperty("playlistUrl").GetString(), Is.EqualTo(BucketUrl(HlsBucket, HlsPrefix + uuid + "/" + after.MasterName)));
+
+        using (var delete = await _teacher.DeleteAsync($"/api/v1/videos/{uuid}"))
+        {
+            Assert.That(delete.IsSuccessStatusCode, Is.True, await delete.Content.ReadAsStringAsync());
+        }
+        Assert.That(await KeysAsync(HlsBucket, HlsPrefix + uuid + "/"), Is.Empty);
+        Assert.That(await KeysAsync(VideosBucket, uuid + "/"), Is.Empty);
+    }
+
+    [Test, Order(6)]
+    public async Task The_admin_moves_a_video_back_and_a_move_during_an_s3_outage_is_retried_while_the_local_copy_serves()
+    {
+        var uuid = Uuid(_public);
+        using var admin = _instance.Authed(await _instance.TokenAsync());
+        using (var back = await admin.PostAsJsonAsync("/api/v1/server/storage-moves", new { to = "file-system", videos = new[] { uuid } }))
+        {
+            Assert.That(back.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await back.Content.ReadAsStringAsync());
+        }
+        var local = await WaitMovedAsync(uuid, FileStorage.FileSystem);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while ((await KeysAsync(HlsBucket, HlsPrefix + uuid + "/")).Count > 0)
+        {
+            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "the objects were not removed after the move back");
+            await Task.Delay(100);
+        }
+        var master = Hls(local).GetProperty("playlistUrl").GetString()!;
+        Assert.That(master, Does.StartWith(_instance.BaseUrl + "/static/streaming-playlists/hls/" + uuid + "/"));
+
+        await _s3.StopAsync();
+        try
+        {
+            using (var move = await admin.PostAsJsonAsync("/api/v1/server/storage-moves", new { to = "object-storage", allVideos = true }))
+            {
+                Assert.That(move.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await move.Content.ReadAsStringAsync());
+                Assert.That((await move.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("total").GetInt32(), Is.EqualTo(1));
+            }
+            var media = _instance.Services.GetRequiredService<VideoMediaRepository>();
+            var id = (await _instance.Services.GetRequiredService<VideoRepository>().FindAsync(uuid))!.Video.Id;
+            deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+            while (!(await media.JobsAsync("rekey:" + id)).Any(j => j.Type == "move-to-object-storage" && j.Attempts >= 1 && j.LastError is not null))
+            {
+                Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "the move did not fail while S3 was down");
+                await Task.Delay(100);
+            }
+            // Still playing from the local copy.
+            using var playing = await _instance.Http.GetAsync(master);
+            Assert.That(playing.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That((await PlaylistAsync(uuid)).Storage, Is.EqualTo(FileStorage.FileSystem));
+        }
+        finally
+        {
+            await _s3.StartAgainAsync();
+        }
+        var moved = await WaitMovedAsync(uuid);
+        Assert.That(Hls(moved).GetProperty("playlistUrl").GetString(), Does.StartWith(BucketUrl(HlsBucket, HlsPrefix + uuid + "/")));
+        using var http = new HttpClient(new SocketsHttpHandler());
+        Assert.That(await http.GetStringAsync(Hls(moved).GetProperty("playlistUrl").GetString()), Does.StartWith("#EXTM3U"));
+    }
+
+    [Test]
+    public async Task A_big_file_is_uploaded_in_parts_and_verified()
+    {
+        var path = Path.Combine(_dir, "big.bin");
+        var bytes = RandomNumberGenerator.GetBytes((11 * 1024 * 1024) + 7);
+        await File.WriteAllBytesAsync(path, bytes);
+        var parts = await Objects.UploadAsync(ObjectKind.WebVideo, "multipart-test/big.bin", path, isPrivate: false, CancellationToken.None);
+        Assert.That(parts, Is.EqualTo(3), "parts of 5 MiB at most");
+        using var response = await Objects.Client.GetObjectAsync(VideosBucket, "multipart-test/big.bin");
+        using var buffer = new MemoryStream();
+        await response.ResponseStream.CopyToAsync(buffer);
+        Assert.That(SHA256.HashData(buffer.ToArray()), Is.EqualTo(SHA256.HashData(bytes)));
+        await Objects.DeleteAsync(ObjectKind.WebVideo, "multipart-test/big.bin", CancellationToken.None);
+    }
+
+    [Test]
+    public void Start_refuses_unusable_object_storage_options_with_clear_messages()
+    {
+        var ex = Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(async () =>
+            await TestInstance.StartAsync(DbKind.Sqlite, "--ObjectStorage:Enabled", "true", "--ObjectStorage:Endpoint", "not a url",
+                "--ObjectStorage:StreamingPlaylists:BucketName", "Bad_Bucket"));
+        Assert.That(ex!.Message, Does.Contain("ObjectStorage:Endpoint must be an absolute http(s) URL")
+            .And.Contain("ObjectStorage:StreamingPlaylists:BucketName 'Bad_Bucket' is not a valid bucket name")
+            .And.Contain("ObjectStorage:WebVideos:BucketName must be set"));
+    }
+}
