@@ -37,7 +37,7 @@ public sealed partial class MediaRekeyJobHandler(
     JobQueue queue,
     P2PRevocation revocation,
     VideoChangeNotifier notifier,
-    VideoPlatform.Api.Media.StorageMoves moves,
+    StorageMoves moves,
     ILogger<MediaRekeyJobHandler> logger) : IJobHandler<RekeyMediaJob>
 {
     public async Task HandleAsync(RekeyMediaJob payload, JobContext context, CancellationToken ct)
@@ -109,7 +109,7 @@ public sealed partial class MediaRekeyJobHandler(
                 }
                 if (wasInObjectStorage)
                 {
-                    await queue.EnqueueAsync(c, t, new VideoPlatform.Api.Media.MoveToObjectStorageJob(video.Id), VideoPlatform.Api.Media.StorageMoves.Options(video.Id));
+                    await queue.EnqueueAsync(c, t, new MoveToObjectStorageJob(video.Id), StorageMoves.Options(video.Id));
                 }
             },
             CancellationToken.None);

@@ -149,6 +149,9 @@ public sealed partial class TorrentScheduler(
     /// </summary>
     public Task OnPublishedAsync(long videoId, CancellationToken ct) => queue.EnqueueAsync(new CreateTorrentsJob(videoId), CreateTorrentsJob.Options(videoId), ct);
 
+    /// <summary>Files moved to another store lost their torrents (web seeds at the old place): new ones are made, same info hashes.</summary>
+    public Task OnStorageChangedAsync(long videoId, CancellationToken ct) => OnPublishedAsync(videoId, ct);
+
     /// <summary>A deleted video leaves the swarm at once: its torrents are removed and its peers disconnected.</summary>
     public async Task OnDeletingAsync(VideoWithOwners video, CancellationToken ct)
     {

@@ -12,6 +12,9 @@ public interface IVideoChangeListener
 
     /// <summary>The published video's files changed: their torrents and info hashes were (re)made.</summary>
     Task OnFilesChangedAsync(long videoId, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>The published video's files moved to another store (local disk ↔ object storage): their URLs changed, their torrents were cleared.</summary>
+    Task OnStorageChangedAsync(long videoId, CancellationToken ct) => Task.CompletedTask;
     Task OnDeletingAsync(VideoWithOwners video, CancellationToken ct) => Task.CompletedTask;
     Task OnDeletedAsync(VideoWithOwners video, CancellationToken ct) => Task.CompletedTask;
 }
@@ -39,6 +42,16 @@ public sealed partial class VideoChangeNotifier(IEnumerable<IVideoChangeListener
         if (failures.Count > 0)
         {
             throw new AggregateException($"{failures.Count} listener(s) failed on the file change of video {videoId}", failures);
+        }
+    }
+
+    /// <summary>Run by the move-storage jobs; throws after every listener ran so that the job is retried.</summary>
+    public async Task StorageChangedAsync(long videoId, CancellationToken ct)
+    {
+        var failures = await EachAsync(l => l.OnStorageChangedAsync(videoId, ct));
+        if (failures.Count > 0)
+        {
+            throw new AggregateException($"{failures.Count} listener(s) failed on the storage change of video {videoId}", failures);
         }
     }
 

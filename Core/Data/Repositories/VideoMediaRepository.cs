@@ -114,11 +114,9 @@ public sealed class VideoMediaRepository(Database database, TimeProvider clock)
     /// Switches where a published video's media lives (its playlist row and every HLS and web-video file row), in one
     /// transaction, only if its playlist still is <paramref name="expectedMasterName"/> (a re-key or a new transcode did
     /// not win meanwhile) and it is not there already. The files' torrents are cleared with it (their web seeds named
-    /// the old place; the info hashes stay, the content is the same), and <paramref name="onSwitched"/> runs in the same
-    /// transaction (queues the new torrents). False when nothing changed.
+    /// the old place; the info hashes stay, the content is the same). False when nothing changed.
     /// </summary>
-    public Task<bool> SwitchStorageAsync(long videoId, string expectedMasterName, FileStorage storage,
-        Func<DbConnection, DbTransaction, Task> onSwitched, CancellationToken ct = default) =>
+    public Task<bool> SwitchStorageAsync(long videoId, string expectedMasterName, FileStorage storage, CancellationToken ct = default) =>
         database.WriteAsync(async (c, t) =>
         {
             var updated = await c.ExecuteAsync("""
@@ -134,7 +132,6 @@ public sealed class VideoMediaRepository(Database database, TimeProvider clock)
                 WHERE video_id = @videoId AND kind IN (@hls, @webVideo)
                 """, new { videoId, storage = (int)storage, hls = VideoFileKinds.Hls, webVideo = VideoFileKinds.WebVideo }, t);
             await c.ExecuteAsync("UPDATE videos SET updated_at = @now WHERE id = @videoId", new { videoId, now = Now }, t);
-            await onSwitched(c, t);
             return true;
         }, ct);
 

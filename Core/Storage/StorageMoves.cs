@@ -1,11 +1,11 @@
 using System.Globalization;
-using VideoPlatform.Api.P2P;
+using Microsoft.Extensions.Logging;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
-using VideoPlatform.Core.Storage;
+using VideoPlatform.Core.Videos;
 
-namespace VideoPlatform.Api.Media;
+namespace VideoPlatform.Core.Storage;
 
 /// <summary>Payload of the <c>move-to-object-storage</c> job (PeerTube's name): a published video's media to object storage.</summary>
 public sealed record MoveToObjectStorageJob(long VideoId) : IJobPayload
@@ -25,8 +25,9 @@ public sealed record MoveToFileSystemJob(long VideoId) : IJobPayload
 /// <summary>
 /// Moves a published local video's media (HLS playlists, fragmented MP4s, <c>segments-sha256.json</c>, web videos)
 /// between the local disk and object storage. Crash-safe in three steps: copy every file to the other store (uploads
-/// verified by their ETag), switch the rows in ONE transaction (which also queues new torrents, whose web seeds name
-/// the new place), then delete the old copies. Before the switch the old copy serves, after it the new one; a job
+/// verified by their ETag), switch the rows in ONE transaction (which clears the files' torrents: their web seeds
+/// named the old place), then delete the old copies and tell the change listeners (new torrents are made; the start-up
+/// sweep of videos lacking torrents covers a crash before that). Before the switch the old copy serves, after it the new one; a job
 /// taken up again starts over (copies are replaced, deletions of missing files are fine). Moves of one video run in
 /// the order of its re-keys (same ordering key), so a re-key never renames files that a move is copying.
 /// </summary>
@@ -35,7 +36,7 @@ public sealed partial class StorageMoves(
     VideoMediaRepository media,
     MediaStore store,
     ObjectStore objects,
-    JobQueue queue,
+    VideoChangeNotifier notifier,
     ILogger<StorageMoves> logger) : IJobHandler<MoveToObjectStorageJob>, IJobHandler<MoveToFileSystemJob>
 {
     /// <summary>The re-key's ordering key: one video's moves and re-keys never overlap.</summary>
@@ -84,18 +85,13 @@ public sealed partial class StorageMoves(
             {
                 await DownloadAsync(video, names, isPrivate, context, ct);
             }
-            var shared = VideoAccess.IsShared(video.Privacy);
-            var switched = await media.SwitchStorageAsync(video.Id, playlist.MasterName, to,
-                // The outbox: new torrents (web seeds at the new place) if and only if the switch commits.
-                (c, t) => shared ? queue.EnqueueAsync(c, t, new CreateTorrentsJob(video.Id), CreateTorrentsJob.Options(video.Id)) : Task.CompletedTask,
-                CancellationToken.None);
+            var switched = await media.SwitchStorageAsync(video.Id, playlist.MasterName, to, CancellationToken.None);
             if (!switched)
             {
                 // A transcode replaced the media meanwhile: what we copied is referenced by nothing.
                 await RemoveCopiesAsync(video, names, removeFrom: to, ct);
                 return false;
             }
-            queue.Signal();
             foreach (var file in files.Where(f => f.TorrentName is not null))
             {
                 store.Delete(store.TorrentPath(file.TorrentName!));
@@ -104,6 +100,8 @@ public sealed partial class StorageMoves(
         }
         // Switched (now, or by an attempt that died before its cleanup): the old copies go.
         await RemoveCopiesAsync(video, names, removeFrom: to == FileStorage.ObjectStorage ? FileStorage.FileSystem : FileStorage.ObjectStorage, ct);
+        // Safe to run twice (a retried job): listeners only queue work (torrents for files that lack them).
+        await notifier.StorageChangedAsync(video.Id, ct);
         return true;
     }
 
