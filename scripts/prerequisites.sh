@@ -44,6 +44,8 @@ if [ "$mode" = test ]; then
   (cd tools/tracker-clients && npm ci --ignore-scripts --no-audit --no-fund --silent)
   # PeerTube's own command-line client and the OpenAPI validator (ajv) for the PeerTube compatibility tests.
   (cd tools/peertube-clients && npm ci --ignore-scripts --no-audit --no-fund --silent)
+  # A real S3-compatible server (s3rver) for the object storage tests and benchmark.
+  (cd tools/s3-server && npm ci --ignore-scripts --no-audit --no-fund --silent)
 fi
 
 dotnet restore VideoPlatform.sln --nologo -v q
