@@ -295,10 +295,12 @@ public sealed class ObjectStorageTests
             }
             var media = _instance.Services.GetRequiredService<VideoMediaRepository>();
             var id = (await _instance.Services.GetRequiredService<VideoRepository>().FindAsync(uuid))!.Video.Id;
-            deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-            while (!(await media.JobsAsync("rekey:" + id)).Any(j => j.Type == "move-to-object-storage" && j.Attempts >= 1 && j.LastError is not null))
+            deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+            IReadOnlyList<VideoPlatform.Core.Jobs.JobRow> jobs;
+            while (!(jobs = await media.JobsAsync("rekey:" + id)).Any(j => j.Type == "move-to-object-storage" && j.Attempts >= 1 && j.LastError is not null))
             {
-                Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "the move did not fail while S3 was down");
+                Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline),
+                    () => "the move did not fail while S3 was down: " + string.Join("; ", jobs.Select(j => $"{j.Type} state {j.State} attempts {j.Attempts} {j.LastError}")));
                 await Task.Delay(100);
             }
             // Still playing from the local copy.
