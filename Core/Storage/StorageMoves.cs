@@ -176,11 +176,12 @@ public sealed partial class StorageMoves(
             foreach (var isPrivate in new[] { false, true })
             {
                 var folder = store.HlsFolder(video.Uuid, isPrivate);
-                foreach (var (name, _) in names)
+                var present = store.ListFiles(folder);
+                foreach (var (name, _) in names.Where(n => present.Contains(n.Name, StringComparer.Ordinal)))
                 {
                     store.Delete(Path.Combine(folder, name));
                 }
-                if (store.ListFiles(folder).Count == 0)
+                if (present.Count > 0 && store.ListFiles(folder).Count == 0)
                 {
                     store.Delete(folder);
                 }
