@@ -164,7 +164,11 @@ public static class VideoPlatformApp
             .AddPolicy(Policies.Admin, p => p.RequireUserRole(UserRole.Administrator))
             .AddPolicy(Policies.Moderator, p => p.RequireUserRole(UserRole.Administrator, UserRole.Moderator));
         // Anonymous listings are what a class of students hits at once: cached briefly, shared by all, evicted on change.
-        services.AddOutputCache(o => o.AddPolicy(PublicListingCache.Policy, b => b.Expire(PublicListingCache.Lifetime).SetVaryByQuery("*").Tag(PublicListingCache.Tag)));
+        services.AddOutputCache(o =>
+        {
+            o.AddPolicy(PublicListingCache.Policy, b => b.Expire(PublicListingCache.Lifetime).SetVaryByQuery("*").Tag(PublicListingCache.Tag));
+            o.AddPolicy(AudienceListingPolicy.Name, AudienceListingPolicy.Instance);
+        });
         services.AddSingleton<IVideoChangeListener, PublicListingCache>();
         services.AddSingleton<IWebSessions, WebSessions>();
         services.AddSingleton<IWebMedia, WebMedia>();

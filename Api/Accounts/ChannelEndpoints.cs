@@ -48,7 +48,7 @@ public static class ChannelEndpoints
             return channel is null
                 ? Problems.NotFound("Video channel not found.")
                 : await VideoEndpoints.ListAsync(query, user, videos, format, q => q with { ChannelId = channel.Id }, ct);
-        }).CacheOutput(PublicListingCache.Policy);
+        }).CacheOutput(AudienceListingPolicy.Name);
 
         var accounts = app.MapGroup("/api/v1/accounts").WithTags("Accounts");
         accounts.MapGet("/{name}", async Task<Results<Ok<AccountDto>, ProblemHttpResult>> (string name, ActorRepository actors, FollowRepository follows,
@@ -82,7 +82,7 @@ public static class ChannelEndpoints
             return account is null
                 ? Problems.NotFound("Account not found.")
                 : await VideoEndpoints.ListAsync(query, user, videos, format, q => q with { AccountId = account.Id }, ct);
-        }).CacheOutput(PublicListingCache.Policy);
+        }).CacheOutput(AudienceListingPolicy.Name);
         return app;
     }
 

@@ -25,6 +25,7 @@ public static class ApiAuthentication
 
     public static void AddApiAuthentication(this IServiceCollection services)
     {
+        services.AddSingleton<SessionCache>();
         services.AddSingleton<OAuthTokens>();
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, null, o =>

@@ -12,7 +12,7 @@ namespace VideoPlatform.Api.Auth;
 /// PeerTube's OAuth2 tokens, the one place they are checked, issued, rotated and turned into a user: used by the token
 /// endpoint, the bearer handler and the web session (Api/WebAdapters).
 /// </summary>
-public sealed class OAuthTokens(OAuthRepository oauth, UserRepository users, LoginThrottle throttle, TimeProvider clock)
+public sealed class OAuthTokens(OAuthRepository oauth, UserRepository users, LoginThrottle throttle, SessionCache sessions, TimeProvider clock)
 {
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromDays(1);
     public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(14);
@@ -65,16 +65,12 @@ public sealed class OAuthTokens(OAuthRepository oauth, UserRepository users, Log
     /// <summary>The user behind an access token as a principal of <paramref name="scheme"/>, or null when expired, revoked or blocked.</summary>
     public async Task<ClaimsPrincipal?> AuthenticateAsync(string accessToken, string scheme, CancellationToken ct)
     {
-        var row = await oauth.FindByAccessTokenAsync(accessToken, ct);
-        if (row is null || row.AccessExpiresAt < clock.GetUtcNow().ToUnixTimeMilliseconds())
+        var entry = await sessions.GetAsync(accessToken, LoadAsync, ct);
+        if (entry is null || entry.Token.AccessExpiresAt < clock.GetUtcNow().ToUnixTimeMilliseconds() || entry.User.Blocked)
         {
             return null;
         }
-        var user = await users.FindByIdAsync(row.UserId, ct);
-        if (user is null || user.Blocked)
-        {
-            return null;
-        }
+        var (row, user) = (entry.Token, entry.User);
         var identity = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -83,6 +79,13 @@ public sealed class OAuthTokens(OAuthRepository oauth, UserRepository users, Log
             new Claim(TokenIdClaim, row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ], scheme);
         return new ClaimsPrincipal(identity);
+    }
+
+    private async Task<SessionCache.Entry?> LoadAsync(string accessToken, CancellationToken ct)
+    {
+        var row = await oauth.FindByAccessTokenAsync(accessToken, ct);
+        var user = row is null ? null : await users.FindByIdAsync(row.UserId, ct);
+        return user is null ? null : new SessionCache.Entry(row!, user);
     }
 
     /// <summary>Revokes the pair an access token belongs to (sign-out); unknown tokens are ignored.</summary>

@@ -30,7 +30,7 @@ public static class VideoEndpoints
     {
         var videos = app.MapGroup("/api/v1/videos").WithTags("Video");
         videos.MapGet("/", ([AsParameters] VideoListParameters query, ClaimsPrincipal user, VideoRepository repo, ApiFormatter format, CancellationToken ct) =>
-            ListAsync(query, user, repo, format, q => q, ct)).CacheOutput(PublicListingCache.Policy);
+            ListAsync(query, user, repo, format, q => q, ct)).CacheOutput(AudienceListingPolicy.Name);
         videos.MapGet("/categories", () => TypedResults.Ok(VideoConstants.Categories.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value)));
         videos.MapGet("/licences", () => TypedResults.Ok(VideoConstants.Licences.ToDictionary(p => p.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.Value)));
         videos.MapGet("/languages", () => TypedResults.Ok(VideoConstants.Languages));
@@ -67,7 +67,7 @@ public static class VideoEndpoints
             string.IsNullOrWhiteSpace(query.Search)
                 ? Problems.BadRequest("search is required.")
                 : await ListAsync(query with { Sort = query.Sort ?? "-publishedAt" }, user, repo, format, q => q, ct)).WithTags("Search")
-            .CacheOutput(PublicListingCache.Policy);
+            .CacheOutput(AudienceListingPolicy.Name);
         return app;
     }
 

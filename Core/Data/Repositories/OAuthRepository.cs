@@ -86,6 +86,13 @@ public sealed class OAuthRepository(Database database, TimeProvider clock)
     public Task DeleteTokenAsync(long id, CancellationToken ct = default) =>
         database.WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM oauth_tokens WHERE id = @id", new { id }, t), ct);
 
+    /// <summary>
+    /// The counter that triggers (migration 0017) move on every token deletion or change and every user deletion,
+    /// block, rename or role change: a cache of token -> user is valid while this value is unchanged.
+    /// </summary>
+    public Task<long> AuthGenerationAsync(CancellationToken ct = default) =>
+        database.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT value FROM auth_generation WHERE id = 1"), ct);
+
     public Task DeleteExpiredAsync(CancellationToken ct = default) =>
         database.WriteAsync((c, t) => c.ExecuteAsync("DELETE FROM oauth_tokens WHERE refresh_expires_at < @now",
             new { now = clock.GetUtcNow().ToUnixTimeMilliseconds() }, t), ct);

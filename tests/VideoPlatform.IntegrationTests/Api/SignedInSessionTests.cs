@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using VideoPlatform.Core.Data;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.IntegrationTests.Infrastructure;
+
+namespace VideoPlatform.IntegrationTests.Api;
+
+/// <summary>
+/// Signed-in requests are served from the in-memory token cache and the per-audience listing cache, yet a revoked
+/// token, a blocked user or a new role takes effect on the very next request, in the process that made the change and
+/// in another process of the same instance (two instances on one database).
+/// </summary>
+[TestFixture(DbKind.Sqlite)]
+[TestFixture(DbKind.Postgres)]
+[Category("Http")]
+[Category("Db")]
+public sealed class SignedInSessionTests(DbKind kind)
+{
+    private TestInstance _first = null!;
+    private TestInstance _second = null!;
+    private HttpClient _admin = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _first = await TestInstance.StartAsync(kind);
+        _second = await TestInstance.StartSharingAsync(_first);
+        _admin = _first.Authed(await _first.TokenAsync());
+        await _first.SeedVideoAsync("root_channel", "Leçon publique", VideoPrivacy.Public);
+        await _first.SeedVideoAsync("root_channel", "Leçon interne", VideoPrivacy.Internal);
+        await _first.SeedVideoAsync("root_channel", "Leçon privée", VideoPrivacy.Private);
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _admin.Dispose();
+        await _second.DisposeAsync();
+        await _first.DisposeAsync();
+    }
+
+    private async Task<(string Token, long Id)> StudentAsync(string username)
+    {
+        (await _first.CreateUserAsync(username)).Dispose();
+        var token = await _first.TokenAsync(username, "password123");
+        using var me = _first.Authed(token);
+        var id = (await me.GetFromJsonAsync<JsonElement>("/api/v1/users/me")).GetProperty("id").GetInt64();
+        return (token, id);
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(TestInstance instance, string token, string path)
+    {
+        using var client = instance.Authed(token);
+        using var response = await client.GetAsync(path);
+        return response.StatusCode;
+    }
+
+    private static async Task<string[]> NamesAsync(HttpClient client, string path)
+    {
+        var list = await client.GetFromJsonAsync<JsonElement>(path);
+        return [.. list.GetProperty("data").EnumerateArray().Select(v => v.GetProperty("name").GetString()!)];
+    }
+
+    [Test]
+    public async Task Revoked_token_fails_on_the_next_request_in_both_processes()
+    {
+        var (token, _) = await StudentAsync("revoked_student");
+        // Both processes have the token cached.
+        Assert.That(await StatusAsync(_first, token, "/api/v1/users/me"), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await StatusAsync(_second, token, "/api/v1/users/me"), Is.EqualTo(HttpStatusCode.OK));
+
+        using (var client = _first.Authed(token))
+        {
+            Assert.That((await client.PostAsync("/api/v1/users/revoke-token", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+        Assert.That(await StatusAsync(_second, token, "/api/v1/users/me"), Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await StatusAsync(_first, token, "/api/v1/users/me"), Is.EqualTo(HttpStatusCode.Unauthorized));
+        // The listing (cached per audience) serves the revoked token as an anonymous visitor: no internal lesson.
+        using var revoked = _second.Authed(token);
+        Assert.That(await NamesAsync(revoked, "/api/v1/videos?count=50"), Does.Not.Contain("Leçon interne"));
+    }
+
+    [Test]
+    public async Task Blocked_user_is_refused_on_the_next_request_in_both_processes()
+    {
+        var (token, id) = await StudentAsync("blocked_student");
+        Assert.That(await StatusAsync(_first, token, "/api/v1/users/me"), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await StatusAsync(_second, token, "/api/v1/users/me"), Is.EqualTo(HttpStatusCode.OK));
+
+        // Blocked by whatever writes the row (an admin page, OIDC, a script): the database's triggers see every path.
+        var db = _first.Services.GetRequiredService<Database>();
+        await db.WriteAsync((c, t) => c.ExecuteAsync("UPDATE users SET blocked = TRUE WHERE id = @id", new { id }, t));
+        Assert.That(await StatusAsync(_second, token, "/api/v1/users/me"), Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await StatusAsync(_first, token, "/api/v1/users/me"), Is.EqualTo(HttpStatusCode.Unauthorized));
+
+        await db.WriteAsync((c, t) => c.ExecuteAsync("UPDATE users SET blocked = FALSE WHERE id = @id", new { id }, t));
+        Assert.That(await StatusAsync(_second, token, "/api/v1/users/me"), Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Role_change_applies_on_the_next_request_in_both_processes()
+    {
+        var (token, id) = await StudentAsync("promoted_student");
+        Assert.That(await StatusAsync(_second, token, "/api/v1/users"), Is.EqualTo(HttpStatusCode.Forbidden));
+        using var student = _second.Authed(token);
+        Assert.That(await NamesAsync(student, "/api/v1/videos?count=50&privacyOneOf=3"), Is.Empty);
+
+        using (var promote = await _admin.PutAsJsonAsync($"/api/v1/users/{id}", new { role = (int)UserRole.Moderator }))
+        {
+            Assert.That(promote.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        Assert.That(await StatusAsync(_second, token, "/api/v1/users/me"), Is.EqualTo(HttpStatusCode.OK));
+        // A moderator sees private videos in listings at once: the listing cache varies by audience, not by token.
+        Assert.That(await NamesAsync(student, "/api/v1/videos?count=50&privacyOneOf=3"), Is.EqualTo(new[] { "Leçon privée" }));
+
+        using (var demote = await _admin.PutAsJsonAsync($"/api/v1/users/{id}", new { role = (int)UserRole.User }))
+        {
+            Assert.That(demote.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        Assert.That(await NamesAsync(student, "/api/v1/videos?count=50&privacyOneOf=3"), Is.Empty);
+        Assert.That(await StatusAsync(_first, token, "/api/v1/users"), Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task Listings_are_shared_per_audience_and_never_across_audiences()
+    {
+        var (token, _) = await StudentAsync("listing_student");
+        using var student = _first.Authed(token);
+        const string path = "/api/v1/videos?count=50&sort=-publishedAt&search=Le%C3%A7on";
+        const string privatePath = "/api/v1/videos?count=50&privacyOneOf=1&privacyOneOf=3&privacyOneOf=4";
+
+        // Each audience fills its own entry first, then every other audience asks for the very same URL.
+        Assert.That(await NamesAsync(student, path), Is.EquivalentTo(new[] { "Leçon publique", "Leçon interne" }));
+        Assert.That(await NamesAsync(_first.Http, path), Is.EqualTo(new[] { "Leçon publique" }));
+        Assert.That(await NamesAsync(_admin, privatePath), Is.EquivalentTo(new[] { "Leçon publique", "Leçon interne", "Leçon privée" }));
+        Assert.That(await NamesAsync(student, privatePath), Is.EquivalentTo(new[] { "Leçon publique", "Leçon interne" }));
+        Assert.That(await NamesAsync(_first.Http, privatePath), Is.EqualTo(new[] { "Leçon publique" }));
+
+        // Another signed-in student is served the same answer as the first (same audience).
+        var (other, _) = await StudentAsync("listing_student_2");
+        using var otherClient = _first.Authed(other);
+        Assert.That(await NamesAsync(otherClient, path), Is.EquivalentTo(new[] { "Leçon publique", "Leçon interne" }));
+    }
+}
