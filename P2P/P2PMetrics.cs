@@ -24,6 +24,7 @@ public sealed class P2PMetrics
     private long _peerWireConnectionsOpen;
     private long _peerWireConnectionsRejected;
     private long _peerWireProtocolViolations;
+    private long _peerWireEncryptedHandshakes;
 
     public P2PMetrics(SwarmRegistry? registry = null) => _registry = registry;
 
@@ -51,6 +52,10 @@ public sealed class P2PMetrics
 
     public void PeerWireProtocolViolation() => Interlocked.Increment(ref _peerWireProtocolViolations);
 
+    public void PeerWireEncryptedHandshake() => Interlocked.Increment(ref _peerWireEncryptedHandshakes);
+
+    public long PeerWireEncryptedHandshakesTotal => Interlocked.Read(ref _peerWireEncryptedHandshakes);
+
     public long PeerWireBytesServedTotal => Interlocked.Read(ref _peerWireBytesServed);
 
     private static KeyValuePair<string, string> L(string name, string value) => new(name, value);
@@ -69,6 +74,7 @@ public sealed class P2PMetrics
         yield return S("p2p_peerwire_bytes_served_total", "Payload bytes uploaded over the BitTorrent peer wire", "counter", Interlocked.Read(ref _peerWireBytesServed));
         yield return S("p2p_peerwire_connections_open", "Open peer-wire connections", "gauge", Interlocked.Read(ref _peerWireConnectionsOpen));
         yield return S("p2p_peerwire_connections_rejected_total", "Peer-wire connections refused by the connection limit", "counter", Interlocked.Read(ref _peerWireConnectionsRejected));
+        yield return S("p2p_peerwire_encrypted_handshakes_total", "Peer-wire connections opened with Message Stream Encryption", "counter", Interlocked.Read(ref _peerWireEncryptedHandshakes));
         yield return S("p2p_peerwire_protocol_violations_total", "Peers dropped for protocol violations", "counter", Interlocked.Read(ref _peerWireProtocolViolations));
 
         if (_registry is null)

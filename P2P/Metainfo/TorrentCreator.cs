@@ -81,7 +81,9 @@ public static class TorrentCreator
             w.WriteEnd();
         });
 
-        var trackers = new[] { options.WebSocketTrackerUrl, options.HttpTrackerUrl }.OfType<string>().ToList();
+        // HTTP first: desktop clients try tiers in order and cannot use the WebSocket tracker (losing seconds on it);
+        // WebTorrent clients pick the ws:// and wss:// trackers from any tier.
+        var trackers = new[] { options.HttpTrackerUrl, options.WebSocketTrackerUrl }.OfType<string>().ToList();
         var file = Bencoding.Encode(w =>
         {
             w.WriteStartDictionary();

@@ -221,8 +221,8 @@ public sealed partial class PeerWireSeeder : BackgroundService
         try
         {
             socket.NoDelay = true;
-            await using var stream = new NetworkStream(socket, ownsSocket: true);
-            var handshake = await ReadHandshakeAsync(stream, stoppingToken);
+            var (stream, handshake) = await ReadHandshakeAsync(new NetworkStream(socket, ownsSocket: true), stoppingToken);
+            await using var disposeStream = stream;
             // Registered before the lookup: a Disconnect either sees this peer or ran before the lookup, which then fails.
             active = new ActivePeer(handshake.InfoHash, CancellationTokenSource.CreateLinkedTokenSource(stoppingToken));
             _active.TryAdd(active, 0);
@@ -269,13 +269,60 @@ public sealed partial class PeerWireSeeder : BackgroundService
         }
     }
 
-    private async Task<Handshake> ReadHandshakeAsync(Stream stream, CancellationToken stoppingToken)
+    /// <summary>
+    /// The peer's handshake: plain, or inside Message Stream Encryption (which aria2 and libtorrent clients try first);
+    /// returns the stream to speak on from then on.
+    /// </summary>
+    private async Task<(Stream Stream, Handshake Handshake)> ReadHandshakeAsync(NetworkStream network, CancellationToken stoppingToken)
     {
-        using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
-        var buffer = new byte[PeerWireProtocol.HandshakeLength];
-        await stream.ReadExactlyAsync(buffer, linked.Token);
-        return PeerWireProtocol.ParseHandshake(buffer) ?? throw new PeerProtocolException("bad handshake");
+        Stream stream = network;
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+            var buffer = new byte[PeerWireProtocol.HandshakeLength];
+            await network.ReadExactlyAsync(buffer.AsMemory(0, 20), linked.Token);
+            if (MessageStreamEncryption.IsPlainHandshake(buffer))
+            {
+                await network.ReadExactlyAsync(buffer.AsMemory(20), linked.Token);
+            }
+            else
+            {
+                (stream, var named) = await MessageStreamEncryption.AcceptAsync(network, buffer[..20], FindByReq2Async, linked.Token);
+                _metrics.PeerWireEncryptedHandshake();
+                await stream.ReadExactlyAsync(buffer, linked.Token);
+                if (PeerWireProtocol.ParseHandshake(buffer) is { } inner && !inner.InfoHash.Equals(named))
+                {
+                    throw new PeerProtocolException("handshake names another torrent than its encryption key");
+                }
+            }
+            return (stream, PeerWireProtocol.ParseHandshake(buffer) ?? throw new PeerProtocolException("bad handshake"));
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>HASH('req2', info hash) of every torrent seeded, filled when the torrents are listed (announces, misses).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, InfoHash> _byReq2 = new(StringComparer.Ordinal);
+
+    private void Remember(InfoHash infoHash) => _byReq2.TryAdd(Convert.ToHexString(MessageStreamEncryption.Req2(infoHash)), infoHash);
+
+    private async ValueTask<InfoHash?> FindByReq2Async(byte[] req2)
+    {
+        var key = Convert.ToHexString(req2);
+        if (_byReq2.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+        // A torrent published since the last listing (or a seeder that does not announce): list once more.
+        await foreach (var torrent in _source.ListAsync(CancellationToken.None))
+        {
+            Remember(torrent.InfoHash);
+        }
+        return _byReq2.TryGetValue(key, out known) ? known : null;
     }
 
     private async Task RotateLoopAsync(UploadScheduler scheduler, CancellationToken stoppingToken)
@@ -304,6 +351,7 @@ public sealed partial class PeerWireSeeder : BackgroundService
             {
                 await foreach (var torrent in _source.ListAsync(stoppingToken))
                 {
+                    Remember(torrent.InfoHash);
                     var request = new AnnounceRequest(torrent.InfoHash, new PeerId(_peerId), AnnounceEvent.Started, 0, 0) { Endpoint = endpoint };
                     var outcome = await _registry.AnnounceAsync(request, stoppingToken);
                     if (outcome.Failure is not null)

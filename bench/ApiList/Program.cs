@@ -62,12 +62,10 @@ foreach (var provider in new[] { "sqlite", "postgres" })
     const string listUrl = "/api/v1/videos?count=25&sort=-publishedAt";
     var listStudent = await Wrk.RunAsync(baseUrl + listUrl, 64, seconds, null, "Authorization: Bearer " + studentToken);
     var listAdmin = await Wrk.RunAsync(baseUrl + listUrl, 64, seconds, null, "Authorization: Bearer " + adminToken);
-    var me = await Wrk.RunAsync(baseUrl + "/api/v1/users/me", 64, seconds, null, "Authorization: Bearer " + studentToken);
     var health = await Wrk.RunAsync(baseUrl + "/health", 64, seconds);
     Console.WriteLine($"| {provider} | list (anonymous) | {list.RequestsPerSecond:F0} | {list.P99Ms:F1} | {list.Non2xx} |");
     Console.WriteLine($"| {provider} | list (logged in, student) | {listStudent.RequestsPerSecond:F0} | {listStudent.P99Ms:F1} | {listStudent.Non2xx} |");
     Console.WriteLine($"| {provider} | list (logged in, admin) | {listAdmin.RequestsPerSecond:F0} | {listAdmin.P99Ms:F1} | {listAdmin.Non2xx} |");
-    Console.WriteLine($"| {provider} | users/me (student, token cache) | {me.RequestsPerSecond:F0} | {me.P99Ms:F1} | {me.Non2xx} |");
     Console.WriteLine($"| {provider} | health | {health.RequestsPerSecond:F0} | {health.P99Ms:F1} | {health.Non2xx} |");
     summary.Add($"{provider}: anonymous list/health = {list.RequestsPerSecond / health.RequestsPerSecond:F2}, p99 {list.P99Ms:F1} ms; "
         + $"student list/health = {listStudent.RequestsPerSecond / health.RequestsPerSecond:F2}, p99 {listStudent.P99Ms:F1} ms; "

@@ -60,8 +60,9 @@ public class MetainfoTests
             Assert.That(parsed.PieceCount, Is.EqualTo(4));
             Assert.That(parsed.GetPieceSize(3), Is.EqualTo(100_000 - (3 * 32 * 1024)));
             Assert.That(parsed.GetPieceHash(1).ToArray(), Is.EqualTo(SHA1.HashData(data.AsSpan(32 * 1024, 32 * 1024))));
-            Assert.That(parsed.Announce, Is.EqualTo("ws://127.0.0.1:9000/tracker/socket"));
-            Assert.That(parsed.AnnounceList.Select(t => t[0]), Is.EqualTo(new[] { "ws://127.0.0.1:9000/tracker/socket", "http://127.0.0.1:9000/tracker/announce" }));
+            // The HTTP tracker first, for desktop clients (issue 17); the WebSocket one stays for browsers.
+            Assert.That(parsed.Announce, Is.EqualTo("http://127.0.0.1:9000/tracker/announce"));
+            Assert.That(parsed.AnnounceList.Select(t => t[0]), Is.EqualTo(new[] { "http://127.0.0.1:9000/tracker/announce", "ws://127.0.0.1:9000/tracker/socket" }));
             Assert.That(parsed.UrlList, Is.EqualTo(new[] { "http://127.0.0.1:9000/static/x-720-fragmented.mp4" }));
             Assert.That(parsed.CreationDate, Is.EqualTo(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000)));
             Assert.That(parsed.CreatedBy, Is.EqualTo("VideoPlatform"));
