@@ -52,6 +52,7 @@ foreach (var provider in new[] { "sqlite", "postgres" })
         }
     }
     await SeedAsync(app, videos);
+    await PrintPlansAsync(app);
 
     // Warm-up, then the two endpoints back to back in the same run.
     await Wrk.RunAsync(baseUrl + "/api/v1/videos?count=25&sort=-publishedAt", 64, 2);
@@ -133,4 +134,29 @@ static async Task SeedAsync(WebApplication app, int count)
         FROM ({series}) AS seq
         """, new { count, channel = channel!.Id, now }, t, commandTimeout: 600));
     await db.WriteAsync((c, t) => c.ExecuteAsync("ANALYZE videos", transaction: t));
+}
+
+// The plans of the listing queries as each audience sends them (first page, newest first), and of their count.
+static async Task PrintPlansAsync(WebApplication app)
+{
+    var db = app.Services.GetRequiredService<Database>();
+    var postgres = db.Dialect == SqlDialect.Postgres;
+    var audiences = new (string Name, string Privacies)[] { ("anonymous", "1"), ("signed-in", "1, 4"), ("administrator", "1, 2, 3, 4, 5") };
+    foreach (var (name, privacies) in audiences)
+    {
+        foreach (var (what, sql) in new[]
+        {
+            ("page", $"""
+                SELECT v.*, ch.*, ac.* FROM videos v JOIN actors ch ON ch.id = v.channel_id JOIN actors ac ON ac.id = ch.account_id
+                WHERE v.privacy IN ({privacies}) AND v.state = 1 ORDER BY v.published_at DESC, v.id DESC LIMIT 25 OFFSET 0
+                """),
+            ("count", $"SELECT COUNT(*) FROM videos v WHERE v.privacy IN ({privacies}) AND v.state = 1"),
+        })
+        {
+            var plan = postgres
+                ? (await db.ReadAsync(c => c.QueryAsync<string>("EXPLAIN (ANALYZE, COSTS OFF) " + sql))).ToList()
+                : (await db.ReadAsync(c => c.QueryAsync("EXPLAIN QUERY PLAN " + sql))).Select(r => (string)((IDictionary<string, object>)r)["detail"]).ToList();
+            Console.WriteLine($"plan {db.Dialect} {name} {what}: " + string.Join(" | ", plan.Select(l => l.Trim())));
+        }
+    }
 }
