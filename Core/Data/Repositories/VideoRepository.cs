@@ -53,7 +53,8 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
 {
     /// <summary>
     /// Totals of listings, kept briefly: counting every listable video on each page request is the expensive part of a
-    /// listing, and a total a second old is as good to a pager. Cleared by every write through this repository.
+    /// listing, and a total a second old is as good to a pager. Cleared by every write through this repository; an
+    /// expired total is still served while one refresh runs in the background (see <see cref="ListAsync"/>).
     /// </summary>
     private static readonly TimeSpan CountLifetime = TimeSpan.FromSeconds(2);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Total, long Expires)> _counts = new(StringComparer.Ordinal);
@@ -86,7 +87,13 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     public static bool IsValidSort(string sort) => SortColumns.ContainsKey(sort.TrimStart('-'));
 
     /// <summary>Forgets cached listing totals; every write that adds, removes or re-classifies videos calls it.</summary>
-    public void InvalidateCounts() => _counts.Clear();
+    public void InvalidateCounts()
+    {
+        Interlocked.Increment(ref _countsVersion);
+        _counts.Clear();
+    }
+
+    private long _countsVersion;
 
     public Task<long> CreateAsync(DbConnection c, DbTransaction t, VideoRow v)
     {
@@ -188,9 +195,15 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         {
             var now = Now;
             long total;
-            if (_counts.TryGetValue(countKey, out var cached) && cached.Expires > now)
+            if (_counts.TryGetValue(countKey, out var cached))
             {
                 total = cached.Total;
+                // Expired: this request still answers with the total it has, and one refresh runs beside it (whoever
+                // moves the expiry first), so no request waits for a count of the whole catalogue under load.
+                if (cached.Expires <= now && _counts.TryUpdate(countKey, (cached.Total, now + (long)CountLifetime.TotalMilliseconds), cached))
+                {
+                    _ = RefreshCountAsync(countKey, whereSql, param);
+                }
             }
             else
             {
@@ -204,6 +217,26 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             var videos = await QueryWithOwnersAsync(c, SelectWithOwners + whereSql + order, param);
             return (total, (IReadOnlyList<VideoWithOwners>)videos);
         }, ct);
+    }
+
+    private async Task RefreshCountAsync(string countKey, string whereSql, object param)
+    {
+        try
+        {
+            var version = Interlocked.Read(ref _countsVersion);
+            var total = await database.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM videos v" + whereSql, param));
+            // A write that cleared the totals meanwhile wins: this count may predate it.
+            if (Interlocked.Read(ref _countsVersion) == version)
+            {
+                _counts[countKey] = (total, Now + (long)CountLifetime.TotalMilliseconds);
+            }
+        }
+#pragma warning disable CA1031 // a failed background refresh drops the entry: the next request counts itself and reports any error
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            _counts.TryRemove(countKey, out _);
+        }
     }
 
     public Task<IReadOnlyList<VideoWithOwners>> ListOfUserAsync(long userId, int start, int count, CancellationToken ct = default) =>
