@@ -27,6 +27,7 @@ public static class RunnersModule
         {
             services.AddTranscodePublishing();
             services.AddSingleton<RunnerJobService>();
+            services.AddSingleton<Web.IWebRunners, WebRunners>();
         }
         return builder;
     }
