@@ -52,6 +52,10 @@ public sealed partial class RunnerJobService(
                 {
                     offered.Add(new RunnerJobDto(RunnerJobRules.JobUuid(job.Id), RunnerJobRules.TranscodingJobType, payload, 0, Failures(job)));
                 }
+                else
+                {
+                    await SettleMootAsync(job, ct);
+                }
             }
         }
         return TypedResults.Ok(new { availableJobs = offered });
@@ -80,9 +84,8 @@ public sealed partial class RunnerJobService(
         var payload = await PayloadAsync(job, ct);
         if (payload is null)
         {
-            // The video was deleted or published meanwhile: nothing to transcode.
-            await queue.CompleteAsync(job.Id, owner, CancellationToken.None);
-            return Problems.Conflict("This runner job has nothing left to do (the video was deleted or already published).");
+            await SettleAsync(job, owner);
+            return Problems.Conflict("This runner job has nothing left to do (the video was deleted or already published, or its source is missing).");
         }
         LogAccepted(logger, runner.Name, job.Id, job.Attempts);
         return TypedResults.Ok(new { job = new RunnerJobDto(RunnerJobRules.JobUuid(job.Id), RunnerJobRules.TranscodingJobType, payload, 0, Failures(job), jobToken) });
@@ -360,6 +363,29 @@ public sealed partial class RunnerJobService(
         var url = $"{instance.Value.PublicUrl}/api/v1/runners/jobs/{uuid}/files/videos/{found.Video.Uuid}/max-quality";
         return new RunnerJobPayload(new RunnerJobInput(url, Path.GetFileName(source), found.Video.Uuid),
             new RunnerJobOutput(configuration.GetValue("Transcoding:WebVideos", true)));
+    }
+
+    /// <summary>A job no runner can do (its video deleted or published meanwhile, or its source missing) is settled, not offered forever.</summary>
+    private async Task SettleMootAsync(JobRow job, CancellationToken ct)
+    {
+        var owner = "settle:" + Guid.NewGuid().ToString("N");
+        if (await queue.ClaimAsync(job.Id, JobType, owner, Options.Lease, ct) is { } claimed)
+        {
+            await SettleAsync(claimed, owner);
+        }
+    }
+
+    private async Task SettleAsync(JobRow job, string owner)
+    {
+        var found = await videos.FindAsync(RunnerStatus.Format(RunnerStatus.VideoIdOf(job)), CancellationToken.None);
+        if (found is null || found.Video.State != VideoState.ToTranscode)
+        {
+            await queue.CompleteAsync(job.Id, owner, CancellationToken.None);
+            return;
+        }
+        const string missing = "The uploaded file is missing from storage; please upload the video again.";
+        await media.MarkFailedAsync(found.Video.Id, missing, CancellationToken.None);
+        await queue.FailAsync(job.Id, owner, missing, giveUp: true, ct: CancellationToken.None);
     }
 
     private static int Failures(JobRow job) => Math.Max(0, job.Attempts - (job.State == JobState.Running ? 1 : 0));

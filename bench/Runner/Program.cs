@@ -77,6 +77,12 @@ try
     var m2 = Median(remoteTimes);
     Console.WriteLine($"upload-complete → published, median: in-process worker {m1:F2} s, one runner process {m2:F2} s");
     Console.WriteLine($"ratio runner / in-process: {m2 / m1:F3} (aim ≤ 1.15)");
+
+    // The runner goes first, then the instances stop before they are disposed.
+    runner.Kill(entireProcessTree: true);
+    await runner.WaitForExitAsync();
+    await inProcess.StopAsync();
+    await remote.StopAsync();
 }
 finally
 {
