@@ -170,6 +170,41 @@ public sealed class RunnerTests(DbKind kind)
     }
 
     [Test]
+    public async Task An_aborted_job_goes_back_at_once_and_a_permanent_error_fails_the_video_with_its_reason()
+    {
+        var token = await GenerateTokenAsync();
+        var runner = await RegisterAsync(token.Token, "aborter");
+        var uploaded = await Uploader.UploadAsync(_teacher, _channelId, _clip);
+        var uuid = uploaded.GetProperty("uuid").GetString()!;
+        var videoId = uploaded.GetProperty("id").GetInt64();
+        var jobUuid = await OfferedJobAsync(runner, uuid);
+
+        var first = await AcceptAsync(jobUuid, runner);
+        Assert.That((await PostAsync($"/api/v1/runners/jobs/{jobUuid}/abort", new { runnerToken = runner, jobToken = first, reason = "maintenance" })).StatusCode,
+            Is.EqualTo(HttpStatusCode.NoContent));
+        var aborted = await JobAsync(videoId);
+        Assert.That((aborted.State, aborted.Attempts), Is.EqualTo((JobState.Pending, 0)), "back in the queue at once, the attempt given back");
+        Assert.That(aborted.LastError, Does.Contain("maintenance"));
+        await AssertProblemAsync(await PostAsync($"/api/v1/runners/jobs/{jobUuid}/update", new { runnerToken = runner, jobToken = first, progress = 5 }),
+            HttpStatusCode.Forbidden);
+
+        var second = await AcceptAsync(jobUuid, runner);
+        await AssertProblemAsync(await PostAsync($"/api/v1/runners/jobs/{jobUuid}/update", new { runnerToken = runner, jobToken = first, progress = 5 }),
+            HttpStatusCode.Forbidden);
+        Assert.That((await PostAsync($"/api/v1/runners/jobs/{jobUuid}/error",
+            new { runnerToken = runner, jobToken = second, message = "Flux vidéo illisible", permanent = true })).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        var failed = await JobAsync(videoId);
+        Assert.That(failed.State, Is.EqualTo(JobState.Failed));
+        var video = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
+        Assert.That(video.GetProperty("state").GetProperty("id").GetInt32(), Is.EqualTo(7), "transcoding failed");
+        await AssertProblemAsync(await PostAsync($"/api/v1/runners/jobs/{jobUuid}/update", new { runnerToken = runner, jobToken = second, progress = 50 }),
+            HttpStatusCode.Conflict);
+        var me = (await _admin.GetFromJsonAsync<JsonElement>("/api/v1/runners")).GetProperty("data").EnumerateArray()
+            .Single(r => r.GetProperty("name").GetString() == "aborter");
+        Assert.That((me.GetProperty("jobsDone").GetInt32(), me.GetProperty("jobsFailed").GetInt32()), Is.EqualTo((0, 1)));
+    }
+
+    [Test]
     public async Task Wrong_or_deleted_tokens_are_refused()
     {
         await AssertProblemAsync(await PostAsync("/api/v1/runners/register", new { registrationToken = "ptrrt-wrong", name = "intruder" }), HttpStatusCode.Unauthorized);
@@ -232,6 +267,20 @@ public sealed class RunnerTests(DbKind kind)
         using var response = await PostAsync("/api/v1/runners/register", new { registrationToken, name, description = "test" });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runnerToken").GetString()!;
+    }
+
+    private async Task<string> OfferedJobAsync(string runnerToken, string videoUuid)
+    {
+        using var offered = await PostAsync("/api/v1/runners/jobs/request", new { runnerToken });
+        return (await offered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("availableJobs").EnumerateArray()
+            .Single(j => j.GetProperty("payload").GetProperty("input").GetProperty("videoUuid").GetString() == videoUuid).GetProperty("uuid").GetString()!;
+    }
+
+    private async Task<string> AcceptAsync(string jobUuid, string runnerToken)
+    {
+        using var accepted = await PostAsync($"/api/v1/runners/jobs/{jobUuid}/accept", new { runnerToken });
+        Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.OK), await accepted.Content.ReadAsStringAsync());
+        return (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("job").GetProperty("jobToken").GetString()!;
     }
 
     private Task<HttpResponseMessage> PostAsync(string path, object body) => _instance.Http.PostAsJsonAsync(path, body);
