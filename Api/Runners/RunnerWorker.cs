@@ -97,6 +97,11 @@ public sealed partial class RunnerWorker(
         Directory.CreateDirectory(StateFolder);
         var temp = StatePath + ".tmp";
         await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(state, JsonSerializerOptions.Web), ct);
+        if (!OperatingSystem.IsWindows())
+        {
+            // The runner token is a credential: readable by the runner's user only.
+            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         File.Move(temp, StatePath, overwrite: true);
         LogRegistered(logger, name, instanceUrl);
         return state;

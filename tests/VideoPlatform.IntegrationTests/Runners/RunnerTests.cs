@@ -101,6 +101,10 @@ public sealed class RunnerTests(DbKind kind)
         // The runner's folder holds its state only (work folders are removed); its token is stored hashed by the instance.
         var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).ToList();
         Assert.That(files, Is.EqualTo(new[] { "runner.json" }));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.That(File.GetUnixFileMode(Path.Combine(folder, "runner.json")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        }
         var state = JsonSerializer.Deserialize<JsonElement>(await File.ReadAllTextAsync(Path.Combine(folder, "runner.json")));
         var runnerToken = state.GetProperty("runnerToken").GetString()!;
         var stored = await Db.ReadAsync(c => c.ExecuteScalarAsync<string>("SELECT token_hash FROM runners WHERE name = 'runner-a'"));
@@ -293,55 +297,6 @@ public sealed class RunnerTests(DbKind kind)
             Assert.That(response.StatusCode, Is.EqualTo(status), body);
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), body);
             Assert.That(JsonSerializer.Deserialize<JsonElement>(body).GetProperty("detail").GetString(), Is.Not.Empty);
-        }
-    }
-
-    /// <summary>A runner built by the app's own builder with only <c>--Roles runner</c>: no database or storage settings.</summary>
-    private sealed class RunnerProcess : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private RunnerProcess(WebApplication app, string baseUrl)
-        {
-            _app = app;
-            Http = new HttpClient(new SocketsHttpHandler()) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
-        }
-
-        public HttpClient Http { get; }
-
-        public static async Task<RunnerProcess> StartAsync(string instanceUrl, string registrationToken, string folder, string name)
-        {
-            var app = VideoPlatformApp.Build(
-            [
-                "--Roles", "runner", "--urls", "http://127.0.0.1:0",
-                "--Runner:InstanceUrl", instanceUrl, "--Runner:RegistrationToken", registrationToken, "--Runner:StateFolder", folder, "--Runner:Name", name,
-                "--Runner:PollInterval", "00:00:00.200", "--Runner:UpdateInterval", "00:00:00.500", "--Runner:Threads", "1",
-                "--Logging:LogLevel:Default", "Warning",
-            ]);
-            await app.StartAsync();
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var runner = new RunnerProcess(app, address.TrimEnd('/'));
-            var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
-            while (true)
-            {
-                using var health = await runner.Http.GetAsync("/health");
-                if (health.IsSuccessStatusCode)
-                {
-                    return runner;
-                }
-                if (DateTimeOffset.UtcNow > deadline)
-                {
-                    Assert.Fail($"The runner did not register within 30 s: {await health.Content.ReadAsStringAsync()}");
-                }
-                await Task.Delay(100);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            Http.Dispose();
-            await _app.StopAsync();
-            await _app.DisposeAsync();
         }
     }
 }
