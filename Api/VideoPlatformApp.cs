@@ -12,6 +12,7 @@ using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Videos;
 using VideoPlatform.Api.Federation;
 using VideoPlatform.Api.Media;
+using VideoPlatform.Api.Runners;
 using VideoPlatform.Api.Uploads;
 using VideoPlatform.Core;
 using VideoPlatform.Core.Data;
@@ -39,6 +40,10 @@ public static class VideoPlatformApp
         builder.WebHost.UseUrls(builder.Configuration["urls"]!);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
         var roles = InstanceRolesParser.Parse(builder.Configuration["Roles"]);
+        if (roles == InstanceRoles.Runner)
+        {
+            return builder.BuildRunner(configureServices);
+        }
 
         builder.AddCore();
         builder.AddAccountsAndApi();
@@ -46,6 +51,7 @@ public static class VideoPlatformApp
         builder.AddMedia(roles);
         builder.AddP2P(roles);
         builder.AddFederation(roles);
+        builder.AddRunners(roles);
         builder.AddWeb();
         configureServices?.Invoke(builder.Services);
 
@@ -78,6 +84,7 @@ public static class VideoPlatformApp
         app.MapUploads(roles);
         app.MapMedia(roles);
         app.MapP2P(roles);
+        app.MapRunners(roles);
         if (roles.HasFlag(InstanceRoles.Federation))
         {
             app.MapFederation();

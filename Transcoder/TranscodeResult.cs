@@ -31,7 +31,72 @@ public sealed record TranscodeResult(
     string SegmentsSha256Name,
     string ThumbnailName,
     string PreviewName,
-    SourceMedia Source);
+    SourceMedia Source)
+{
+    /// <summary>What publication needs of this transcode, and what a remote runner sends back with the files.</summary>
+    public TranscodeOutput Output => new(Id, Duration.TotalSeconds, Renditions, MasterPlaylistName, SegmentsSha256Name, ThumbnailName, PreviewName);
+}
+
+/// <summary>
+/// One transcode's files, by name (all in one folder, all named with the fresh <see cref="Id"/>): what publication needs, and
+/// the manifest a remote runner sends with its upload (<see cref="Check"/> is what the instance accepts of it).
+/// </summary>
+public sealed record TranscodeOutput(
+    string Id,
+    double DurationSeconds,
+    IReadOnlyList<RenditionResult> Renditions,
+    string MasterPlaylistName,
+    string SegmentsSha256Name,
+    string ThumbnailName,
+    string PreviewName)
+{
+    /// <summary>Every file of the transcode: master, hashes, images, and per rendition its playlist, fragmented MP4 and web video.</summary>
+    public IReadOnlyList<string> FileNames =>
+    [
+        MasterPlaylistName, SegmentsSha256Name, ThumbnailName, PreviewName,
+        .. Renditions.SelectMany(r => r.WebVideoName is null
+            ? new[] { r.PlaylistName, r.FragmentedName }
+            : new[] { r.PlaylistName, r.FragmentedName, r.WebVideoName }),
+    ];
+
+    /// <summary>
+    /// Null when the manifest is acceptable, else why not: a GUID id, at least one rendition, every file named
+    /// <c>{id}-…</c> with only letters, digits, '-', '_' and '.', no name twice, sizes and resolutions in range.
+    /// </summary>
+    public string? Check()
+    {
+        if (!Guid.TryParseExact(Id ?? "", "D", out _))
+        {
+            return "id must be a UUID.";
+        }
+        if (Renditions is null || Renditions.Count == 0 || Renditions.Count > 16)
+        {
+            return "renditions must list 1 to 16 renditions.";
+        }
+        if (!double.IsFinite(DurationSeconds) || DurationSeconds < 0 || DurationSeconds > 7 * 24 * 3600)
+        {
+            return "durationSeconds is out of range.";
+        }
+        foreach (var r in Renditions)
+        {
+            if (r is null || r.Resolution < 0 || r.Resolution > 8640 || r.Width < 0 || r.Height < 0 || r.Fps < 0 || r.Fps > 240
+                || r.SizeBytes <= 0 || r.WebVideoSizeBytes < 0 || r.AverageBitrate < 0 || r.PeakBitrate < 0 || string.IsNullOrEmpty(r.Codecs))
+            {
+                return "a rendition has a missing or out-of-range field.";
+            }
+        }
+        var names = FileNames;
+        foreach (var name in names)
+        {
+            if (string.IsNullOrEmpty(name) || name.Length > 200 || !name.StartsWith(Id + "-", StringComparison.Ordinal)
+                || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) || name.Contains("..", StringComparison.Ordinal))
+            {
+                return $"file name '{name}' is not one of this transcode's names ({Id}-…).";
+            }
+        }
+        return names.Distinct(StringComparer.Ordinal).Count() == names.Count ? null : "a file name appears twice.";
+    }
+}
 
 /// <summary>The upload cannot be transcoded; <see cref="Validation"/> says why, in words for the uploader.</summary>
 public sealed class UploadRejectedException(ValidationResult validation) : Exception(validation.Message)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using VideoPlatform.Transcoder.Probing;
 using VideoPlatform.Core.Jobs;
@@ -27,7 +28,15 @@ public static class TranscoderModule
             .Validate(o => o.Lease >= TimeSpan.FromSeconds(1), "Transcoder:Lease must be at least one second.")
             .ValidateOnStart();
         services.AddSingleton<HlsPipeline>();
+        services.AddTranscodePublishing();
         services.AddJobHandler<TranscodeJob, TranscodeJobHandler>();
+        return services;
+    }
+
+    /// <summary>Publication of finished transcodes, for the in-process worker and for the instance that takes remote runners' results.</summary>
+    public static IServiceCollection AddTranscodePublishing(this IServiceCollection services)
+    {
+        services.TryAddSingleton<TranscodePublisher>();
         return services;
     }
 }

@@ -66,3 +66,24 @@ public interface IWebFollows
     /// <summary>Accepts or rejects a pending follower by its handle (<c>name@host</c>); false when it does not follow us.</summary>
     Task<bool> AnswerFollowerAsync(string handle, bool accept, CancellationToken ct);
 }
+
+/// <summary>A remote runner as the admin page shows it: last contact, the job it holds (video and progress), jobs done and failed.</summary>
+public sealed record WebRunner(long Id, string Name, string? Description, string? Ip, long LastContactMs, string? CurrentJobUuid, long? CurrentVideoId,
+    int Progress, int JobsDone, int JobsFailed);
+
+/// <summary>A runner registration token (stored hashed: its value is shown only when generated).</summary>
+public sealed record WebRunnerToken(long Id, long CreatedAtMs, int RunnersCount);
+
+/// <summary>Remote transcoding runners for the admin page (implemented in Api/Runners, beside the runner API).</summary>
+public interface IWebRunners
+{
+    /// <summary>Whether transcode jobs go to runners (<c>Transcoding:RemoteRunners:Enabled</c>).</summary>
+    bool Enabled { get; }
+    Task<IReadOnlyList<WebRunner>> RunnersAsync(CancellationToken ct);
+    Task<IReadOnlyList<WebRunnerToken>> TokensAsync(CancellationToken ct);
+
+    /// <summary>A new registration token, in clear, to show once.</summary>
+    Task<string> GenerateTokenAsync(CancellationToken ct);
+    Task<bool> DeleteTokenAsync(long id, CancellationToken ct);
+    Task<bool> DeleteRunnerAsync(long id, CancellationToken ct);
+}

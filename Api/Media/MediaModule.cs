@@ -38,7 +38,8 @@ public static class MediaModule
         {
             services.AddSingleton<VideoFileTokens>();
         }
-        if (roles.HasFlag(InstanceRoles.Transcoder))
+        // With remote runners the transcode jobs wait in the queue for a runner (Api/Runners) instead.
+        if (roles.HasFlag(InstanceRoles.Transcoder) && !Runners.RunnersModule.RemoteRunnersEnabled(builder.Configuration))
         {
             services.AddTranscoder(builder.Configuration);
             // Moves read and write the media disk, as transcodes do.

@@ -10,6 +10,9 @@ public enum InstanceRoles
     P2P = 4,
     Transcoder = 8,
     All = Web | Federation | P2P | Transcoder,
+
+    /// <summary>A remote transcoding runner: talks only HTTP to its instance (no database, no media store); never combined.</summary>
+    Runner = 16,
 }
 
 public static class InstanceRolesParser
@@ -30,8 +33,13 @@ public static class InstanceRolesParser
                 "federation" => InstanceRoles.Federation,
                 "p2p" => InstanceRoles.P2P,
                 "transcoder" => InstanceRoles.Transcoder,
-                _ => throw new InvalidOperationException($"Roles: unknown role '{part}'. Use all, web, federation, p2p or transcoder (combinable with commas)."),
+                "runner" => InstanceRoles.Runner,
+                _ => throw new InvalidOperationException($"Roles: unknown role '{part}'. Use all, web, federation, p2p or transcoder (combinable with commas), or runner alone."),
             };
+        }
+        if (roles.HasFlag(InstanceRoles.Runner) && roles != InstanceRoles.Runner)
+        {
+            throw new InvalidOperationException("Roles: runner cannot be combined with other roles (a runner works for an instance over HTTP only).");
         }
         return roles;
     }

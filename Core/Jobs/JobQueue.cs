@@ -34,6 +34,13 @@ public sealed class JobQueue(Database database, TimeProvider clock)
         ? ClaimPrefix + Candidates.Replace("{types}", database.In("j.type", "types"), StringComparison.Ordinal) + " FOR UPDATE SKIP LOCKED) RETURNING *"
         : ClaimPrefix + Candidates.Replace("{types}", database.In("j.type", "types"), StringComparison.Ordinal) + ") RETURNING *";
 
+    // The same candidates for one given job (a remote runner accepting the job it was offered).
+    private readonly string _claimByIdSql = ClaimPrefix + Candidates.Replace("{types}", "j.type = @type AND j.id = @id", StringComparison.Ordinal)
+        + (database.Dialect == SqlDialect.Postgres ? " FOR UPDATE SKIP LOCKED" : "") + ") RETURNING *";
+
+    private readonly string _claimableSql = Candidates.Replace("{types}", "j.type = @type", StringComparison.Ordinal)
+        .Replace("SELECT j.id FROM", "SELECT j.* FROM", StringComparison.Ordinal).Replace("LIMIT 1", "LIMIT @limit", StringComparison.Ordinal);
+
     /// <summary>Raised in-process after an enqueue so local workers wake up without waiting for their poll.</summary>
     public event Action? Enqueued;
 
@@ -93,6 +100,31 @@ public sealed class JobQueue(Database database, TimeProvider clock)
             return c.QuerySingleOrDefaultAsync<JobRow>(_claimSql, new { types = typeArray, owner, now, leaseUntil = now + (long)lease.TotalMilliseconds }, t);
         }, ct);
     }
+
+    /// <summary>Jobs of <paramref name="type"/> that a worker could claim now (due, or their holder's lease expired), in claim order.</summary>
+    public Task<IReadOnlyList<JobRow>> ClaimableAsync(string type, int limit, CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<JobRow>)(await c.QueryAsync<JobRow>(_claimableSql, new { type, limit, now = Now })).AsList(), ct);
+
+    /// <summary>Claims job <paramref name="id"/> if it is of <paramref name="type"/> and claimable now; null when it is not (taken, done, not due).</summary>
+    public Task<JobRow?> ClaimAsync(long id, string type, string owner, TimeSpan lease, CancellationToken ct = default) =>
+        database.WriteAsync((c, t) =>
+        {
+            var now = Now;
+            return c.QuerySingleOrDefaultAsync<JobRow>(_claimByIdSql, new { id, type, owner, now, leaseUntil = now + (long)lease.TotalMilliseconds }, t);
+        }, ct);
+
+    /// <summary>Running jobs whose lease owner starts with <paramref name="ownerPrefix"/> and whose lease has not expired.</summary>
+    public Task<IReadOnlyList<JobRow>> HeldAsync(string ownerPrefix, CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<JobRow>)(await c.QueryAsync<JobRow>("""
+            SELECT * FROM jobs WHERE state = 1 AND lease_expires_at >= @now AND substr(lease_owner, 1, @length) = @ownerPrefix ORDER BY id
+            """, new { ownerPrefix, length = ownerPrefix.Length, now = Now })).AsList(), ct);
+
+    /// <summary>Completes a job inside the caller's transaction (with the change it settles); false when the job is no longer ours.</summary>
+    public async Task<bool> CompleteAsync(DbConnection connection, DbTransaction transaction, long id, string owner) =>
+        await connection.ExecuteAsync("""
+            UPDATE jobs SET state = 2, lease_owner = NULL, lease_expires_at = NULL, progress = 100, updated_at = @now, finished_at = @now
+            WHERE id = @id AND state = 1 AND lease_owner = @owner
+            """, new { id, owner, now = Now }, transaction) == 1;
 
     /// <summary>Extends the lease. False when the job is no longer ours (lease lost to another worker).</summary>
     public async Task<bool> HeartbeatAsync(long id, string owner, TimeSpan lease, int? progress = null, CancellationToken ct = default)

@@ -20,10 +20,9 @@ public sealed record TranscodeJob(long VideoId) : IJobPayload
 }
 
 /// <summary>
-/// The <c>transcode</c> job: the HLS pipeline into a work folder, then publication. Files are moved into place first
-/// (new names, so nothing served changes), then one transaction switches the video to them, then the old files go.
+/// The <c>transcode</c> job in process: the HLS pipeline into a work folder, then publication (<see cref="TranscodePublisher"/>).
+/// With remote runners enabled this handler is not registered and runners take the job over HTTP (Api/Runners).
 /// A job taken up again after a crash finds the video published (and stops) or starts over in a clean work folder.
-/// The publishing transaction also queues the <see cref="VideoPublishedJob"/> job that tells the listeners.
 /// </summary>
 public sealed partial class TranscodeJobHandler(
     HlsPipeline pipeline,
@@ -31,7 +30,7 @@ public sealed partial class TranscodeJobHandler(
     VideoRepository videos,
     VideoMediaRepository media,
     MediaStore store,
-    JobQueue queue,
+    TranscodePublisher publisher,
     TimeProvider clock,
     ILogger<TranscodeJobHandler> logger) : IJobHandler<TranscodeJob>
 {
@@ -91,81 +90,8 @@ public sealed partial class TranscodeJobHandler(
             }
         }
 
-        await PublishAsync(video, result, ct);
+        await publisher.PublishAsync(video, result.Output, result.Directory, alsoInTransaction: null, ct);
         store.Delete(work);
-    }
-
-    private async Task PublishAsync(VideoRow video, TranscodeResult result, CancellationToken ct)
-    {
-        store.PublishFile(Path.Combine(result.Directory, result.ThumbnailName), store.ThumbnailPath(result.ThumbnailName));
-        store.PublishFile(Path.Combine(result.Directory, result.PreviewName), store.PreviewPath(result.PreviewName));
-
-        var isPrivate = MediaStore.IsPrivateMedia(video.Privacy);
-        var target = store.HlsFolder(video.Uuid, isPrivate);
-        // Files of an older transcode stay served until the database points to the new ones.
-        var names = store.PublishFolder(result.Directory, target);
-        // The rows this publication replaces (the source listed until now, an older transcode's): their torrents go with them.
-        var replaced = await videos.FilesAsync(video.Id, ct);
-
-        var published = await media.PublishAsync(video.Id, new PublishedMedia(
-            result.MasterPlaylistName,
-            result.SegmentsSha256Name,
-            result.ThumbnailName,
-            result.PreviewName,
-            (int)Math.Round(result.Duration.TotalSeconds),
-            result.Renditions.SelectMany(FileRows).ToList()),
-            // The outbox: federation, torrents and cache eviction are queued with the publication, so a crash after
-            // this commit (or a failing listener) cannot leave a published video that is never federated.
-            (c, t) => VideoPublishedJob.EnqueueAsync(queue, c, t, video.Id), CancellationToken.None);
-
-        if (!published)
-        {
-            // Someone else settled this video meanwhile (deleted, or published by another attempt): drop our copy.
-            foreach (var name in names)
-            {
-                store.Delete(Path.Combine(target, name));
-            }
-            store.DeleteImages(result.ThumbnailName, result.PreviewName);
-            return;
-        }
-        queue.Signal();
-
-        // Older renditions and anything an attempt that died mid-publication left behind.
-        foreach (var stale in store.ListFiles(target).Where(name => !names.Contains(name)))
-        {
-            store.Delete(Path.Combine(target, stale));
-        }
-        store.DeleteImages(video.ThumbnailName == result.ThumbnailName ? null : video.ThumbnailName,
-            video.PreviewName == result.PreviewName ? null : video.PreviewName);
-        foreach (var torrent in replaced.Select(f => f.TorrentName).OfType<string>())
-        {
-            store.Delete(store.TorrentPath(torrent));
-        }
-        LogPublished(logger, video.Id, result.Renditions.Count, result.Id);
-    }
-
-    /// <summary>A rendition's rows: its HLS file and, when made, its web video (the same streams in a faststart MP4).</summary>
-    private static IEnumerable<VideoFileRow> FileRows(RenditionResult r)
-    {
-        var hls = new VideoFileRow
-        {
-            Resolution = r.Resolution,
-            Width = r.Width,
-            Height = r.Height,
-            Fps = r.Fps,
-            Size = r.SizeBytes,
-            Bitrate = r.AverageBitrate,
-            FileName = r.FragmentedName,
-            PlaylistName = r.PlaylistName,
-            Kind = VideoFileKinds.Hls,
-            HasAudio = r.HasAudio,
-            HasVideo = r.Resolution > 0,
-        };
-        yield return hls;
-        if (r.WebVideoName is not null)
-        {
-            yield return hls with { FileName = r.WebVideoName, PlaylistName = null, Size = r.WebVideoSizeBytes, Kind = VideoFileKinds.WebVideo };
-        }
     }
 
     /// <summary>Copies the latest progress to the video row (what the API shows) and to the job, once a second while it changes.</summary>
@@ -207,9 +133,6 @@ public sealed partial class TranscodeJobHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transcode of video {VideoId}: nothing to do (deleted or already published)")]
     private static partial void LogNothingToDo(ILogger logger, long videoId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} published with {Count} renditions ({TranscodeId})")]
-    private static partial void LogPublished(ILogger logger, long videoId, int count, string transcodeId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the progress of video {VideoId}")]
     private static partial void LogProgressFailed(ILogger logger, Exception ex, long videoId);
