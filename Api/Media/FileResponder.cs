@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Storage;
 
 namespace VideoPlatform.Api.Media;
 
@@ -18,6 +20,7 @@ public enum MediaCache
 /// <summary>
 /// Sends one file of the media store: Range (206/416), HEAD, strong ETag and Last-Modified with their conditional
 /// requests (If-None-Match, If-Modified-Since, If-Range), cache headers, CORS, and the body through sendfile.
+/// With <c>Media:AccelRedirect</c>, nginx sends the file instead (<see cref="AccelRedirect"/>).
 /// </summary>
 public static class FileResponder
 {
@@ -58,8 +61,6 @@ public static class FileResponder
         var lastModified = new DateTimeOffset(lastWrite.Ticks - lastWrite.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
         var etag = ETagOf(size, lastWrite);
         var headers = response.Headers;
-        headers.ETag = etag;
-        headers.LastModified = lastModified.ToString("R", CultureInfo.InvariantCulture);
         headers.AcceptRanges = "bytes";
         headers.CacheControl = cache == MediaCache.PublicImmutable ? "public, max-age=31536000, immutable" : "private, no-cache";
         headers.AccessControlAllowOrigin = "*";
@@ -68,6 +69,13 @@ public static class FileResponder
         {
             headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = attachmentName }.ToString();
         }
+        if (context.RequestServices.GetService<IOptions<MediaOptions>>()?.Value.AccelRedirect == true)
+        {
+            AccelRedirect(context, path);
+            return;
+        }
+        headers.ETag = etag;
+        headers.LastModified = lastModified.ToString("R", CultureInfo.InvariantCulture);
         // Empty 304/416 answers must not be turned into problem documents.
         context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
 
@@ -111,6 +119,23 @@ public static class FileResponder
         {
             // The player moved on (seek, quality switch): nothing to report.
         }
+    }
+
+    /// <summary>
+    /// The request is authorised and the file exists: nginx's internal location sends it (validators, Range and conditional
+    /// requests from the file itself). The cache, CORS and attachment headers set above travel with this empty answer.
+    /// </summary>
+    private static void AccelRedirect(HttpContext context, string path)
+    {
+        var root = context.RequestServices.GetRequiredService<MediaStore>().Root;
+        var relative = Path.GetRelativePath(root, path);
+        if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            throw new InvalidOperationException($"{path} is outside the media folder {root}.");
+        }
+        var segments = relative.Split(Path.DirectorySeparatorChar).Select(Uri.EscapeDataString);
+        context.Response.Headers["X-Accel-Redirect"] = MediaOptions.InternalPrefix + string.Join('/', segments);
+        context.Response.ContentLength = 0;
     }
 
     /// <summary>

@@ -29,6 +29,7 @@ public static class MediaModule
         if (roles.HasFlag(InstanceRoles.Web))
         {
             services.AddSingleton<VideoFileTokens>();
+            services.AddOptions<MediaOptions>().Bind(builder.Configuration.GetSection(MediaOptions.Section));
         }
         if (roles.HasFlag(InstanceRoles.Transcoder))
         {
