@@ -54,6 +54,11 @@ public static class FileResponder
             await Problems.NotFound("File not found.").ExecuteAsync(context);
             return;
         }
+        if (context.RequestServices.GetService<IOptions<MediaOptions>>()?.Value.AccelRedirect == true)
+        {
+            AccelRedirect(context, path, cache, attachmentName);
+            return;
+        }
 
         var size = info.Length;
         var lastWrite = info.LastWriteTimeUtc;
@@ -61,19 +66,7 @@ public static class FileResponder
         var lastModified = new DateTimeOffset(lastWrite.Ticks - lastWrite.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
         var etag = ETagOf(size, lastWrite);
         var headers = response.Headers;
-        headers.AcceptRanges = "bytes";
-        headers.CacheControl = cache == MediaCache.PublicImmutable ? "public, max-age=31536000, immutable" : "private, no-cache";
-        headers.AccessControlAllowOrigin = "*";
-        headers.AccessControlExposeHeaders = "Content-Range, Content-Length, ETag, Accept-Ranges";
-        if (attachmentName is not null)
-        {
-            headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = attachmentName }.ToString();
-        }
-        if (context.RequestServices.GetService<IOptions<MediaOptions>>()?.Value.AccelRedirect == true)
-        {
-            AccelRedirect(context, path);
-            return;
-        }
+        SetSharedHeaders(response, cache, attachmentName);
         headers.ETag = etag;
         headers.LastModified = lastModified.ToString("R", CultureInfo.InvariantCulture);
         // Empty 304/416 answers must not be turned into problem documents.
@@ -121,12 +114,27 @@ public static class FileResponder
         }
     }
 
+    /// <summary>Cache, CORS and attachment headers: the same whoever sends the bytes.</summary>
+    private static void SetSharedHeaders(HttpResponse response, MediaCache cache, string? attachmentName)
+    {
+        var headers = response.Headers;
+        headers.AcceptRanges = "bytes";
+        headers.CacheControl = cache == MediaCache.PublicImmutable ? "public, max-age=31536000, immutable" : "private, no-cache";
+        headers.AccessControlAllowOrigin = "*";
+        headers.AccessControlExposeHeaders = "Content-Range, Content-Length, ETag, Accept-Ranges";
+        if (attachmentName is not null)
+        {
+            headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = attachmentName }.ToString();
+        }
+    }
+
     /// <summary>
     /// The request is authorised and the file exists: nginx's internal location sends it (validators, Range and conditional
-    /// requests from the file itself). The cache, CORS and attachment headers set above travel with this empty answer.
+    /// requests from the file itself). Cache-Control and Content-Disposition travel with this empty answer.
     /// </summary>
-    private static void AccelRedirect(HttpContext context, string path)
+    private static void AccelRedirect(HttpContext context, string path, MediaCache cache, string? attachmentName)
     {
+        SetSharedHeaders(context.Response, cache, attachmentName);
         var root = context.RequestServices.GetRequiredService<MediaStore>().Root;
         var relative = Path.GetRelativePath(root, path);
         if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))

@@ -217,6 +217,12 @@ public sealed class NginxFrontTests
             Assert.That(owner.StatusCode, Is.EqualTo(HttpStatusCode.PartialContent));
             Assert.That((await owner.Content.ReadAsByteArrayAsync())[4..8], Is.EqualTo("ftyp"u8.ToArray()));
         }
+        using (var download = await _teacher.GetAsync(_private.GetProperty("files")[0].GetProperty("fileDownloadUrl").GetString()))
+        {
+            Assert.That(download.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(download.Content.Headers.ContentDisposition!.DispositionType, Is.EqualTo("attachment"), "kept through the redirect");
+            Assert.That(download.Content.Headers.ContentLength, Is.EqualTo(_private.GetProperty("files")[0].GetProperty("size").GetInt64()));
+        }
     }
 
     [Test]
