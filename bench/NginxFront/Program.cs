@@ -96,7 +96,7 @@ static string FindRepository()
 
 static async Task WaitOkAsync(string url)
 {
-    using var http = new HttpClient();
+    using var http = new HttpClient(new SocketsHttpHandler());
     for (var i = 0; ; i++)
     {
         try
