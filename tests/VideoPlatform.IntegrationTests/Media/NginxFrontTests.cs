@@ -86,7 +86,8 @@ public sealed class NginxFrontTests
     {
         if (_nginx is { HasExited: false })
         {
-            _nginx.Kill();
+            // local.sh execs nginx: this is the master, its workers are its children.
+            _nginx.Kill(entireProcessTree: true);
             await _nginx.WaitForExitAsync();
         }
         _nginx?.Dispose();
