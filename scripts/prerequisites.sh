@@ -19,6 +19,8 @@ if [ "$mode" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
   command -v wrk >/dev/null || need+=(wrk)
   command -v nginx >/dev/null || need+=(nginx-light)
+  # deploy/nginx/local.sh renders the nginx template with envsubst (tests and bench/nginx.sh).
+  command -v envsubst >/dev/null || need+=(gettext-base)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing from Debian: ${need[*]}"

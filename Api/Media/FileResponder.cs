@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Storage;
@@ -19,6 +20,7 @@ public enum MediaCache
 /// <summary>
 /// Sends one file of the media store: Range (206/416), HEAD, strong ETag and Last-Modified with their conditional
 /// requests (If-None-Match, If-Modified-Since, If-Range), cache headers, CORS, and the body through sendfile.
+/// With <c>Media:AccelRedirect</c>, nginx sends the file instead (<see cref="AccelRedirect"/>).
 /// </summary>
 public static class FileResponder
 {
@@ -34,6 +36,11 @@ public static class FileResponder
         if (!info.Exists)
         {
             await Problems.NotFound("File not found.").ExecuteAsync(context);
+            return;
+        }
+        if (context.RequestServices.GetService<IOptions<MediaOptions>>()?.Value.AccelRedirect == true)
+        {
+            AccelRedirect(context, path, cache, attachmentName);
             return;
         }
         var lastWrite = info.LastWriteTimeUtc;
@@ -73,16 +80,9 @@ public static class FileResponder
         // HTTP dates have whole seconds; comparisons below use the same truncation.
         var lastModified = new DateTimeOffset(lastWrite.Ticks - lastWrite.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
         var headers = response.Headers;
+        SetSharedHeaders(response, cache, attachmentName);
         headers.ETag = etag;
         headers.LastModified = lastModified.ToString("R", CultureInfo.InvariantCulture);
-        headers.AcceptRanges = "bytes";
-        headers.CacheControl = cache == MediaCache.PublicImmutable ? "public, max-age=31536000, immutable" : "private, no-cache";
-        headers.AccessControlAllowOrigin = "*";
-        headers.AccessControlExposeHeaders = "Content-Range, Content-Length, ETag, Accept-Ranges";
-        if (attachmentName is not null)
-        {
-            headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = attachmentName }.ToString();
-        }
         // Empty 304/416 answers must not be turned into problem documents.
         context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
 
@@ -126,6 +126,38 @@ public static class FileResponder
         {
             // The player moved on (seek, quality switch): nothing to report.
         }
+    }
+
+    /// <summary>Cache, CORS and attachment headers: the same whoever sends the bytes.</summary>
+    private static void SetSharedHeaders(HttpResponse response, MediaCache cache, string? attachmentName)
+    {
+        var headers = response.Headers;
+        headers.AcceptRanges = "bytes";
+        headers.CacheControl = cache == MediaCache.PublicImmutable ? "public, max-age=31536000, immutable" : "private, no-cache";
+        headers.AccessControlAllowOrigin = "*";
+        headers.AccessControlExposeHeaders = "Content-Range, Content-Length, ETag, Accept-Ranges";
+        if (attachmentName is not null)
+        {
+            headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = attachmentName }.ToString();
+        }
+    }
+
+    /// <summary>
+    /// The request is authorised and the file exists: nginx's internal location sends it (validators, Range and conditional
+    /// requests from the file itself). Cache-Control and Content-Disposition travel with this empty answer.
+    /// </summary>
+    private static void AccelRedirect(HttpContext context, string path, MediaCache cache, string? attachmentName)
+    {
+        SetSharedHeaders(context.Response, cache, attachmentName);
+        var root = context.RequestServices.GetRequiredService<MediaStore>().Root;
+        var relative = Path.GetRelativePath(root, path);
+        if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+        {
+            throw new InvalidOperationException($"{path} is outside the media folder {root}.");
+        }
+        var segments = relative.Split(Path.DirectorySeparatorChar).Select(Uri.EscapeDataString);
+        context.Response.Headers["X-Accel-Redirect"] = MediaOptions.InternalPrefix + string.Join('/', segments);
+        context.Response.ContentLength = 0;
     }
 
     /// <summary>
