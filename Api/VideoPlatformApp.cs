@@ -1,3 +1,4 @@
+using VideoPlatform.Api.Captions;
 using VideoPlatform.Core.Accounts;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -78,6 +79,7 @@ public static class VideoPlatformApp
             app.MapUserEndpoints();
             app.MapChannelEndpoints();
             app.MapVideoEndpoints();
+            app.MapCaptionEndpoints();
             app.MapConfigEndpoints();
             app.MapWeb();
         }
@@ -146,6 +148,7 @@ public static class VideoPlatformApp
         services.AddSingleton<ActorRepository>();
         services.AddSingleton<OAuthRepository>();
         services.AddSingleton<VideoRepository>();
+        services.AddSingleton<CaptionRepository>();
         services.AddSingleton<HttpMetrics>();
         services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<HttpMetrics>());
         // Registered first so that migrations run before any other hosted service, and before Kestrel listens.

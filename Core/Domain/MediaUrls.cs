@@ -10,6 +10,7 @@ public static class MediaUrls
     public const string TorrentsPrefix = "/lazy-static/torrents";
     public const string ThumbnailsPrefix = "/lazy-static/thumbnails";
     public const string PreviewsPrefix = "/lazy-static/previews";
+    public const string CaptionsPrefix = "/lazy-static/video-captions";
 
     public static string HlsFile(string videoUuid, string fileName, bool isPrivate) =>
         $"{(isPrivate ? PrivateHlsPrefix : HlsPrefix)}/{videoUuid}/{fileName}";
@@ -25,5 +26,7 @@ public static class MediaUrls
     public static string TorrentDownload(string name) => $"/download/torrents/{name}";
     public static string Thumbnail(string name) => $"{ThumbnailsPrefix}/{name}";
     public static string Preview(string name) => $"{PreviewsPrefix}/{name}";
+    /// <summary>A caption's WebVTT, named <c>{random uuid}-{language}.vtt</c> as PeerTube names them (a new name per upload).</summary>
+    public static string Caption(string fileName) => $"{CaptionsPrefix}/{fileName}";
     public static string Embed(string uuid) => $"/videos/embed/{uuid}";
 }

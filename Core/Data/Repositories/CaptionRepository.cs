@@ -1,0 +1,171 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Dapper;
+using VideoPlatform.Core.Captions;
+using VideoPlatform.Core.Domain;
+
+namespace VideoPlatform.Core.Data.Repositories;
+
+/// <summary>A video's caption in one language: a local one has a file name (its WebVTT is stored), a remote one a URL.</summary>
+public sealed record CaptionRow
+{
+    public long Id { get; init; }
+    public long VideoId { get; init; }
+    public required string Language { get; init; }
+    public string? FileName { get; init; }
+    public string? RemoteUrl { get; init; }
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+}
+
+/// <summary>A local caption's WebVTT with the video it belongs to (for the file route's access check).</summary>
+public sealed record CaptionContent(long VideoId, string Language, string Content, long UpdatedAt);
+
+/// <summary>A remote video's caption as its origin announces it (<c>subtitleLanguage</c>).</summary>
+public sealed record RemoteCaption(string Language, string Url);
+
+/// <summary>Captions, their cues (indexed for the search inside lessons) and chapters.</summary>
+public sealed class CaptionRepository(Database database, TimeProvider clock)
+{
+    private const int MaxQueryTerms = 8;
+
+    private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public Task<IReadOnlyList<CaptionRow>> ListAsync(long videoId, CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<CaptionRow>)(await c.QueryAsync<CaptionRow>(
+            "SELECT id, video_id, language, file_name, remote_url, created_at, updated_at FROM video_captions WHERE video_id = @videoId ORDER BY language",
+            new { videoId })).AsList(), ct);
+
+    public Task<CaptionContent?> FindContentAsync(string fileName, CancellationToken ct = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<CaptionContent>(
+            "SELECT video_id, language, content, updated_at FROM video_captions WHERE file_name = @fileName AND content IS NOT NULL",
+            new { fileName }), ct);
+
+    /// <summary>Adds or replaces the caption of a local video in <paramref name="language"/>, with its cues (text folded for search).</summary>
+    public Task ReplaceAsync(long videoId, string language, string fileName, ParsedCaption caption, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var now = Now;
+            var createdAt = await c.ExecuteScalarAsync<long?>(
+                "SELECT created_at FROM video_captions WHERE video_id = @videoId AND language = @language", new { videoId, language }, t) ?? now;
+            await c.ExecuteAsync("DELETE FROM video_captions WHERE video_id = @videoId AND language = @language", new { videoId, language }, t);
+            var id = await c.ExecuteScalarAsync<long>("""
+                INSERT INTO video_captions (video_id, language, file_name, content, remote_url, created_at, updated_at)
+                VALUES (@videoId, @language, @fileName, @content, NULL, @createdAt, @now) RETURNING id
+                """, new { videoId, language, fileName, content = caption.WebVtt, createdAt, now }, t);
+            await InsertCuesAsync(c, t, id, videoId, caption.Cues);
+        }, ct);
+
+    /// <summary>Cues in multi-row INSERTs: a lesson's few hundred cues in a few round trips.</summary>
+    public static async Task InsertCuesAsync(DbConnection c, DbTransaction t, long captionId, long videoId, IReadOnlyList<CaptionCue> cues)
+    {
+        const int Batch = 200;
+        for (var offset = 0; offset < cues.Count; offset += Batch)
+        {
+            var sql = new StringBuilder("INSERT INTO video_caption_cues (caption_id, video_id, start_ms, text) VALUES ");
+            var param = new DynamicParameters();
+            param.Add("captionId", captionId);
+            param.Add("videoId", videoId);
+            var end = Math.Min(cues.Count, offset + Batch);
+            for (var i = offset; i < end; i++)
+            {
+                var n = (i - offset).ToString(CultureInfo.InvariantCulture);
+                sql.Append(i == offset ? "" : ", ").Append("(@captionId, @videoId, @s").Append(n).Append(", @x").Append(n).Append(')');
+                param.Add("s" + n, cues[i].StartMs);
+                param.Add("x" + n, SearchText.Fold(cues[i].PlainText));
+            }
+            await c.ExecuteAsync(sql.ToString(), param, t);
+        }
+    }
+
+    /// <summary>False when the video has no caption in that language.</summary>
+    public Task<bool> DeleteAsync(long videoId, string language, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) => await c.ExecuteAsync(
+            "DELETE FROM video_captions WHERE video_id = @videoId AND language = @language", new { videoId, language }, t) > 0, ct);
+
+    /// <summary>A remote video's captions become exactly those its origin announces (links only: the files stay at the origin).</summary>
+    public async Task ReplaceRemoteAsync(DbConnection c, DbTransaction t, long videoId, IReadOnlyList<RemoteCaption> captions)
+    {
+        var now = Now;
+        await c.ExecuteAsync("DELETE FROM video_captions WHERE video_id = @videoId", new { videoId }, t);
+        foreach (var caption in captions)
+        {
+            await c.ExecuteAsync("""
+                INSERT INTO video_captions (video_id, language, file_name, content, remote_url, created_at, updated_at)
+                VALUES (@videoId, @Language, NULL, NULL, @Url, @now, @now)
+                """, new { videoId, caption.Language, caption.Url, now }, t);
+        }
+    }
+
+    /// <summary>
+    /// The folded words of a search as full-text terms, each matched as a word prefix (SQLite FTS5 <c>"w"*</c>, PostgreSQL
+    /// <c>w:*</c>), all required; null when the query has no word. Terms hold letters and digits only: nothing to escape.
+    /// </summary>
+    public static string? FullTextQuery(SqlDialect dialect, string search)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        foreach (var ch in SearchText.Fold(search) + " ")
+        {
+            if (char.IsLetterOrDigit(ch))
+            {
+                word.Append(ch);
+            }
+            else if (word.Length > 0)
+            {
+                words.Add(word.ToString());
+                word.Clear();
+            }
+        }
+        if (words.Count == 0)
+        {
+            return null;
+        }
+        var terms = words.Distinct(StringComparer.Ordinal).Take(MaxQueryTerms);
+        return dialect == SqlDialect.Sqlite
+            ? string.Join(' ', terms.Select(w => "\"" + w + "\"*"))
+            : string.Join(" & ", terms.Select(w => w + ":*"));
+    }
+
+    /// <summary>SQL selecting the ids of cues whose text matches <c>@captionQuery</c> (built by <see cref="FullTextQuery"/>), through the index.</summary>
+    private static string MatchingCues(SqlDialect dialect) => dialect == SqlDialect.Sqlite
+        ? "SELECT rowid FROM video_caption_cues_fts WHERE video_caption_cues_fts MATCH @captionQuery"
+        : "SELECT id FROM video_caption_cues WHERE to_tsvector('simple', text) @@ to_tsquery('simple', @captionQuery)";
+
+    /// <summary>A condition on <c>v.id</c> for video listings: the video has a caption cue matching <c>@captionQuery</c>.</summary>
+    public static string VideoHasMatchingCue(SqlDialect dialect) => dialect == SqlDialect.Sqlite
+        ? $"v.id IN (SELECT video_id FROM video_caption_cues WHERE id IN ({MatchingCues(dialect)}))"
+        : $"v.id IN (SELECT video_id FROM video_caption_cues WHERE to_tsvector('simple', text) @@ to_tsquery('simple', @captionQuery))";
+
+    /// <summary>For each of <paramref name="videoIds"/> with a cue matching <paramref name="search"/>, the start (ms) of its first one.</summary>
+    public Task<IReadOnlyDictionary<long, long>> FirstMatchesAsync(IReadOnlyCollection<long> videoIds, string search, CancellationToken ct = default)
+    {
+        var captionQuery = FullTextQuery(database.Dialect, search);
+        if (captionQuery is null || videoIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyDictionary<long, long>>(new Dictionary<long, long>());
+        }
+        var sql = $"SELECT video_id AS Key, MIN(start_ms) AS Value FROM video_caption_cues WHERE id IN ({MatchingCues(database.Dialect)}) AND {database.In("video_id", "ids")} GROUP BY video_id";
+        return database.ReadAsync(async c => (IReadOnlyDictionary<long, long>)(await c.QueryAsync<(long Key, long Value)>(sql,
+            new { captionQuery, ids = videoIds.ToArray() })).ToDictionary(r => r.Key, r => r.Value), ct);
+    }
+
+    public Task<IReadOnlyList<Chapter>> ChaptersAsync(long videoId, CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<Chapter>)(await c.QueryAsync<(int Timecode, string Title)>(
+            "SELECT timecode, title FROM video_chapters WHERE video_id = @videoId ORDER BY timecode", new { videoId }))
+            .Select(r => new Chapter(r.Timecode, r.Title)).ToList(), ct);
+
+    public Task ReplaceChaptersAsync(long videoId, IReadOnlyList<Chapter> chapters, CancellationToken ct = default) =>
+        database.WriteAsync((c, t) => ReplaceChaptersAsync(c, t, videoId, chapters), ct);
+
+    public static async Task ReplaceChaptersAsync(DbConnection c, DbTransaction t, long videoId, IReadOnlyList<Chapter> chapters)
+    {
+        await c.ExecuteAsync("DELETE FROM video_chapters WHERE video_id = @videoId", new { videoId }, t);
+        foreach (var chapter in chapters)
+        {
+            await c.ExecuteAsync("INSERT INTO video_chapters (video_id, timecode, title) VALUES (@videoId, @Timecode, @Title)",
+                new { videoId, chapter.Timecode, chapter.Title }, t);
+        }
+    }
+}
