@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Api.Auth;
 using VideoPlatform.Api.Hosting;
+using VideoPlatform.Api.Media;
 using VideoPlatform.Core.Captions;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
@@ -70,7 +71,7 @@ public static class CaptionEndpoints
             {
                 return Problems.NotFound("Video not found.");
             }
-            var list = await ChaptersOfAsync(video.Video, captions, ct);
+            var list = await captions.ChaptersOfAsync(video.Video, ct);
             return TypedResults.Ok(new ChapterList(list.Select(c => new ChapterDto(c.Timecode, c.Title)).ToList()));
         }).AllowSameOriginSession();
         chapters.MapPut("/{id}/chapters", async Task<Results<NoContent, ProblemHttpResult>> (string id, ClaimsPrincipal user, VideoRepository repo,
@@ -97,11 +98,13 @@ public static class CaptionEndpoints
 
         // The WebVTT files, as PeerTube serves them: CORS open (players on other sites and instances), immutable names.
         app.MapMethods(MediaUrls.CaptionsPrefix + "/{name}", GetHead, async Task<IResult> (string name, HttpContext context, ClaimsPrincipal user,
-            VideoRepository repo, CaptionRepository captions, CancellationToken ct) =>
+            VideoRepository repo, CaptionRepository captions, VideoFileTokens tokens, CancellationToken ct) =>
         {
             var caption = name.EndsWith(".vtt", StringComparison.Ordinal) ? await captions.FindContentAsync(name, ct) : null;
             var video = caption is null ? null : await repo.FindAsync(caption.VideoId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
-            if (caption is null || video is null || !VideoAccess.CanView(video, user))
+            // A private video's player (whose track requests carry the cookie but no API credentials) adds its file token, as for the media.
+            if (caption is null || video is null
+                || !(VideoAccess.CanView(video, user) || tokens.IsValid(context.Request.Query["videoFileToken"], video.Video.Uuid)))
             {
                 return Problems.NotFound("Caption not found.");
             }
@@ -111,13 +114,6 @@ public static class CaptionEndpoints
             return Results.Text(caption.Content, "text/vtt; charset=utf-8");
         }).AllowSameOriginSession().ExcludeFromDescription();
         return app;
-    }
-
-    /// <summary>The chapters set through the API, or else those written in the description (PeerTube's timestamps rule).</summary>
-    public static async Task<IReadOnlyList<Chapter>> ChaptersOfAsync(VideoRow video, CaptionRepository captions, CancellationToken ct)
-    {
-        var stored = await captions.ChaptersAsync(video.Id, ct);
-        return stored.Count > 0 ? stored : Chapters.FromDescription(video.Description);
     }
 
     public static CaptionDto Format(CaptionRow row, string publicUrl)

@@ -85,6 +85,18 @@ public static class ActivityPubEndpoints
             });
         }
 
+        // PeerTube's chapters object, which a Video's hasParts names and PeerTube fetches on create and update.
+        app.MapGet("/videos/watch/{uuid}/chapters", async (string uuid, VideoRepository videos, CaptionRepository captions, CancellationToken ct) =>
+        {
+            var item = await videos.FindAsync(uuid, ct);
+            if (item is null || !item.Video.IsLocal || item.Video.Privacy is not (VideoPrivacy.Public or VideoPrivacy.Unlisted))
+            {
+                return NotFound();
+            }
+            var chapters = await captions.ChaptersOfAsync(item.Video, ct);
+            return Json(ChaptersObject.Build(item.Video.Url, chapters.Select(c => (c.Timecode, c.Title)).ToList(), item.Video.Duration));
+        });
+
         MapDiscovery(app);
         return app;
     }

@@ -77,6 +77,7 @@ public static class ActivityJson
             ["category"] = "sc:category",
             ["licence"] = "sc:license",
             ["subtitleLanguage"] = "sc:subtitleLanguage",
+            ["hasParts"] = "sc:hasParts",
             ["sensitive"] = "as:sensitive",
             ["language"] = "sc:inLanguage",
             ["identifier"] = "sc:identifier",

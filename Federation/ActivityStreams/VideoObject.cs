@@ -6,6 +6,9 @@ namespace VideoPlatform.Federation.ActivityStreams;
 /// <summary><c>{identifier, name}</c> as PeerTube writes category, licence and language.</summary>
 public sealed record IdentifierObject(string Identifier, string Name);
 
+/// <summary>A caption as PeerTube federates it in <c>subtitleLanguage</c>: the language and the URL of its WebVTT.</summary>
+public sealed record SubtitleObject(string Identifier, string Name, string Url);
+
 public sealed record HashtagObject(string Name)
 {
     public string Type => "Hashtag";
@@ -71,4 +74,38 @@ public sealed record VideoObject
     public string? Comments { get; init; }
     public required IReadOnlyList<ActorReference> AttributedTo { get; init; }
     public bool IsLiveBroadcast => false;
+    public IReadOnlyList<SubtitleObject> SubtitleLanguage { get; init; } = [];
+
+    /// <summary>The URL of the video's chapters object (PeerTube's <c>hasParts</c>: <c>{hasPart: [{name, startOffset, endOffset}]}</c>).</summary>
+    public string? HasParts { get; init; }
+}
+
+/// <summary>One chapter in PeerTube's chapters object: title and start/end in seconds.</summary>
+public sealed record ChapterPart(string Name, int StartOffset, int EndOffset);
+
+/// <summary>PeerTube's chapters object (the Video's <c>hasParts</c>): <c>{id, hasPart: [{name, startOffset, endOffset}]}</c>.</summary>
+public sealed record ChaptersObject
+{
+    [JsonPropertyName("@context")]
+    public JsonNode? Context { get; init; } = new JsonArray(
+        "https://www.w3.org/ns/activitystreams",
+        new JsonObject
+        {
+            ["sc"] = "http://schema.org/",
+            ["name"] = "sc:name",
+            ["hasPart"] = "sc:hasPart",
+            ["endOffset"] = "sc:endOffset",
+            ["startOffset"] = "sc:startOffset",
+        });
+
+    public required string Id { get; init; }
+    public required IReadOnlyList<ChapterPart> HasPart { get; init; }
+
+    /// <summary>Chapters (start in seconds, in order) of a video of <paramref name="durationSeconds"/>: each ends where the next starts.</summary>
+    public static ChaptersObject Build(string videoUrl, IReadOnlyList<(int Timecode, string Title)> chapters, int durationSeconds) => new()
+    {
+        Id = VideoObjectBuilder.ChaptersUrl(videoUrl),
+        HasPart = chapters.Select((c, i) => new ChapterPart(c.Title, c.Timecode,
+            i + 1 < chapters.Count ? chapters[i + 1].Timecode : Math.Max(durationSeconds, c.Timecode))).ToArray(),
+    };
 }

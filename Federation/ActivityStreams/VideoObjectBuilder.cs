@@ -42,6 +42,7 @@ public sealed record VideoPublication
     public IReadOnlyList<Thumbnail> Thumbnails { get; init; } = [];
     public string? TrackerHttpUrl { get; init; }
     public string? TrackerWebSocketUrl { get; init; }
+    public IReadOnlyList<SubtitleObject> Subtitles { get; init; } = [];
 }
 
 public static class VideoObjectBuilder
@@ -49,6 +50,9 @@ public static class VideoObjectBuilder
     public const string HlsMediaType = "application/x-mpegURL";
     public const string TorrentMediaType = "application/x-bittorrent";
     public const string MagnetMediaType = "application/x-bittorrent;x-scheme-handler/magnet";
+
+    /// <summary>PeerTube's chapters object of a video: its URL + <c>/chapters</c>.</summary>
+    public static string ChaptersUrl(string videoUrl) => videoUrl + "/chapters";
 
     public static string VideoUrl(Uri publicBaseUrl, Guid uuid) =>
         publicBaseUrl.GetLeftPart(UriPartial.Authority) + "/videos/watch/" + uuid.ToString("D");
@@ -108,6 +112,8 @@ public static class VideoObjectBuilder
             Shares = id + "/announces",
             Comments = id + "/comments",
             AttributedTo = [new ActorReference(ActorTypes.Person, account), new ActorReference(ActorTypes.Group, channel)],
+            SubtitleLanguage = video.Subtitles,
+            HasParts = ChaptersUrl(id),
         };
     }
 

@@ -43,6 +43,9 @@ public sealed record RemoteVideo
     public long Views { get; init; }
     public int State { get; init; } = 1;
     public bool Nsfw { get; init; }
+
+    /// <summary>Its captions (<c>subtitleLanguage</c>), kept as links to the origin's WebVTT files.</summary>
+    public IReadOnlyList<VideoPlatform.Core.Data.Repositories.RemoteCaption> Captions { get; init; } = [];
 }
 
 /// <summary>
@@ -119,8 +122,30 @@ public static class VideoObjectReader
             Views = video.Integer("views") ?? 0,
             State = (int)(video.Integer("state") ?? 1),
             Nsfw = video.Boolean("sensitive") ?? false,
+            Captions = ReadCaptions(video),
         };
     }
+
+    /// <summary>
+    /// <c>subtitleLanguage</c> entries with a known language and an http(s) WebVTT URL: <c>url</c> as a string (PeerTube ≤ 6)
+    /// or as Links, of which the <c>text/vtt</c> one (PeerTube 7 adds an HLS playlist Link). One caption per language.
+    /// </summary>
+    internal static IReadOnlyList<VideoPlatform.Core.Data.Repositories.RemoteCaption> ReadCaptions(JsonElement video) =>
+        video.Many("subtitleLanguage")
+            .Select(s =>
+            {
+                var language = s.String("identifier");
+                var url = s.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String
+                    ? u.GetString()
+                    : s.Many("url").Where(l => l.ValueKind == JsonValueKind.Object && (l.String("mediaType") ?? "text/vtt") == "text/vtt")
+                        .Select(l => l.String("href")).FirstOrDefault(h => h is not null);
+                return (language, url);
+            })
+            .Where(x => x.language is not null && VideoConstants.Languages.ContainsKey(x.language) && x.url is not null
+                && Uri.TryCreate(x.url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+            .DistinctBy(x => x.language)
+            .Select(x => new VideoPlatform.Core.Data.Repositories.RemoteCaption(x.language!, x.url!))
+            .ToArray();
 
     /// <summary>PeerTube keeps only the digits of <c>PT…S</c>; so do we, to read what it reads.</summary>
     public static int? ParseDuration(string? duration)

@@ -7,7 +7,7 @@ using VideoPlatform.Federation.ActivityStreams;
 namespace VideoPlatform.Federation.Videos;
 
 /// <summary>Turns a local video's rows into the PeerTube-shaped Video object and the activities that carry it.</summary>
-public sealed class LocalVideoObjects(VideoRepository videos, IVideoMediaLinks links, IOptions<InstanceOptions> instance,
+public sealed class LocalVideoObjects(VideoRepository videos, CaptionRepository captions, IVideoMediaLinks links, IOptions<InstanceOptions> instance,
     VideoPlatform.Core.Storage.VideoMediaFiles media)
 {
     private Uri BaseUri => new(instance.Value.PublicUrl);
@@ -89,6 +89,9 @@ public sealed class LocalVideoObjects(VideoRepository videos, IVideoMediaLinks l
             ],
             TrackerHttpUrl = trackers.FirstOrDefault(t => t.StartsWith("http", StringComparison.Ordinal)),
             TrackerWebSocketUrl = trackers.FirstOrDefault(t => t.StartsWith("ws", StringComparison.Ordinal)),
+            Subtitles = (await captions.ListAsync(v.Id, ct)).Where(c => c.FileName is not null)
+                .Select(c => new SubtitleObject(c.Language, VideoConstants.Languages.GetValueOrDefault(c.Language, c.Language), baseUrl + MediaUrls.Caption(c.FileName!)))
+                .ToArray(),
         };
         return VideoObjectBuilder.Build(BaseUri, publication);
     }

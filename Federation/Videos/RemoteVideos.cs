@@ -25,6 +25,7 @@ public sealed partial class RemoteVideos(
     RemoteActors remoteActors,
     VideoRepository videos,
     VideoMediaRepository media,
+    CaptionRepository captions,
     Database database,
     RemoteThumbnails thumbnails,
     MediaStore store,
@@ -129,6 +130,7 @@ public sealed partial class RemoteVideos(
                 fetchImages = video.ThumbnailUrl is not null && (imagesChanged || images is { ThumbnailName: null, PreviewName: null });
                 await videos.UpdateRemoteAsync(c, t, row, imagesChanged);
             }
+            await captions.ReplaceRemoteAsync(c, t, id, video.Captions);
             var playlist = video.MasterPlaylistUrl is null
                 ? null
                 : new StreamingPlaylistRow { RemotePlaylistUrl = video.MasterPlaylistUrl, RemoteSegmentsSha256Url = video.SegmentsSha256Url, CreatedAt = now };

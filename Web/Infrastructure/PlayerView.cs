@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VideoPlatform.Core.Captions;
 using VideoPlatform.Core.Domain;
 
 namespace VideoPlatform.Web.Infrastructure;
@@ -13,6 +14,19 @@ public sealed record PlayerView(VideoRow Video, PlayerSources Sources, WebOption
 
     public string IceServersJson => JsonSerializer.Serialize(Options.IceServers.Select(u => new { urls = u }));
 
+    /// <summary>The video's captions as <c>&lt;track&gt;</c> elements (French first: the default when present).</summary>
+    public IReadOnlyList<PlayerCaption> Captions { get; init; } = [];
+
+    public IReadOnlyList<Chapter> Chapters { get; init; } = [];
+
+    /// <summary>Where playback starts (<c>?start=</c>), in seconds.</summary>
+    public int? Start { get; init; }
+
+    public string ChaptersJson => JsonSerializer.Serialize(Chapters.Select(c => new { timecode = c.Timecode, title = c.Title }));
+
     /// <summary>One swarm per video; p2p-media-loader derives one per rendition from it.</summary>
     public string SwarmId => Video.Uuid;
 }
+
+/// <summary>A caption track: language code, its French name, and the WebVTT URL (with the file token of a private video).</summary>
+public sealed record PlayerCaption(string Language, string Label, string Url);

@@ -7,6 +7,11 @@ namespace VideoPlatform.Web.Infrastructure;
 public sealed record VideoCard(string Title, string WatchUrl, string? ThumbnailUrl, string ChannelName, string ChannelUrl,
     string? Host, int Duration, long Views, long PublishedAt)
 {
+    /// <summary>Where a search found the words in the video's captions (seconds): the card links to that moment.</summary>
+    public int? Moment { get; init; }
+
+    public string Href => Moment is { } start ? $"{WatchUrl}?start={start}" : WatchUrl;
+
     public static VideoCard From(VideoWithOwners v, IWebMedia media) => new(
         v.Video.Name,
         WebUrls.Watch(v.Video),

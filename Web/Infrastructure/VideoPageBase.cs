@@ -8,7 +8,8 @@ using VideoPlatform.Core.Domain;
 namespace VideoPlatform.Web.Infrastructure;
 
 /// <summary>Shared by the watch and embed pages: finds the video, applies the privacy rules, prepares the player.</summary>
-public abstract class VideoPageBase(VideoRepository videos, IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance) : PageModel
+public abstract class VideoPageBase(VideoRepository videos, CaptionRepository captions, IWebMedia media, IOptions<WebOptions> options,
+    IOptions<InstanceOptions> instance) : PageModel
 {
     public VideoWithOwners Video { get; private set; } = null!;
     public PlayerView? Player { get; private set; }
@@ -35,9 +36,48 @@ public abstract class VideoPageBase(VideoRepository videos, IWebMedia media, IOp
         Video = found;
         if (found.Video.State == VideoState.Published && await media.PlayerSourcesAsync(found, ct) is { } sources)
         {
-            Player = new PlayerView(found.Video, sources, options.Value, media.PreviewUrl(found.Video) ?? media.ThumbnailUrl(found.Video));
+            Player = new PlayerView(found.Video, sources, options.Value, media.PreviewUrl(found.Video) ?? media.ThumbnailUrl(found.Video))
+            {
+                Captions = (await captions.ListAsync(found.Video.Id, ct))
+                    .Select(c => new PlayerCaption(c.Language, Text.Language(c.Language), CaptionUrl(c, sources.FileToken)))
+                    .OrderBy(c => c.Language == "fr" ? 0 : 1).ThenBy(c => c.Label, StringComparer.Ordinal).ToList(),
+                Chapters = await captions.ChaptersOfAsync(found.Video, ct),
+                Start = StartSeconds(Request.Query["start"]),
+            };
         }
         return Page();
+    }
+
+    private static string CaptionUrl(CaptionRow caption, string? fileToken)
+    {
+        if (caption.FileName is null)
+        {
+            return caption.RemoteUrl ?? "";
+        }
+        var url = MediaUrls.Caption(caption.FileName);
+        return fileToken is null ? url : url + "?videoFileToken=" + Uri.EscapeDataString(fileToken);
+    }
+
+    /// <summary>PeerTube's <c>start</c>: seconds (<c>90</c>) or a timecode (<c>1m30s</c>, <c>1h2m3s</c>).</summary>
+    public static int? StartSeconds(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var plain))
+        {
+            return plain;
+        }
+        var match = System.Text.RegularExpressions.Regex.Match(value, @"^(?:(\d{1,3})h)?(?:(\d{1,4})m)?(?:(\d{1,5})s)?$",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+        if (!match.Success || match.Length == 0)
+        {
+            return null;
+        }
+        static int Part(System.Text.RegularExpressions.Group g) =>
+            g.Success ? int.Parse(g.Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        return (Part(match.Groups[1]) * 3600) + (Part(match.Groups[2]) * 60) + Part(match.Groups[3]);
     }
 
     private PageResult Refuse(int status, string title, string message)

@@ -7,8 +7,8 @@ using VideoPlatform.Web.Infrastructure;
 namespace VideoPlatform.Web.Pages;
 
 /// <summary>The player alone, for iframes in ENTs and other sites (oEmbed points here).</summary>
-public sealed class EmbedModel(VideoRepository videos, IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance)
-    : VideoPageBase(videos, media, options, instance)
+public sealed class EmbedModel(VideoRepository videos, CaptionRepository captions, IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance)
+    : VideoPageBase(videos, captions, media, options, instance)
 {
     public Task<IActionResult> OnGetAsync(string id, CancellationToken ct) => LoadAsync(id, ct);
 }

@@ -6,7 +6,7 @@ using VideoPlatform.Web.Infrastructure;
 
 namespace VideoPlatform.Web.Pages;
 
-public sealed class SearchModel(VideoRepository videos, IWebMedia media) : PageModel
+public sealed class SearchModel(VideoRepository videos, CaptionRepository captions, IWebMedia media) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Q { get; set; }
@@ -33,7 +33,12 @@ public sealed class SearchModel(VideoRepository videos, IWebMedia media) : PageM
             Privacies = VideoAccess.ListablePrivacies(User, null),
         }, ct);
         Total = total;
-        Results = rows.Select(v => VideoCard.From(v, media)).ToList();
+        // A lesson found by what is said in it opens at the moment it is said.
+        var moments = await captions.FirstMatchesAsync(rows.Select(v => v.Video.Id).ToList(), Q, ct);
+        Results = rows.Select(v => VideoCard.From(v, media) with
+        {
+            Moment = moments.TryGetValue(v.Video.Id, out var ms) ? (int)(ms / 1000) : null,
+        }).ToList();
         Pager = new Pager(page, total, p => $"/search?q={Uri.EscapeDataString(Q)}&page={p}");
     }
 }

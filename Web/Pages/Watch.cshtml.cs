@@ -7,8 +7,8 @@ using VideoPlatform.Web.Infrastructure;
 
 namespace VideoPlatform.Web.Pages;
 
-public sealed class WatchModel(VideoRepository videos, IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance)
-    : VideoPageBase(videos, media, options, instance)
+public sealed class WatchModel(VideoRepository videos, CaptionRepository captions, IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance)
+    : VideoPageBase(videos, captions, media, options, instance)
 {
     public IReadOnlyList<string> Tags { get; private set; } = [];
 

@@ -14,6 +14,13 @@ interface PlayerData {
   p2p: boolean;
   fallback: string;
   fileToken: string;
+  start: number | null;
+  chapters: Chapter[];
+}
+
+interface Chapter {
+  timecode: number;
+  title: string;
 }
 
 interface P2PStats {
@@ -37,6 +44,8 @@ function readData(root: HTMLElement): PlayerData {
     p2p: d.p2p === "true",
     fallback: d.fallback ?? "",
     fileToken: d.fileToken ?? "",
+    start: d.start ? Number(d.start) : null,
+    chapters: JSON.parse(d.chapters ?? "[]") as Chapter[],
   };
 }
 
@@ -92,7 +101,7 @@ function reportView(video: HTMLVideoElement, videoId: string): void {
 function keyboardShortcuts(root: HTMLElement, video: HTMLVideoElement): void {
   root.addEventListener("keydown", (e) => {
     const target = e.target as HTMLElement;
-    if (target.tagName === "SELECT" || target.tagName === "INPUT" || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (target.tagName === "SELECT" || target.tagName === "INPUT" || target.tagName === "BUTTON" || e.ctrlKey || e.metaKey || e.altKey) return;
     switch (e.key) {
       case " ":
       case "k":
@@ -235,8 +244,15 @@ async function start(root: HTMLElement): Promise<void> {
   const video = root.querySelector<HTMLVideoElement>("video");
   if (!video) return;
   const data = readData(root);
-  rememberPosition(video, data.uuid);
+  if (data.start !== null) {
+    startAt(video, data.start);
+  } else {
+    rememberPosition(video, data.uuid);
+  }
   reportView(video, data.videoId);
+  captionsMenu(root, video);
+  transcript(root, video);
+  chapters(root, video, data.chapters);
   keyboardShortcuts(root, video);
   const stats: P2PStats = { peers: new Set(), fromPeers: 0, fromServer: 0, uploaded: 0, rejected: 0 };
   const refresh = p2pPanel(root, stats);
@@ -262,6 +278,200 @@ async function start(root: HTMLElement): Promise<void> {
   hls.loadSource(withToken(data.playlist, data.fileToken));
   hls.attachMedia(video);
   root.dataset.ready = "true";
+}
+
+/** A link to a moment (`?start=`, from a search inside captions or a shared link) starts there. */
+function startAt(video: HTMLVideoElement, start: number): void {
+  video.addEventListener("loadedmetadata", () => {
+    video.currentTime = Math.min(start, isFinite(video.duration) ? video.duration : start);
+  }, { once: true });
+}
+
+const captionsKey = "vp-captions";
+
+/**
+ * Our captions menu over the native <track> elements: the choice is remembered on this device ("" = off); without one,
+ * French captions are shown when the video has them. The other tracks stay "hidden" (loaded, not drawn) for the transcript.
+ */
+function captionsMenu(root: HTMLElement, video: HTMLVideoElement): void {
+  const select = root.querySelector<HTMLSelectElement>("select.captions");
+  if (!select) return;
+  const languages = Array.from(select.options).map((o) => o.value).filter((v) => v);
+  const saved = localStorage.getItem(captionsKey);
+  const initial = saved !== null && (saved === "" || languages.includes(saved)) ? saved : languages.includes("fr") ? "fr" : "";
+  const apply = (language: string) => {
+    for (const track of Array.from(video.textTracks)) {
+      if (track.kind !== "subtitles" && track.kind !== "captions") continue;
+      track.mode = track.language === language ? "showing" : "hidden";
+    }
+    select.value = language;
+    root.dataset.captions = language;
+    document.dispatchEvent(new CustomEvent("vp-captions-changed", { detail: { language } }));
+  };
+  select.addEventListener("change", () => {
+    localStorage.setItem(captionsKey, select.value);
+    apply(select.value);
+  });
+  // The browser's own captions button changes the tracks: keep the menu in step.
+  video.textTracks.addEventListener("change", () => {
+    const showing = Array.from(video.textTracks).find((t) => t.mode === "showing");
+    const language = showing?.language ?? "";
+    if (language !== select.value) {
+      select.value = language;
+      root.dataset.captions = language;
+      localStorage.setItem(captionsKey, language);
+      document.dispatchEvent(new CustomEvent("vp-captions-changed", { detail: { language } }));
+    }
+  });
+  apply(initial);
+}
+
+function formatTime(seconds: number): string {
+  const s = Math.floor(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+}
+
+/** Chapter markers under the picture (one button per chapter, placed at its time) and the chapters menu. */
+function chapters(root: HTMLElement, video: HTMLVideoElement, list: Chapter[]): void {
+  if (list.length === 0) return;
+  const bar = root.querySelector<HTMLOListElement>("ol.chapter-bar");
+  const select = root.querySelector<HTMLSelectElement>("select.chapters");
+  const seek = (t: number) => {
+    video.currentTime = t;
+  };
+  const current = () => {
+    let index = 0;
+    list.forEach((c, i) => { if (video.currentTime >= c.timecode) index = i; });
+    return index;
+  };
+  const items: HTMLLIElement[] = [];
+  const draw = () => {
+    if (!bar || !isFinite(video.duration) || video.duration <= 0) return;
+    bar.replaceChildren();
+    items.length = 0;
+    list.forEach((c, i) => {
+      const end = i + 1 < list.length ? list[i + 1].timecode : video.duration;
+      const li = document.createElement("li");
+      li.style.left = `${(100 * c.timecode) / video.duration}%`;
+      li.style.width = `${(100 * Math.max(0, end - c.timecode)) / video.duration}%`;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.timecode = String(c.timecode);
+      button.title = `${formatTime(c.timecode)} – ${c.title}`;
+      button.textContent = c.title;
+      button.setAttribute("aria-label", `${text(root, "Chapter")} ${c.title} (${formatTime(c.timecode)})`);
+      button.addEventListener("click", () => seek(c.timecode));
+      li.append(button);
+      bar.append(li);
+      items.push(li);
+    });
+  };
+  video.addEventListener("loadedmetadata", draw);
+  video.addEventListener("durationchange", draw);
+  draw();
+  select?.addEventListener("change", () => seek(Number(select.value)));
+  let shown = -1;
+  video.addEventListener("timeupdate", () => {
+    const index = current();
+    if (index === shown) return;
+    shown = index;
+    root.dataset.chapter = String(list[index].timecode);
+    if (select && document.activeElement !== select) select.value = String(list[index].timecode);
+    items.forEach((li, i) => {
+      if (i === index) li.firstElementChild?.setAttribute("aria-current", "true"); else li.firstElementChild?.removeAttribute("aria-current");
+    });
+  });
+}
+
+/** Lower case without accents, as the server folds text for search. */
+function fold(s: string): string {
+  return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/œ/g, "oe").replace(/æ/g, "ae");
+}
+
+/**
+ * The transcript panel of the watch page: the cues of the selected captions (or the first track when they are off) as
+ * a list, the one being said highlighted, a click on one seeks there, the search field keeps the cues containing its words.
+ */
+function transcript(root: HTMLElement, video: HTMLVideoElement): void {
+  const panel = document.querySelector<HTMLElement>("[data-transcript]");
+  const list = panel?.querySelector<HTMLOListElement>("ol.transcript-cues");
+  const search = panel?.querySelector<HTMLInputElement>("input[type=search]");
+  const empty = panel?.querySelector<HTMLElement>(".transcript-empty");
+  if (!panel || !list || !search || !empty) return;
+  let rows: { li: HTMLLIElement; start: number; end: number; text: string }[] = [];
+  let current: HTMLLIElement | null = null;
+
+  const filter = () => {
+    const words = fold(search.value).split(/\s+/).filter((w) => w);
+    let visible = 0;
+    for (const row of rows) {
+      const show = words.every((w) => row.text.includes(w));
+      row.li.hidden = !show;
+      if (show) visible++;
+    }
+    empty.hidden = visible > 0 || rows.length === 0;
+  };
+  const highlight = () => {
+    const t = video.currentTime;
+    const row = rows.find((r) => t >= r.start && t < r.end) ?? null;
+    if (row?.li === current) return;
+    current?.classList.remove("current");
+    current?.firstElementChild?.removeAttribute("aria-current");
+    current = row?.li ?? null;
+    if (current) {
+      current.classList.add("current");
+      current.firstElementChild?.setAttribute("aria-current", "true");
+      if (list.scrollHeight > list.clientHeight) {
+        list.scrollTop = current.offsetTop - list.offsetTop - list.clientHeight / 2;
+      }
+    }
+  };
+  const fill = (track: TextTrack) => {
+    const cues = Array.from(track.cues ?? []) as VTTCue[];
+    list.replaceChildren();
+    current = null;
+    rows = cues.map((cue) => {
+      const li = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.start = String(cue.startTime);
+      const time = document.createElement("span");
+      time.className = "time";
+      time.textContent = formatTime(cue.startTime);
+      const words = cue.getCueAsHTML().textContent ?? cue.text;
+      button.append(time, " ", words);
+      button.addEventListener("click", () => {
+        video.currentTime = cue.startTime;
+      });
+      li.append(button);
+      list.append(li);
+      return { li, start: cue.startTime, end: cue.endTime, text: fold(words) };
+    });
+    panel.dataset.language = track.language;
+    panel.dataset.cues = String(rows.length);
+    filter();
+    highlight();
+  };
+  const load = () => {
+    const language = root.dataset.captions;
+    const tracks = Array.from(root.querySelectorAll<HTMLTrackElement>("video track"));
+    const element = tracks.find((t) => t.srclang === language) ?? tracks[0];
+    if (!element) return;
+    if (element.track.mode === "disabled") element.track.mode = "hidden";
+    if (element.readyState === HTMLTrackElement.LOADED) {
+      fill(element.track);
+    } else {
+      element.addEventListener("load", () => fill(element.track), { once: true });
+    }
+  };
+  search.addEventListener("input", filter);
+  video.addEventListener("timeupdate", highlight);
+  video.addEventListener("seeked", highlight);
+  document.addEventListener("vp-captions-changed", load);
+  load();
 }
 
 for (const root of document.querySelectorAll<HTMLElement>("[data-player]")) {

@@ -156,6 +156,13 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
             "SELECT timecode, title FROM video_chapters WHERE video_id = @videoId ORDER BY timecode", new { videoId }))
             .Select(r => new Chapter(r.Timecode, r.Title)).ToList(), ct);
 
+    /// <summary>The chapters set through the API, or else those written in the description (PeerTube's timestamps rule).</summary>
+    public async Task<IReadOnlyList<Chapter>> ChaptersOfAsync(VideoRow video, CancellationToken ct = default)
+    {
+        var stored = await ChaptersAsync(video.Id, ct);
+        return stored.Count > 0 ? stored : Chapters.FromDescription(video.Description);
+    }
+
     public Task ReplaceChaptersAsync(long videoId, IReadOnlyList<Chapter> chapters, CancellationToken ct = default) =>
         database.WriteAsync((c, t) => ReplaceChaptersAsync(c, t, videoId, chapters), ct);
 

@@ -145,6 +145,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
 
     public Task<(long Total, IReadOnlyList<VideoWithOwners> Videos)> ListAsync(VideoQuery q, CancellationToken ct = default)
     {
+        var captionQuery = string.IsNullOrWhiteSpace(q.Search) ? null : CaptionRepository.FullTextQuery(database.Dialect, q.Search);
         var where = new StringBuilder(" WHERE ").Append(database.In("v.privacy", "privacies"));
         if (q.PublishedOnly)
         {
@@ -172,7 +173,10 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         }
         if (!string.IsNullOrWhiteSpace(q.Search))
         {
-            where.Append(" AND v.search_text LIKE @search ESCAPE '\\'");
+            // Name, description and tags (a LIKE on the folded text), or a word said in a caption (through the full-text index).
+            where.Append(captionQuery is null
+                ? " AND v.search_text LIKE @search ESCAPE '\\'"
+                : " AND (v.search_text LIKE @search ESCAPE '\\' OR " + CaptionRepository.VideoHasMatchingCue(database.Dialect) + ")");
         }
         var descending = q.Sort.StartsWith('-');
         var column = SortColumns.GetValueOrDefault(q.Sort.TrimStart('-'), "v.published_at");
@@ -185,6 +189,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             channelId = q.ChannelId,
             accountId = q.AccountId,
             search = q.Search is null ? null : SearchText.LikePattern(q.Search),
+            captionQuery,
             start = q.Start,
             count = q.Count,
         };
