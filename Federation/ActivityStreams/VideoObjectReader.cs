@@ -126,8 +126,12 @@ public static class VideoObjectReader
         };
     }
 
+    /// <summary>A language identifier as PeerTube's (ISO 639 code, optional subtags such as <c>zh-Hans</c>): safe in a file name and an attribute.</summary>
+    private static bool IsLanguageTag(string s) =>
+        s.Length is >= 2 and <= 20 && char.IsAsciiLetterLower(s[0]) && s.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
     /// <summary>
-    /// <c>subtitleLanguage</c> entries with a known language and an http(s) WebVTT URL: <c>url</c> as a string (PeerTube ≤ 6)
+    /// <c>subtitleLanguage</c> entries with a language tag and an http(s) WebVTT URL: <c>url</c> as a string (PeerTube ≤ 6)
     /// or as Links, of which the <c>text/vtt</c> one (PeerTube 7 adds an HLS playlist Link). One caption per language.
     /// </summary>
     internal static IReadOnlyList<VideoPlatform.Core.Data.Repositories.RemoteCaption> ReadCaptions(JsonElement video) =>
@@ -141,7 +145,7 @@ public static class VideoObjectReader
                         .Select(l => l.String("href")).FirstOrDefault(h => h is not null);
                 return (language, url);
             })
-            .Where(x => x.language is not null && VideoConstants.Languages.ContainsKey(x.language) && x.url is not null
+            .Where(x => x.language is not null && IsLanguageTag(x.language) && x.url is not null
                 && Uri.TryCreate(x.url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
             .DistinctBy(x => x.language)
             .Select(x => new VideoPlatform.Core.Data.Repositories.RemoteCaption(x.language!, x.url!))

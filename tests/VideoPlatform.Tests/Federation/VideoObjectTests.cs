@@ -221,3 +221,65 @@ public class VideoObjectTests
     public void Duration_is_read_as_PeerTube_reads_it(string text, int? seconds) =>
         Assert.That(VideoObjectReader.ParseDuration(text), Is.EqualTo(seconds));
 }
+
+public class VideoObjectCaptionTests
+{
+    [Test]
+    public void Captions_and_chapters_are_federated_as_PeerTube_does_and_read_back()
+    {
+        var publication = VideoObjectTests.Sample() with
+        {
+            Subtitles = [new SubtitleObject("fr", "French", "https://lyon.example/lazy-static/video-captions/0b5e-fr.vtt")],
+        };
+        var json = JsonDocument.Parse(ActivityJson.Serialize(VideoObjectBuilder.Build(new Uri("https://lyon.example"), publication))).RootElement;
+        var subtitle = json.GetProperty("subtitleLanguage")[0];
+        Assert.That(subtitle.GetProperty("identifier").GetString(), Is.EqualTo("fr"));
+        Assert.That(subtitle.GetProperty("name").GetString(), Is.EqualTo("French"));
+        Assert.That(subtitle.GetProperty("url").GetString(), Is.EqualTo("https://lyon.example/lazy-static/video-captions/0b5e-fr.vtt"));
+        Assert.That(json.GetProperty("hasParts").GetString(), Is.EqualTo("https://lyon.example/videos/watch/5f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b/chapters"));
+        Assert.That(new VideoObjectValidator().Validate(json), Is.Empty);
+        var read = VideoObjectReader.Read(json, out var error);
+        Assert.That(read, Is.Not.Null, error);
+        Assert.That(read!.Captions, Is.EqualTo(new[] { new VideoPlatform.Core.Data.Repositories.RemoteCaption("fr", "https://lyon.example/lazy-static/video-captions/0b5e-fr.vtt") }));
+    }
+
+    [Test]
+    public void Reads_PeerTube_captions_as_url_strings_or_links_and_drops_unsafe_ones()
+    {
+        using var doc = ActivityJson.Parse(Fixtures.Bytes("peertube-video.json"));
+        Assert.That(VideoObjectReader.Read(doc.RootElement, out _)!.Captions, Is.EqualTo(new[]
+        {
+            new VideoPlatform.Core.Data.Repositories.RemoteCaption("ab", "http://peertube.test/lazy-static/video-captions/a2beedfa-5334-4bb9-98c3-04b701ea1e71-ab.vtt"),
+        }));
+        var video = JsonNode.Parse(ActivityJson.Serialize(VideoObjectBuilder.Build(new Uri("https://lyon.example"), VideoObjectTests.Sample())))!.AsObject();
+        video["subtitleLanguage"] = JsonNode.Parse("""
+            [
+              {"identifier": "fr", "name": "French", "url": [
+                {"type": "Link", "mediaType": "application/x-mpegURL", "href": "https://lyon.example/fr.m3u8"},
+                {"type": "Link", "mediaType": "text/vtt", "href": "https://lyon.example/fr.vtt"}]},
+              {"identifier": "en", "url": "javascript:alert(1)"},
+              {"identifier": "\"><script>", "url": "https://lyon.example/x.vtt"},
+              {"identifier": "fr", "url": "https://lyon.example/second-fr.vtt"},
+              {"name": "no identifier", "url": "https://lyon.example/y.vtt"}
+            ]
+            """);
+        using var changed = JsonDocument.Parse(video.ToJsonString());
+        Assert.That(VideoObjectReader.Read(changed.RootElement, out _)!.Captions, Is.EqualTo(new[]
+        {
+            new VideoPlatform.Core.Data.Repositories.RemoteCaption("fr", "https://lyon.example/fr.vtt"),
+        }));
+    }
+
+    [Test]
+    public void Chapters_object_ends_each_part_where_the_next_starts()
+    {
+        var json = JsonDocument.Parse(ActivityJson.Serialize(ChaptersObject.Build("https://lyon.example/videos/watch/u",
+            [(0, "Introduction"), (90, "Exercices")], 300))).RootElement;
+        Assert.That(json.GetProperty("id").GetString(), Is.EqualTo("https://lyon.example/videos/watch/u/chapters"));
+        var parts = json.GetProperty("hasPart");
+        Assert.That(parts.GetArrayLength(), Is.EqualTo(2));
+        Assert.That((parts[0].GetProperty("name").GetString(), parts[0].GetProperty("startOffset").GetInt32(), parts[0].GetProperty("endOffset").GetInt32()),
+            Is.EqualTo(("Introduction", 0, 90)));
+        Assert.That((parts[1].GetProperty("startOffset").GetInt32(), parts[1].GetProperty("endOffset").GetInt32()), Is.EqualTo((90, 300)));
+    }
+}
