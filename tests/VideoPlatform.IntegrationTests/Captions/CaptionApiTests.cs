@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using VideoPlatform.IntegrationTests.Infrastructure;
+
+namespace VideoPlatform.IntegrationTests.Captions;
+
+/// <summary>PeerTube's captions and chapters API on both databases, and the search inside captions through each one's index.</summary>
+[TestFixture(DbKind.Sqlite)]
+[TestFixture(DbKind.Postgres)]
+[Category("Http")]
+[Category("Db")]
+public sealed class CaptionApiTests(DbKind kind)
+{
+    private TestInstance _instance = null!;
+    private HttpClient _teacher = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _instance = await TestInstance.StartAsync(kind);
+        _teacher = await _instance.CreateUserAsync("teacher", "teacher-password");
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _teacher.Dispose();
+        await _instance.DisposeAsync();
+    }
+
+    internal static MultipartFormDataContent CaptionForm(string text, string fileName, Encoding? encoding = null)
+    {
+        var file = new ByteArrayContent((encoding ?? Encoding.UTF8).GetBytes(text));
+        file.Headers.ContentType = new MediaTypeHeaderValue(fileName.EndsWith(".srt", StringComparison.Ordinal) ? "application/x-subrip" : "text/vtt");
+        return new MultipartFormDataContent { { file, "captionfile", fileName } };
+    }
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
+    {
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Test]
+    public async Task Vtt_and_srt_are_stored_listed_served_and_deleted_and_bad_files_are_refused()
+    {
+        var video = await _instance.PublishVideoAsync("teacher_channel", "Leçon sous-titrée");
+        using (var put = await _teacher.PutAsync($"/api/v1/videos/{video.Uuid}/captions/fr",
+            CaptionForm("WEBVTT\n\n00:00.500 --> 00:02.000\nBonjour les élèves\n", "lecon.vtt")))
+        {
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await put.Content.ReadAsStringAsync());
+        }
+        using (var put = await _teacher.PutAsync($"/api/v1/videos/{video.ShortUuid}/captions/en",
+            CaptionForm("1\r\n00:00:00,500 --> 00:00:02,000\r\nHello <font color=\"red\">pupils</font>\r\n", "lesson.srt")))
+        {
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await put.Content.ReadAsStringAsync());
+        }
+
+        var list = await _instance.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{video.Uuid}/captions");
+        Assert.That(list.GetProperty("total").GetInt32(), Is.EqualTo(2));
+        var captions = list.GetProperty("data").EnumerateArray().ToDictionary(c => c.GetProperty("language").GetProperty("id").GetString()!);
+        Assert.That(captions["fr"].GetProperty("language").GetProperty("label").GetString(), Is.EqualTo("French"));
+        var path = captions["fr"].GetProperty("captionPath").GetString()!;
+        Assert.That(path, Does.Match("^/lazy-static/video-captions/[0-9a-f-]{36}-fr\\.vtt$"));
+        Assert.That(captions["fr"].GetProperty("fileUrl").GetString(), Is.EqualTo(_instance.BaseUrl + path));
+        Assert.That(captions["fr"].GetProperty("updatedAt").GetDateTimeOffset(), Is.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(-5)));
+
+        using (var file = await _instance.Http.GetAsync(path))
+        {
+            Assert.That(file.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(file.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/vtt"));
+            Assert.That(file.Headers.GetValues("Access-Control-Allow-Origin"), Is.EqualTo(new[] { "*" }));
+            Assert.That(await file.Content.ReadAsStringAsync(), Is.EqualTo("WEBVTT\n\n00:00.500 --> 00:02.000\nBonjour les élèves\n"));
+        }
+        var english = await _instance.Http.GetStringAsync(captions["en"].GetProperty("captionPath").GetString());
+        Assert.That(english, Is.EqualTo("WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nHello pupils\n"), "SubRip is converted to WebVTT");
+
+        // A replacement gets a new file name (URLs are immutable); the old one is gone.
+        using (var put = await _teacher.PutAsync($"/api/v1/videos/{video.Uuid}/captions/fr",
+            CaptionForm("WEBVTT\n\n00:01.000 --> 00:03.000\nBonjour à tous\n", "v2.vtt")))
+        {
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        var replaced = (await _instance.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{video.Uuid}/captions")).GetProperty("data")
+            .EnumerateArray().Single(c => c.GetProperty("language").GetProperty("id").GetString() == "fr").GetProperty("captionPath").GetString();
+        Assert.That(replaced, Is.Not.EqualTo(path));
+        Assert.That((await _instance.Http.GetAsync(path)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+
+        // Bad files: clear problem details, nothing stored.
+        using (var bad = await _teacher.PutAsync($"/api/v1/videos/{video.Uuid}/captions/de",
+            CaptionForm("WEBVTT\n\n00:05.000 --> 00:04.000\nà l'envers\n", "bad.vtt")))
+        {
+            Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That((await ProblemAsync(bad)).GetProperty("detail").GetString(),
+                Is.EqualTo("The caption file is not valid: Line 3: the cue ends (00:00:04.000) before it starts (00:00:05.000)."));
+        }
+        using (var latin1 = await _teacher.PutAsync($"/api/v1/videos/{video.Uuid}/captions/de",
+            CaptionForm("WEBVTT\n\n00:01.000 --> 00:02.000\nÄpfel\n", "latin1.vtt", Encoding.Latin1)))
+        {
+            Assert.That(latin1.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That((await ProblemAsync(latin1)).GetProperty("detail").GetString(), Does.Contain("not UTF-8"));
+        }
+        using (var missing = await _teacher.PutAsync($"/api/v1/videos/{video.Uuid}/captions/de", new MultipartFormDataContent { { new StringContent("x"), "other" } }))
+        {
+            Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That((await ProblemAsync(missing)).GetProperty("detail").GetString(), Does.Contain("'captionfile'"));
+        }
+        using (var language = await _teacher.PutAsync($"/api/v1/videos/{video.Uuid}/captions/xx", CaptionForm("WEBVTT\n\n00:01.000 --> 00:02.000\nx\n", "x.vtt")))
+        {
+            Assert.That(language.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        }
+        // Expect: 100-continue lets the server refuse on the declared length before the client sends 6 MiB into a closed socket.
+        using var hugeRequest = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/videos/{video.Uuid}/captions/de")
+        {
+            Content = CaptionForm(new string('a', 6 * 1024 * 1024), "huge.vtt"),
+        };
+        hugeRequest.Headers.ExpectContinue = true;
+        using (var huge = await _teacher.SendAsync(hugeRequest))
+        {
+            Assert.That(huge.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+        }
+        using (var anonymous = await _instance.Http.PutAsync($"/api/v1/videos/{video.Uuid}/captions/de", CaptionForm("WEBVTT\n\n00:01.000 --> 00:02.000\nx\n", "x.vtt")))
+        {
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        }
+        using (var other = await _instance.CreateUserAsync("other_teacher"))
+        using (var forbidden = await other.DeleteAsync($"/api/v1/videos/{video.Uuid}/captions/fr"))
+        {
+            Assert.That(forbidden.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        }
+        Assert.That((await _instance.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{video.Uuid}/captions")).GetProperty("total").GetInt32(), Is.EqualTo(2));
+
+        using (var delete = await _teacher.DeleteAsync($"/api/v1/videos/{video.Uuid}/captions/en"))
+        {
+            Assert.That(delete.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        using (var again = await _teacher.DeleteAsync($"/api/v1/videos/{video.Uuid}/captions/en"))
+        {
+            Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        }
+        Assert.That((await _instance.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{video.Uuid}/captions")).GetProperty("total").GetInt32(), Is.EqualTo(1));
+        // The server keeps serving after all the refusals.
+        Assert.That((await _instance.Http.GetAsync("/health")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Search_finds_a_word_said_only_in_a_caption_accent_and_case_insensitively()
+    {
+        var lesson = await _instance.PublishVideoAsync("teacher_channel", "Séquence 3, leçon 2");
+        var other = await _instance.PublishVideoAsync("teacher_channel", "Une autre leçon");
+        using (var put = await _teacher.PutAsync($"/api/v1/videos/{lesson.Uuid}/captions/fr", CaptionForm(
+            "WEBVTT\n\n00:00.000 --> 00:02.000\nBonjour.\n\n00:02.000 --> 00:04.000\nVoici les fractions ÉQUIVALENTES et le dénominateur.\n", "l.vtt")))
+        {
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        using (var put = await _teacher.PutAsync($"/api/v1/videos/{other.Uuid}/captions/fr", CaptionForm(
+            "WEBVTT\n\n00:00.000 --> 00:02.000\nRien à voir.\n", "o.vtt")))
+        {
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        async Task<string[]> SearchAsync(string q) => (await _instance.Http.GetFromJsonAsync<JsonElement>("/api/v1/search/videos?search=" + Uri.EscapeDataString(q)))
+            .GetProperty("data").EnumerateArray().Select(v => v.GetProperty("uuid").GetString()!).ToArray();
+
+        Assert.That(await SearchAsync("equivalentes"), Is.EqualTo(new[] { lesson.Uuid }));
+        Assert.That(await SearchAsync("Dénominat"), Is.EqualTo(new[] { lesson.Uuid }), "a word's beginning is enough");
+        Assert.That(await SearchAsync("FRACTIONS équivalentes"), Is.EqualTo(new[] { lesson.Uuid }));
+        Assert.That(await SearchAsync("fractions inexistantes"), Is.Empty, "every word must be said");
+        Assert.That(await SearchAsync("\"x\" OR * -- ;"), Is.Empty, "operators are plain words");
+        // Titles still match as before.
+        Assert.That(await SearchAsync("autre leçon"), Is.EqualTo(new[] { other.Uuid }));
+
+        // The results page links to the moment the words are said.
+        var html = await _instance.Http.GetStringAsync("/search?q=" + Uri.EscapeDataString("équivalentes"));
+        Assert.That(html, Does.Contain($"href=\"/w/{lesson.ShortUuid}?start=2\""));
+        Assert.That(html, Does.Contain("Dit à 0:02 (sous-titres)"));
+
+        // A deleted caption is no longer searched.
+        using (var delete = await _teacher.DeleteAsync($"/api/v1/videos/{lesson.Uuid}/captions/fr"))
+        {
+            Assert.That(delete.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        Assert.That(await SearchAsync("equivalentes"), Is.Empty);
+    }
+
+    [Test]
+    public async Task Chapters_come_from_the_api_or_else_from_the_description()
+    {
+        var video = await _instance.PublishVideoAsync("teacher_channel", "Leçon en chapitres",
+            description: "Plan :\n00:00 Introduction\n01:30 Les fractions\n1:02:03 Exercices");
+        async Task<JsonElement> ChaptersAsync() => (await _instance.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{video.Uuid}/chapters")).GetProperty("chapters");
+
+        var fromDescription = await ChaptersAsync();
+        Assert.That(fromDescription.EnumerateArray().Select(c => (c.GetProperty("timecode").GetInt32(), c.GetProperty("title").GetString())),
+            Is.EqualTo(new[] { (0, "Introduction"), (90, "Les fractions"), (3723, "Exercices") }));
+
+        using (var put = await _teacher.PutAsJsonAsync($"/api/v1/videos/{video.Uuid}/chapters",
+            new { chapters = new[] { new { timecode = 5, title = "Rappel" }, new { timecode = 0, title = "Début" } } }))
+        {
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await put.Content.ReadAsStringAsync());
+        }
+        Assert.That((await ChaptersAsync()).EnumerateArray().Select(c => (c.GetProperty("timecode").GetInt32(), c.GetProperty("title").GetString())),
+            Is.EqualTo(new[] { (0, "Début"), (5, "Rappel") }));
+
+        using (var bad = await _teacher.PutAsJsonAsync($"/api/v1/videos/{video.Uuid}/chapters",
+            new { chapters = new[] { new { timecode = 5, title = "" } } }))
+        {
+            Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That((await ProblemAsync(bad)).GetProperty("detail").GetString(), Does.Contain("title"));
+        }
+        using (var notJson = await _teacher.PutAsync($"/api/v1/videos/{video.Uuid}/chapters", new StringContent("{\"chapters\": 3", Encoding.UTF8, "application/json")))
+        {
+            Assert.That(notJson.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        }
+        using (var anonymous = await _instance.Http.PutAsJsonAsync($"/api/v1/videos/{video.Uuid}/chapters", new { chapters = Array.Empty<object>() }))
+        {
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        }
+
+        // Federated as PeerTube's chapters object, named by the Video's hasParts.
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/videos/watch/{video.Uuid}/chapters");
+        request.Headers.Accept.ParseAdd("application/activity+json");
+        using var response = await _instance.Http.SendAsync(request);
+        var parts = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("hasPart");
+        Assert.That(parts.EnumerateArray().Select(p => (p.GetProperty("name").GetString(), p.GetProperty("startOffset").GetInt32(), p.GetProperty("endOffset").GetInt32())),
+            Is.EqualTo(new[] { ("Début", 0, 5), ("Rappel", 5, 10) }));
+    }
+}
