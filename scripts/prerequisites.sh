@@ -48,6 +48,8 @@ if [ "$mode" = test ]; then
   (cd tools/peertube-clients && npm ci --ignore-scripts --no-audit --no-fund --silent)
   # A real S3-compatible server (s3rver) for the object storage tests and benchmark.
   (cd tools/s3-server && npm ci --ignore-scripts --no-audit --no-fund --silent)
+  # axe-core (the accessibility audit the Chromium tests run on every page) and PeerTube's embed API client.
+  (cd tools/browser-checks && npm ci --ignore-scripts --no-audit --no-fund --silent)
 fi
 
 dotnet restore VideoPlatform.sln --nologo -v q

@@ -362,7 +362,7 @@ function chapters(root: HTMLElement, video: HTMLVideoElement, list: Chapter[]): 
       button.dataset.timecode = String(c.timecode);
       button.title = `${formatTime(c.timecode)} – ${c.title}`;
       button.textContent = c.title;
-      button.setAttribute("aria-label", `${text(root, "Chapter")} ${c.title} (${formatTime(c.timecode)})`);
+      button.setAttribute("aria-label", `${c.title} (${formatTime(c.timecode)})`);
       button.addEventListener("click", () => seek(c.timecode));
       li.append(button);
       bar.append(li);
