@@ -2,6 +2,7 @@
 import Hls, { type Level } from "hls.js";
 import { HlsJsP2PEngine } from "p2p-media-loader-hlsjs";
 import { isSegmentValid, loadSegmentHashes, type SegmentHashes } from "./segment-hashes";
+import { embedApi } from "./embed-api";
 
 interface PlayerData {
   videoId: string;
@@ -261,6 +262,7 @@ async function start(root: HTMLElement): Promise<void> {
   if (!Hls.isSupported()) {
     // Safari on iPhone plays HLS natively; anything else gets the progressive MP4.
     video.src = withToken(video.canPlayType("application/vnd.apple.mpegurl") ? data.playlist : data.fallback, data.fileToken);
+    embedApi(root, video, null);
     return;
   }
   const hls = await createHls(data, stats, refresh);
@@ -277,6 +279,7 @@ async function start(root: HTMLElement): Promise<void> {
   });
   hls.loadSource(withToken(data.playlist, data.fileToken));
   hls.attachMedia(video);
+  embedApi(root, video, hls);
   root.dataset.ready = "true";
 }
 

@@ -158,6 +158,64 @@ public sealed class CaptionBrowserTests : BrowserFixture
         Assert.That(errors, Is.Empty);
     }
 
+    [Test]
+    public async Task PeerTube_embed_api_drives_our_embed_play_seek_resolutions_and_captions()
+    {
+        // A school's page on another origin (served by this test through Playwright) frames our embed and loads PeerTube's client.
+        var client = await File.ReadAllTextAsync(Path.Combine(ReadmeRunTests.RepositoryRoot(), "tools", "browser-checks", "node_modules",
+            "@peertube", "embed-api", "build", "player.min.js"));
+        const string School = "http://ent.example.test";
+        await using var context = await _chromium.ContextAsync(_instance.BaseUrl);
+        var page = await context.NewPageAsync();
+        var errors = Chromium.WatchErrors(page);
+        await page.RouteAsync(School + "/**", route => route.Request.Url.EndsWith("/player.min.js", StringComparison.Ordinal)
+            ? route.FulfillAsync(new() { ContentType = "text/javascript", Body = client })
+            : route.FulfillAsync(new()
+            {
+                ContentType = "text/html; charset=utf-8",
+                Body = $"""
+                    <!DOCTYPE html><html lang="fr"><head><title>ENT</title></head><body>
+                    <iframe id="lesson" title="Leçon" width="640" height="400" allow="autoplay; fullscreen" src="{_instance.BaseUrl}/videos/embed/{_uuid}"></iframe>
+                    <script src="/player.min.js"></script>
+                    <script>window.lesson = new PeerTubePlayer(document.getElementById('lesson'));</script>
+                    </body></html>
+                    """,
+            }));
+        await page.GotoAsync(School + "/cours");
+        await page.EvaluateAsync("() => window.lesson.ready");
+
+        await page.EvaluateAsync("() => window.lesson.setVolume(0)");
+        await page.EvaluateAsync("() => window.lesson.play()");
+        await page.WaitForFunctionAsync("async () => (await window.lesson.getCurrentTime()) > 0.3", null, new() { Timeout = 15_000, PollingInterval = 200 });
+        await page.EvaluateAsync("() => window.lesson.pause()");
+        await page.EvaluateAsync("() => window.lesson.seek(2.5)");
+        Assert.That(await page.EvaluateAsync<double>("() => window.lesson.getCurrentTime()"), Is.EqualTo(2.5).Within(0.01));
+
+        var resolutions = await page.EvaluateAsync<JsonElement>("() => window.lesson.getResolutions()");
+        Assert.That(resolutions.EnumerateArray().Select(r => r.GetProperty("id").GetInt32()), Is.EqualTo(new[] { -1, 0, 1 }));
+        Assert.That(resolutions.EnumerateArray().Skip(1).Select(r => r.GetProperty("height").GetInt32()), Is.EquivalentTo(new[] { 360, 240 }));
+        var lowest = resolutions.EnumerateArray().Single(r => r.GetProperty("height").GetInt32() == 240).GetProperty("id").GetInt32();
+        await page.EvaluateAsync("id => window.lesson.setResolution(id)", lowest);
+        var active = await page.EvaluateAsync<JsonElement>("() => window.lesson.getResolutions()");
+        Assert.That(active.EnumerateArray().Single(r => r.GetProperty("active").GetBoolean()).GetProperty("height").GetInt32(), Is.EqualTo(240));
+
+        var captions = await page.EvaluateAsync<JsonElement>("() => window.lesson.getCaptions()");
+        Assert.That(captions.EnumerateArray().Select(c => (c.GetProperty("id").GetString(), c.GetProperty("mode").GetString())),
+            Is.EqualTo(new[] { ("fr", "showing"), ("en", "disabled") }));
+        await page.EvaluateAsync("() => window.lesson.setCaption('en')");
+        captions = await page.EvaluateAsync<JsonElement>("() => window.lesson.getCaptions()");
+        Assert.That(captions.EnumerateArray().Single(c => c.GetProperty("mode").GetString() == "showing").GetProperty("id").GetString(), Is.EqualTo("en"));
+        await page.EvaluateAsync("() => window.lesson.setCaption('')");
+        captions = await page.EvaluateAsync<JsonElement>("() => window.lesson.getCaptions()");
+        Assert.That(captions.EnumerateArray().Select(c => c.GetProperty("mode").GetString()), Has.All.EqualTo("disabled"));
+
+        // Events: the page hears the playback state.
+        await page.EvaluateAsync("() => { window.states = []; window.lesson.addEventListener('playbackStatusChange', s => window.states.push(s)); }");
+        await page.EvaluateAsync("() => window.lesson.play()");
+        await page.WaitForFunctionAsync("() => window.states.includes('playing')", null, new() { Timeout = 10_000 });
+        Assert.That(errors, Is.Empty);
+    }
+
     /// <summary>Presses Tab (at most 80 times) until the focused element matches <paramref name="selector"/>.</summary>
     private static async Task TabToAsync(IPage page, string selector)
     {
