@@ -1,6 +1,7 @@
 // PeerTube's embed API on our embed page: a page that frames /videos/embed/{uuid} drives the player with
 // @peertube/embed-api (PeerTubePlayer), which speaks Mozilla's jschannel over postMessage. The protocol, written here:
-// every message is a JSON string; "<scope>::__ready" with params "ping"/"pong" is the handshake; a call is
+// every message is a JSON string; "<scope>::__ready" is the handshake (params {type: "publish-request", publish: []}
+// answered by {type: "publish-reply", publish: []}; older jschannel sends "ping"/"pong"); a call is
 // {id, method: "<scope>::<name>", params} answered by {id, result} or {id, error, message}; an event is {method, params}.
 import Hls from "hls.js";
 
@@ -26,7 +27,7 @@ export function embedApi(root: HTMLElement, video: HTMLVideoElement, hls: Hls | 
     const auto = hls.autoLevelEnabled;
     return [
       { id: -1, label: root.dataset.tAuto ?? "Auto", height: 0, active: auto },
-      ...hls.levels.map((level, id) => ({ id, label: `${level.height}p`, height: level.height, active: !auto && hls.currentLevel === id })),
+      ...hls.levels.map((level, id) => ({ id, label: `${level.height}p`, height: level.height, active: !auto && hls.manualLevel === id })),
     ];
   };
   const captions = () =>
@@ -84,7 +85,9 @@ export function embedApi(root: HTMLElement, video: HTMLVideoElement, hls: Hls | 
     if (!method.startsWith(`${scope}::`)) return;
     const name = method.slice(scope.length + 2);
     if (name === "__ready") {
-      if (message.params === "ping") notify("__ready", "pong");
+      const params = message.params as { type?: string } | string | undefined;
+      if (params === "ping") notify("__ready", "pong");
+      else if (typeof params === "object" && params?.type === "publish-request") notify("__ready", { type: "publish-reply", publish: [] });
       connected = true;
       return;
     }
@@ -102,7 +105,7 @@ export function embedApi(root: HTMLElement, video: HTMLVideoElement, hls: Hls | 
   });
 
   // Our half of the handshake: the page's channel may have been built before this frame loaded.
-  notify("__ready", "ping");
+  notify("__ready", { type: "publish-request", publish: [] });
   const markReady = () => {
     if (ready) return;
     ready = true;

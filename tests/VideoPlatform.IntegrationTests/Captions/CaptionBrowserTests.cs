@@ -31,7 +31,8 @@ public sealed class CaptionBrowserTests : BrowserFixture
     {
         Prerequisites.Require(Prerequisites.HasCommand("ffmpeg"), "ffmpeg");
         Prerequisites.Require(File.Exists(AxeScript), "tools/browser-checks/node_modules (scripts/prerequisites.sh test runs npm ci there)");
-        _chromium = await Chromium.LaunchAsync();
+        // The embed test's school page is on a made-up public origin: Chromium's local-network checks would keep it from framing 127.0.0.1.
+        _chromium = await Chromium.LaunchAsync("--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessRespectPreflightResults");
         _instance = await TestInstance.StartAsync(DbKind.Sqlite);
         using var teacher = await _instance.CreateUserAsync("teacher", "teacher-password");
         var clip = await Uploader.ClipAsync(_instance.Database.Folder, "lecon.mp4", seconds: 4);
@@ -182,7 +183,7 @@ public sealed class CaptionBrowserTests : BrowserFixture
                     """,
             }));
         await page.GotoAsync(School + "/cours");
-        await page.EvaluateAsync("() => window.lesson.ready");
+        await page.EvaluateAsync("() => Promise.race([window.lesson.ready, new Promise((_, reject) => setTimeout(() => reject(new Error('embed API not ready in 15 s')), 15000))])");
 
         await page.EvaluateAsync("() => window.lesson.setVolume(0)");
         await page.EvaluateAsync("() => window.lesson.play()");
