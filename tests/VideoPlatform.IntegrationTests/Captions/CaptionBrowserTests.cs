@@ -130,8 +130,9 @@ public sealed class CaptionBrowserTests : BrowserFixture
 
         await TabToAsync(page, "#search-q");
         await page.Keyboard.TypeAsync("fractions équivalentes");
+        await Assertions.Expect(page.Locator("#search-q")).ToHaveValueAsync("fractions équivalentes");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/search?q=*");
+        await page.WaitForURLAsync(url => url.Contains("/search?q=", StringComparison.Ordinal), new() { Timeout = 60_000 });
         await TabToAsync(page, ".cards .moment a");
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync("**/w/*?start=1");
