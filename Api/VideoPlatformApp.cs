@@ -76,6 +76,7 @@ public static class VideoPlatformApp
             app.MapOpenApi("/openapi/{documentName}.json");
             app.MapScalarApiReference("/api-docs", o => o.WithOpenApiRoutePattern("../openapi/{documentName}.json"));
             app.MapOAuthEndpoints();
+            app.MapOidcSignIn();
             app.MapUserEndpoints();
             app.MapChannelEndpoints();
             app.MapVideoEndpoints();
@@ -169,6 +170,9 @@ public static class VideoPlatformApp
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddAbuseLimits(builder.Configuration);
         services.AddApiAuthentication();
+        services.AddOidcSignIn(builder.Configuration);
+        services.AddSingleton<SettingsRepository>();
+        services.AddSingleton<VideoPlatform.Core.Settings.InstanceSettings>();
         services.AddReverseProxy(builder.Configuration);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, p => p.RequireUserRole(UserRole.Administrator))

@@ -19,7 +19,22 @@ public interface IWebSessions
     Task<WebTokens?> RefreshAsync(string refreshToken, CancellationToken ct);
     Task<ClaimsPrincipal?> AuthenticateAsync(string accessToken, string scheme, CancellationToken ct);
     Task SignOutAsync(string accessToken, CancellationToken ct);
+
+    /// <summary><c>Auth:LocalLogin</c>: false hides the password form (directory sign-in only).</summary>
+    bool LocalLogin { get; }
+
+    /// <summary>The academy directories (OpenID Connect providers) offered on the login page.</summary>
+    IReadOnlyList<WebSignInProvider> Providers { get; }
+
+    /// <summary>Redeems PeerTube's single-use <c>externalAuthToken</c> a directory sign-in ended with (same as the API's password grant with it).</summary>
+    Task<WebTokens?> RedeemExternalAuthTokenAsync(string username, string externalAuthToken, CancellationToken ct);
+
+    /// <summary>The authentication scheme whose sign-out also ends this browser's session at its directory, if it signed in through one.</summary>
+    string? DirectorySignOutScheme(Microsoft.AspNetCore.Http.HttpContext context);
 }
+
+/// <summary>A directory the login page offers: "Se connecter avec {DisplayName}", starting at <see cref="StartUrl"/>.</summary>
+public sealed record WebSignInProvider(string Name, string DisplayName, string StartUrl);
 
 /// <summary>
 /// What the player needs to play a video: its HLS master playlist, segment hashes and a progressive fallback; for private

@@ -50,6 +50,8 @@ if [ "$mode" = test ]; then
   (cd tools/s3-server && npm ci --ignore-scripts --no-audit --no-fund --silent)
   # axe-core (the accessibility audit the Chromium tests run on every page) and PeerTube's embed API client.
   (cd tools/browser-checks && npm ci --ignore-scripts --no-audit --no-fund --silent)
+  # A real OpenID Connect provider (oidc-provider) for the academy sign-in tests.
+  (cd tools/oidc-provider && npm ci --ignore-scripts --no-audit --no-fund --silent)
 fi
 
 dotnet restore VideoPlatform.sln --nologo -v q

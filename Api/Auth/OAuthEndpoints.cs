@@ -27,7 +27,8 @@ public static class OAuthEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, RateLimits.RetryAfterResult>> TokenAsync(HttpRequest request, OAuthRepository oauth, OAuthTokens tokens, CancellationToken ct)
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, RateLimits.RetryAfterResult>> TokenAsync(HttpRequest request, OAuthRepository oauth, OAuthTokens tokens,
+        ExternalAuthTokens externalTokens, Microsoft.Extensions.Options.IOptions<AuthOptions> auth, CancellationToken ct)
     {
         if (!request.HasFormContentType)
         {
@@ -42,6 +43,17 @@ public static class OAuthEndpoints
         long userId;
         switch (form["grant_type"].ToString())
         {
+            case "password" when form["externalAuthToken"].ToString() is { Length: > 0 } externalAuthToken:
+                // PeerTube's external auth: the single-use token a directory sign-in ended with, for this username.
+                var external = externalTokens.Redeem(externalAuthToken, form["username"].ToString());
+                if (external is null)
+                {
+                    return Problems.BadRequest("Invalid grant: external auth token is invalid, expired or already used", "invalid_grant");
+                }
+                userId = external.Value;
+                break;
+            case "password" when !auth.Value.LocalLogin:
+                return Problems.BadRequest("Password sign-in is disabled on this instance: sign in through the academy's directory.", "invalid_grant");
             case "password":
                 var (user, retryAfter) = await tokens.SignInAsync(form["username"].ToString(), form["password"].ToString(),
                     request.HttpContext.Connection.RemoteIpAddress, ct);

@@ -15,7 +15,7 @@ public static class SecurityHeaders
     // Media, thumbnails and playlists of federated videos come from other academies, and the player talks to trackers
     // (ws/wss) and peers: those sources stay open; scripts, styles, forms and frames stay on this origin.
     private const string Policy = "default-src 'self'; script-src 'self'; worker-src 'self' blob:; style-src 'self'; img-src * data: blob:; "
-        + "media-src * data: blob:; connect-src *; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors ";
+        + "media-src * data: blob:; connect-src *; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
 
     /// <summary>
     /// The API reference (Scalar, at /api-docs) configures itself with an inline script and inline styles. It holds no
@@ -29,13 +29,17 @@ public static class SecurityHeaders
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
     {
         var https = ReverseProxy.IsHttps(app.ApplicationServices.GetRequiredService<IOptions<InstanceOptions>>().Value);
+        // Sign-out is a form whose answer redirects to the academy's directory (RP-initiated logout): form-action allows its origins.
+        var formTargets = string.Concat(VideoPlatform.Api.Auth.OidcSignIn.ProviderOrigins(
+            app.ApplicationServices.GetRequiredService<IOptions<VideoPlatform.Api.Auth.AuthOptions>>().Value).Select(o => " " + o));
+        var policy = Policy + formTargets + "; frame-ancestors ";
         return app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
             var embeddable = context.Request.Path.StartsWithSegments(EmbedPath, StringComparison.OrdinalIgnoreCase);
             headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiDocsPath, StringComparison.OrdinalIgnoreCase)
                 ? ApiDocsPolicy
-                : Policy + (embeddable ? "*" : "'none'");
+                : policy + (embeddable ? "*" : "'none'");
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
             if (!embeddable)

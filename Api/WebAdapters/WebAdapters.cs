@@ -14,10 +14,36 @@ using VideoPlatform.Web;
 namespace VideoPlatform.Api.WebAdapters;
 
 /// <summary>The web session on top of the API's OAuth tokens: same grants, lifetimes, rotation and revocation.</summary>
-public sealed class WebSessions(OAuthRepository oauth, OAuthTokens tokens) : IWebSessions
+public sealed class WebSessions(OAuthRepository oauth, OAuthTokens tokens, ExternalAuthTokens externalTokens,
+    Microsoft.Extensions.Options.IOptions<AuthOptions> auth) : IWebSessions
 {
+    public bool LocalLogin => auth.Value.LocalLogin;
+
+    public IReadOnlyList<WebSignInProvider> Providers { get; } = auth.Value.Oidc.Providers
+        .Select(p => new WebSignInProvider(p.Key, p.Value.DisplayName.Length > 0 ? p.Value.DisplayName : p.Key, OidcSignIn.StartPath + "/" + p.Key))
+        .OrderBy(p => p.DisplayName, StringComparer.Ordinal).ToList();
+
+    public async Task<WebTokens?> RedeemExternalAuthTokenAsync(string username, string externalAuthToken, CancellationToken ct)
+    {
+        if (externalTokens.Redeem(externalAuthToken, username) is not { } userId)
+        {
+            return null;
+        }
+        var client = await oauth.GetOrCreateLocalClientAsync(ct);
+        var issued = Map(await tokens.IssueAsync(userId, client.Id, ct));
+        // Refused like any other token of a blocked user: no session.
+        return await tokens.AuthenticateAsync(issued.AccessToken, VideoPlatform.Web.Infrastructure.WebSessionHandler.SchemeName, ct) is null ? null : issued;
+    }
+
+    public string? DirectorySignOutScheme(HttpContext context) =>
+        OidcSignIn.ProviderOfSession(context, auth.Value) is { } name ? OidcSignIn.SchemeOf(name) : null;
+
     public async Task<WebSignIn> SignInAsync(string username, string password, System.Net.IPAddress? client, CancellationToken ct)
     {
+        if (!auth.Value.LocalLogin)
+        {
+            return new WebSignIn(null);
+        }
         var (user, retryAfter) = await tokens.SignInAsync(username, password, client, ct);
         if (user is null || user.Blocked)
         {

@@ -51,13 +51,9 @@ public sealed partial class AccountService(
     public static bool VerifyPassword(UserRow user, string password) =>
         Hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed;
 
-    public async Task<UserRow> CreateUserAsync(string username, string email, string password, UserRole role, long videoQuota,
-        long videoQuotaDaily, string? channelName = null, string? channelDisplayName = null, CancellationToken ct = default)
-    {
-        var baseUrl = instance.Value.PublicUrl;
-        channelName ??= username + "_channel";
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var user = new UserRow
+    public Task<UserRow> CreateUserAsync(string username, string email, string password, UserRole role, long videoQuota,
+        long videoQuotaDaily, string? channelName = null, string? channelDisplayName = null, CancellationToken ct = default) =>
+        CreateUserAsync(new UserRow
         {
             Username = username,
             Email = email,
@@ -65,12 +61,30 @@ public sealed partial class AccountService(
             Role = role,
             VideoQuota = videoQuota,
             VideoQuotaDaily = videoQuotaDaily,
-            CreatedAt = now,
-        };
+        }, password, [], channelName, channelDisplayName, ct);
+
+    /// <summary>
+    /// A user from the academy's directory (OpenID Connect): its identity, academy role and groups set in the same
+    /// transaction as its account and channel; the password is random and never told, so only the provider signs it in.
+    /// </summary>
+    public Task<UserRow> CreateDirectoryUserAsync(UserRow user, IReadOnlyCollection<string> groups, CancellationToken ct = default) =>
+        CreateUserAsync(user, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), groups, null, null, ct);
+
+    private async Task<UserRow> CreateUserAsync(UserRow user, string password, IReadOnlyCollection<string> groups, string? channelName,
+        string? channelDisplayName, CancellationToken ct)
+    {
+        var baseUrl = instance.Value.PublicUrl;
+        var username = user.Username;
+        channelName ??= username + "_channel";
+        user = user with { CreatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds() };
         user = user with { PasswordHash = Hasher.HashPassword(user, password) };
         var id = await database.WriteAsync(async (c, t) =>
         {
             var userId = await users.CreateAsync(c, t, user);
+            if (groups.Count > 0)
+            {
+                await UserRepository.ReplaceGroupsAsync(c, t, userId, groups);
+            }
             var accountId = await actors.CreateLocalAsync(c, t, baseUrl, ActorTypes.Person, username, username, null, userId, null);
             await actors.CreateLocalAsync(c, t, baseUrl, ActorTypes.Group, channelName, channelDisplayName ?? $"Main {username} channel", null, null, accountId);
             return userId;

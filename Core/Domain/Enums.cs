@@ -35,6 +35,13 @@ public enum FileStorage
 }
 
 /// <summary>PeerTube's user roles (UserRole).</summary>
+/// <summary>The academy role beside PeerTube's numeric one: teachers publish, students watch and comment.</summary>
+public static class AcademyRoles
+{
+    public const string Teacher = "teacher";
+    public const string Student = "student";
+}
+
 public enum UserRole
 {
     Administrator = 0,

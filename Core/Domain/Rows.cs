@@ -13,6 +13,12 @@ public sealed record UserRow
     public long VideoQuotaDaily { get; init; }
     public bool Blocked { get; init; }
     public long CreatedAt { get; init; }
+    /// <summary><see cref="AcademyRoles"/>: teacher or student from the academy's directory, beside PeerTube's <see cref="Role"/>.</summary>
+    public string? AcademyRole { get; init; }
+    /// <summary>The OpenID Connect provider (configuration name) this user signs in through.</summary>
+    public string? ExternalProvider { get; init; }
+    /// <summary>The provider's <c>sub</c>; null with a provider set: an admin allowed the next sign-in with the same e-mail to link.</summary>
+    public string? ExternalSubject { get; init; }
 }
 
 public sealed record ActorRow

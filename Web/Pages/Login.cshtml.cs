@@ -19,12 +19,52 @@ public sealed class LoginModel(IWebSessions sessions) : PageModel
 
     public string? Error { get; private set; }
 
-    public void OnGet()
+    public bool LocalLogin => sessions.LocalLogin;
+
+    public IReadOnlyList<WebSignInProvider> Providers => sessions.Providers;
+
+    public string StartUrl(WebSignInProvider provider) => Url.IsLocalUrl(ReturnUrl)
+        ? Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(provider.StartUrl, "returnUrl", ReturnUrl!)
+        : provider.StartUrl;
+
+    /// <summary>
+    /// PeerTube's external-auth landing: <c>/login?externalAuthToken=…&amp;username=…</c> after a directory sign-in; the
+    /// single-use token becomes this browser's session. <c>externalAuthError</c> tells why a directory sign-in failed.
+    /// </summary>
+    public async Task<IActionResult> OnGetAsync(string? externalAuthToken, string? externalAuthError, CancellationToken ct)
     {
+        if (!string.IsNullOrEmpty(externalAuthToken))
+        {
+            var username = Request.Query["username"].ToString();
+            if (await sessions.RedeemExternalAuthTokenAsync(username, externalAuthToken, ct) is { } tokens)
+            {
+                WebSessionHandler.WriteCookies(HttpContext, tokens);
+                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+            }
+            Error = Text.L("Login_ExternalExpired");
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        if (externalAuthError is not null)
+        {
+            Error = Text.L(externalAuthError switch
+            {
+                "email" => "Login_ExternalEmail",
+                "blocked" => "Login_ExternalBlocked",
+                _ => "Login_ExternalFailed",
+            });
+        }
+        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        if (!sessions.LocalLogin)
+        {
+            Error = Text.L("Login_LocalDisabled");
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
         if (string.IsNullOrWhiteSpace(Username) || string.IsNullOrEmpty(Password))
         {
             Error = Text.L("Login_Missing");

@@ -18,6 +18,11 @@ public sealed class LogoutModel(IWebSessions sessions) : PageModel
             await sessions.SignOutAsync(token, ct);
         }
         WebSessionHandler.ClearCookies(HttpContext);
+        // Signed in through the academy's directory: end that session too (RP-initiated logout), back here afterwards.
+        if (sessions.DirectorySignOutScheme(HttpContext) is { } scheme)
+        {
+            return SignOut(new Microsoft.AspNetCore.Authentication.AuthenticationProperties { RedirectUri = "/" }, scheme);
+        }
         return LocalRedirect("/");
     }
 }

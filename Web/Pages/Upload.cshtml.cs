@@ -11,8 +11,12 @@ namespace VideoPlatform.Web.Pages;
 /// header the API checks): no token is written into the page.
 /// </summary>
 [Authorize(Policy = WebPolicies.User)]
-public sealed class UploadModel(ActorRepository actors, IOptions<WebOptions> options) : PageModel
+public sealed class UploadModel(ActorRepository actors, UserRepository users, IOptions<WebOptions> options) : PageModel
 {
+    /// <summary>A user without upload quota (a student from the academy's directory): the page explains instead of offering a form the API would refuse.</summary>
+    public bool CannotUpload { get; private set; }
+    public bool IsStudent { get; private set; }
+
     public IReadOnlyList<ActorRow> Channels { get; private set; } = [];
     public int ChunkSize => options.Value.UploadChunkSize;
     /// <summary>The uploader's messages; the default encoder escapes &lt; and &gt;, so the JSON is safe inside a script element.</summary>
@@ -20,6 +24,9 @@ public sealed class UploadModel(ActorRepository actors, IOptions<WebOptions> opt
 
     public async Task OnGetAsync(CancellationToken ct)
     {
+        var user = await users.FindByIdAsync(User.UserId()!.Value, ct);
+        CannotUpload = user is { VideoQuota: 0 } or { VideoQuotaDaily: 0 };
+        IsStudent = user?.AcademyRole == AcademyRoles.Student;
         var account = await actors.FindAccountOfUserAsync(User.UserId()!.Value, ct);
         Channels = account is null ? [] : await actors.ChannelsOfAccountAsync(account.Id, ct);
     }

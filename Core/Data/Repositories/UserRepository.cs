@@ -9,9 +9,10 @@ public sealed class UserRepository(Database database)
     /// <summary>Inserts the user inside the caller's transaction (its account and channel are created in the same one); returns its id.</summary>
     public Task<long> CreateAsync(DbConnection c, DbTransaction t, UserRow user) =>
         c.ExecuteScalarAsync<long>("""
-            INSERT INTO users (username, email, password_hash, role, video_quota, video_quota_daily, created_at)
-            VALUES (@Username, @Email, @PasswordHash, @Role, @VideoQuota, @VideoQuotaDaily, @CreatedAt) RETURNING id
-            """, new { user.Username, user.Email, user.PasswordHash, Role = (int)user.Role, user.VideoQuota, user.VideoQuotaDaily, user.CreatedAt }, t);
+            INSERT INTO users (username, email, password_hash, role, video_quota, video_quota_daily, created_at, academy_role, external_provider, external_subject)
+            VALUES (@Username, @Email, @PasswordHash, @Role, @VideoQuota, @VideoQuotaDaily, @CreatedAt, @AcademyRole, @ExternalProvider, @ExternalSubject) RETURNING id
+            """, new { user.Username, user.Email, user.PasswordHash, Role = (int)user.Role, user.VideoQuota, user.VideoQuotaDaily, user.CreatedAt,
+                user.AcademyRole, user.ExternalProvider, user.ExternalSubject }, t);
 
     public Task<UserRow?> FindByIdAsync(long id, CancellationToken ct = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<UserRow>("SELECT * FROM users WHERE id = @id", new { id }), ct);
@@ -48,4 +49,51 @@ public sealed class UserRepository(Database database)
 
     public Task UpdateRoleAsync(long id, UserRole role, CancellationToken ct = default) =>
         database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE users SET role = @role WHERE id = @id", new { id, role }, t), ct);
+
+    /// <summary>The user a directory identity (provider name and <c>sub</c>) belongs to.</summary>
+    public Task<UserRow?> FindByExternalAsync(string provider, string subject, CancellationToken ct = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<UserRow>(
+            "SELECT * FROM users WHERE external_provider = @provider AND external_subject = @subject", new { provider, subject }), ct);
+
+    public Task<UserRow?> FindByEmailAsync(string email, CancellationToken ct = default) =>
+        database.ReadAsync(c => c.QuerySingleOrDefaultAsync<UserRow>(
+            "SELECT * FROM users WHERE LOWER(email) = @email", new { email = email.ToLowerInvariant() }), ct);
+
+    public Task<bool> UsernameExistsAsync(string username, CancellationToken ct = default) =>
+        database.ReadAsync(async c => await c.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM users WHERE LOWER(username) = @username", new { username = username.ToLowerInvariant() }) > 0, ct);
+
+    /// <summary>
+    /// An admin allows (<paramref name="provider"/> set) or forbids (null) the next sign-in through that provider with this
+    /// user's e-mail to link to this local account; an identity already linked is removed either way.
+    /// </summary>
+    public Task SetExternalLinkAsync(long id, string? provider, CancellationToken ct = default) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE users SET external_provider = @provider, external_subject = NULL WHERE id = @id", new { id, provider }, t), ct);
+
+    /// <summary>What a directory sign-in sets: the identity, both roles, the quotas and the groups, in one transaction.</summary>
+    public Task UpdateFromDirectoryAsync(long id, string provider, string subject, UserRole role, string? academyRole,
+        long videoQuota, long videoQuotaDaily, IReadOnlyCollection<string> groups, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync("""
+                UPDATE users SET external_provider = @provider, external_subject = @subject, role = @role, academy_role = @academyRole,
+                  video_quota = @videoQuota, video_quota_daily = @videoQuotaDaily WHERE id = @id
+                """, new { id, provider, subject, role = (int)role, academyRole, videoQuota, videoQuotaDaily }, t);
+            await ReplaceGroupsAsync(c, t, id, groups);
+        }, ct);
+
+    /// <summary>The user's groups from the directory, replaced as a whole inside the caller's transaction.</summary>
+    public static async Task ReplaceGroupsAsync(DbConnection c, DbTransaction t, long userId, IReadOnlyCollection<string> groups)
+    {
+        await c.ExecuteAsync("DELETE FROM user_groups WHERE user_id = @userId", new { userId }, t);
+        foreach (var name in groups)
+        {
+            await c.ExecuteAsync("INSERT INTO user_groups (user_id, name) VALUES (@userId, @name)", new { userId, name }, t);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> GroupsAsync(long userId, CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<string>)(await c.QueryAsync<string>(
+            "SELECT name FROM user_groups WHERE user_id = @userId ORDER BY name", new { userId })).AsList(), ct);
 }

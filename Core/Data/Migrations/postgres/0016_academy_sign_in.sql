@@ -1,0 +1,21 @@
+-- Academy sign-in (OpenID Connect): the academy role (teacher/student) beside PeerTube's numeric role, the directory
+-- identity a user signs in with (provider name + subject), and the user's groups from the directory (class groups).
+-- external_provider set with external_subject NULL: an administrator allowed this local account to be linked by the
+-- next sign-in through that provider with the same e-mail.
+ALTER TABLE users ADD COLUMN academy_role TEXT NULL;
+ALTER TABLE users ADD COLUMN external_provider TEXT NULL;
+ALTER TABLE users ADD COLUMN external_subject TEXT NULL;
+CREATE UNIQUE INDEX ux_users_external ON users(external_provider, external_subject) WHERE external_subject IS NOT NULL;
+
+CREATE TABLE user_groups (
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  PRIMARY KEY (user_id, name)
+);
+
+-- Instance settings changed on the admin page: each row overrides the configuration's default of the same name.
+CREATE TABLE instance_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
