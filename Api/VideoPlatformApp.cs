@@ -58,7 +58,7 @@ public static class VideoPlatformApp
 
         var app = builder.Build();
         app.UseReverseProxy();
-        app.UseSecurityHeaders();
+        app.UseSecurityHeaders(OidcSignIn.ProviderOrigins(app.Services.GetRequiredService<IOptions<AuthOptions>>().Value));
         app.UseProblemResponses();
         app.UseHttpMetrics();
         app.UseReadinessGate();

@@ -26,13 +26,11 @@ public static class SecurityHeaders
     private const string ApiDocsPolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src * data: blob:; "
         + "font-src * data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app)
+    /// <param name="formActionOrigins">Other origins forms may lead to: the academy directories, since sign-out is a form whose answer redirects there.</param>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, IEnumerable<string> formActionOrigins)
     {
         var https = ReverseProxy.IsHttps(app.ApplicationServices.GetRequiredService<IOptions<InstanceOptions>>().Value);
-        // Sign-out is a form whose answer redirects to the academy's directory (RP-initiated logout): form-action allows its origins.
-        var formTargets = string.Concat(VideoPlatform.Api.Auth.OidcSignIn.ProviderOrigins(
-            app.ApplicationServices.GetRequiredService<IOptions<VideoPlatform.Api.Auth.AuthOptions>>().Value).Select(o => " " + o));
-        var policy = Policy + formTargets + "; frame-ancestors ";
+        var policy = Policy + string.Concat(formActionOrigins.Select(o => " " + o)) + "; frame-ancestors ";
         return app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
