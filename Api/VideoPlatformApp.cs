@@ -172,6 +172,8 @@ public static class VideoPlatformApp
         services.AddApiAuthentication();
         services.AddOidcSignIn(builder.Configuration);
         services.AddSingleton<SettingsRepository>();
+        services.AddSingleton<AuditRepository>();
+        services.AddSingleton<UserAdministration>();
         services.AddSingleton<VideoPlatform.Core.Settings.InstanceSettings>();
         services.AddReverseProxy(builder.Configuration);
         services.AddAuthorizationBuilder()

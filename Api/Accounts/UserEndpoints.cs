@@ -99,8 +99,9 @@ public static class UserEndpoints
     }
 
     private static async Task<Results<Ok<CreatedUser>, ProblemHttpResult>> CreateAsync(CreateUserRequest body, AccountService accounts, UserRepository users, ActorRepository actors,
-        IOptions<InstanceOptions> instance, CancellationToken ct)
+        VideoPlatform.Core.Settings.InstanceSettings settings, CancellationToken ct)
     {
+        var current = await settings.CurrentAsync(ct);
         var role = (UserRole)(body.Role ?? (int)UserRole.User);
         var error = AccountService.ValidateUsername(body.Username) ?? AccountService.ValidatePassword(body.Password, body.Username) ?? ValidateEmail(body.Email)
             ?? (Enum.IsDefined(role) ? null : "role must be 0 (administrator), 1 (moderator) or 2 (user).")
@@ -119,15 +120,16 @@ public static class UserEndpoints
             return Problems.Conflict("Another actor (account/channel) with this name on this instance already exists or has already existed.");
         }
         var user = await accounts.CreateUserAsync(body.Username!, body.Email!, body.Password!, role,
-            body.VideoQuota ?? instance.Value.DefaultVideoQuota, body.VideoQuotaDaily ?? instance.Value.DefaultVideoQuotaDaily, channelName, ct: ct);
+            body.VideoQuota ?? current.DefaultVideoQuota, body.VideoQuotaDaily ?? current.DefaultVideoQuotaDaily, channelName, ct: ct);
         var account = await actors.FindAccountOfUserAsync(user.Id, ct);
         return TypedResults.Ok(new CreatedUser(new CreatedUserIds(user.Id, new IdOnly(account!.Id))));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RegisterAsync(RegisterRequest body, AccountService accounts, UserRepository users, ActorRepository actors,
-        IOptions<InstanceOptions> instance, CancellationToken ct)
+        VideoPlatform.Core.Settings.InstanceSettings settings, CancellationToken ct)
     {
-        if (!instance.Value.SignupEnabled)
+        var current = await settings.CurrentAsync(ct);
+        if (!current.SignupEnabled)
         {
             return Problems.Forbidden("User registration is not enabled.");
         }
@@ -147,8 +149,8 @@ public static class UserEndpoints
         {
             return Problems.Conflict("User with this username, channel name or email already exists.");
         }
-        await accounts.CreateUserAsync(body.Username!, body.Email!, body.Password!, UserRole.User, instance.Value.DefaultVideoQuota,
-            instance.Value.DefaultVideoQuotaDaily, channelName, body.Channel?.DisplayName, ct);
+        await accounts.CreateUserAsync(body.Username!, body.Email!, body.Password!, UserRole.User, current.DefaultVideoQuota,
+            current.DefaultVideoQuotaDaily, channelName, body.Channel?.DisplayName, ct);
         return TypedResults.NoContent();
     }
 

@@ -10,10 +10,12 @@ public static class ConfigEndpoints
 
     public static IEndpointRouteBuilder MapConfigEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/config", (IOptions<InstanceOptions> instance, IOptions<UploadOptions> uploads, IConfiguration configuration,
-            VideoFileFormatter files) =>
+        app.MapGet("/api/v1/config", async (IOptions<InstanceOptions> instance, IOptions<UploadOptions> uploads, IConfiguration configuration,
+            VideoFileFormatter files, VideoPlatform.Core.Settings.InstanceSettings settings, CancellationToken ct) =>
         {
             var i = instance.Value;
+            // What administrators changed on /admin/settings, over the configuration.
+            var current = await settings.CurrentAsync(ct);
             var webVideos = configuration.GetValue("Transcoding:WebVideos", true);
             var imageConstraints = new { size = new { max = 8 * 1024 * 1024 }, extensions = new[] { ".png", ".jpg", ".jpeg", ".webp" } };
             var disabled = new { enabled = false };
@@ -44,8 +46,8 @@ public static class ConfigEndpoints
                 webadmin = new { configuration = new { edition = new { allowed = false } } },
                 instance = new
                 {
-                    name = i.Name,
-                    shortDescription = i.Description,
+                    name = current.Name,
+                    shortDescription = current.Description,
                     defaultClientRoute = "/videos/trending",
                     isNSFW = false,
                     defaultNSFWPolicy = "blur",
@@ -69,7 +71,7 @@ public static class ConfigEndpoints
                 theme = new { registered = Array.Empty<object>(), builtIn = new[] { new { name = "peertube-core-light-beige" } }, @default = "default" },
                 email = disabled,
                 contactForm = disabled,
-                signup = new { allowed = i.SignupEnabled, allowedForCurrentIP = i.SignupEnabled, requiresEmailVerification = false, requiresApproval = false, minimumAge = 16 },
+                signup = new { allowed = current.SignupEnabled, allowedForCurrentIP = current.SignupEnabled, requiresEmailVerification = false, requiresApproval = false, minimumAge = 16 },
                 transcoding = new
                 {
                     hls = new { enabled = true, splitAudioAndVideo = false },
@@ -108,7 +110,7 @@ public static class ConfigEndpoints
                     file = new { extensions = uploads.Value.AllowedExtensions },
                 },
                 videoCaption = new { file = new { extensions = new[] { ".vtt", ".srt" }, size = new { max = 20 * 1024 * 1024 } } },
-                user = new { videoQuota = i.DefaultVideoQuota, videoQuotaDaily = i.DefaultVideoQuotaDaily },
+                user = new { videoQuota = current.DefaultVideoQuota, videoQuotaDaily = current.DefaultVideoQuotaDaily },
                 videoChannels = new { maxPerUser = 20 },
                 trending = new { videos = new { intervalDays = 7, algorithms = new { enabled = new[] { "most-viewed", "most-liked" }, @default = "most-viewed" } } },
                 tracker = new { enabled = true },

@@ -73,24 +73,36 @@ public sealed partial class AccountService(
     private async Task<UserRow> CreateUserAsync(UserRow user, string password, IReadOnlyCollection<string> groups, string? channelName,
         string? channelDisplayName, CancellationToken ct)
     {
-        var baseUrl = instance.Value.PublicUrl;
-        var username = user.Username;
-        channelName ??= username + "_channel";
         user = user with { CreatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds() };
         user = user with { PasswordHash = Hasher.HashPassword(user, password) };
-        var id = await database.WriteAsync(async (c, t) =>
-        {
-            var userId = await users.CreateAsync(c, t, user);
-            if (groups.Count > 0)
-            {
-                await UserRepository.ReplaceGroupsAsync(c, t, userId, groups);
-            }
-            var accountId = await actors.CreateLocalAsync(c, t, baseUrl, ActorTypes.Person, username, username, null, userId, null);
-            await actors.CreateLocalAsync(c, t, baseUrl, ActorTypes.Group, channelName, channelDisplayName ?? $"Main {username} channel", null, null, accountId);
-            return userId;
-        }, ct);
+        var id = await database.WriteAsync((c, t) => InsertUserAsync(c, t, user, groups, channelName, channelDisplayName), ct);
         return user with { Id = id };
     }
+
+    /// <summary>
+    /// Inserts a user (its password already hashed), its groups, account and default channel inside the caller's
+    /// transaction: what every creation does, and what an import does for many users in one transaction.
+    /// </summary>
+    public async Task<long> InsertUserAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, UserRow user,
+        IReadOnlyCollection<string> groups, string? channelName = null, string? channelDisplayName = null)
+    {
+        var baseUrl = instance.Value.PublicUrl;
+        channelName ??= user.Username + "_channel";
+        user = user with { CreatedAt = user.CreatedAt == 0 ? clock.GetUtcNow().ToUnixTimeMilliseconds() : user.CreatedAt };
+        var userId = await users.CreateAsync(c, t, user);
+        if (groups.Count > 0)
+        {
+            await UserRepository.ReplaceGroupsAsync(c, t, userId, groups);
+        }
+        var accountId = await actors.CreateLocalAsync(c, t, baseUrl, ActorTypes.Person, user.Username, user.Username, null, userId, null);
+        await actors.CreateLocalAsync(c, t, baseUrl, ActorTypes.Group, channelName, channelDisplayName ?? $"Main {user.Username} channel", null, null, accountId);
+        return userId;
+    }
+
+    /// <summary>A hash of a random password nobody knows: accounts that only the directory (or a later password reset) signs in.</summary>
+    public static string UnusablePasswordHash(UserRow user) => Hasher.HashPassword(user, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+
+    public static string HashPassword(UserRow user, string password) => Hasher.HashPassword(user, password);
 
     public async Task<ActorRow> CreateChannelAsync(long accountId, string name, string displayName, string? description, string? support, CancellationToken ct)
     {

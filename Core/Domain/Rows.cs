@@ -188,3 +188,14 @@ public sealed record ServerRow
     public long? UnreachableSince { get; init; }
     public long? ProbeAt { get; init; }
 }
+
+/// <summary>One administrator action: who (username), what (<c>user.create</c>, <c>settings.update</c>…), on what, and the changes.</summary>
+public sealed record AuditRow
+{
+    public long Id { get; init; }
+    public required string Actor { get; init; }
+    public required string Action { get; init; }
+    public required string Target { get; init; }
+    public string? Details { get; init; }
+    public long CreatedAt { get; init; }
+}

@@ -38,8 +38,19 @@ public sealed class InstanceSettings(SettingsRepository repository, IOptionsMoni
         return values;
     }
 
-    public async Task SaveAsync(InstanceSettingsValues values, CancellationToken ct = default)
+    /// <summary>Saves every setting at once (and the audit line with what changed, by <paramref name="admin"/>); applied at once here.</summary>
+    public async Task SaveAsync(InstanceSettingsValues values, string admin, CancellationToken ct = default)
     {
+        var before = await CurrentAsync(ct);
+        var changed = string.Join(", ", new[]
+        {
+            before.Name != values.Name ? "nom" : null,
+            before.Description != values.Description ? "description" : null,
+            before.Terms != values.Terms ? "conditions d'utilisation" : null,
+            before.SignupEnabled != values.SignupEnabled ? "inscriptions" : null,
+            before.DefaultVideoQuota != values.DefaultVideoQuota ? "quota par défaut" : null,
+            before.DefaultVideoQuotaDaily != values.DefaultVideoQuotaDaily ? "quota quotidien par défaut" : null,
+        }.OfType<string>());
         await repository.SaveAsync(new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [nameof(values.Name)] = values.Name,
@@ -48,7 +59,7 @@ public sealed class InstanceSettings(SettingsRepository repository, IOptionsMoni
             [nameof(values.SignupEnabled)] = values.SignupEnabled ? "true" : "false",
             [nameof(values.DefaultVideoQuota)] = values.DefaultVideoQuota.ToString(CultureInfo.InvariantCulture),
             [nameof(values.DefaultVideoQuotaDaily)] = values.DefaultVideoQuotaDaily.ToString(CultureInfo.InvariantCulture),
-        }, clock.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        }, clock.GetUtcNow().ToUnixTimeMilliseconds(), admin, changed.Length == 0 ? null : changed, ct);
         _cached = null;
     }
 

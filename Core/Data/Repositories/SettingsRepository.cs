@@ -10,9 +10,10 @@ public sealed class SettingsRepository(Database database)
             "SELECT name, value FROM instance_settings")).ToDictionary(r => r.Name, r => r.Value, StringComparer.Ordinal), ct);
 
     /// <summary>Writes all the given settings in one transaction: a page save is applied whole or not at all.</summary>
-    public Task SaveAsync(IReadOnlyDictionary<string, string> values, long now, CancellationToken ct = default) =>
+    public Task SaveAsync(IReadOnlyDictionary<string, string> values, long now, string actor, string? changes, CancellationToken ct = default) =>
         database.WriteAsync(async (c, t) =>
         {
+            await AuditRepository.AddAsync(c, t, actor, "settings.update", "instance", changes, now);
             foreach (var (name, value) in values)
             {
                 await c.ExecuteAsync("""

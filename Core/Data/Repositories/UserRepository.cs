@@ -96,4 +96,22 @@ public sealed class UserRepository(Database database)
     public Task<IReadOnlyList<string>> GroupsAsync(long userId, CancellationToken ct = default) =>
         database.ReadAsync(async c => (IReadOnlyList<string>)(await c.QueryAsync<string>(
             "SELECT name FROM user_groups WHERE user_id = @userId ORDER BY name", new { userId })).AsList(), ct);
+
+    /// <summary>An administrator's edit (e-mail, both roles, quotas), inside the caller's transaction.</summary>
+    public static Task UpdateByAdminAsync(DbConnection c, DbTransaction t, long id, string email, UserRole role, string? academyRole, long videoQuota, long videoQuotaDaily) =>
+        c.ExecuteAsync("""
+            UPDATE users SET email = @email, role = @role, academy_role = @academyRole, video_quota = @videoQuota, video_quota_daily = @videoQuotaDaily
+            WHERE id = @id
+            """, new { id, email, role = (int)role, academyRole, videoQuota, videoQuotaDaily }, t);
+
+    /// <summary>Blocks or unblocks inside the caller's transaction; a blocked user's tokens stop working at once (checked on every request).</summary>
+    public static Task SetBlockedAsync(DbConnection c, DbTransaction t, long id, bool blocked) =>
+        c.ExecuteAsync("UPDATE users SET blocked = @blocked WHERE id = @id", new { id, blocked }, t);
+
+    /// <summary>Deletes the user, its account and channels (their videos follow by cascade), tokens and groups, inside the caller's transaction.</summary>
+    public static async Task DeleteAsync(DbConnection c, DbTransaction t, long id)
+    {
+        await c.ExecuteAsync("DELETE FROM actors WHERE user_id = @id AND server_id IS NULL", new { id }, t);
+        await c.ExecuteAsync("DELETE FROM users WHERE id = @id", new { id }, t);
+    }
 }

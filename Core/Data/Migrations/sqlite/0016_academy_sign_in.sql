@@ -19,3 +19,15 @@ CREATE TABLE instance_settings (
   value TEXT NOT NULL,
   updated_at BIGINT NOT NULL
 );
+
+-- What administrators did (users, imports, settings, moderation): who, what, on what, when. Kept when the actor or the
+-- target is deleted (names are copied, not referenced).
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  details TEXT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX ix_audit_log_created ON audit_log(created_at);

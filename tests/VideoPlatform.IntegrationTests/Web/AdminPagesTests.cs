@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using VideoPlatform.Core.Data.Repositories;
+using VideoPlatform.Core.Domain;
+using VideoPlatform.IntegrationTests.Infrastructure;
+
+namespace VideoPlatform.IntegrationTests.Web;
+
+/// <summary>
+/// The administration pages driven by Chromium, without the API: creating, editing, blocking and deleting a user,
+/// importing staff from CSV (dry run, bad rows, nothing half-imported), instance settings applied at once, the audit log.
+/// Database-independent: SQLite only.
+/// </summary>
+[TestFixture]
+[Category("Browser")]
+[NonParallelizable]
+public sealed class AdminPagesTests : BrowserFixture
+{
+    private const long GiB = 1L << 30;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _instance = await TestInstance.StartAsync(DbKind.Sqlite);
+        _chromium = await Chromium.LaunchAsync();
+    }
+
+    private UserRepository Users => _instance.Services.GetRequiredService<UserRepository>();
+
+    private async Task<IPage> AdminAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        await Chromium.LoginAsync(page, "root", TestInstance.AdminPassword);
+        return page;
+    }
+
+    [Test]
+    public async Task Admin_creates_edits_blocks_and_deletes_a_user()
+    {
+        await using var context = await _chromium.ContextAsync(_instance.BaseUrl, width: 390);
+        var page = await AdminAsync(context);
+        await page.GotoAsync("/admin/users");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Créer un utilisateur" }).ClickAsync();
+        await page.GetByLabel("Identifiant").FillAsync("prof.dupont");
+        await page.GetByLabel("Adresse électronique").FillAsync("dupont@ac-test.fr");
+        await page.GetByLabel("Mot de passe").FillAsync("dupont");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Créer" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Le mot de passe doit compter de 8 à 255 caractères et différer de l'identifiant.");
+        Assert.That(await Users.FindByLoginAsync("prof.dupont"), Is.Null);
+
+        await page.GetByLabel("Mot de passe").FillAsync("mot-de-passe-dupont");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Créer" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync("Compte prof.dupont créé.");
+        var created = (await Users.FindByLoginAsync("prof.dupont"))!;
+        Assert.That(created.AcademyRole, Is.EqualTo(AcademyRoles.Teacher));
+        Assert.That(created.VideoQuota, Is.EqualTo(new InstanceOptions().DefaultVideoQuota), "empty quota: the teacher's default");
+        var token = await _instance.TokenAsync("prof.dupont", "mot-de-passe-dupont");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Modifier le compte prof.dupont" }).ClickAsync();
+        await page.GetByLabel("Rôle").SelectOptionAsync(new SelectOptionValue { Label = "Élève" });
+        await page.GetByLabel("Quota (octets").FillAsync("beaucoup");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Quota invalide");
+        await page.GetByLabel("Quota (octets").FillAsync("0");
+        await page.GetByLabel("Adresse électronique").FillAsync("j.dupont@ac-test.fr");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync("Compte de prof.dupont enregistré.");
+        var edited = (await Users.FindByLoginAsync("prof.dupont"))!;
+        Assert.That((edited.AcademyRole, edited.VideoQuota, edited.Email), Is.EqualTo((AcademyRoles.Student, 0L, "j.dupont@ac-test.fr")));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Bloquer" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToContainTextAsync("prof.dupont est bloqué");
+        using (var client = _instance.Authed(token))
+        {
+            using var me = await client.GetAsync("/api/v1/users/me");
+            Assert.That(me.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a blocked user's token stops working");
+        }
+        await page.GetByRole(AriaRole.Button, new() { Name = "Débloquer" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync("prof.dupont est débloqué.");
+        Assert.That((await Users.FindByLoginAsync("prof.dupont"))!.Blocked, Is.False);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Supprimer le compte prof.dupont" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync("Le compte prof.dupont et ses vidéos ont été supprimés.");
+        Assert.That(await Users.FindByLoginAsync("prof.dupont"), Is.Null);
+        using var account = await _instance.Http.GetAsync("/api/v1/accounts/prof.dupont");
+        Assert.That(account.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "its account went with it");
+
+        await page.GotoAsync("/admin/audit");
+        var log = page.Locator("table.audit");
+        foreach (var action in new[] { "Création de compte", "Modification de compte", "Compte bloqué", "Compte débloqué", "Suppression de compte" })
+        {
+            await Assertions.Expect(log.Locator("tr", new() { HasText = action }).Filter(new() { HasText = "prof.dupont" })).ToHaveCountAsync(1);
+        }
+        await Assertions.Expect(log.Locator("tr", new() { HasText = "Modification de compte" })).ToContainTextAsync("rôle enseignant → élève");
+    }
+
+    [Test]
+    public async Task Admin_imports_staff_from_csv_with_a_dry_run_and_bad_rows_refused_whole()
+    {
+        using (await _instance.CreateUserAsync("m.leroy")) { }
+        await using var context = await _chromium.ContextAsync(_instance.BaseUrl);
+        var page = await AdminAsync(context);
+        await page.GotoAsync("/admin/users");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Importer du personnel (CSV)" }).ClickAsync();
+
+        const string good = "username;email;role;quota\nmme.bernard;bernard@ac-test.fr;Enseignant;10G\nm.leroy;leroy@ac-test.fr;enseignant;\nlea.noel;noel@ac-test.fr;élève;\n";
+        var withBadRows = good + "jean dupont;jd@ac-test.fr;enseignant;\nm.roux;roux@ac-test.fr;directeur;\nm.blanc;bernard@ac-test.fr;enseignant;\n";
+        await page.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "personnel.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(withBadRows) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Importer", Exact = true }).ClickAsync();
+        var errors = page.Locator("#import-errors");
+        await Assertions.Expect(errors).ToContainTextAsync("3 ligne(s) refusée(s) : rien n'a été importé.");
+        await Assertions.Expect(errors).ToContainTextAsync("Ligne 5 : « jean dupont » n'est pas un identifiant valide");
+        await Assertions.Expect(errors).ToContainTextAsync("Ligne 6 : Rôle « directeur » inconnu");
+        await Assertions.Expect(errors).ToContainTextAsync("Ligne 7 : L'adresse « bernard@ac-test.fr » figure déjà plus haut dans le fichier.");
+        Assert.That(await Users.FindByLoginAsync("mme.bernard"), Is.Null, "nothing half-imported");
+        Assert.That((await Users.FindByLoginAsync("m.leroy"))!.Email, Is.EqualTo("m.leroy@example.org"));
+
+        await page.GetByLabel("Ou contenu CSV").FillAsync(good);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Vérifier" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#import-checked")).ToHaveTextAsync("Vérification : 2 compte(s) seraient créés, 1 modifiés. Rien n'est encore enregistré.");
+        var planned = page.Locator("table.import-changes");
+        await Assertions.Expect(planned.Locator("tr", new() { HasText = "mme.bernard" })).ToContainTextAsync("Création : bernard@ac-test.fr, enseignant, quota 10 Gio");
+        await Assertions.Expect(planned.Locator("tr", new() { HasText = "m.leroy" })).ToContainTextAsync("adresse m.leroy@example.org → leroy@ac-test.fr, rôle utilisateur → enseignant");
+        await Assertions.Expect(planned.Locator("tr", new() { HasText = "lea.noel" })).ToContainTextAsync("élève, quota 0");
+        Assert.That(await Users.FindByLoginAsync("mme.bernard"), Is.Null, "a dry run writes nothing");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Importer", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#import-done")).ToHaveTextAsync("Import terminé : 2 compte(s) créé(s), 1 modifié(s).");
+        var bernard = (await Users.FindByLoginAsync("mme.bernard"))!;
+        Assert.That((bernard.AcademyRole, bernard.VideoQuota), Is.EqualTo((AcademyRoles.Teacher, 10 * GiB)));
+        Assert.That((await Users.FindByLoginAsync("lea.noel"))!.VideoQuota, Is.Zero);
+        var leroy = (await Users.FindByLoginAsync("m.leroy"))!;
+        Assert.That((leroy.Email, leroy.AcademyRole), Is.EqualTo(("leroy@ac-test.fr", AcademyRoles.Teacher)));
+        using var channel = await _instance.Http.GetAsync("/api/v1/video-channels/mme.bernard_channel");
+        Assert.That(channel.StatusCode, Is.EqualTo(HttpStatusCode.OK), "imported users get their account and channel");
+
+        await page.GotoAsync("/admin/audit");
+        await Assertions.Expect(page.Locator("table.audit tr", new() { HasText = "Import de personnel" })).ToContainTextAsync("2 créés, 1 modifiés");
+    }
+
+    [Test]
+    public async Task Settings_changed_on_the_page_apply_at_once()
+    {
+        await using var context = await _chromium.ContextAsync(_instance.BaseUrl);
+        var page = await AdminAsync(context);
+        await page.GotoAsync("/admin/settings");
+        await page.GetByLabel("Nom de l'instance").FillAsync("Académie de Test");
+        await page.GetByLabel("Description").FillAsync("Les vidéos de l'académie");
+        await page.GetByLabel("Inscriptions ouvertes").CheckAsync();
+        await page.GetByLabel("Quota par défaut des nouveaux comptes").FillAsync("2G");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync("Paramètres enregistrés : ils s'appliquent dès maintenant.");
+        await Assertions.Expect(page.Locator("a.brand")).ToHaveTextAsync("Académie de Test");
+        await Assertions.Expect(page).ToHaveTitleAsync(new System.Text.RegularExpressions.Regex("Académie de Test$"));
+
+        var config = await _instance.Http.GetFromJsonAsync<JsonElement>("/api/v1/config");
+        Assert.That(config.GetProperty("instance").GetProperty("name").GetString(), Is.EqualTo("Académie de Test"));
+        Assert.That(config.GetProperty("signup").GetProperty("allowed").GetBoolean(), Is.True);
+        Assert.That(config.GetProperty("user").GetProperty("videoQuota").GetInt64(), Is.EqualTo(2 * GiB));
+        using var register = await _instance.Http.PostAsJsonAsync("/api/v1/users/register", new { username = "nouvel.eleve", password = "mot-de-passe-eleve", email = "nouvel@ac-test.fr" });
+        Assert.That(register.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), "sign-up opened without a restart");
+        Assert.That((await Users.FindByLoginAsync("nouvel.eleve"))!.VideoQuota, Is.EqualTo(2 * GiB), "with the new default quota");
+
+        await page.GetByLabel("Nom de l'instance").FillAsync("   ");
+        await page.GetByLabel("Inscriptions ouvertes").UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Le nom de l'instance est obligatoire (120 caractères au plus).");
+        Assert.That((await _instance.Http.GetFromJsonAsync<JsonElement>("/api/v1/config")).GetProperty("signup").GetProperty("allowed").GetBoolean(), Is.True, "a refused form changes nothing");
+
+        await page.GotoAsync("/admin/audit");
+        await Assertions.Expect(page.Locator("table.audit tr", new() { HasText = "Modification des paramètres" }).First).ToContainTextAsync("nom, description, inscriptions, quota par défaut");
+    }
+}
