@@ -77,6 +77,7 @@ public static class VideoPlatformApp
             app.MapScalarApiReference("/api-docs", o => o.WithOpenApiRoutePattern("../openapi/{documentName}.json"));
             app.MapOAuthEndpoints();
             app.MapOidcSignIn();
+            VideoPlatform.Api.Moderation.AbuseEndpoints.MapAbuseEndpoints(app);
             app.MapUserEndpoints();
             app.MapChannelEndpoints();
             app.MapVideoEndpoints();
@@ -173,6 +174,7 @@ public static class VideoPlatformApp
         services.AddOidcSignIn(builder.Configuration);
         services.AddSingleton<SettingsRepository>();
         services.AddSingleton<AuditRepository>();
+        services.AddSingleton<AbuseRepository>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<VideoPlatform.Core.Settings.InstanceSettings>();
         services.AddReverseProxy(builder.Configuration);

@@ -199,3 +199,32 @@ public sealed record AuditRow
     public string? Details { get; init; }
     public long CreatedAt { get; init; }
 }
+
+/// <summary>A report (PeerTube's abuse) with the names needed to show it; <see cref="State"/> is PeerTube's AbuseState.</summary>
+public sealed record AbuseRow
+{
+    public long Id { get; init; }
+    public long? ReporterAccountId { get; init; }
+    public string? ReporterName { get; init; }
+    public required string Reason { get; init; }
+    public string PredefinedReasons { get; init; } = "[]";
+    public long? VideoId { get; init; }
+    public string? VideoUuid { get; init; }
+    public string? VideoName { get; init; }
+    public long? FlaggedAccountId { get; init; }
+    public string? FlaggedAccountName { get; init; }
+    public int State { get; init; }
+    public string? ModerationComment { get; init; }
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+}
+
+/// <summary>PeerTube's AbuseState.</summary>
+public static class AbuseStates
+{
+    public const int Pending = 1;
+    public const int Rejected = 2;
+    public const int Accepted = 3;
+
+    public static string Label(int state) => state switch { Pending => "Pending", Rejected => "Rejected", Accepted => "Accepted", _ => "Unknown" };
+}

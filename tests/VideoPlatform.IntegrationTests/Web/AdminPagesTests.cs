@@ -173,4 +173,49 @@ public sealed class AdminPagesTests : BrowserFixture
         await page.GotoAsync("/admin/audit");
         await Assertions.Expect(page.Locator("table.audit tr", new() { HasText = "Modification des paramètres" }).First).ToContainTextAsync("nom, description, inscriptions, quota par défaut");
     }
+
+    [Test]
+    public async Task A_report_made_through_the_api_is_resolved_on_the_page()
+    {
+        using var teacher = await _instance.CreateUserAsync("prof.martin");
+        using var student = await _instance.CreateUserAsync("eleve.report");
+        var video = await _instance.SeedVideoAsync("prof.martin_channel", "Leçon signalée");
+        using (var bad = await student.PostAsJsonAsync("/api/v1/abuses", new { reason = "x", video = new { id = video.Id } }))
+        {
+            Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "a reason of one character");
+        }
+        using (var unknown = await student.PostAsJsonAsync("/api/v1/abuses", new { reason = "Contenu inapproprié", video = new { id = 999999 } }))
+        {
+            Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        }
+        using var created = await student.PostAsJsonAsync("/api/v1/abuses", new { reason = "Contenu inapproprié pour des élèves", predefinedReasons = new[] { "violentOrAbusive" }, video = new { id = video.Uuid } });
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.OK), await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("abuse").GetProperty("id").GetInt64();
+        using (var forbidden = await student.GetAsync("/api/v1/abuses"))
+        {
+            Assert.That(forbidden.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "only moderators list reports");
+        }
+
+        await using var context = await _chromium.ContextAsync(_instance.BaseUrl);
+        var page = await AdminAsync(context);
+        await page.GotoAsync("/admin/reports");
+        var report = page.Locator($"#report-{id}");
+        await Assertions.Expect(report).ToContainTextAsync("Contenu inapproprié pour des élèves");
+        await Assertions.Expect(report).ToContainTextAsync("Leçon signalée");
+        await report.GetByLabel("Commentaire de modération").FillAsync("Vidéo retirée par l'enseignant");
+        await report.GetByRole(AriaRole.Button, new() { Name = $"Accepter le signalement n° {id}" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync($"Signalement n° {id} accepté.");
+        await Assertions.Expect(page.Locator($"#report-{id}")).ToHaveCountAsync(0);
+
+        using var admin = _instance.Authed(await _instance.TokenAsync());
+        var list = await admin.GetFromJsonAsync<JsonElement>("/api/v1/abuses?state=3");
+        var resolved = list.GetProperty("data").EnumerateArray().Single(a => a.GetProperty("id").GetInt64() == id);
+        Assert.That(resolved.GetProperty("state").GetProperty("id").GetInt32(), Is.EqualTo(3));
+        Assert.That(resolved.GetProperty("moderationComment").GetString(), Is.EqualTo("Vidéo retirée par l'enseignant"));
+        Assert.That(resolved.GetProperty("video").GetProperty("uuid").GetString(), Is.EqualTo(video.Uuid));
+        Assert.That(resolved.GetProperty("reporterAccount").GetProperty("name").GetString(), Is.EqualTo("eleve.report"));
+
+        await page.GotoAsync("/admin/audit");
+        await Assertions.Expect(page.Locator("table.audit tr", new() { HasText = "Signalement traité" }).Filter(new() { HasText = $"#{id}" })).ToContainTextAsync("Accepted");
+    }
 }

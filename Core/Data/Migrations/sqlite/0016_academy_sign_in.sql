@@ -31,3 +31,19 @@ CREATE TABLE audit_log (
   created_at BIGINT NOT NULL
 );
 CREATE INDEX ix_audit_log_created ON audit_log(created_at);
+
+-- Reports (PeerTube's abuses): state 1 pending, 2 rejected, 3 accepted. The video and accounts may go; the report stays.
+CREATE TABLE abuses (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  reporter_account_id INTEGER NULL REFERENCES actors(id) ON DELETE SET NULL,
+  reason TEXT NOT NULL,
+  predefined_reasons TEXT NOT NULL DEFAULT '[]',
+  video_id INTEGER NULL REFERENCES videos(id) ON DELETE SET NULL,
+  video_name TEXT NULL,
+  flagged_account_id INTEGER NULL REFERENCES actors(id) ON DELETE SET NULL,
+  state INTEGER NOT NULL DEFAULT 1,
+  moderation_comment TEXT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX ix_abuses_state ON abuses(state, id);
