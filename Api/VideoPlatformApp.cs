@@ -78,6 +78,7 @@ public static class VideoPlatformApp
             app.MapOAuthEndpoints();
             app.MapOidcSignIn();
             VideoPlatform.Api.Moderation.AbuseEndpoints.MapAbuseEndpoints(app);
+            VideoPlatform.Api.Moderation.BlacklistEndpoints.MapBlacklistEndpoints(app);
             app.MapUserEndpoints();
             app.MapChannelEndpoints();
             app.MapVideoEndpoints();
@@ -175,6 +176,7 @@ public static class VideoPlatformApp
         services.AddSingleton<SettingsRepository>();
         services.AddSingleton<AuditRepository>();
         services.AddSingleton<AbuseRepository>();
+        services.AddSingleton<BlacklistRepository>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<VideoPlatform.Core.Settings.InstanceSettings>();
         services.AddReverseProxy(builder.Configuration);

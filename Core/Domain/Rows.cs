@@ -73,6 +73,8 @@ public sealed record VideoRow
     public long Views { get; init; }
     public long Likes { get; init; }
     public long Dislikes { get; init; }
+    /// <summary>Blocked by a moderator (PeerTube's blacklist): seen only by its owner and moderators, not federated.</summary>
+    public bool Blacklisted { get; init; }
     public bool IsLocal { get; init; }
     public required string Url { get; init; }
     public string? ThumbnailName { get; init; }
@@ -227,4 +229,12 @@ public static class AbuseStates
     public const int Accepted = 3;
 
     public static string Label(int state) => state switch { Pending => "Pending", Rejected => "Rejected", Accepted => "Accepted", _ => "Unknown" };
+}
+
+/// <summary>A blocked video (PeerTube's blacklist entry).</summary>
+public sealed record BlacklistRow
+{
+    public long VideoId { get; init; }
+    public string? Reason { get; init; }
+    public long CreatedAt { get; init; }
 }

@@ -19,8 +19,8 @@ public static class VideoAccess
     /// </summary>
     public static bool IsShared(VideoPrivacy privacy) => privacy is VideoPrivacy.Public or VideoPrivacy.Unlisted;
 
-    /// <summary>Public and unlisted: anyone with the link; internal: logged-in users; private: owner and moderators.</summary>
-    public static bool CanView(VideoWithOwners video, ClaimsPrincipal user) => video.Video.Privacy switch
+    /// <summary>Public and unlisted: anyone with the link; internal: logged-in users; private, and blocked videos: owner and moderators.</summary>
+    public static bool CanView(VideoWithOwners video, ClaimsPrincipal user) => video.Video.Blacklisted ? CanManage(video, user) : video.Video.Privacy switch
     {
         VideoPrivacy.Public or VideoPrivacy.Unlisted => true,
         VideoPrivacy.Internal => user.UserId() is not null,

@@ -13,7 +13,7 @@ public sealed class LocalVideoObjects(VideoRepository videos, CaptionRepository 
     private Uri BaseUri => new(instance.Value.PublicUrl);
 
     /// <summary>Only published public videos federate (PeerTube's default: unlisted stays home).</summary>
-    public static bool Federates(VideoRow video) => video.IsLocal && video.Privacy == VideoPrivacy.Public && video.State == VideoState.Published;
+    public static bool Federates(VideoRow video) => video.IsLocal && video.Privacy == VideoPrivacy.Public && video.State == VideoState.Published && !video.Blacklisted;
 
     /// <summary>
     /// Whether every file the Video object lists exists with its torrent and info hash, and the HLS playlist with its

@@ -31,6 +31,9 @@ public enum VideoCounter
 
 public sealed record VideoQuery
 {
+    /// <summary>Blocked videos are left out of every listing unless asked (their owner's and moderators' own views).</summary>
+    public bool IncludeBlacklisted { get; init; }
+
     public int Start { get; init; }
     public int Count { get; init; } = 15;
 
@@ -147,6 +150,10 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     {
         var captionQuery = string.IsNullOrWhiteSpace(q.Search) ? null : CaptionRepository.FullTextQuery(database.Dialect, q.Search);
         var where = new StringBuilder(" WHERE ").Append(database.In("v.privacy", "privacies"));
+        if (!q.IncludeBlacklisted)
+        {
+            where.Append(" AND v.blacklisted = FALSE");
+        }
         if (q.PublishedOnly)
         {
             where.Append(" AND v.state = 1");

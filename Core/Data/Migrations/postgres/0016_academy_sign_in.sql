@@ -47,3 +47,11 @@ CREATE TABLE abuses (
   updated_at BIGINT NOT NULL
 );
 CREATE INDEX ix_abuses_state ON abuses(state, id);
+
+-- Blocked videos (PeerTube's blacklist): hidden from everyone but their owner and moderators, and no longer federated.
+ALTER TABLE videos ADD COLUMN blacklisted BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE TABLE video_blacklist (
+  video_id BIGINT PRIMARY KEY REFERENCES videos(id) ON DELETE CASCADE,
+  reason TEXT NULL,
+  created_at BIGINT NOT NULL
+);
