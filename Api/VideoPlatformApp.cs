@@ -177,6 +177,7 @@ public static class VideoPlatformApp
         services.AddSingleton<AuditRepository>();
         services.AddSingleton<AbuseRepository>();
         services.AddSingleton<BlacklistRepository>();
+        services.AddSingleton<VideoModeration>();
         services.AddSingleton<UserAdministration>();
         services.AddSingleton<VideoPlatform.Core.Settings.InstanceSettings>();
         services.AddReverseProxy(builder.Configuration);

@@ -30,7 +30,7 @@ public static class BlacklistEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> AddAsync(string id, BlacklistRequest? body, ClaimsPrincipal principal,
-        VideoRepository videos, BlacklistRepository blacklist, VideoChangeNotifier notifier, TimeProvider clock, CancellationToken ct)
+        VideoRepository videos, VideoModeration moderation, CancellationToken ct)
     {
         if (body?.Reason is { Length: > 300 })
         {
@@ -41,30 +41,22 @@ public static class BlacklistEndpoints
         {
             return Problems.NotFound("Video not found.");
         }
-        if (!await blacklist.AddAsync(video.Video.Id, body?.Reason, principal.Identity!.Name!, video.Video.Name, clock.GetUtcNow().ToUnixTimeMilliseconds(), ct))
-        {
-            return Problems.Conflict("This video is already blocked.");
-        }
-        // Seen by listeners as a change: followers that had it (public before) get a Delete; listings are refreshed.
-        await notifier.UpdatedAsync(video.Video.Id, video.Video.Privacy, ct);
-        return TypedResults.NoContent();
+        return await moderation.BlockAsync(video, body?.Reason, principal.Identity!.Name!, ct)
+            ? TypedResults.NoContent()
+            : Problems.Conflict("This video is already blocked.");
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(string id, ClaimsPrincipal principal,
-        VideoRepository videos, BlacklistRepository blacklist, VideoChangeNotifier notifier, TimeProvider clock, CancellationToken ct)
+        VideoRepository videos, VideoModeration moderation, CancellationToken ct)
     {
         var video = await videos.FindAsync(id, ct);
         if (video is null)
         {
             return Problems.NotFound("Video not found.");
         }
-        if (!await blacklist.RemoveAsync(video.Video.Id, principal.Identity!.Name!, video.Video.Name, clock.GetUtcNow().ToUnixTimeMilliseconds(), ct))
-        {
-            return Problems.NotFound("This video is not blocked.");
-        }
-        // Followers had forgotten it: announced as if it had just become public (a fresh Create).
-        await notifier.UpdatedAsync(video.Video.Id, VideoPrivacy.Private, ct);
-        return TypedResults.NoContent();
+        return await moderation.UnblockAsync(video, principal.Identity!.Name!, ct)
+            ? TypedResults.NoContent()
+            : Problems.NotFound("This video is not blocked.");
     }
 
     private static async Task<Results<Ok<ListResult<BlacklistDto>>, ProblemHttpResult>> ListAsync(int? start, int? count, BlacklistRepository blacklist,

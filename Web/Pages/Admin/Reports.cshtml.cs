@@ -9,7 +9,7 @@ namespace VideoPlatform.Web.Pages.Admin;
 
 /// <summary>Reports (PeerTube's abuses) to handle: pending first, each accepted or rejected with a comment for the record.</summary>
 [Authorize(Policy = WebPolicies.Admin)]
-public sealed class ReportsModel(AbuseRepository abuses, TimeProvider clock) : PageModel
+public sealed class ReportsModel(AbuseRepository abuses, VideoRepository videos, VideoPlatform.Core.Videos.VideoModeration moderation, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public int State { get; set; } = AbuseStates.Pending;
@@ -37,7 +37,7 @@ public sealed class ReportsModel(AbuseRepository abuses, TimeProvider clock) : P
 
     public async Task<IActionResult> OnPostAsync(long reportId, string decision, string? comment, CancellationToken ct)
     {
-        var state = decision == "accept" ? AbuseStates.Accepted : decision == "reject" ? AbuseStates.Rejected : 0;
+        var state = decision is "accept" or "block" ? AbuseStates.Accepted : decision == "reject" ? AbuseStates.Rejected : 0;
         if (state == 0 || (comment?.Length ?? 0) > 3000)
         {
             return BadRequest();
@@ -46,6 +46,14 @@ public sealed class ReportsModel(AbuseRepository abuses, TimeProvider clock) : P
             clock.GetUtcNow().ToUnixTimeMilliseconds(), ct))
         {
             return NotFound();
+        }
+        if (decision == "block" && (await abuses.FindAsync(reportId, ct))?.VideoId is { } videoId
+            && await videos.FindAsync(videoId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct) is { } video)
+        {
+            // Accepted and the video blocked: hidden here and deleted from the followers that had it.
+            await moderation.BlockAsync(video, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(), User.Identity!.Name!, ct);
+            Notice = Text.L("Reports_BlockedNotice", reportId, video.Video.Name);
+            return RedirectToPage();
         }
         Notice = Text.L(state == AbuseStates.Accepted ? "Reports_AcceptedNotice" : "Reports_RejectedNotice", reportId);
         return RedirectToPage();

@@ -203,7 +203,7 @@ public sealed class AdminPagesTests : BrowserFixture
         await Assertions.Expect(report).ToContainTextAsync("Contenu inapproprié pour des élèves");
         await Assertions.Expect(report).ToContainTextAsync("Leçon signalée");
         await report.GetByLabel("Commentaire de modération").FillAsync("Vidéo retirée par l'enseignant");
-        await report.GetByRole(AriaRole.Button, new() { Name = $"Accepter le signalement n° {id}" }).ClickAsync();
+        await report.GetByRole(AriaRole.Button, new() { Name = $"Accepter le signalement n° {id}", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync($"Signalement n° {id} accepté.");
         await Assertions.Expect(page.Locator($"#report-{id}")).ToHaveCountAsync(0);
 
@@ -215,7 +215,21 @@ public sealed class AdminPagesTests : BrowserFixture
         Assert.That(resolved.GetProperty("video").GetProperty("uuid").GetString(), Is.EqualTo(video.Uuid));
         Assert.That(resolved.GetProperty("reporterAccount").GetProperty("name").GetString(), Is.EqualTo("eleve.report"));
 
+        // A second report, accepted with the video blocked from the page: hidden from everyone but moderators and its owner.
+        using var second = await student.PostAsJsonAsync("/api/v1/abuses", new { reason = "Toujours en ligne", video = new { id = video.Id } });
+        var secondId = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("abuse").GetProperty("id").GetInt64();
+        await page.GotoAsync("/admin/reports");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Accepter le signalement n° {secondId} et bloquer la vidéo" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync($"Signalement n° {secondId} accepté : la vidéo « Leçon signalée » est bloquée.");
+        using (var hidden = await student.GetAsync($"/api/v1/videos/{video.Uuid}"))
+        {
+            Assert.That(hidden.IsSuccessStatusCode, Is.False, "blocked: hidden from the student");
+        }
+        var blocked = await admin.GetFromJsonAsync<JsonElement>("/api/v1/videos/blacklist");
+        Assert.That(blocked.GetProperty("data").EnumerateArray().Select(b => b.GetProperty("video").GetProperty("uuid").GetString()), Has.Member(video.Uuid));
+
         await page.GotoAsync("/admin/audit");
         await Assertions.Expect(page.Locator("table.audit tr", new() { HasText = "Signalement traité" }).Filter(new() { HasText = $"#{id}" })).ToContainTextAsync("Accepted");
+        await Assertions.Expect(page.Locator("table.audit tr", new() { HasText = "Vidéo bloquée" })).ToContainTextAsync("Leçon signalée");
     }
 }
