@@ -28,7 +28,7 @@ public static class OAuthEndpoints
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult, RateLimits.RetryAfterResult>> TokenAsync(HttpRequest request, OAuthRepository oauth, OAuthTokens tokens,
-        ExternalAuthTokens externalTokens, Microsoft.Extensions.Options.IOptions<AuthOptions> auth, CancellationToken ct)
+        ExternalAuthTokens externalTokens, Microsoft.Extensions.Options.IOptions<AuthOptions> auth, UserRepository users, CancellationToken ct)
     {
         if (!request.HasFormContentType)
         {
@@ -49,6 +49,10 @@ public static class OAuthEndpoints
                 if (external is null)
                 {
                     return Problems.BadRequest("Invalid grant: external auth token is invalid, expired or already used", "invalid_grant");
+                }
+                if ((await users.FindByIdAsync(external.Value, ct)) is not { Blocked: false })
+                {
+                    return Problems.BadRequest("User blocked.", "user_blocked");
                 }
                 userId = external.Value;
                 break;

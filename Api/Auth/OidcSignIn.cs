@@ -123,7 +123,8 @@ public static partial class OidcSignIn
         o.UsePkce = true;
         o.CallbackPath = "/signin-oidc/" + name;
         o.SignedOutCallbackPath = "/signout-callback-oidc/" + name;
-        o.RemoteSignOutPath = "/signout-oidc/" + name;
+        // No front-channel logout endpoint: our session is the API's tokens, ended by our own sign-out.
+        o.RemoteSignOutPath = default;
         o.SignInScheme = WebSessionHandler.SchemeName;
         o.SignOutScheme = WebSessionHandler.SchemeName;
         o.SaveTokens = true;
