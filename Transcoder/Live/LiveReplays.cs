@@ -157,7 +157,7 @@ public sealed partial class LiveReplays(
     }
 
     /// <summary>A VOD playlist over one fragmented MP4, in the shape ffmpeg writes for <c>-hls_flags single_file</c>.</summary>
-    internal static string VodPlaylist(string fragmentedName, long initLength, IReadOnlyList<(LiveSegment Segment, ByteRange Range)> segments)
+    public static string VodPlaylist(string fragmentedName, long initLength, IReadOnlyList<(LiveSegment Segment, ByteRange Range)> segments)
     {
         var target = segments.Count == 0 ? 1 : (int)Math.Ceiling(segments.Max(s => s.Segment.Duration));
         var sb = new StringBuilder();

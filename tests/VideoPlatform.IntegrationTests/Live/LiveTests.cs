@@ -15,6 +15,8 @@ namespace VideoPlatform.IntegrationTests.Live;
 /// publishes over RTMP as Jibri does, the live goes on air, wrong keys, second publishers and garbage are cut without
 /// disturbing it, and the killed publisher's session becomes a replay that plays.
 /// </summary>
+[Category("Http")]
+[Category("Ffmpeg")]
 [NonParallelizable]
 public class LiveStreamingTests
 {
