@@ -20,6 +20,7 @@ public static class LiveModule
             .Validate(o => o.Transcoding.PlaylistSize >= 3, "Live:Transcoding:PlaylistSize must be at least 3 segments.")
             .ValidateOnStart();
         services.AddSingleton<LiveRepository>();
+        services.AddSingleton<Web.IWebLives, WebLives>();
         var enabled = builder.Configuration.GetValue(LiveOptions.Section + ":Enabled", false);
         if (enabled && roles.HasFlag(InstanceRoles.Transcoder))
         {

@@ -223,6 +223,56 @@ public class LiveStreamingTests
             && s.GetProperty("replayVideo").ValueKind == JsonValueKind.Null), Is.True, "two ended sessions, no replay asked");
     }
 
+    [Test]
+    public async Task Watch_page_gives_the_owner_url_and_key_and_plays_the_live_with_its_latency()
+    {
+        await using var chromium = await VideoPlatform.IntegrationTests.Web.Chromium.LaunchAsync();
+        var (id, uuid) = await CreateLiveAsync(new { channelId = _channelId, name = "Cours de chimie en direct", privacy = 1 });
+        var (rtmpUrl, key) = await PublishingPointAsync(id);
+
+        await using var ownerContext = await chromium.ContextAsync(_instance.BaseUrl, width: 390);
+        var owner = await ownerContext.NewPageAsync();
+        var ownerErrors = VideoPlatform.IntegrationTests.Web.Chromium.WatchErrors(owner);
+        await VideoPlatform.IntegrationTests.Web.Chromium.LoginAsync(owner, "teacher", "password123");
+        await owner.GotoAsync($"/w/{uuid}");
+        await Microsoft.Playwright.Assertions.Expect(owner.GetByRole(Microsoft.Playwright.AriaRole.Status).First).ToContainTextAsync("pas encore commencé");
+        await Microsoft.Playwright.Assertions.Expect(owner.GetByLabel("URL RTMP")).ToHaveValueAsync(rtmpUrl);
+        await Microsoft.Playwright.Assertions.Expect(owner.GetByLabel("Clé de diffusion")).ToHaveValueAsync(key);
+        await owner.Locator("[data-copy=live-stream-key]").ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(owner.Locator(".copy-status")).ToContainTextAsync("Copié");
+
+        using var publisher = Publish($"{rtmpUrl}/{key}");
+        try
+        {
+            await WaitForVideoAsync(uuid, v => State(v) == 1, TimeSpan.FromSeconds(20), "on air");
+            await using var viewerContext = await chromium.ContextAsync(_instance.BaseUrl);
+            var viewer = await viewerContext.NewPageAsync();
+            var errors = VideoPlatform.IntegrationTests.Web.Chromium.WatchErrors(viewer);
+            await viewer.GotoAsync($"/w/{uuid}");
+            await Microsoft.Playwright.Assertions.Expect(viewer.Locator("h1 .live-badge")).ToHaveTextAsync("EN DIRECT");
+            Assert.That(await viewer.ContentAsync(), Does.Not.Contain(key), "the key is for the owner only");
+            // hls.js reaches the live edge and the latency is shown.
+            await Microsoft.Playwright.Assertions.Expect(viewer.Locator("[data-player][data-latency]")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+            await Microsoft.Playwright.Assertions.Expect(viewer.Locator(".live-latency")).ToContainTextAsync("Retard sur le direct");
+            await viewer.EvaluateAsync("document.querySelector('video').play()");
+            var playUntil = DateTimeOffset.UtcNow.AddSeconds(20);
+            while (await viewer.EvaluateAsync<double>("document.querySelector('video').currentTime") <= 1 && DateTimeOffset.UtcNow < playUntil)
+            {
+                await Task.Delay(200);
+            }
+            Assert.That(await viewer.EvaluateAsync<double>("document.querySelector('video').currentTime"), Is.GreaterThan(1), "the live plays");
+            var latency = double.Parse((await viewer.Locator("[data-player]").GetAttributeAsync("data-latency"))!, System.Globalization.CultureInfo.InvariantCulture);
+            TestContext.Out.WriteLine($"latency shown: {latency} s");
+            Assert.That(latency, Is.LessThan(15), "near the live edge");
+            Assert.That(errors, Is.Empty);
+        }
+        finally
+        {
+            publisher.Kill();
+        }
+        Assert.That(ownerErrors, Is.Empty);
+    }
+
     /// <summary>C0, C1 and C2 of a client that then sends garbage.</summary>
     private static byte[] Handshake() => [3, .. new byte[1536], .. new byte[1536]];
 }
