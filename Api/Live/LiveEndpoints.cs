@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Api.Hosting;
-using VideoPlatform.Api.Uploads;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
@@ -144,9 +143,13 @@ public static class LiveEndpoints
             Licence = body.Licence, Language = body.Language, Tags = body.Tags, Nsfw = body.Nsfw, CommentsEnabled = body.CommentsEnabled,
             DownloadEnabled = body.DownloadEnabled, ChannelId = body.ChannelId,
         };
-        if (UploadService.ValidateMetadata(metadata) is { } invalid)
+        if (body.Name is null || body.ChannelId is null)
         {
-            return Problems.BadRequest(invalid);
+            return Problems.BadRequest(body.Name is null ? "name is required." : "channelId is required.");
+        }
+        if (VideoCommands.Validate(metadata) is { } invalid)
+        {
+            return Problems.BadRequest(invalid.Message);
         }
         if (ValidateLiveFields(body, o) is { } invalidLive)
         {
