@@ -129,7 +129,7 @@ public static class LiveEndpoints
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, IOptions<LiveOptions> options, IOptions<InstanceOptions> instance,
-        Database database, VideoRepository videos, ActorRepository actors, LiveRepository lives, TimeProvider clock, CancellationToken ct)
+        Database database, VideoRepository videos, ActorRepository actors, LiveRepository lives, Core.Jobs.JobQueue queue, TimeProvider clock, CancellationToken ct)
     {
         var o = options.Value;
         if (!o.Enabled)
@@ -216,8 +216,11 @@ public static class LiveEndpoints
                 CreatedAt = now,
                 UpdatedAt = now,
             });
+            // The outbox: followers are told of the live (waiting, state 4) as of any publication.
+            await VideoPublishedJob.EnqueueAsync(queue, c, t, videoId);
             return videoId;
         }, ct);
+        queue.Signal();
         return TypedResults.Ok(new { video = new { id, uuid = uuidText, shortUUID = row.ShortUuid } });
     }
 

@@ -51,6 +51,9 @@ public sealed partial class LivePublication : IAsyncDisposable
 
     public bool Started => _ffmpeg is not null;
 
+    /// <summary>Where ffmpeg writes the live's playlists and segments.</summary>
+    public string Folder => _folder;
+
     /// <summary>Whether ffmpeg ended on its own (a decoding failure): the session is over.</summary>
     public bool Failed => _ffmpeg is { HasExited: true } && !_stop.IsCancellationRequested;
 

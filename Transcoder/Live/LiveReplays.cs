@@ -149,6 +149,47 @@ public sealed partial class LiveReplays(
         }
     }
 
+    /// <summary>
+    /// A live's thumbnail and preview from its first segment (the top rung's init section and segment 0), replacing the
+    /// previous session's: a poster for the player and the icon followers require.
+    /// </summary>
+    public async Task MakeImagesAsync(long videoId, string liveFolder, CancellationToken ct)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var work = store.CreateWorkFolder("live-images-" + id);
+        try
+        {
+            var clip = Path.Combine(work, "first.mp4");
+            await using (var output = File.Create(clip))
+            {
+                await AppendAsync(output, Path.Combine(liveFolder, "0-init.mp4"), ct);
+                var first = Directory.EnumerateFiles(liveFolder, "0-0*.mp4").Order(StringComparer.Ordinal).First();
+                await AppendAsync(output, first, ct);
+            }
+            var settings = new TranscodeSettings();
+            var thumbnail = $"{id}-thumbnail.jpg";
+            var preview = $"{id}-preview.jpg";
+            await new FfmpegRunner(logger, clock).RunAsync(settings.FfmpegPath, FfmpegArguments.Images(clip, true, 0, thumbnail, preview, settings),
+                work, TimeSpan.Zero, null, TimeSpan.FromSeconds(30), settings.CancelGracePeriod, ct);
+            store.PublishFile(Path.Combine(work, thumbnail), store.ThumbnailPath(thumbnail));
+            store.PublishFile(Path.Combine(work, preview), store.PreviewPath(preview));
+            var before = await videos.FindImagesAsync(videoId, ct);
+            await lives.SetImagesAsync(videoId, thumbnail, preview, ct);
+            store.DeleteImages(before?.ThumbnailName, before?.PreviewName);
+        }
+        catch (Exception e) when (e is IOException or FfmpegException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            LogImagesFailed(logger, videoId, e);
+        }
+        finally
+        {
+            store.Delete(work);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live {VideoId}: no thumbnail could be made from its first segment")]
+    private static partial void LogImagesFailed(ILogger logger, long videoId, Exception exception);
+
     private static async Task<long> AppendAsync(Stream output, string path, CancellationToken ct)
     {
         await using var input = File.OpenRead(path);

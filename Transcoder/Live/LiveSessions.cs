@@ -89,6 +89,7 @@ public sealed partial class LiveSessions(
         var sessionId = await lives.StartSessionAsync(live.VideoId, live, LiveLadder.MasterName, LiveLadder.SegmentsSha256Name, ct);
         _sessions[publication] = sessionId;
         LogOnAir(logger, live.VideoId, sessionId);
+        await replays.MakeImagesAsync(live.VideoId, publication.Folder, ct);
         await NotifyAsync(live.VideoId, ct);
     }
 

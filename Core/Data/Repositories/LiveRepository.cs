@@ -9,10 +9,9 @@ public sealed class LiveRepository(Database database, VideoRepository videos, Ti
 {
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>Marks a just-created video as a live and stores its settings, in the creating transaction.</summary>
+    /// <summary>Stores a just-created live video's settings (the video row has <c>IsLive</c>), in the creating transaction.</summary>
     public static async Task CreateAsync(DbConnection c, DbTransaction t, LiveRow live)
     {
-        await c.ExecuteAsync("UPDATE videos SET is_live = TRUE WHERE id = @VideoId", new { live.VideoId }, t);
         await c.ExecuteAsync("""
             INSERT INTO video_lives (video_id, stream_key, permanent_live, save_replay, replay_privacy, latency_mode, created_at, updated_at)
             VALUES (@VideoId, @StreamKey, @PermanentLive, @SaveReplay, @ReplayPrivacy, @LatencyMode, @CreatedAt, @UpdatedAt)
@@ -76,6 +75,11 @@ public sealed class LiveRepository(Database database, VideoRepository videos, Ti
                 new { videoId, state = (int)(permanent ? VideoState.WaitingForLive : VideoState.LiveEnded), now }, t);
         }, ct);
     }
+
+    /// <summary>A live's thumbnail and preview, taken from its first segment when it goes on air (federated objects need an icon).</summary>
+    public Task SetImagesAsync(long videoId, string thumbnailName, string previewName, CancellationToken ct = default) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE videos SET thumbnail_name = @thumbnailName, preview_name = @previewName WHERE id = @videoId",
+            new { videoId, thumbnailName, previewName }, t), ct);
 
     public Task SetReplayAsync(long sessionId, long replayVideoId, CancellationToken ct = default) =>
         database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE video_live_sessions SET replay_video_id = @replayVideoId WHERE id = @sessionId",

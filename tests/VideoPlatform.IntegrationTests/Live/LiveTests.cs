@@ -21,6 +21,7 @@ namespace VideoPlatform.IntegrationTests.Live;
 public class LiveStreamingTests
 {
     private TestInstance _instance = null!;
+    private TestInstance _follower = null!;
     private HttpClient _teacher = null!;
     private long _channelId;
     private string _clip = null!;
@@ -29,11 +30,14 @@ public class LiveStreamingTests
     public async Task StartAsync()
     {
         FfmpegTool.RequireFfmpeg();
-        _instance = await TestInstance.StartAsync(DbKind.Sqlite,
+        _instance = await VideoPlatform.IntegrationTests.Federation.FederationHarness.StartAsync(
             "--Live:Enabled", "true", "--Live:RtmpPort", "0", "--Live:RtmpAddress", "127.0.0.1",
             "--Live:Transcoding:Resolutions:0", "144", "--Live:Transcoding:Preset", "ultrafast", "--Live:Transcoding:Threads", "1",
             "--Live:IdleTimeout", "00:00:03");
         _teacher = await _instance.CreateUserAsync("teacher");
+        // Another academy follows this one: it sees the lives and their replays.
+        _follower = await VideoPlatform.IntegrationTests.Federation.FederationHarness.StartAsync();
+        await VideoPlatform.IntegrationTests.Federation.FederationHarness.FollowAsync(_follower, _instance);
         _channelId = await Uploader.ChannelIdAsync(_teacher);
         // A 4 s source with a key frame every second and a burned-in clock when the font exists, pushed in a loop (-c copy: no encoding while pushing).
         _clip = Path.Combine(_instance.Database.Folder, "source.flv");
@@ -46,6 +50,10 @@ public class LiveStreamingTests
     public async Task StopAsync()
     {
         _teacher?.Dispose();
+        if (_follower is not null)
+        {
+            await _follower.DisposeAsync();
+        }
         if (_instance is not null)
         {
             await _instance.DisposeAsync();
@@ -115,7 +123,7 @@ public class LiveStreamingTests
     [Test]
     public async Task Goes_on_air_refuses_intruders_and_becomes_a_replay_when_the_publisher_dies()
     {
-        var (id, uuid) = await CreateLiveAsync(new { channelId = _channelId, name = "Conseil de classe", privacy = 1, saveReplay = true, replaySettings = new { privacy = 2 } });
+        var (id, uuid) = await CreateLiveAsync(new { channelId = _channelId, name = "Conseil de classe", privacy = 1, saveReplay = true, replaySettings = new { privacy = 1 } });
         var waiting = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
         Assert.That((State(waiting), waiting.GetProperty("isLive").GetBoolean()), Is.EqualTo((4, true)), "waiting for live");
         var (rtmpUrl, key) = await PublishingPointAsync(id);
@@ -127,6 +135,11 @@ public class LiveStreamingTests
         var onAir = await WaitForVideoAsync(uuid, v => State(v) == 1, TimeSpan.FromSeconds(20), "on air");
         TestContext.Out.WriteLine($"on air after {started.Elapsed.TotalSeconds:0.0} s");
         Assert.That(onAir.GetProperty("isLive").GetBoolean(), Is.True);
+        // The following academy lists the live while it is on air (an Update with isLiveBroadcast and state 1).
+        var remote = await VideoPlatform.IntegrationTests.Federation.FederationHarness.EventuallyAsync(
+            async () => await VideoPlatform.IntegrationTests.Federation.FederationHarness.RemoteVideoAsync(_follower, "Conseil de classe") is { } v && v.GetProperty("state").GetProperty("id").GetInt32() == 1 ? (object)v : null,
+            "the live listed by the follower", 20);
+        Assert.That(((JsonElement)remote).GetProperty("isLive").GetBoolean(), Is.True);
         var playlist = onAir.GetProperty("streamingPlaylists")[0];
         var masterUrl = playlist.GetProperty("playlistUrl").GetString()!;
         var probe = JsonDocument.Parse(await FfmpegTool.RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=codec_type,height", "-of", "json", masterUrl)).RootElement;
@@ -195,11 +208,15 @@ public class LiveStreamingTests
         Assert.That(session.GetProperty("endDate").ValueKind, Is.EqualTo(JsonValueKind.String));
         var replayId = session.GetProperty("replayVideo").GetProperty("uuid").GetString()!;
         var replay = await WaitForVideoAsync(replayId, v => State(v) == 1, TimeSpan.FromSeconds(30), "replay published");
-        Assert.That((replay.GetProperty("isLive").GetBoolean(), replay.GetProperty("privacy").GetProperty("id").GetInt32()), Is.EqualTo((false, 2)));
+        Assert.That((replay.GetProperty("isLive").GetBoolean(), replay.GetProperty("privacy").GetProperty("id").GetInt32()), Is.EqualTo((false, 1)));
         var replayMaster = replay.GetProperty("streamingPlaylists")[0].GetProperty("playlistUrl").GetString()!;
         var duration = double.Parse(await FfmpegTool.RunAsync("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", replayMaster),
             System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(duration, Is.GreaterThan(4), "the replay plays the session to its end");
+        // The follower lists the replay (a public lesson, federated by the normal publication path).
+        await VideoPlatform.IntegrationTests.Federation.FederationHarness.EventuallyAsync(
+            async () => await VideoPlatform.IntegrationTests.Federation.FederationHarness.RemoteVideoAsync(_follower, replay.GetProperty("name").GetString()!) is { } v ? (object)v : null,
+            "the replay listed by the follower", 20);
         // It plays to its end: every frame of the last rendition decodes.
         await FfmpegTool.RunAsync("ffmpeg", "-v", "error", "-xerror", "-i", replayMaster, "-map", "0:v:0", "-f", "null", "-");
     }
