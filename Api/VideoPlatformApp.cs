@@ -14,6 +14,7 @@ using VideoPlatform.Core.Videos;
 using VideoPlatform.Api.Federation;
 using VideoPlatform.Api.Media;
 using VideoPlatform.Api.Runners;
+using VideoPlatform.Api.Live;
 using VideoPlatform.Api.Uploads;
 using VideoPlatform.Core;
 using VideoPlatform.Core.Data;
@@ -53,6 +54,7 @@ public static class VideoPlatformApp
         builder.AddP2P(roles);
         builder.AddFederation(roles);
         builder.AddRunners(roles);
+        builder.AddLive(roles);
         builder.AddWeb();
         configureServices?.Invoke(builder.Services);
 
@@ -90,6 +92,7 @@ public static class VideoPlatformApp
         app.MapMedia(roles);
         app.MapP2P(roles);
         app.MapRunners(roles);
+        app.MapLive(roles);
         if (roles.HasFlag(InstanceRoles.Federation))
         {
             app.MapFederation();

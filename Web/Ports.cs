@@ -102,3 +102,13 @@ public interface IWebRunners
     Task<bool> DeleteTokenAsync(long id, CancellationToken ct);
     Task<bool> DeleteRunnerAsync(long id, CancellationToken ct);
 }
+
+/// <summary>Where and with which key a live's owner publishes (shown on the watch page with copy buttons).</summary>
+public sealed record WebLivePublishing(string RtmpUrl, string StreamKey, string? RtmpsUrl, bool PermanentLive, bool SaveReplay);
+
+/// <summary>Lives' publishing points, from the live API's own rules (implemented in Api/Live).</summary>
+public interface IWebLives
+{
+    /// <summary>The URL and key of a local live, for a viewer who may manage it; null otherwise.</summary>
+    Task<WebLivePublishing?> PublishingAsync(VideoWithOwners video, ClaimsPrincipal user, CancellationToken ct);
+}

@@ -21,8 +21,11 @@ public static class MediaEndpoints
         app.MapMethods(MediaUrls.HlsPrefix + "/{video}/{file}", GetHead, (HttpContext context, string video, string file, MediaStore store, ObjectStore objects) =>
             !Guid.TryParse(video, out _) || !IsSafe(file)
                 ? Problems.NotFound("File not found.").ExecuteAsync(context)
-                : ServePublicAsync(context, store, Path.Combine(store.HlsFolder(video, isPrivate: false), file), objects, ObjectKind.StreamingPlaylist,
-                    ObjectStore.VideoKey(video, file, isPrivate: false)))
+                // A live's playlists and hash file change as segments appear (and stay on the local disk): never cached as immutable.
+                : Transcoder.Live.LiveLadder.IsMutableName(file)
+                    ? FileResponder.ServeAsync(context, Path.Combine(store.HlsFolder(video, isPrivate: false), file), MediaCache.Private)
+                    : ServePublicAsync(context, store, Path.Combine(store.HlsFolder(video, isPrivate: false), file), objects, ObjectKind.StreamingPlaylist,
+                        ObjectStore.VideoKey(video, file, isPrivate: false)))
             .ExcludeFromDescription();
 
         app.MapMethods(MediaUrls.PrivateHlsPrefix + "/{video}/{file}", GetHead, ServePrivateAsync).ExcludeFromDescription();

@@ -63,6 +63,7 @@ public sealed class ApiFormatter(IOptions<InstanceOptions> instance, VideoPlatfo
             UpdatedAt = Time(v.UpdatedAt),
             PublishedAt = Time(v.PublishedAt),
             OriginallyPublishedAt = v.OriginallyPublishedAt is { } o ? Time(o) : null,
+            IsLive = v.IsLive,
             State = new IdLabel<int>((int)v.State, VideoConstants.States.GetValueOrDefault((int)v.State, "Unknown")),
             WaitTranscoding = v.WaitTranscoding,
             Account = AccountSummary(item.Account),

@@ -11,7 +11,8 @@ public static class ConfigEndpoints
     public static IEndpointRouteBuilder MapConfigEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/config", async (IOptions<InstanceOptions> instance, IOptions<UploadOptions> uploads, IConfiguration configuration,
-            VideoFileFormatter files, VideoPlatform.Core.Settings.InstanceSettings settings, CancellationToken ct) =>
+            VideoFileFormatter files, VideoPlatform.Core.Settings.InstanceSettings settings,
+            IOptions<Transcoder.Live.LiveOptions> live, IServiceProvider services, CancellationToken ct) =>
         {
             var i = instance.Value;
             // What administrators changed on /admin/settings, over the configuration.
@@ -83,18 +84,7 @@ public static class ConfigEndpoints
                     alwaysTranscodeOriginalResolution = true,
                     alwaysTranscodePodcastOptimizedAudio = false,
                 },
-                live = new
-                {
-                    enabled = false,
-                    allowReplay = false,
-                    dvr = new { maxWindow = 0 },
-                    latencySetting = disabled,
-                    maxDuration = -1,
-                    maxInstanceLives = -1,
-                    maxUserLives = -1,
-                    transcoding = new { enabled = false, remoteRunners = disabled, enabledResolutions = Array.Empty<int>(), profile = "default", availableProfiles = new[] { "default" } },
-                    rtmp = new { port = 1935 },
-                },
+                live = Live.LiveModule.Config(live.Value, Live.LiveModule.RtmpPort(live.Value, services)),
                 videoStudio = new { enabled = false, remoteRunners = disabled },
                 videoFile = new { update = disabled },
                 import = new { videos = new { http = disabled, torrent = disabled }, videoChannelSynchronization = disabled, users = new { enabled = false, resumableUpload = new { minChunkSize = 256 * 1024 } } },

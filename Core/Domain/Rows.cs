@@ -84,6 +84,10 @@ public sealed record VideoRow
     public string? ErrorMessage { get; init; }
     public int? TranscodeProgress { get; init; }
     public long OriginalSize { get; init; }
+
+    /// <summary>A live (PeerTube's isLive): on air in state 1, waiting in state 4, ended in state 5.</summary>
+    public bool IsLive { get; init; }
+
     public long PublishedAt { get; init; }
     public long? OriginallyPublishedAt { get; init; }
     public long CreatedAt { get; init; }
@@ -221,6 +225,22 @@ public sealed record AbuseRow
     public long UpdatedAt { get; init; }
 }
 
+/// <summary>A live's settings (PeerTube's videoLive): its stream key, whether it is permanent, and what becomes of a session.</summary>
+public sealed record LiveRow
+{
+    public long VideoId { get; init; }
+    public required string StreamKey { get; init; }
+    public bool PermanentLive { get; init; }
+    public bool SaveReplay { get; init; }
+    public VideoPrivacy? ReplayPrivacy { get; init; }
+
+    /// <summary>PeerTube's LiveVideoLatencyMode: 1 default, 2 high latency, 3 small latency.</summary>
+    public int LatencyMode { get; init; } = 1;
+
+    public long CreatedAt { get; init; }
+    public long UpdatedAt { get; init; }
+}
+
 /// <summary>PeerTube's AbuseState.</summary>
 public static class AbuseStates
 {
@@ -237,4 +257,20 @@ public sealed record BlacklistRow
     public long VideoId { get; init; }
     public string? Reason { get; init; }
     public long CreatedAt { get; init; }
+}
+
+/// <summary>One time on air (PeerTube's videoLiveSession).</summary>
+public sealed record LiveSessionRow
+{
+    public long Id { get; init; }
+    public long LiveVideoId { get; init; }
+    public long StartedAt { get; init; }
+    public long? EndedAt { get; init; }
+
+    /// <summary>PeerTube's LiveVideoError when the session ended badly (1 bad socket health, 2 duration exceeded, 3 quota exceeded, 4 ffmpeg error, 5 blacklisted).</summary>
+    public int? Error { get; init; }
+
+    public bool SaveReplay { get; init; }
+    public VideoPrivacy? ReplayPrivacy { get; init; }
+    public long? ReplayVideoId { get; init; }
 }

@@ -73,7 +73,8 @@ public sealed record VideoObject
     public string? Shares { get; init; }
     public string? Comments { get; init; }
     public required IReadOnlyList<ActorReference> AttributedTo { get; init; }
-    public bool IsLiveBroadcast => false;
+    /// <summary>PeerTube's flag of a live: followers show it on or off air by <see cref="State"/> (1 on air, 4 waiting, 5 ended).</summary>
+    public bool IsLiveBroadcast { get; init; }
     public IReadOnlyList<SubtitleObject> SubtitleLanguage { get; init; } = [];
 
     /// <summary>The URL of the video's chapters object (PeerTube's <c>hasParts</c>: <c>{hasPart: [{name, startOffset, endOffset}]}</c>).</summary>

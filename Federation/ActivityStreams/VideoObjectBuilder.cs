@@ -29,6 +29,7 @@ public sealed record VideoPublication
 
     /// <summary>PeerTube's state numbers: 1 published, 2 to transcode, …</summary>
     public int State { get; init; } = 1;
+    public bool IsLiveBroadcast { get; init; }
     public long Views { get; init; }
     public bool Sensitive { get; init; }
     public bool WaitTranscoding { get; init; }
@@ -97,6 +98,7 @@ public static class VideoObjectBuilder
             Sensitive = video.Sensitive,
             WaitTranscoding = video.WaitTranscoding,
             State = video.State,
+            IsLiveBroadcast = video.IsLiveBroadcast,
             CommentsEnabled = video.CommentsEnabled,
             CommentsPolicy = video.CommentsEnabled ? 1 : 2,
             DownloadEnabled = video.DownloadEnabled,

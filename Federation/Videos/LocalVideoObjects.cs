@@ -12,8 +12,10 @@ public sealed class LocalVideoObjects(VideoRepository videos, CaptionRepository 
 {
     private Uri BaseUri => new(instance.Value.PublicUrl);
 
-    /// <summary>Only published public videos federate (PeerTube's default: unlisted stays home).</summary>
-    public static bool Federates(VideoRow video) => video.IsLocal && video.Privacy == VideoPrivacy.Public && video.State == VideoState.Published && !video.Blacklisted;
+    /// <summary>Only published public videos federate (PeerTube's default: unlisted stays home); a public live also while it waits or has ended.</summary>
+    public static bool Federates(VideoRow video) => video.IsLocal && video.Privacy == VideoPrivacy.Public
+        && !video.Blacklisted
+        && (video.State == VideoState.Published || (video.IsLive && video.State is VideoState.WaitingForLive or VideoState.LiveEnded));
 
     /// <summary>
     /// Whether every file the Video object lists exists with its torrent and info hash, and the HLS playlist with its
@@ -21,6 +23,10 @@ public sealed class LocalVideoObjects(VideoRepository videos, CaptionRepository 
     /// </summary>
     public async Task<bool> IsCompleteAsync(VideoRow video, CancellationToken ct)
     {
+        if (video.IsLive)
+        {
+            return true; // a live has no files: its playlist is listed while on air
+        }
         var playlist = await videos.PlaylistAsync(video.Id, ct);
         return Complete(playlist, await videos.FilesAsync(video.Id, ct));
     }
@@ -39,7 +45,7 @@ public sealed class LocalVideoObjects(VideoRepository videos, CaptionRepository 
         var v = item.Video;
         var playlist = await videos.PlaylistAsync(v.Id, ct);
         var fileRows = await videos.FilesAsync(v.Id, ct);
-        if (!Complete(playlist, fileRows))
+        if (!v.IsLive && !Complete(playlist, fileRows))
         {
             return null;
         }
@@ -71,6 +77,7 @@ public sealed class LocalVideoObjects(VideoRepository videos, CaptionRepository 
             AccountName = item.Account.Name,
             ChannelName = item.Channel.Name,
             State = (int)v.State,
+            IsLiveBroadcast = v.IsLive,
             Views = v.Views,
             Sensitive = v.Nsfw,
             WaitTranscoding = v.WaitTranscoding,

@@ -96,6 +96,7 @@ public sealed partial class RemoteVideos(
             WaitTranscoding = json.Boolean("waitTranscoding") ?? false,
             Views = video.Views,
             IsLocal = false,
+            IsLive = json.Boolean("isLiveBroadcast") ?? false,
             Url = video.Url,
             RemoteThumbnailUrl = video.ThumbnailUrl,
             SearchText = SearchText.ForVideo(video.Name, video.Description, video.Tags),

@@ -7,10 +7,14 @@ using VideoPlatform.Web.Infrastructure;
 
 namespace VideoPlatform.Web.Pages;
 
-public sealed class WatchModel(VideoRepository videos, CaptionRepository captions, IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance)
+public sealed class WatchModel(VideoRepository videos, CaptionRepository captions, IWebMedia media, IWebLives lives, IOptions<WebOptions> options,
+    IOptions<InstanceOptions> instance)
     : VideoPageBase(videos, captions, media, options, instance)
 {
     public IReadOnlyList<string> Tags { get; private set; } = [];
+
+    /// <summary>The live's RTMP URL and key, for its owner.</summary>
+    public WebLivePublishing? LivePublishing { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {
@@ -18,6 +22,7 @@ public sealed class WatchModel(VideoRepository videos, CaptionRepository caption
         if (Refusal is null && Video is not null)
         {
             Tags = JsonSerializer.Deserialize<List<string>>(Video.Video.Tags) ?? [];
+            LivePublishing = Video.Video.IsLive ? await lives.PublishingAsync(Video, User, ct) : null;
         }
         return result;
     }

@@ -1,7 +1,7 @@
 // The watch and embed pages' player: hls.js, P2P through p2p-media-loader and our tracker, HTTP fallback.
 import Hls, { type Level } from "hls.js";
 import { HlsJsP2PEngine } from "p2p-media-loader-hlsjs";
-import { isSegmentValid, loadSegmentHashes, type SegmentHashes } from "./segment-hashes";
+import { fileNameOf, isSegmentValid, loadSegmentHashes, type SegmentHashes } from "./segment-hashes";
 import { embedApi } from "./embed-api";
 
 interface PlayerData {
@@ -17,6 +17,7 @@ interface PlayerData {
   fileToken: string;
   start: number | null;
   chapters: Chapter[];
+  live: boolean;
 }
 
 interface Chapter {
@@ -47,6 +48,7 @@ function readData(root: HTMLElement): PlayerData {
     fileToken: d.fileToken ?? "",
     start: d.start ? Number(d.start) : null,
     chapters: JSON.parse(d.chapters ?? "[]") as Chapter[],
+    live: d.live === "true",
   };
 }
 
@@ -202,7 +204,20 @@ async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void)
   if (!hashes || typeof RTCPeerConnection === "undefined") {
     return new Hls(base);
   }
-  const known = hashes;
+  let known = hashes;
+  let reloadedAt = 0;
+  // A live's hash file grows as segments appear: a segment it does not list yet makes us read it again (at most once a second).
+  const validate = async (url: string, byteRange: { start: number; end: number } | undefined, bytes: ArrayBuffer): Promise<boolean> => {
+    if (await isSegmentValid(known, url, byteRange, bytes)) return true;
+    if (!data.live || known[fileNameOf(url)] || Date.now() - reloadedAt < 1000) return false;
+    reloadedAt = Date.now();
+    try {
+      known = await loadSegmentHashes(data.segmentsSha256);
+    } catch {
+      return false;
+    }
+    return isSegmentValid(known, url, byteRange, bytes);
+  };
   const HlsWithP2P = HlsJsP2PEngine.injectMixin(Hls);
   const hls = new HlsWithP2P({
     ...base,
@@ -212,7 +227,7 @@ async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void)
         rtcConfig: { iceServers: data.iceServers },
         swarmId: data.swarmId,
         validateP2PSegment: async (url, byteRange, bytes) => {
-          const ok = await isSegmentValid(known, url, byteRange, bytes);
+          const ok = await validate(url, byteRange, bytes);
           if (!ok) {
             stats.rejected++;
             refresh();
@@ -241,13 +256,31 @@ async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void)
   return hls;
 }
 
+/** Live mode: the latency behind the live edge, and a way back to it after catching up within the window. */
+function liveMode(root: HTMLElement, hls: Hls, video: HTMLVideoElement): void {
+  const latency = root.querySelector<HTMLElement>(".live-latency");
+  const toLive = root.querySelector<HTMLButtonElement>(".to-live");
+  toLive?.addEventListener("click", () => {
+    const edge = hls.liveSyncPosition;
+    if (edge !== null && edge !== undefined) video.currentTime = edge;
+    void video.play();
+  });
+  setInterval(() => {
+    const behind = hls.latency;
+    if (!Number.isFinite(behind) || behind <= 0) return;
+    root.dataset.latency = behind.toFixed(1);
+    if (latency) latency.textContent = text(root, "Latency").replace("{0}", behind.toFixed(1).replace(".", ","));
+    if (toLive) toLive.hidden = behind < (hls.targetLatency ?? 6) + 4;
+  }, 1000);
+}
+
 async function start(root: HTMLElement): Promise<void> {
   const video = root.querySelector<HTMLVideoElement>("video");
   if (!video) return;
   const data = readData(root);
   if (data.start !== null) {
     startAt(video, data.start);
-  } else {
+  } else if (!data.live) {
     rememberPosition(video, data.uuid);
   }
   reportView(video, data.videoId);
@@ -277,6 +310,7 @@ async function start(root: HTMLElement): Promise<void> {
       error.hidden = false;
     }
   });
+  if (data.live) liveMode(root, hls, video);
   hls.loadSource(withToken(data.playlist, data.fileToken));
   hls.attachMedia(video);
   embedApi(root, video, hls);

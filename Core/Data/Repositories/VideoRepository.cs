@@ -105,18 +105,18 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             INSERT INTO videos (uuid, short_uuid, name, description, support, channel_id, privacy, state, duration, category, licence,
                 language, tags, nsfw, comments_enabled, download_enabled, wait_transcoding, views, likes, dislikes, is_local, url,
                 thumbnail_name, preview_name, remote_thumbnail_url, search_text, original_size, published_at, originally_published_at,
-                created_at, updated_at)
+                created_at, updated_at, is_live)
             VALUES (@Uuid, @ShortUuid, @Name, @Description, @Support, @ChannelId, @Privacy, @State, @Duration, @Category, @Licence,
                 @Language, @Tags, @Nsfw, @CommentsEnabled, @DownloadEnabled, @WaitTranscoding, @Views, @Likes, @Dislikes, @IsLocal, @Url,
                 @ThumbnailName, @PreviewName, @RemoteThumbnailUrl, @SearchText, @OriginalSize, @PublishedAt, @OriginallyPublishedAt,
-                @CreatedAt, @UpdatedAt)
+                @CreatedAt, @UpdatedAt, @IsLive)
             RETURNING id
             """, new
         {
             v.Uuid, v.ShortUuid, v.Name, v.Description, v.Support, v.ChannelId, Privacy = (int)v.Privacy, State = (int)v.State, v.Duration,
             v.Category, v.Licence, v.Language, v.Tags, v.Nsfw, v.CommentsEnabled, v.DownloadEnabled, v.WaitTranscoding, v.Views, v.Likes,
             v.Dislikes, v.IsLocal, v.Url, v.ThumbnailName, v.PreviewName, v.RemoteThumbnailUrl, v.SearchText, v.OriginalSize,
-            v.PublishedAt, v.OriginallyPublishedAt, v.CreatedAt, v.UpdatedAt,
+            v.PublishedAt, v.OriginallyPublishedAt, v.CreatedAt, v.UpdatedAt, v.IsLive,
         }, t);
     }
 
@@ -366,7 +366,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
                 duration = @Duration, category = @Category, licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw,
                 comments_enabled = @CommentsEnabled, download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding,
                 views = @Views, remote_thumbnail_url = @RemoteThumbnailUrl, search_text = @SearchText, published_at = @PublishedAt,
-                originally_published_at = @OriginallyPublishedAt, updated_at = @UpdatedAt,
+                originally_published_at = @OriginallyPublishedAt, updated_at = @UpdatedAt, is_live = @IsLive,
                 thumbnail_name = CASE WHEN @imagesChanged THEN NULL ELSE thumbnail_name END,
                 preview_name = CASE WHEN @imagesChanged THEN NULL ELSE preview_name END
             WHERE id = @Id
@@ -374,7 +374,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         {
             row.Name, row.Description, row.ChannelId, Privacy = (int)row.Privacy, State = (int)row.State, row.Duration, row.Category,
             row.Licence, row.Language, row.Tags, row.Nsfw, row.CommentsEnabled, row.DownloadEnabled, row.WaitTranscoding, row.Views,
-            row.RemoteThumbnailUrl, row.SearchText, row.PublishedAt, row.OriginallyPublishedAt, row.UpdatedAt, imagesChanged, row.Id,
+            row.RemoteThumbnailUrl, row.SearchText, row.PublishedAt, row.OriginallyPublishedAt, row.UpdatedAt, row.IsLive, imagesChanged, row.Id,
         }, t);
     }
 
