@@ -15,6 +15,7 @@ using VideoPlatform.Api.Federation;
 using VideoPlatform.Api.Media;
 using VideoPlatform.Api.Runners;
 using VideoPlatform.Api.Uploads;
+using VideoPlatform.Api.Stats;
 using VideoPlatform.Core;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
@@ -54,6 +55,7 @@ public static class VideoPlatformApp
         builder.AddFederation(roles);
         builder.AddRunners(roles);
         builder.AddWeb();
+        builder.AddStats(roles);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -81,6 +83,7 @@ public static class VideoPlatformApp
             app.MapVideoEndpoints();
             app.MapCaptionEndpoints();
             app.MapConfigEndpoints();
+            app.MapStats();
             app.MapWeb();
         }
         app.MapUploads(roles);
