@@ -87,3 +87,13 @@ public interface IWebRunners
     Task<bool> DeleteTokenAsync(long id, CancellationToken ct);
     Task<bool> DeleteRunnerAsync(long id, CancellationToken ct);
 }
+
+/// <summary>One academy's load as its <c>/api/v1/server/stats</c> says; <see cref="Error"/> when it could not be read.</summary>
+public sealed record AcademyLoad(string Host, bool IsSelf, string? Error, long LocalVideos, int? Viewers, double? EgressMbps, double? P2pShare, long? QueueDepth,
+    double? QueueWaitSeconds, long? StorageUsedBytes, long? StorageFreeBytes, IReadOnlyList<string> Alerts);
+
+/// <summary>The national view: this academy and every academy it follows, read through the SSRF-guarded client and cached.</summary>
+public interface IAcademyLoads
+{
+    Task<IReadOnlyList<AcademyLoad>> ListAsync(CancellationToken ct);
+}

@@ -5,7 +5,7 @@ using VideoPlatform.Core.Stats;
 namespace VideoPlatform.Api.Stats;
 
 /// <summary>Our load figures beside PeerTube's server statistics: what the national view compares academy by academy.</summary>
-public sealed record ServerLoadDto(int Viewers, double HttpEgressBytesLastHour, double P2PBytesLastHour, double? P2PShare, long TranscodeQueueDepth,
+public sealed record ServerLoadDto(int Viewers, double HttpEgressBytesLastHour, double P2pBytesLastHour, double? P2pShare, long TranscodeQueueDepth,
     double TranscodeQueueWaitSeconds, long DeliveriesWaiting, long UnreachableServers, long StorageUsedBytes, long? StorageFreeBytes,
     IReadOnlyList<ServerAlertDto> Alerts);
 

@@ -41,6 +41,7 @@ public static class StatsModule
         services.AddSingleton<IAlertSink, AlertWebhook>();
         services.AddSingleton<IMetricsSource, StatsMetrics>();
         services.AddSingleton<ServerStatsReader>();
+        services.AddSingleton<VideoPlatform.Web.IAcademyLoads, AcademyLoads>();
     }
 
     public static void MapStats(this IEndpointRouteBuilder app)

@@ -232,7 +232,11 @@ public sealed class LoadHistoryTests
         Assert.That(stats.GetProperty("totalLocalVideoViews").GetInt64(), Is.GreaterThanOrEqualTo(3));
         var load = stats.GetProperty("load");
         Assert.That(load.GetProperty("viewers").GetInt32(), Is.GreaterThanOrEqualTo(1));
-        Assert.That(load.TryGetProperty("p2PShare", out _) || load.TryGetProperty("p2pShare", out _), Is.True);
+        foreach (var field in new[] { "httpEgressBytesLastHour", "p2pBytesLastHour", "p2pShare", "transcodeQueueDepth", "transcodeQueueWaitSeconds", "deliveriesWaiting",
+                     "unreachableServers", "storageUsedBytes", "storageFreeBytes", "alerts" })
+        {
+            Assert.That(load.TryGetProperty(field, out _), Is.True, field);
+        }
     }
 
     [Test]
