@@ -76,6 +76,9 @@ public sealed partial class StatsFlusher(
         }
     }
 
+    /// <summary>The gauges of the last write (queue, federation, storage), for <c>/metrics</c>.</summary>
+    public IReadOnlyDictionary<StatMetric, double> LastGauges { get; private set; } = new Dictionary<StatMetric, double>();
+
     /// <summary>Writes the current minute now (the timer calls it; tests and shutdown too).</summary>
     public async Task FlushAsync(CancellationToken ct, bool closeSessions = false)
     {
@@ -103,6 +106,7 @@ public sealed partial class StatsFlusher(
             }
             await repository.WriteMinuteAsync(nowMs - nowMs % 60_000, values, ct);
             _lastFlush = nowMs;
+            LastGauges = values.Where(v => v.Key.Kind == StatKind.Gauge).ToDictionary(v => v.Key, v => v.Value);
 
             var changed = sessions.TakeChanged(all: closeSessions);
             if (changed.Count > 0)

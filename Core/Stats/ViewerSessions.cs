@@ -21,13 +21,23 @@ public sealed class ViewerSessions(TimeProvider clock, StatsRecorder recorder)
     /// <summary>After this long without a heartbeat the session is closed; a later heartbeat opens a new section.</summary>
     public static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>Sessions held at most: heartbeats that would open more are ignored until quiet ones are dropped (a flood of made-up session ids).</summary>
+    public const int MaxSessions = 200_000;
+
     private readonly ConcurrentDictionary<(long VideoId, string Viewer), Session> _sessions = new();
 
     public void Heartbeat(ViewerHeartbeat beat)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var time = Math.Max(0, beat.CurrentTime);
-        var session = _sessions.GetOrAdd((beat.VideoId, beat.Viewer), _ => new Session(beat.VideoId, beat.Viewer, now));
+        if (!_sessions.TryGetValue((beat.VideoId, beat.Viewer), out var session))
+        {
+            if (_sessions.Count >= MaxSessions)
+            {
+                return;
+            }
+            session = _sessions.GetOrAdd((beat.VideoId, beat.Viewer), _ => new Session(beat.VideoId, beat.Viewer, now));
+        }
         long peerBytes;
         lock (session)
         {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using VideoPlatform.IntegrationTests.Infrastructure;
 
 namespace VideoPlatform.IntegrationTests.Stats;
@@ -26,6 +27,7 @@ public sealed class PrometheusTests
         // Some traffic, so that every family has samples.
         var video = await _instance.SeedVideoAsync("root_channel", "Leçon mesurée");
         using var view = await _instance.Http.PostAsync($"/api/v1/videos/{video.Uuid}/views", null);
+        await _instance.Services.GetRequiredService<VideoPlatform.Core.Stats.StatsFlusher>().FlushAsync(CancellationToken.None);
     }
 
     [OneTimeTearDown]
@@ -57,6 +59,7 @@ public sealed class PrometheusTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var text = await response.Content.ReadAsStringAsync();
         Assert.That(text, Does.Contain("videoplatform_viewers "));
+        Assert.That(text, Does.Contain("videoplatform_storage_free_bytes "), "the last minute's gauges");
 
         using var promtool = Process.Start(new ProcessStartInfo("promtool", "check metrics")
         {
@@ -134,6 +137,22 @@ public sealed class PrometheusTests
             Assert.That(health, Is.EqualTo("up"), $"target health (last error: {lastError})\n{logText}");
             var query = JsonDocument.Parse(await http.GetStringAsync("/api/v1/query?query=videoplatform_viewers")).RootElement;
             Assert.That(query.GetProperty("data").GetProperty("result").GetArrayLength(), Is.EqualTo(1), "the scraped series is queryable");
+
+            // Every query of the Grafana dashboard is valid PromQL over what is scraped.
+            var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+            while (!File.Exists(Path.Combine(root.FullName, "VideoPlatform.sln")))
+            {
+                root = root.Parent!;
+            }
+            using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root.FullName, "deploy", "grafana", "academy.json")));
+            var expressions = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+                .SelectMany(p => p.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!)).ToList();
+            Assert.That(expressions, Has.Count.GreaterThanOrEqualTo(9));
+            foreach (var expr in expressions)
+            {
+                using var answer = await http.GetAsync("/api/v1/query?query=" + Uri.EscapeDataString(expr.Replace("$job", ".*", StringComparison.Ordinal)));
+                Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.OK), expr + "\n" + await answer.Content.ReadAsStringAsync());
+            }
         }
         finally
         {
