@@ -60,8 +60,10 @@ public static class VideoEndpoints
             {
                 return Problems.BadRequest(error);
             }
-            // As PeerTube: the same viewer's repeated views in the window answer 204 too, they are just not counted.
-            if (views.ShouldCount(video.Video.Id, user.UserId(), context.Connection.RemoteIpAddress))
+            // As PeerTube: the same viewer's repeated views in the window answer 204 too, they are just not counted; a heartbeat
+            // counts once the viewer is a few seconds in (the player's first one is sent when playback starts).
+            if ((heartbeat is null || heartbeat.CurrentTime >= ViewHeartbeats.SecondsBeforeAView)
+                && views.ShouldCount(video.Video.Id, user.UserId(), context.Connection.RemoteIpAddress))
             {
                 await repo.IncrementViewsAsync(video.Video.Id, ct);
                 recorder.View();

@@ -16,6 +16,9 @@ public sealed record ViewRequest(int? CurrentTime, string? ViewEvent, string? Se
 
 public static class ViewHeartbeats
 {
+    /// <summary>A heartbeat at or past this position counts as a view (the player used to report its view at 3 s).</summary>
+    public const int SecondsBeforeAView = 3;
+
     /// <summary>The heartbeat in the body, or none for a bare view (no JSON body), or a 400 reason.</summary>
     public static async Task<(ViewRequest? Heartbeat, string? Error)> ReadAsync(HttpRequest request, VideoRow video, CancellationToken ct)
     {

@@ -96,6 +96,9 @@ public sealed class LoadHistoryTests
         }
         await FlushAsync();
 
+        var counted = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{video.Uuid}");
+        Assert.That(counted.GetProperty("views").GetInt64(), Is.EqualTo(1), "one view per IP and window, counted from the heartbeat 3 s in");
+
         var retention = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{video.Uuid}/stats/retention");
         var data = retention.GetProperty("data").EnumerateArray().ToList();
         Assert.That(data, Has.Count.EqualTo(10));
@@ -158,6 +161,12 @@ public sealed class LoadHistoryTests
         }
         using var notJson = await _instance.Http.PostAsync($"/api/v1/videos/{video.Uuid}/views", new StringContent("{", System.Text.Encoding.UTF8, "application/json"));
         Assert.That(notJson.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        // The player's first heartbeat (playback starts) is not yet a view; one a few seconds in is.
+        var fresh = await _instance.SeedVideoAsync("teacher_channel", "Leçon vue plus tard");
+        await HeartbeatAsync(fresh.Uuid, "late", 0);
+        Assert.That((await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{fresh.Uuid}")).GetProperty("views").GetInt64(), Is.Zero);
+        await HeartbeatAsync(fresh.Uuid, "late", 4);
+        Assert.That((await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{fresh.Uuid}")).GetProperty("views").GetInt64(), Is.EqualTo(1));
         using var bare = await _instance.Http.PostAsync($"/api/v1/videos/{video.Uuid}/views", null);
         Assert.That(bare.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), "a bare view (PeerTube clients before heartbeats) still counts");
     }
