@@ -40,6 +40,7 @@ public sealed partial class BrowserP2PTests
         await viewer.WaitForFunctionAsync("() => Number(document.querySelector('[data-player]').dataset.p2pFromPeers) > 0", null, new() { Timeout = 60_000, PollingInterval = 250 });
 
         await using var adminContext = await _chromium.ContextAsync(_instance.BaseUrl);
+        adminContext.SetDefaultTimeout(60_000);
         var admin = await adminContext.NewPageAsync();
         var adminErrors = Chromium.WatchErrors(admin);
         await Chromium.LoginAsync(admin, "root", Infrastructure.TestInstance.AdminPassword);
@@ -89,6 +90,7 @@ public sealed partial class BrowserP2PTests
         foreach (var width in (int[])[1280, 390])
         {
             await using var sized = await _chromium.ContextAsync(_instance.BaseUrl, width);
+            sized.SetDefaultTimeout(60_000);
             var page = await sized.NewPageAsync();
             var errors = Chromium.WatchErrors(page);
             await Chromium.LoginAsync(page, "root", Infrastructure.TestInstance.AdminPassword);
