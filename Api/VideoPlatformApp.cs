@@ -16,6 +16,7 @@ using VideoPlatform.Api.Media;
 using VideoPlatform.Api.Runners;
 using VideoPlatform.Api.Live;
 using VideoPlatform.Api.Uploads;
+using VideoPlatform.Api.Stats;
 using VideoPlatform.Core;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
@@ -56,6 +57,7 @@ public static class VideoPlatformApp
         builder.AddRunners(roles);
         builder.AddLive(roles);
         builder.AddWeb();
+        builder.AddStats(roles);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -86,6 +88,7 @@ public static class VideoPlatformApp
             app.MapVideoEndpoints();
             app.MapCaptionEndpoints();
             app.MapConfigEndpoints();
+            app.MapStats();
             app.MapWeb();
         }
         app.MapUploads(roles);

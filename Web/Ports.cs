@@ -112,3 +112,13 @@ public interface IWebLives
     /// <summary>The URL and key of a local live, for a viewer who may manage it; null otherwise.</summary>
     Task<WebLivePublishing?> PublishingAsync(VideoWithOwners video, ClaimsPrincipal user, CancellationToken ct);
 }
+
+/// <summary>One academy's load as its <c>/api/v1/server/stats</c> says; <see cref="Error"/> when it could not be read.</summary>
+public sealed record AcademyLoad(string Host, bool IsSelf, string? Error, long LocalVideos, int? Viewers, double? EgressMbps, double? P2pShare, long? QueueDepth,
+    double? QueueWaitSeconds, long? StorageUsedBytes, long? StorageFreeBytes, IReadOnlyList<string> Alerts);
+
+/// <summary>The national view: this academy and every academy it follows, read through the SSRF-guarded client and cached.</summary>
+public interface IAcademyLoads
+{
+    Task<IReadOnlyList<AcademyLoad>> ListAsync(CancellationToken ct);
+}

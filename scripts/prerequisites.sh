@@ -21,6 +21,8 @@ if [ "$mode" = test ]; then
   command -v nginx >/dev/null || need+=(nginx-light)
   # deploy/nginx/local.sh renders the nginx template with envsubst (tests and bench/nginx.sh).
   command -v envsubst >/dev/null || need+=(gettext-base)
+  # promtool checks /metrics; a test starts prometheus on 127.0.0.1 to scrape an instance.
+  command -v promtool >/dev/null || need+=(prometheus)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing from Debian: ${need[*]}"

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using VideoPlatform.Core.Stats;
 
 namespace VideoPlatform.Api.Hosting;
 
@@ -127,26 +128,42 @@ public sealed class HttpMetrics : IMetricsSource
 public static class MetricsEndpoints
 {
     /// <summary>Times every request and labels it by route template (never by raw path, which would explode cardinality).</summary>
-    public static IApplicationBuilder UseHttpMetrics(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseHttpMetrics(this IApplicationBuilder app)
     {
-        var metrics = context.RequestServices.GetRequiredService<HttpMetrics>();
-        var started = Stopwatch.GetTimestamp();
-        try
+        var metrics = app.ApplicationServices.GetRequiredService<HttpMetrics>();
+        var recorder = app.ApplicationServices.GetRequiredService<StatsRecorder>();
+        return app.Use(async (context, next) =>
         {
-            await next(context);
-        }
-        finally
-        {
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
-            metrics.Record(route, context.Request.Method, context.Response.StatusCode,
-                Stopwatch.GetElapsedTime(started).TotalSeconds, context.Response.ContentLength ?? 0);
-        }
-    });
+            var started = Stopwatch.GetTimestamp();
+            var failed = true;
+            try
+            {
+                await next(context);
+                failed = false;
+            }
+            finally
+            {
+                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+                var status = context.Response.StatusCode;
+                metrics.Record(route, context.Request.Method, status, Stopwatch.GetElapsedTime(started).TotalSeconds, context.Response.ContentLength ?? 0);
+                recorder.Request(failed || status >= 500);
+                if (status < 400 && context.Request.ContentLength is > 0 and var uploaded && context.Request.Path.StartsWithSegments("/api/v1/videos/upload", StringComparison.OrdinalIgnoreCase))
+                {
+                    recorder.Uploaded(uploaded);
+                }
+            }
+        });
+    }
 
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/metrics", (IEnumerable<IMetricsSource> sources) =>
+        var access = MetricsAccess.From(endpoints.ServiceProvider.GetRequiredService<IConfiguration>());
+        endpoints.MapGet("/metrics", (HttpContext context, IEnumerable<IMetricsSource> sources) =>
         {
+            if (access.Check(context.Connection.RemoteIpAddress, context.Request.Headers.Authorization.ToString()) is { } refused)
+            {
+                return refused;
+            }
             var writer = new PrometheusWriter();
             foreach (var source in sources)
             {
@@ -155,5 +172,44 @@ public static class MetricsEndpoints
             return Results.Text(writer.ToString(), "text/plain; version=0.0.4; charset=utf-8");
         }).ExcludeFromDescription();
         return endpoints;
+    }
+}
+
+/// <summary>
+/// Who may read <c>/metrics</c>: by default anyone; with <c>Metrics:AllowedNetworks</c> (CIDR list) only clients in them,
+/// with <c>Metrics:Token</c> only requests bearing it (<c>Authorization: Bearer …</c>, as Prometheus' <c>authorization</c> sends it).
+/// </summary>
+public sealed class MetricsAccess(IReadOnlyList<System.Net.IPNetwork> networks, string? token)
+{
+    public static MetricsAccess From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Metrics");
+        var networks = ReverseProxy.List(section.GetSection("AllowedNetworks")).Select(n => System.Net.IPNetwork.TryParse(n, out var net) ? net
+            : throw new InvalidOperationException($"Metrics:AllowedNetworks: '{n}' is not a network such as 10.0.0.0/8.")).ToList();
+        var token = section["Token"];
+        return new MetricsAccess(networks, string.IsNullOrEmpty(token) ? null : token);
+    }
+
+    /// <summary>Null when allowed, else the 401/403 problem to answer.</summary>
+    public IResult? Check(System.Net.IPAddress? client, string authorization)
+    {
+        if (networks.Count > 0)
+        {
+            var address = client is { IsIPv4MappedToIPv6: true } ? client.MapToIPv4() : client;
+            if (address is null || !networks.Any(n => n.Contains(address)))
+            {
+                return Problems.Forbidden("Metrics are not available from this network.");
+            }
+        }
+        if (token is not null)
+        {
+            var expected = Encoding.UTF8.GetBytes("Bearer " + token);
+            var given = Encoding.UTF8.GetBytes(authorization);
+            if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(expected, given))
+            {
+                return Problems.Unauthorized("Metrics require the bearer token of Metrics:Token.");
+            }
+        }
+        return null;
     }
 }

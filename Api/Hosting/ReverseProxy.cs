@@ -39,7 +39,7 @@ public static class ReverseProxy
     public static IApplicationBuilder UseReverseProxy(this IApplicationBuilder app) => app.UseForwardedHeaders().UseCookiePolicy();
 
     /// <summary>Accepts a list as array entries (<c>Proxy:KnownProxies:0</c>) or as one comma-separated value.</summary>
-    private static List<string> List(IConfigurationSection section) =>
+    internal static List<string> List(IConfigurationSection section) =>
         (section.Value is { } single ? [single] : section.GetChildren().Select(c => c.Value ?? ""))
             .SelectMany(v => v.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using VideoPlatform.Api.Hosting;
+using VideoPlatform.Core.Stats;
 using VideoPlatform.Core.Storage;
 
 namespace VideoPlatform.Api.Media;
@@ -118,6 +119,7 @@ public static class FileResponder
         {
             return;
         }
+        context.RequestServices.GetService<StatsRecorder>()?.MediaBytes(range.Length);
         try
         {
             await writeBody(range.Start, range.Length);

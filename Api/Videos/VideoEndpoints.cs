@@ -8,6 +8,7 @@ using VideoPlatform.Api.Videos;
 using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Stats;
 
 namespace VideoPlatform.Api.Videos;
 
@@ -47,17 +48,29 @@ public static class VideoEndpoints
         videos.MapPut("/{id}", UpdateAsync).RequireAuthorization().DisableAntiforgery();
         videos.MapDelete("/{id}", DeleteAsync).RequireAuthorization();
         videos.MapPost("/{id}/views", async Task<Results<NoContent, ProblemHttpResult>> (string id, ClaimsPrincipal user, HttpContext context, VideoRepository repo, ViewDeduplicator views,
-            CancellationToken ct) =>
+            StatsRecorder recorder, ViewerSessions viewers, CancellationToken ct) =>
         {
             var video = await repo.FindAsync(id, ct);
             if (video is null || !VideoAccess.CanView(video, user))
             {
                 return Problems.NotFound("Video not found.");
             }
-            // As PeerTube: the same viewer's repeated views in the window answer 204 too, they are just not counted.
-            if (views.ShouldCount(video.Video.Id, user.UserId(), context.Connection.RemoteIpAddress))
+            var (heartbeat, error) = await ViewHeartbeats.ReadAsync(context.Request, video.Video, ct);
+            if (error is not null)
+            {
+                return Problems.BadRequest(error);
+            }
+            // As PeerTube: the same viewer's repeated views in the window answer 204 too, they are just not counted; a heartbeat
+            // counts once the viewer is a few seconds in (the player's first one is sent when playback starts).
+            if ((heartbeat is null || heartbeat.CurrentTime >= ViewHeartbeats.SecondsBeforeAView)
+                && views.ShouldCount(video.Video.Id, user.UserId(), context.Connection.RemoteIpAddress))
             {
                 await repo.IncrementViewsAsync(video.Video.Id, ct);
+                recorder.View();
+            }
+            if (heartbeat is not null && video.Video.IsLocal)
+            {
+                await ViewHeartbeats.RecordAsync(heartbeat, video.Video, user.UserId(), context.Connection.RemoteIpAddress, repo, viewers, ct);
             }
             return TypedResults.NoContent();
         }).AllowSameOriginSession().DisableAntiforgery();

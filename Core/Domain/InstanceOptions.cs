@@ -20,6 +20,9 @@ public sealed class InstanceOptions
 
     public long DefaultVideoQuotaDaily { get; set; } = -1;
 
+    /// <summary>Capacity of the instance's link to the Internet in Mbit/s (0: unknown); the egress alert compares with it.</summary>
+    public double UplinkMbps { get; set; }
+
     public string Host => new Uri(PublicUrl).Authority;
 }
 

@@ -88,17 +88,43 @@ function rememberPosition(video: HTMLVideoElement, uuid: string): void {
 }
 
 /**
- * PeerTube's player reports one view once the viewer has watched a few seconds. With the session header, a signed-in
- * viewer counts as themself (once per video and window), not as their school's shared IP.
+ * PeerTube's viewer heartbeats: the position every 10 s while playing, on pause and end, and around a seek (the position
+ * left, then the new one with viewEvent "seek"), from which the server keeps watch sections (the lesson's retention) and
+ * viewers now. Ours in the body: a random id per player (two tabs behind one school IP are two viewers) and the bytes
+ * received from peers, for the dashboard's P2P share. With the session header, a signed-in viewer counts as themself.
  */
-function reportView(video: HTMLVideoElement, videoId: string): void {
-  let sent = false;
-  video.addEventListener("timeupdate", () => {
-    if (!sent && video.currentTime >= 3) {
-      sent = true;
-      void fetch(`/api/v1/videos/${encodeURIComponent(videoId)}/views`, { method: "POST", credentials: "same-origin", headers: { "X-VP-Session": "1" } }).catch(() => undefined);
+function reportView(video: HTMLVideoElement, videoId: string, stats: P2PStats): void {
+  const sessionId = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
+  let started = false;
+  let lastSent = 0;
+  let position = 0;
+  const send = (time: number, seek: boolean): void => {
+    lastSent = Date.now();
+    const body = JSON.stringify({ currentTime: Math.floor(time), viewEvent: seek ? "seek" : undefined, sessionId, p2pBytes: stats.fromPeers });
+    void fetch(`/api/v1/videos/${encodeURIComponent(videoId)}/views`, {
+      method: "POST", credentials: "same-origin", keepalive: true, headers: { "X-VP-Session": "1", "Content-Type": "application/json" }, body,
+    }).catch(() => undefined);
+  };
+  video.addEventListener("playing", () => {
+    if (!started) {
+      started = true;
+      send(video.currentTime, false);
     }
   });
+  video.addEventListener("timeupdate", () => {
+    if (video.seeking) return;
+    position = video.currentTime;
+    if (started && !video.paused && Date.now() - lastSent >= 10_000) send(position, false);
+  });
+  video.addEventListener("seeking", () => {
+    if (started) send(position, false);
+  });
+  video.addEventListener("seeked", () => {
+    position = video.currentTime;
+    if (started) send(position, true);
+  });
+  video.addEventListener("pause", () => { if (started) send(video.currentTime, false); });
+  video.addEventListener("ended", () => { if (started) send(video.duration || video.currentTime, false); });
 }
 
 function keyboardShortcuts(root: HTMLElement, video: HTMLVideoElement): void {
@@ -283,12 +309,12 @@ async function start(root: HTMLElement): Promise<void> {
   } else if (!data.live) {
     rememberPosition(video, data.uuid);
   }
-  reportView(video, data.videoId);
   captionsMenu(root, video);
   transcript(root, video);
   chapters(root, video, data.chapters);
   keyboardShortcuts(root, video);
   const stats: P2PStats = { peers: new Set(), fromPeers: 0, fromServer: 0, uploaded: 0, rejected: 0 };
+  reportView(video, data.videoId, stats);
   const refresh = p2pPanel(root, stats);
   const error = root.querySelector<HTMLElement>(".player-error");
 

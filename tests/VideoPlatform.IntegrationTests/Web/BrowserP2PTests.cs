@@ -17,7 +17,7 @@ namespace VideoPlatform.IntegrationTests.Web;
 [Category("Browser")]
 [Category("Ffmpeg")]
 [NonParallelizable]
-public sealed class BrowserP2PTests : BrowserFixture
+public sealed partial class BrowserP2PTests : BrowserFixture
 {
     private string _watchUrl = null!;
 
