@@ -93,9 +93,13 @@ function rememberPosition(video: HTMLVideoElement, uuid: string): void {
  * viewers now. Ours in the body: a random id per player (two tabs behind one school IP are two viewers) and the bytes
  * received from peers, for the dashboard's P2P share. With the session header, a signed-in viewer counts as themself.
  */
+/** ViewHeartbeats.SecondsBeforeAView on the server. */
+const SECONDS_BEFORE_A_VIEW = 3;
+
 function reportView(video: HTMLVideoElement, videoId: string, stats: P2PStats): void {
   const sessionId = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
   let started = false;
+  let counted = false;
   let lastSent = 0;
   let position = 0;
   const send = (time: number, seek: boolean): void => {
@@ -114,7 +118,10 @@ function reportView(video: HTMLVideoElement, videoId: string, stats: P2PStats): 
   video.addEventListener("timeupdate", () => {
     if (video.seeking) return;
     position = video.currentTime;
-    if (started && !video.paused && Date.now() - lastSent >= 10_000) send(position, false);
+    // The server counts a view from the first heartbeat at or past SECONDS_BEFORE_A_VIEW: send it as soon as it is due.
+    const due = !counted && position >= SECONDS_BEFORE_A_VIEW;
+    if (due) counted = true;
+    if (started && !video.paused && (due || Date.now() - lastSent >= 10_000)) send(position, false);
   });
   video.addEventListener("seeking", () => {
     if (started) send(position, false);

@@ -265,10 +265,23 @@ public sealed class CaptionBrowserTests : BrowserFixture
             await AuditAsync(path);
         }
         await Chromium.LoginAsync(page, "teacher", "teacher-password");
-        foreach (var path in new[] { "/videos/upload", "/my-library/videos", $"/videos/update/{_uuid}", $"/w/{_shortUuid}" })
+        foreach (var path in new[] { "/videos/upload", "/my-library/videos", $"/videos/update/{_uuid}", $"/w/{_shortUuid}", $"/my-library/videos/{_uuid}/stats", "/admin/dashboard" })
         {
             await AuditAsync(path);
         }
+        // The administrator's pages (the last one above is the teacher's refusal page).
+        await using var adminContext = await _chromium.ContextAsync(_instance.BaseUrl, width);
+        page = await adminContext.NewPageAsync();
+        await Chromium.LoginAsync(page, "root", TestInstance.AdminPassword);
+        foreach (var path in new[] { "/admin/dashboard", "/admin/academies/load", "/admin/follows", "/admin/jobs", "/admin/runners", "/admin/users",
+            "/admin/users/new", "/admin/users/import", "/admin/settings", "/admin/reports", "/admin/audit" })
+        {
+            await AuditAsync(path);
+        }
+        await page.GotoAsync("/admin/users");
+        var userPage = await page.EvaluateAsync<string?>("() => [...document.querySelectorAll('a')].map(a => a.getAttribute('href')).find(h => /^\\/admin\\/users\\/\\d+$/.test(h ?? '')) ?? null");
+        Assert.That(userPage, Is.Not.Null, "the users page links to each user's page");
+        await AuditAsync(userPage!);
         Assert.That(failures, Is.Empty);
     }
 }

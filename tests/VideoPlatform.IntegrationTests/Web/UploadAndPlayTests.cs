@@ -80,7 +80,9 @@ public sealed class UploadAndPlayTests : BrowserFixture
         var player = page.Locator("[data-player]");
         await Assertions.Expect(player).ToHaveAttributeAsync("data-ready", "true");
         await Assertions.Expect(player.Locator("select.quality option")).ToHaveCountAsync(3, new() { Timeout = 20_000 }); // Automatique, 360p, 240p
-        var viewReported = page.WaitForResponseAsync(r => r.Url.EndsWith("/views", StringComparison.Ordinal) && r.Request.Method == "POST");
+        // The heartbeat that counts the view: the first one at 3 s or more of playback (the one sent at the start does not count).
+        var viewReported = page.WaitForResponseAsync(r => r.Url.EndsWith("/views", StringComparison.Ordinal) && r.Request.Method == "POST"
+            && System.Text.Json.JsonDocument.Parse(r.Request.PostData ?? "{}").RootElement.TryGetProperty("currentTime", out var t) && t.GetDouble() >= 3);
         await page.EvaluateAsync("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }");
         await page.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 3", null, new() { Timeout = 30_000 });
         Assert.That((await viewReported).Status, Is.EqualTo(204), "the view is reported as PeerTube's player does, after a few seconds");
