@@ -27,6 +27,7 @@ public sealed partial class ObjectStore : IDisposable
     private readonly ObjectStorageOptions _options;
     private readonly ILogger<ObjectStore> _logger;
     private readonly Lazy<AmazonS3Client> _client;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _corsSet = new(StringComparer.Ordinal);
 
     public ObjectStore(IOptions<ObjectStorageOptions> options, ILogger<ObjectStore> logger)
     {
@@ -101,6 +102,10 @@ public sealed partial class ObjectStore : IDisposable
     public async Task<int> UploadAsync(ObjectKind kind, string key, string localPath, bool isPrivate, CancellationToken ct)
     {
         var bucket = Bucket(kind).BucketName!;
+        if (kind != ObjectKind.OriginalVideo)
+        {
+            await AllowBrowserReadsAsync(bucket, ct);
+        }
         var objectKey = ObjectKey(kind, key);
         var acl = isPrivate ? _options.UploadAcl.Private : _options.UploadAcl.Public;
         var length = new FileInfo(localPath).Length;
@@ -136,6 +141,47 @@ public sealed partial class ObjectStore : IDisposable
         }
         LogUploaded(_logger, bucket, objectKey, length, parts);
         return parts;
+    }
+
+    /// <summary>
+    /// Sets a CORS rule on a public media bucket, once per bucket and process, so that players on the academies' pages
+    /// (hls.js fetches playlists and segments cross-origin) may read its objects: GET and HEAD from any origin, with the
+    /// Range header. Idempotent (the same rule replaces itself); a server that refuses it is logged, not fatal (the
+    /// bucket may be configured by its administrator, or behind a CDN that answers CORS itself).
+    /// </summary>
+    public async Task AllowBrowserReadsAsync(string bucket, CancellationToken ct)
+    {
+        if (_corsSet.ContainsKey(bucket))
+        {
+            return;
+        }
+        try
+        {
+            await Client.PutCORSConfigurationAsync(new PutCORSConfigurationRequest
+            {
+                BucketName = bucket,
+                Configuration = new CORSConfiguration
+                {
+                    Rules =
+                    [
+                        new CORSRule
+                        {
+                            AllowedOrigins = ["*"],
+                            AllowedMethods = ["GET", "HEAD"],
+                            AllowedHeaders = ["*"],
+                            ExposeHeaders = ["Content-Length", "Content-Range", "ETag"],
+                            MaxAgeSeconds = 3600,
+                        },
+                    ],
+                },
+            }, ct);
+            LogCorsSet(_logger, bucket);
+        }
+        catch (AmazonS3Exception ex)
+        {
+            LogCorsRefused(_logger, bucket, ex.StatusCode, ex.Message);
+        }
+        _corsSet[bucket] = true;
     }
 
     /// <summary>Reads the object back and compares its SHA-256 with the local file's.</summary>
@@ -358,6 +404,12 @@ public sealed partial class ObjectStore : IDisposable
             _client.Value.Dispose();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bucket {Bucket} lets browsers read its objects (CORS GET/HEAD from any origin)")]
+    private static partial void LogCorsSet(ILogger logger, string bucket);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bucket {Bucket} refused the CORS rule ({Status}: {Reason}); browsers on other origins cannot play from it unless it is configured otherwise")]
+    private static partial void LogCorsRefused(ILogger logger, string bucket, HttpStatusCode status, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Uploaded {Bucket}/{Key} ({Length} bytes, {Parts} part(s))")]
     private static partial void LogUploaded(ILogger logger, string bucket, string key, long length, int parts);

@@ -11,6 +11,7 @@ using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Storage;
 using VideoPlatform.IntegrationTests.Infrastructure;
 using VideoPlatform.IntegrationTests.Transcoder;
+using VideoPlatform.IntegrationTests.Web;
 using VideoPlatform.P2P.Metainfo;
 
 namespace VideoPlatform.IntegrationTests.Media;
@@ -200,6 +201,32 @@ public sealed class ObjectStorageTests
         Assert.That(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(outDir, metainfo.Name))), Is.EqualTo(SHA256.HashData(fromBucket)));
     }
 
+    [Test, Order(3)]
+    [Category("Browser")]
+    public async Task Chromium_plays_the_video_from_the_bucket()
+    {
+        var uuid = Uuid(_public);
+        await using var chromium = await Chromium.LaunchAsync();
+        await using var context = await chromium.ContextAsync(_instance.BaseUrl);
+        var page = await context.NewPageAsync();
+        var errors = Chromium.WatchErrors(page);
+        var media = new System.Collections.Concurrent.ConcurrentQueue<(string Url, int Status)>();
+        page.Response += (_, response) => media.Enqueue((response.Url, response.Status));
+        await page.GotoAsync("/w/" + _public.GetProperty("shortUUID").GetString());
+        var player = page.Locator("[data-player]");
+        await Microsoft.Playwright.Assertions.Expect(player).ToHaveAttributeAsync("data-ready", "true");
+        await page.EvaluateAsync("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }");
+        await page.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 1", null, new() { Timeout = 30_000 });
+
+        var bucketFolder = BucketUrl(HlsBucket, HlsPrefix + uuid + "/");
+        var fromBucket = media.Where(r => r.Url.StartsWith(bucketFolder, StringComparison.Ordinal)).ToList();
+        Assert.That(fromBucket.Where(r => r.Url.EndsWith(".m3u8", StringComparison.Ordinal)), Is.Not.Empty, "playlists read from the bucket");
+        Assert.That(fromBucket.Where(r => r.Url.EndsWith(".mp4", StringComparison.Ordinal)), Is.Not.Empty, "segments read from the bucket");
+        Assert.That(fromBucket.Select(r => r.Status), Has.All.InRange(200, 206), "the bucket answers the cross-origin requests");
+        Assert.That(media.Where(r => r.Url.Contains("/static/streaming-playlists/", StringComparison.Ordinal)), Is.Empty, "no media through the instance");
+        Assert.That(errors, Is.Empty);
+    }
+
     [Test, Order(4)]
     public async Task A_private_video_is_under_the_private_prefix_and_served_by_the_instance_only_to_those_allowed()
     {
@@ -284,6 +311,7 @@ public sealed class ObjectStorageTests
         }
         var master = Hls(local).GetProperty("playlistUrl").GetString()!;
         Assert.That(master, Does.StartWith(_instance.BaseUrl + "/static/streaming-playlists/hls/" + uuid + "/"));
+
 
         await _s3.StopAsync();
         try
