@@ -72,6 +72,8 @@ public static class StorageMoveEndpoints
                 ids.Add(video.Video.Id);
             }
         }
+        // Recorded first: the automatic moves that follow publications and re-keys respect it.
+        await media.SetWantedStorageAsync(ids, to, ct);
         foreach (var id in ids)
         {
             if (to == FileStorage.ObjectStorage)

@@ -72,6 +72,12 @@ public sealed partial class StorageMoves(
         {
             return false;
         }
+        if (to == FileStorage.ObjectStorage && playlist.Storage != to && await media.WantedStorageAsync(video.Id, ct) == FileStorage.FileSystem)
+        {
+            // An administrator moved it back to the disk: the automatic moves (publication, re-transcode, re-key) leave it there.
+            LogKeptOnDisk(logger, video.Uuid);
+            return false;
+        }
         var files = (await videos.FilesAsync(video.Id, ct)).Where(f => f.Kind != VideoFileKinds.Source && f.FileName is not null).ToList();
         var names = MediaNames(playlist, files);
         var isPrivate = MediaStore.IsPrivateMedia(video.Privacy);
@@ -210,6 +216,9 @@ public sealed partial class StorageMoves(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Media of video {Uuid} moved to {Storage}")]
     private static partial void LogMoved(ILogger logger, string uuid, FileStorage storage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Media of video {Uuid} stays on the disk, where an administrator moved it")]
+    private static partial void LogKeptOnDisk(ILogger logger, string uuid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the object {Name} of video {Uuid}: {Reason}")]
     private static partial void LogDeleteFailed(ILogger logger, string name, string uuid, string reason);

@@ -135,6 +135,17 @@ public sealed class VideoMediaRepository(Database database, TimeProvider clock)
             return true;
         }, ct);
 
+    /// <summary>Records where an administrator wants these videos' media (an explicit storage move), before the move is queued.</summary>
+    public Task SetWantedStorageAsync(IReadOnlyCollection<long> videoIds, FileStorage storage, CancellationToken ct = default) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync(
+            "UPDATE videos SET wanted_storage = @storage WHERE id = @videoId",
+            videoIds.Select(videoId => new { videoId, storage = (int)storage }), t), ct);
+
+    /// <summary>Where an administrator wants the video's media; null when they never moved it (the instance's default).</summary>
+    public Task<FileStorage?> WantedStorageAsync(long videoId, CancellationToken ct = default) =>
+        database.ReadAsync(async c => (FileStorage?)await c.QuerySingleOrDefaultAsync<int?>(
+            "SELECT wanted_storage FROM videos WHERE id = @videoId", new { videoId }), ct);
+
     /// <summary>Published local videos whose media lives in <paramref name="storage"/> (the admin's bulk move).</summary>
     public Task<IReadOnlyList<long>> PublishedVideosInStorageAsync(FileStorage storage, CancellationToken ct = default) =>
         database.ReadAsync(async c => (IReadOnlyList<long>)(await c.QueryAsync<long>("""

@@ -312,6 +312,22 @@ public sealed class ObjectStorageTests
         var master = Hls(local).GetProperty("playlistUrl").GetString()!;
         Assert.That(master, Does.StartWith(_instance.BaseUrl + "/static/streaming-playlists/hls/" + uuid + "/"));
 
+        // The move back stays back: the automatic move that follows a publication, a re-transcode or a re-key (the job
+        // the object storage listener queues) leaves the video on the disk where the administrator put it.
+        var queue = _instance.Services.GetRequiredService<VideoPlatform.Core.Jobs.JobQueue>();
+        var videoId = (await _instance.Services.GetRequiredService<VideoRepository>().FindAsync(uuid))!.Video.Id;
+        var automatic = await MoveToObjectStorageJob.EnqueueAsync(queue, videoId, CancellationToken.None);
+        queue.Signal();
+        deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        VideoPlatform.Core.Jobs.JobRow? job;
+        while ((job = await queue.GetAsync(automatic))?.State is not VideoPlatform.Core.Jobs.JobState.Completed)
+        {
+            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), () => $"the automatic move did not finish: {job?.State} {job?.LastError}");
+            await Task.Delay(100);
+        }
+        Assert.That((await PlaylistAsync(uuid)).Storage, Is.EqualTo(FileStorage.FileSystem), "an explicit move back to the disk is respected");
+        Assert.That(await KeysAsync(HlsBucket, HlsPrefix + uuid + "/"), Is.Empty);
+        Assert.That(LocalFiles(uuid), Is.Not.Empty);
 
         await _s3.StopAsync();
         try
