@@ -99,6 +99,10 @@ public sealed class RemoteThumbnailTests
         }
         await EventuallyAsync(async () => (await lille.Http.GetAsync($"/api/v1/videos/{video.Uuid}")).StatusCode == HttpStatusCode.NotFound, "delete");
         var store = lille.Services.GetRequiredService<MediaStore>();
+        // A copy job of the same images still running when the delete arrives writes them once more, then removes them
+        // when it finds the video gone: wait for that cleanup before checking.
+        await EventuallyAsync(() => Task.FromResult(!File.Exists(store.ThumbnailPath(thumbnailPath.Split('/')[^1]))
+            && !File.Exists(store.PreviewPath(previewPath.Split('/')[^1]))), "the cached images to be removed");
         Assert.Multiple(() =>
         {
             Assert.That(File.Exists(store.ThumbnailPath(thumbnailPath.Split('/')[^1])), Is.False);
