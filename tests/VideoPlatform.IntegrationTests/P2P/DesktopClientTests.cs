@@ -37,7 +37,9 @@ public sealed class DesktopClientTests
         _dir = Path.Combine(Path.GetTempPath(), "vp-desktop-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
         _instance = await TestInstance.StartAsync(DbKind.Sqlite);
-        _content = RandomNumberGenerator.GetBytes(16 * 1024 * 1024);
+        // 128 MiB: four clients at once then share the seeder for about a second, long enough for their rates to be
+        // compared (16 MiB took under 100 ms each on a quiet machine, where a rate is mostly scheduling noise).
+        _content = RandomNumberGenerator.GetBytes(128 * 1024 * 1024);
         var video = await InstanceP2PTests.SeedPublishedRenditionAsync(_instance, "root_channel", "Leçon pour clients de bureau", _content);
         await _instance.Services.GetRequiredService<VideoChangeNotifier>().PublishedAsync(video.Id, CancellationToken.None);
 
