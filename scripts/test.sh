@@ -28,6 +28,20 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
   skipped=$((skipped + $(get notExecuted)))
 done
+if [ "$failed" -ne 0 ]; then
+  # The console log is long; repeat each failure (name and the start of its message) next to the summary line.
+  echo "Failed tests:"
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    awk '
+      /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); inresult = 1; shown = 0; print "  - " name; next }
+      inresult && /<Message>/ { inmessage = 1; sub(/.*<Message>/, "") }
+      inmessage && shown < 12 { line = $0; sub(/<\/Message>.*/, "", line); print "      " line; shown++ }
+      inmessage && /<\/Message>/ { inmessage = 0 }
+      /<\/UnitTestResult>/ { inresult = 0; inmessage = 0 }
+    ' "$trx" | sed 's/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g'
+  done
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
