@@ -41,52 +41,60 @@ public sealed class RateLimitOptions
 }
 
 /// <summary>
-/// Password guessing, bounded with .NET's rate limiters: only failures use a permit, per client IP and per account, so
-/// a class logging in at once is never refused, while a guesser is answered 429 until the window has passed.
+/// Password guessing: only failures count, per client IP and per account, so a class logging in at once is never
+/// refused, while a guesser is answered 429 until the window has passed. A key's window starts at its first failure
+/// (not on a shared clock tick, where a fixed-window limiter would let a guesser's failures straddle two windows and
+/// count as none), and its wait is exactly what is left of that window.
 /// </summary>
-public sealed class LoginThrottle : IDisposable
+public sealed class LoginThrottle(Microsoft.Extensions.Options.IOptions<RateLimitOptions> options, TimeProvider clock) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _failures;
+    /// <summary>Expired windows are swept when this many keys are held, so a spray of IPs cannot grow memory for ever.</summary>
+    private const int SweepAbove = 10_000;
+    private readonly RateLimitOptions.LoginLimit _limits = options.Value.Login;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FailureWindow> _windows = new(StringComparer.Ordinal);
 
-    public LoginThrottle(Microsoft.Extensions.Options.IOptions<RateLimitOptions> options)
-    {
-        var o = options.Value.Login;
-        _failures = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, k => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = k.StartsWith("ip:", StringComparison.Ordinal) ? o.FailuresPerIp : o.FailuresPerAccount,
-            Window = o.Window,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
-    }
+    private sealed record FailureWindow(DateTimeOffset Start, int Failures);
 
     /// <summary>How long to wait when this IP or this account has used up its failures; null when a try is allowed.</summary>
     public TimeSpan? RetryAfter(IPAddress? client, string login)
     {
-        foreach (var key in Keys(client, login))
+        var now = clock.GetUtcNow();
+        TimeSpan? wait = null;
+        foreach (var (key, limit) in Keys(client, login))
         {
-            // A request for zero permits only asks whether any are left.
-            using var lease = _failures.AttemptAcquire(key, 0);
-            if (!lease.IsAcquired)
+            if (_windows.TryGetValue(key, out var window) && window.Failures >= limit && now < window.Start + _limits.Window)
             {
-                return lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : TimeSpan.FromMinutes(1);
+                var left = window.Start + _limits.Window - now;
+                wait = wait is { } other && other > left ? other : left;
             }
         }
-        return null;
+        return wait;
     }
 
     public void Failed(IPAddress? client, string login)
     {
-        foreach (var key in Keys(client, login))
+        var now = clock.GetUtcNow();
+        foreach (var (key, _) in Keys(client, login))
         {
-            _failures.AttemptAcquire(key).Dispose();
+            _windows.AddOrUpdate(key, _ => new FailureWindow(now, 1),
+                (_, window) => now < window.Start + _limits.Window ? window with { Failures = window.Failures + 1 } : new FailureWindow(now, 1));
+        }
+        if (_windows.Count > SweepAbove)
+        {
+            foreach (var (key, window) in _windows)
+            {
+                if (now >= window.Start + _limits.Window)
+                {
+                    _windows.TryRemove(new KeyValuePair<string, FailureWindow>(key, window));
+                }
+            }
         }
     }
 
-    private static string[] Keys(IPAddress? client, string login) =>
-        ["ip:" + RateLimits.ClientKey(client), "account:" + login.Trim().ToLowerInvariant()];
+    private (string Key, int Limit)[] Keys(IPAddress? client, string login) =>
+        [("ip:" + RateLimits.ClientKey(client), _limits.FailuresPerIp), ("account:" + login.Trim().ToLowerInvariant(), _limits.FailuresPerAccount)];
 
-    public void Dispose() => _failures.Dispose();
+    public void Dispose() => _windows.Clear();
 }
 
 /// <summary>Counts a view once per viewer and video per window; the others are answered as usual but not counted.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using VideoPlatform.Core.Accounts;
 using System.Net;
 using System.Net.Sockets;
@@ -35,10 +36,11 @@ public sealed class BoundaryRulesTests
     [Test]
     public void Login_failures_use_permits_per_ip_and_per_account_and_answer_a_wait()
     {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-30T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         using var throttle = new LoginThrottle(Options.Create(new RateLimitOptions
         {
             Login = new RateLimitOptions.LoginLimit { FailuresPerIp = 3, FailuresPerAccount = 2, Window = TimeSpan.FromMinutes(1) },
-        }));
+        }), clock);
         var ip = IPAddress.Parse("198.51.100.1");
         Assert.That(throttle.RetryAfter(ip, "alice"), Is.Null);
         throttle.Failed(ip, "alice");
@@ -48,5 +50,30 @@ public sealed class BoundaryRulesTests
         throttle.Failed(ip, "bob");
         Assert.That(throttle.RetryAfter(ip, "carol"), Is.Not.Null, "the IP's 3 failures are used");
         Assert.That(throttle.RetryAfter(IPAddress.Parse("198.51.100.2"), "carol"), Is.Null);
+    }
+
+    [Test]
+    public void A_login_window_starts_at_the_first_failure_and_its_wait_is_what_is_left_of_it()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-30T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        using var throttle = new LoginThrottle(Options.Create(new RateLimitOptions
+        {
+            Login = new RateLimitOptions.LoginLimit { FailuresPerIp = 3, FailuresPerAccount = 100, Window = TimeSpan.FromSeconds(60) },
+        }), clock);
+        var ip = IPAddress.Parse("203.0.113.9");
+        throttle.Failed(ip, "alice");
+        clock.Advance(TimeSpan.FromSeconds(50));
+        throttle.Failed(ip, "alice");
+        clock.Advance(TimeSpan.FromSeconds(5));
+        throttle.Failed(ip, "alice");
+        Assert.That(throttle.RetryAfter(ip, "alice"), Is.EqualTo(TimeSpan.FromSeconds(5)), "three failures within 60 s of the first, whatever the clock's ticks");
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.That(throttle.RetryAfter(ip, "alice"), Is.Null, "the window of the first failure has passed");
+        throttle.Failed(ip, "alice");
+        Assert.That(throttle.RetryAfter(ip, "alice"), Is.Null, "a failure after the window starts a new one with one failure");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        throttle.Failed(ip, "alice");
+        throttle.Failed(ip, "alice");
+        Assert.That(throttle.RetryAfter(ip, "alice"), Is.EqualTo(TimeSpan.FromSeconds(59)));
     }
 }
