@@ -85,8 +85,32 @@ public static class UserEndpoints
             }
             return TypedResults.NoContent();
         }).RequireAuthorization(Policies.Admin);
+        // PeerTube's user removal and blocking, through the same administration as the admin pages (audit log, cascade).
+        api.MapDelete("/{id:long}", async Task<Results<NoContent, ProblemHttpResult>> (long id, ClaimsPrincipal principal, UserRepository users,
+            VideoPlatform.Core.Accounts.UserAdministration admin, CancellationToken ct) =>
+        {
+            if (await users.FindByIdAsync(id, ct) is null)
+            {
+                return Problems.NotFound("User not found.");
+            }
+            return await admin.DeleteAsync(principal.Identity!.Name!, id, ct) ? TypedResults.NoContent() : Problems.Forbidden("An administrator cannot remove himself.");
+        }).RequireAuthorization(Policies.Admin);
+        api.MapPost("/{id:long}/block", (long id, ClaimsPrincipal principal, VideoPlatform.Core.Accounts.UserAdministration admin, CancellationToken ct) =>
+            SetBlockedAsync(id, true, principal, admin, ct)).RequireAuthorization(Policies.Admin);
+        api.MapPost("/{id:long}/unblock", (long id, ClaimsPrincipal principal, VideoPlatform.Core.Accounts.UserAdministration admin, CancellationToken ct) =>
+            SetBlockedAsync(id, false, principal, admin, ct)).RequireAuthorization(Policies.Admin);
         api.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimits.Signup);
         return app;
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> SetBlockedAsync(long id, bool blocked, ClaimsPrincipal principal,
+        VideoPlatform.Core.Accounts.UserAdministration admin, CancellationToken ct)
+    {
+        if (principal.UserId() == id)
+        {
+            return Problems.Forbidden("An administrator cannot block himself.");
+        }
+        return await admin.SetBlockedAsync(principal.Identity!.Name!, id, blocked, ct) ? TypedResults.NoContent() : Problems.NotFound("User not found.");
     }
 
     private static async Task<Ok<UserDto>> MeAsync(ClaimsPrincipal principal, UserRepository users, ActorRepository actors, ApiFormatter format, TimeProvider clock, CancellationToken ct)

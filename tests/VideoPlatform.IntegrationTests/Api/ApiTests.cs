@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -119,6 +120,45 @@ public sealed class ApiTests(DbKind kind)
         using var admin = _instance.Authed(await _instance.TokenAsync());
         Assert.That((await admin.DeleteAsync($"/api/v1/videos/{video.Uuid}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent), "admins manage every video");
         Assert.That((await _instance.Http.GetAsync($"/api/v1/videos/{video.Uuid}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Removing_a_user_deletes_each_of_its_videos_with_their_files_and_leaves_an_audit_line()
+    {
+        var name = "leaving_" + kind.ToString().ToLowerInvariant();
+        using var leaving = await _instance.CreateUserAsync(name);
+        var videos = new[] { await _instance.SeedVideoAsync(name + "_channel", "Cours 1"), await _instance.SeedVideoAsync(name + "_channel", "Cours 2", VideoPrivacy.Private) };
+        var store = _instance.Services.GetRequiredService<VideoPlatform.Core.Storage.MediaStore>();
+        var folders = videos.Select(v => store.HlsFolder(v.Uuid, v.Privacy != VideoPrivacy.Public)).ToList();
+        foreach (var folder in folders)
+        {
+            Directory.CreateDirectory(folder);
+            await File.WriteAllTextAsync(Path.Combine(folder, "master.m3u8"), "#EXTM3U\n");
+        }
+        var me = await leaving.GetFromJsonAsync<JsonElement>("/api/v1/users/me");
+        var userId = me.GetProperty("id").GetInt64();
+        var adminToken = await _instance.TokenAsync();
+        using var admin = _instance.Authed(adminToken);
+        var self = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/users/me")).GetProperty("id").GetInt64();
+
+        Assert.That((await leaving.DeleteAsync($"/api/v1/users/{self}")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "users do not remove users");
+        Assert.That((await admin.DeleteAsync($"/api/v1/users/{self}")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "an administrator cannot remove himself");
+        Assert.That((await admin.DeleteAsync("/api/v1/users/987654321")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await admin.PostAsync($"/api/v1/users/{userId}/block", null)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That((await leaving.GetAsync("/api/v1/users/me")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "a blocked user's token stops working");
+        Assert.That((await admin.PostAsync($"/api/v1/users/{userId}/unblock", null)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+
+        var removed = await admin.DeleteAsync($"/api/v1/users/{userId}");
+        Assert.That(removed.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await removed.Content.ReadAsStringAsync());
+        foreach (var video in videos)
+        {
+            Assert.That((await admin.GetAsync($"/api/v1/videos/{video.Uuid}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        }
+        Assert.That(folders.Where(Directory.Exists), Is.Empty, "the videos went the way of a deletion by their owner: files removed");
+        Assert.That((await _instance.Http.GetAsync($"/api/v1/accounts/{name}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        var audit = await _instance.Services.GetRequiredService<VideoPlatform.Core.Data.Database>().ReadAsync(c =>
+            Dapper.SqlMapper.ExecuteScalarAsync<long>(c, "SELECT COUNT(*) FROM audit_log WHERE action = 'user.delete' AND target = @name", new { name }));
+        Assert.That(audit, Is.EqualTo(1));
     }
 
     [Test]
