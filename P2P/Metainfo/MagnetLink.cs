@@ -13,7 +13,9 @@ public static class MagnetLink
             sb.Append("&dn=").Append(Uri.EscapeDataString(displayName));
         }
 
-        foreach (var tracker in trackers)
+        // HTTP trackers first, as in the torrents' announce list: a desktop client tries them in order and cannot use
+        // a WebSocket tracker; WebTorrent picks the ws:// ones wherever they are.
+        foreach (var tracker in trackers.OrderBy(t => t.StartsWith("ws", StringComparison.OrdinalIgnoreCase) ? 1 : 0))
         {
             sb.Append("&tr=").Append(Uri.EscapeDataString(tracker));
         }

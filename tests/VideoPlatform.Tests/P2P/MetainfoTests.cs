@@ -83,13 +83,13 @@ public class MetainfoTests
     }
 
     [Test]
-    public void Magnet_link_percent_encodes_every_value()
+    public void Magnet_link_percent_encodes_every_value_and_lists_the_http_tracker_first()
     {
         var hash = InfoHash.Sha1Of("abc"u8);
         var magnet = MagnetLink.Build(hash, "Été & co 720p.mp4", ["ws://h:9/tracker/socket", "http://h:9/tracker/announce"], ["http://h:9/a b.mp4"], "http://h:9/t.torrent");
         Assert.That(magnet, Is.EqualTo(
             "magnet:?xt=urn:btih:a9993e364706816aba3e25717850c26c9cd0d89d&dn=%C3%89t%C3%A9%20%26%20co%20720p.mp4"
-            + "&tr=ws%3A%2F%2Fh%3A9%2Ftracker%2Fsocket&tr=http%3A%2F%2Fh%3A9%2Ftracker%2Fannounce"
+            + "&tr=http%3A%2F%2Fh%3A9%2Ftracker%2Fannounce&tr=ws%3A%2F%2Fh%3A9%2Ftracker%2Fsocket"
             + "&ws=http%3A%2F%2Fh%3A9%2Fa%20b.mp4&xs=http%3A%2F%2Fh%3A9%2Ft.torrent"));
     }
 
