@@ -37,6 +37,31 @@ public sealed partial class RunnerJobService(
 
     private RemoteRunnersOptions Options => options.Value;
 
+    /// <summary>
+    /// Copies one result file, extending the runner's lease every third of it: a single big rendition on a slow link
+    /// may take longer than the lease, and the job must not go to another runner while its results are arriving.
+    /// False when the lease was lost meanwhile (the copy stops there).
+    /// </summary>
+    private async Task<bool> CopyKeepingLeaseAsync(Stream from, Stream to, HeldJob held, CancellationToken ct)
+    {
+        var buffer = new byte[128 * 1024];
+        var lastBeat = clock.GetTimestamp();
+        int read;
+        while ((read = await from.ReadAsync(buffer, ct)) > 0)
+        {
+            await to.WriteAsync(buffer.AsMemory(0, read), ct);
+            if (clock.GetElapsedTime(lastBeat) >= Options.Lease / 3)
+            {
+                if (!await queue.HeartbeatAsync(held.Job.Id, held.Owner, Options.Lease, null, ct))
+                {
+                    return false;
+                }
+                lastBeat = clock.GetTimestamp();
+            }
+        }
+        return true;
+    }
+
     public async Task<IResult> RequestAsync(RunnerTokenRequest request, HttpContext context, CancellationToken ct)
     {
         if (await RunnerEndpoints.AuthenticateAsync(request.RunnerToken, context, runners, ct) is null)
@@ -201,12 +226,13 @@ public sealed partial class RunnerJobService(
                     {
                         return Problems.BadRequest($"File '{name}' is not named by the payload, or sent twice.");
                     }
+                    bool kept;
                     await using (var file = new FileStream(Path.Combine(work, name), FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
                     {
-                        await section.Body.CopyToAsync(file, ct);
+                        kept = await CopyKeepingLeaseAsync(section.Body, file, held, ct);
                     }
-                    // A long upload keeps the lease.
-                    if (!await queue.HeartbeatAsync(held.Job.Id, held.Owner, Options.Lease, null, ct))
+                    // A long upload keeps the lease, between files and within one.
+                    if (!kept || !await queue.HeartbeatAsync(held.Job.Id, held.Owner, Options.Lease, null, ct))
                     {
                         return await RefusalAsync(held.Job.Id, held.Owner, ct);
                     }
