@@ -228,7 +228,11 @@ public static class ActivityPubEndpoints
             return NotActivityJson();
         }
         var item = await videos.FindAsync(uuid, ct);
-        if (item is null || item.Video.Privacy is not (VideoPrivacy.Public or VideoPrivacy.Unlisted) || item.Video.State != VideoState.Published)
+        // A live is there while it waits for its publisher and once it has ended too: followers fetch it on each Update
+        // (on and off air), and a 404 would leave them with the previous state.
+        var served = item is not null && (item.Video.State == VideoState.Published
+            || item.Video.IsLive && item.Video.State is VideoState.WaitingForLive or VideoState.LiveEnded);
+        if (item is null || item.Video.Privacy is not (VideoPrivacy.Public or VideoPrivacy.Unlisted) || !served)
         {
             return NotFound();
         }

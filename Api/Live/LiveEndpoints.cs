@@ -8,6 +8,7 @@ using VideoPlatform.Api.Hosting;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Storage;
 using VideoPlatform.Core.Videos;
 using VideoPlatform.Transcoder.Live;
 
@@ -129,7 +130,8 @@ public static class LiveEndpoints
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, IOptions<LiveOptions> options, IOptions<InstanceOptions> instance,
-        Database database, VideoRepository videos, ActorRepository actors, LiveRepository lives, Core.Jobs.JobQueue queue, TimeProvider clock, CancellationToken ct)
+        Database database, VideoRepository videos, ActorRepository actors, LiveRepository lives, Core.Jobs.JobQueue queue, MediaStore store, TimeProvider clock,
+        CancellationToken ct)
     {
         var o = options.Value;
         if (!o.Enabled)
@@ -176,6 +178,8 @@ public static class LiveEndpoints
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var tags = body.Tags ?? [];
         var name = body.Name!.Trim();
+        // Images from the start, replaced by the first segment's when on air: followers refuse a Video without an icon.
+        var (thumbnail, preview) = await LiveImages.WriteDefaultsAsync(store, ct);
         var row = new VideoRow
         {
             Uuid = uuidText,
@@ -197,6 +201,8 @@ public static class LiveEndpoints
             IsLocal = true,
             IsLive = true,
             Url = LocalUrls.Video(instance.Value.PublicUrl, uuidText),
+            ThumbnailName = thumbnail,
+            PreviewName = preview,
             SearchText = SearchText.ForVideo(name, body.Description, tags),
             PublishedAt = now,
             CreatedAt = now,
