@@ -17,6 +17,7 @@ public static class LiveModule
             .Validate(o => o.Transcoding.Resolutions.All(r => r is >= 144 and <= 4320), "Live:Transcoding:Resolutions must be heights from 144 to 4320.")
             .Validate(o => o.MaxDuration is null || o.MaxDuration > TimeSpan.Zero, "Live:MaxDuration must be positive (leave it out for no limit).")
             .Validate(o => o.IdleTimeout > TimeSpan.Zero && o.MaxMessageSize >= 64 * 1024, "Live:IdleTimeout must be positive and Live:MaxMessageSize at least 64 KiB.")
+            .Validate(o => o.ReconnectGrace >= TimeSpan.Zero, "Live:ReconnectGrace must be zero or positive.")
             .Validate(o => o.Transcoding.PlaylistSize >= 3, "Live:Transcoding:PlaylistSize must be at least 3 segments.")
             .ValidateOnStart();
         services.AddSingleton<LiveRepository>();

@@ -35,6 +35,12 @@ public sealed class LiveOptions
     /// <summary>A connection that sends nothing for this long (handshake included) is cut.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a live whose publisher dropped (without saying it stops) stays on air waiting for it to reconnect with the
+    /// same key: the stream then continues in the same playlists. Zero ends the live at once.
+    /// </summary>
+    public TimeSpan ReconnectGrace { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Largest RTMP message accepted (a key frame of a 1080p stream is well under it).</summary>
     public int MaxMessageSize { get; set; } = 8 * 1024 * 1024;
 }

@@ -37,6 +37,7 @@ public sealed partial class LivePublication : IAsyncDisposable
     private List<List<LiveSegment>> _segments = [];
     private readonly Dictionary<string, KeyValuePair<ByteRange, string>> _hashes = new(StringComparer.Ordinal);
     private bool _onAirCalled;
+    private readonly FlvTimeline _timeline = new();
     private long _bytesIn;
 
     public LivePublication(string folder, LiveRow live, LiveOptions options, string ffmpegPath, Func<CancellationToken, Task> onAir, ILogger logger)
@@ -57,9 +58,13 @@ public sealed partial class LivePublication : IAsyncDisposable
     /// <summary>Whether ffmpeg ended on its own (a decoding failure): the session is over.</summary>
     public bool Failed => _ffmpeg is { HasExited: true } && !_stop.IsCancellationRequested;
 
+    /// <summary>A publisher took the live over again after a drop: its stream continues this one (<see cref="FlvTimeline"/>).</summary>
+    public void Reconnected() => _timeline.Reconnected();
+
     public async Task WriteAsync(byte type, uint timestamp, byte[] data, CancellationToken ct)
     {
         _bytesIn += data.Length;
+        timestamp = _timeline.Map(timestamp);
         if (_ffmpeg is null)
         {
             if (type == Flv.ScriptTag)
@@ -83,6 +88,10 @@ public sealed partial class LivePublication : IAsyncDisposable
                 _pending.Clear();
             }
             return;
+        }
+        if (type == Flv.ScriptTag)
+        {
+            return; // a reconnected publisher's metadata: the transcoder was set up from the first one's
         }
         await WriteTagAsync(type, timestamp, data, ct);
     }

@@ -13,25 +13,34 @@ namespace VideoPlatform.Transcoder.Live;
 public sealed record LiveRefusal(string Code, string Description);
 
 /// <summary>A publisher's hold on its live, from an accepted <c>publish</c> to the end of its connection.</summary>
-public sealed class LiveHandle(LiveSessions owner, string streamKey, LivePublication publication, CancellationTokenSource expiry)
+public sealed class LiveHandle
 {
-    public string StreamKey { get; } = streamKey;
+    private readonly LiveSessions _owner;
+    private readonly LiveSessions.OnAir _live;
 
-    /// <summary>Cancelled when the session reaches Live:MaxDuration.</summary>
-    public CancellationToken Expired => expiry.Token;
+    internal LiveHandle(LiveSessions owner, LiveSessions.OnAir live)
+    {
+        _owner = owner;
+        _live = live;
+    }
 
-    public Task WriteAsync(byte type, uint timestamp, byte[] data, CancellationToken ct) => publication.WriteAsync(type, timestamp, data, ct);
+    public string StreamKey => _live.StreamKey;
 
-    public bool TranscoderFailed => publication.Failed;
+    /// <summary>Cancelled when the session reaches Live:MaxDuration (reconnections included).</summary>
+    public CancellationToken Expired => _live.Expiry.Token;
 
-    public Task EndAsync(int? error) => owner.EndAsync(this, publication, error);
+    public Task WriteAsync(byte type, uint timestamp, byte[] data, CancellationToken ct) => _live.Publication.WriteAsync(type, timestamp, data, ct);
 
-    internal CancellationTokenSource Expiry => expiry;
+    public bool TranscoderFailed => _live.Publication.Failed;
+
+    /// <summary>The connection ended: the live ends now, or waits Live:ReconnectGrace for the publisher when it dropped.</summary>
+    public Task EndAsync(LiveDisconnect how, int? error) => _owner.DisconnectAsync(this, _live, how, error);
 }
 
 /// <summary>
-/// The lives on air in this process: one publisher per stream key, the state changes of going on and off air, and
-/// the replay. The RTMP ingest asks it to begin a session for a key and hands it the FLV tags.
+/// The lives on air in this process: one publisher per stream key, the state changes of going on and off air, the grace
+/// a dropped publisher has to come back (<see cref="LiveReconnection"/>), and the replay. The RTMP ingest asks it to begin
+/// a session for a key and hands it the FLV tags.
 /// </summary>
 public sealed partial class LiveSessions(
     LiveRepository lives,
@@ -40,6 +49,7 @@ public sealed partial class LiveSessions(
     MediaStore store,
     LiveReplays replays,
     IOptions<LiveOptions> options,
+    TimeProvider clock,
     ILogger<LiveSessions> logger)
 {
     /// <summary>PeerTube's LiveVideoError numbers recorded on a session that ended badly.</summary>
@@ -47,14 +57,53 @@ public sealed partial class LiveSessions(
     public const int ErrorDurationExceeded = 2;
     public const int ErrorFfmpeg = 4;
 
-    private readonly ConcurrentDictionary<string, long> _active = new(StringComparer.Ordinal);
+    /// <summary>A live on air in this process: its one transcoder, and whether a publisher is connected to it.</summary>
+    internal sealed class OnAir(string streamKey, long videoId, LivePublication publication, CancellationTokenSource expiry)
+    {
+        public string StreamKey { get; } = streamKey;
+        public long VideoId { get; } = videoId;
+        public LivePublication Publication { get; } = publication;
+        public CancellationTokenSource Expiry { get; } = expiry;
+        public LiveHandle? Publisher { get; set; }
+        /// <summary>Set while waiting for a dropped publisher; cancelled when it is back or the instance stops.</summary>
+        public CancellationTokenSource? Grace { get; set; }
+        public Task? GraceTask { get; set; }
+        public bool Ending { get; set; }
+    }
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, OnAir> _active = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<LivePublication, long> _sessions = new();
     private readonly string _ffmpegPath = new TranscodeSettings().FfmpegPath;
 
-    /// <summary>Lives on air (or starting) in this process.</summary>
-    public int Count => _active.Count;
+    /// <summary>Lives on air (or starting, or waiting for their publisher) in this process.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _active.Count;
+            }
+        }
+    }
 
-    public bool IsOnAir(long videoId) => _active.Values.Contains(videoId);
+    public bool IsOnAir(long videoId)
+    {
+        lock (_gate)
+        {
+            return _active.Values.Any(a => a.VideoId == videoId);
+        }
+    }
+
+    /// <summary>Whether the live is on air without a publisher, waiting Live:ReconnectGrace for one.</summary>
+    public bool IsWaitingForPublisher(long videoId)
+    {
+        lock (_gate)
+        {
+            return _active.Values.Any(a => a.VideoId == videoId && a.Publisher is null && !a.Ending);
+        }
+    }
 
     public async Task<(LiveHandle? Handle, LiveRefusal? Refusal)> BeginAsync(string streamKey, CancellationToken ct)
     {
@@ -64,24 +113,110 @@ public sealed partial class LiveSessions(
         {
             return (null, new LiveRefusal("NetStream.Publish.BadName", "Unknown stream key."));
         }
+        lock (_gate)
+        {
+            if (_active.TryGetValue(streamKey, out var current))
+            {
+                if (current.Publisher is not null || current.Ending)
+                {
+                    return (null, new LiveRefusal("NetStream.Publish.BadConnection", "Another publisher is already streaming to this key."));
+                }
+                // The dropped publisher (or another with the key) is back within the grace: the same session goes on.
+                current.Grace?.Cancel();
+                current.Publication.Reconnected();
+                current.Publisher = new LiveHandle(this, current);
+                LogReconnected(logger, live.VideoId);
+                return (current.Publisher, null);
+            }
+        }
         if (video.Video.State == VideoState.LiveEnded && !live.PermanentLive)
         {
             return (null, new LiveRefusal("NetStream.Publish.BadName", "This live has ended; create a new live or make it permanent."));
-        }
-        if (!_active.TryAdd(streamKey, live.VideoId))
-        {
-            return (null, new LiveRefusal("NetStream.Publish.BadConnection", "Another publisher is already streaming to this key."));
         }
         var folder = store.HlsFolder(video.Video.Uuid, MediaStore.IsPrivateMedia(video.Video.Privacy));
         LivePublication? publication = null;
         publication = new LivePublication(folder, live, options.Value, _ffmpegPath, ct2 => OnAirAsync(publication!, live, ct2), logger);
         var expiry = new CancellationTokenSource();
+        var entry = new OnAir(streamKey, live.VideoId, publication, expiry);
+        entry.Publisher = new LiveHandle(this, entry);
+        lock (_gate)
+        {
+            if (!_active.TryAdd(streamKey, entry))
+            {
+                expiry.Dispose();
+                return (null, new LiveRefusal("NetStream.Publish.BadConnection", "Another publisher is already streaming to this key."));
+            }
+        }
         if (options.Value.MaxDuration is { } max && max > TimeSpan.Zero)
         {
             expiry.CancelAfter(max);
         }
         LogBegin(logger, live.VideoId);
-        return (new LiveHandle(this, streamKey, publication, expiry), null);
+        return (entry.Publisher, null);
+    }
+
+    internal async Task DisconnectAsync(LiveHandle handle, OnAir live, LiveDisconnect how, int? error)
+    {
+        if (!ReferenceEquals(live.Publisher, handle))
+        {
+            return;
+        }
+        if (LiveReconnection.WaitsForPublisher(how, options.Value.ReconnectGrace) && !live.Publication.Failed && !live.Expiry.IsCancellationRequested)
+        {
+            lock (_gate)
+            {
+                live.Publisher = null;
+                live.Grace?.Dispose();
+                live.Grace = new CancellationTokenSource();
+                live.GraceTask = AwaitPublisherAsync(live, error, live.Grace.Token);
+            }
+            LogWaiting(logger, live.VideoId, options.Value.ReconnectGrace.TotalSeconds);
+            return;
+        }
+        lock (_gate)
+        {
+            live.Publisher = null;
+            live.Ending = true;
+        }
+        await EndAsync(live, error);
+    }
+
+    /// <summary>Waits Live:ReconnectGrace; ends the live unless its publisher came back meanwhile.</summary>
+    private async Task AwaitPublisherAsync(OnAir live, int? error, CancellationToken back)
+    {
+        try
+        {
+            await Task.Delay(options.Value.ReconnectGrace, clock, back);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        lock (_gate)
+        {
+            if (live.Publisher is not null || live.Ending)
+            {
+                return;
+            }
+            live.Ending = true;
+        }
+        LogNotBack(logger, live.VideoId);
+        await EndAsync(live, error);
+    }
+
+    /// <summary>The instance stops: lives waiting for their publisher end now (their sessions closed, replays made).</summary>
+    public async Task StopWaitingAsync()
+    {
+        List<Task> waiting;
+        lock (_gate)
+        {
+            waiting = [];
+            foreach (var live in _active.Values.Where(a => a.GraceTask is not null))
+            {
+                live.Grace?.Cancel();
+                waiting.Add(live.GraceTask!);
+            }
+        }
+        await Task.WhenAll(waiting);
     }
 
     private async Task OnAirAsync(LivePublication publication, LiveRow live, CancellationToken ct)
@@ -93,14 +228,15 @@ public sealed partial class LiveSessions(
         await NotifyAsync(live.VideoId, ct);
     }
 
-    internal async Task EndAsync(LiveHandle handle, LivePublication publication, int? error)
+    private async Task EndAsync(OnAir onAir, int? error)
     {
+        var publication = onAir.Publication;
         try
         {
             var recording = await publication.FinishAsync(TimeSpan.FromSeconds(15));
             if (_sessions.TryRemove(publication, out var sessionId))
             {
-                var live = await lives.FindAsync(_active[handle.StreamKey], CancellationToken.None);
+                var live = await lives.FindAsync(onAir.VideoId, CancellationToken.None);
                 if (live is not null)
                 {
                     await lives.EndSessionAsync(live.VideoId, sessionId, live.PermanentLive, error, CancellationToken.None);
@@ -115,8 +251,12 @@ public sealed partial class LiveSessions(
         }
         finally
         {
-            _active.TryRemove(handle.StreamKey, out _);
-            handle.Expiry.Dispose();
+            lock (_gate)
+            {
+                _active.Remove(onAir.StreamKey);
+            }
+            onAir.Expiry.Dispose();
+            onAir.Grace?.Dispose();
             await publication.DisposeAsync();
         }
     }
@@ -141,6 +281,15 @@ public sealed partial class LiveSessions(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Live {VideoId}: publisher accepted")]
     private static partial void LogBegin(ILogger logger, long videoId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Live {VideoId}: publisher reconnected, the session goes on")]
+    private static partial void LogReconnected(ILogger logger, long videoId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Live {VideoId}: publisher dropped, waiting {Seconds} s for it to reconnect")]
+    private static partial void LogWaiting(ILogger logger, long videoId, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Live {VideoId}: publisher not back within the grace period")]
+    private static partial void LogNotBack(ILogger logger, long videoId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Live {VideoId}: on air (session {SessionId})")]
     private static partial void LogOnAir(ILogger logger, long videoId, long sessionId);

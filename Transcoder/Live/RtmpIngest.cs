@@ -79,6 +79,7 @@ public sealed partial class RtmpIngest(LiveSessions sessions, IOptions<LiveOptio
             await _accepting;
         }
         await _connections.WhenAllAsync();
+        await sessions.StopWaitingAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -141,6 +142,7 @@ internal sealed partial class RtmpIngestConnection(Stream stream, LiveSessions s
         LiveHandle? handle = null;
         CancellationTokenRegistration expiry = default;
         int? error = null;
+        var how = LiveDisconnect.Dropped;
         var buffer = new byte[64 * 1024];
         try
         {
@@ -155,6 +157,7 @@ internal sealed partial class RtmpIngestConnection(Stream stream, LiveSessions s
                 catch (OperationCanceledException) when (handle is not null && handle.Expired.IsCancellationRequested)
                 {
                     error = LiveSessions.ErrorDurationExceeded;
+                    how = LiveDisconnect.Expired;
                     return;
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -164,7 +167,7 @@ internal sealed partial class RtmpIngestConnection(Stream stream, LiveSessions s
                 }
                 if (read == 0)
                 {
-                    return; // the publisher closed the connection
+                    return; // the connection closed without an unpublish: dropped
                 }
                 if (connection.CountReceived(read) is { } ack)
                 {
@@ -193,12 +196,14 @@ internal sealed partial class RtmpIngestConnection(Stream stream, LiveSessions s
                     }
                     if (step.Unpublished)
                     {
+                        how = LiveDisconnect.Unpublished;
                         return;
                     }
                 }
                 if (handle is { TranscoderFailed: true })
                 {
                     error = LiveSessions.ErrorFfmpeg;
+                    how = LiveDisconnect.TranscoderFailed;
                     throw new InvalidOperationException("The live transcoder stopped.");
                 }
             }
@@ -206,6 +211,7 @@ internal sealed partial class RtmpIngestConnection(Stream stream, LiveSessions s
         catch (Exception e) when (handle is not null && error is null && e is RtmpProtocolException or InvalidOperationException)
         {
             error = e is RtmpProtocolException ? LiveSessions.ErrorBadSocketHealth : LiveSessions.ErrorFfmpeg;
+            how = e is RtmpProtocolException ? LiveDisconnect.Dropped : LiveDisconnect.TranscoderFailed;
             throw;
         }
         finally
@@ -213,7 +219,7 @@ internal sealed partial class RtmpIngestConnection(Stream stream, LiveSessions s
             await expiry.DisposeAsync();
             if (handle is not null)
             {
-                await handle.EndAsync(error);
+                await handle.EndAsync(ct.IsCancellationRequested ? LiveDisconnect.Stopping : how, error);
             }
         }
     }
