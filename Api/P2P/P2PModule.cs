@@ -24,6 +24,8 @@ public static class P2PModule
         services.AddSingleton<TrackedContentCatalog>();
         services.AddSingleton<IMagnetLinkBuilder, MagnetLinkBuilder>();
         services.AddSingleton<P2PRevocation>();
+        services.AddSingleton<HlsSwarms>();
+        services.AddSingleton<IVideoChangeListener, LiveSwarms>();
         // Hashing reads the shared media store: the transcoder's processes, and the seeder's (whose files they are; it also
         // makes the source's torrent at upload completion while the transcode waits for a worker, as PeerTube does).
         if (roles.HasFlag(InstanceRoles.Transcoder) || roles.HasFlag(InstanceRoles.P2P))

@@ -9,7 +9,6 @@ using VideoPlatform.Core.Videos;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Storage;
-using VideoPlatform.P2P.Hls;
 using VideoPlatform.P2P.Metainfo;
 
 namespace VideoPlatform.Api.P2P;
@@ -40,6 +39,7 @@ public sealed partial class TorrentJobHandler(
     IEnumerable<VideoPlatform.P2P.PeerWire.PeerWireSeeder> seeders,
     IOptions<InstanceOptions> instance,
     VideoChangeNotifier notifier,
+    HlsSwarms swarms,
     TimeProvider clock,
     ILogger<TorrentJobHandler> logger) : IJobHandler<CreateTorrentsJob>
 {
@@ -93,7 +93,7 @@ public sealed partial class TorrentJobHandler(
             }
             await context.ReportProgressAsync((i + 1) * 100 / list.Count);
         }
-        await UpdateSwarmIdsAsync(video, ct);
+        await swarms.RegisterAsync(video, ct);
         catalog.Forget();
         // In a single-process instance the seeder starts serving at once; a separate seeder finds them at its next period.
         foreach (var seeder in seeders)
@@ -103,27 +103,6 @@ public sealed partial class TorrentJobHandler(
         LogCreated(logger, video.Video.Uuid, list.Count);
         // The video is complete now: federation sends its Create, or an Update with the new files.
         await notifier.FilesChangedAsync(videoId, ct);
-    }
-
-    private async Task UpdateSwarmIdsAsync(VideoWithOwners video, CancellationToken ct)
-    {
-        var playlist = await videos.PlaylistAsync(video.Video.Id, ct);
-        if (playlist?.MasterName is null || await media.ReadHlsTextAsync(video.Video, playlist.MasterName, playlist.Storage, ct) is not { } master)
-        {
-            return;
-        }
-        // The URL players load the master from: the swarm ids of PeerTube's scheme are derived from it.
-        var masterUrl = media.HlsUrl(video.Video, playlist.MasterName, playlist.Storage);
-        var renditions = await videos.FilesAsync(video.Video.Id, ct);
-        var ids = new List<SwarmId>();
-        var variants = HlsSwarmIds.Variants(master);
-        for (var i = 0; i < variants.Count; i++)
-        {
-            var resolution = renditions.FirstOrDefault(f => f.PlaylistName == variants[i].Uri)?.Resolution ?? -1;
-            ids.Add(new SwarmId(HlsSwarmIds.ForVariant(masterUrl, i), HlsSwarmIds.PeerTubeScheme, i, resolution));
-            ids.Add(new SwarmId(HlsSwarmIds.ForLoaderStream(video.Video.Uuid, variants[i]), HlsSwarmIds.LoaderScheme, i, resolution));
-        }
-        await torrents.ReplaceSwarmIdsAsync(video.Video.Id, ids, ct);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Torrents created for video {Uuid} ({Count} renditions)")]

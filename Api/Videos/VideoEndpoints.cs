@@ -119,7 +119,7 @@ public static class VideoEndpoints
     }
 
     private static async Task<Results<Ok<VideoDto>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, VideoRepository repo, TorrentRepository torrents, ApiFormatter format,
-        VideoFileFormatter files, CancellationToken ct)
+        VideoFileFormatter files, ViewerSessions viewers, CancellationToken ct)
     {
         var video = await repo.FindAsync(id, ct);
         if (video is null)
@@ -135,7 +135,11 @@ public static class VideoEndpoints
         var playlist = await repo.PlaylistAsync(video.Video.Id, ct);
         var fileRows = await repo.FilesAsync(video.Video.Id, ct);
         var swarmIds = await torrents.SwarmIdsAsync(video.Video.Id, ct);
-        return TypedResults.Ok(format.VideoDetails(video, playlist, fileRows, files.TrackerUrls(), swarmIds, f => files.Format(video.Video, f)));
+        // PeerTube's viewers: those watching now, from the players' heartbeats (a live's audience, shown in its player).
+        return TypedResults.Ok(format.VideoDetails(video, playlist, fileRows, files.TrackerUrls(), swarmIds, f => files.Format(video.Video, f)) with
+        {
+            Viewers = viewers.Watching(video.Video.Id),
+        });
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> UpdateAsync(string id, HttpRequest request, ClaimsPrincipal user, VideoRepository repo, VideoCommands commands,

@@ -80,6 +80,13 @@ public sealed class ViewerSessions(TimeProvider clock, StatsRecorder recorder)
 
     public int Watching() => WatchingByVideo().Values.Sum();
 
+    /// <summary>Viewers of one video who sent a heartbeat within <see cref="ActiveWindow"/> (PeerTube's <c>viewers</c> of a video).</summary>
+    public int Watching(long videoId)
+    {
+        var since = clock.GetUtcNow().ToUnixTimeMilliseconds() - (long)ActiveWindow.TotalMilliseconds;
+        return _sessions.Count(s => s.Key.VideoId == videoId && Volatile.Read(ref s.Value.LastSeen) >= since);
+    }
+
     /// <summary>
     /// The sections changed since the previous call (to insert when <see cref="PendingSection.Id"/> is null, else to update);
     /// sessions quiet for <see cref="SessionTimeout"/> are closed and dropped. <paramref name="all"/> closes every session (shutdown).

@@ -217,11 +217,19 @@ function p2pPanel(root: HTMLElement, stats: P2PStats): () => void {
   };
 }
 
+/** hls.js's distance to a live's edge, in segments (PeerTube's default latency mode). */
+const LIVE_SYNC_SEGMENTS = 5;
+/** The seconds ahead of a live's position loaded over HTTP without waiting for peers (PeerTube's live setting). */
+const LIVE_HIGH_DEMAND_SECONDS = 4;
+
 async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void): Promise<Hls> {
   const base = {
     enableWorker: false,
     capLevelToPlayerSize: true,
     startLevel: -1,
+    // A live is played 5 segments behind its edge (PeerTube's default latency mode): the segments between the
+    // position and the edge are what viewers of the same class share before they are needed.
+    ...(data.live ? { liveSyncDurationCount: LIVE_SYNC_SEGMENTS } : {}),
     xhrSetup: data.fileToken
       ? (xhr: XMLHttpRequest, url: string) => xhr.open("GET", withToken(url, data.fileToken), true)
       : undefined,
@@ -259,6 +267,8 @@ async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void)
         announceTrackers: [data.tracker],
         rtcConfig: { iceServers: data.iceServers },
         swarmId: data.swarmId,
+        // Only the next seconds of a live must come over HTTP at once; later segments wait for a peer first (PeerTube's 4 s).
+        ...(data.live ? { highDemandTimeWindow: LIVE_HIGH_DEMAND_SECONDS } : {}),
         validateP2PSegment: async (url, byteRange, bytes) => {
           const ok = await validate(url, byteRange, bytes);
           if (!ok) {
@@ -305,6 +315,31 @@ function liveMode(root: HTMLElement, hls: Hls, video: HTMLVideoElement): void {
     if (latency) latency.textContent = text(root, "Latency").replace("{0}", behind.toFixed(1).replace(".", ","));
     if (toLive) toLive.hidden = behind < (hls.targetLatency ?? 6) + 4;
   }, 1000);
+  liveViewers(root);
+}
+
+/** How often the live's viewer count is read again (viewers count from their heartbeats, sent every 10 s). */
+const VIEWERS_REFRESH_MS = 10_000;
+
+/** The live's viewers now (PeerTube's `viewers` of the video), shown beside the badge and refreshed. */
+function liveViewers(root: HTMLElement): void {
+  const out = root.querySelector<HTMLElement>(".live-viewers");
+  if (!out) return;
+  const uuid = root.dataset.uuid ?? "";
+  const refresh = async (): Promise<void> => {
+    try {
+      const response = await fetch(`/api/v1/videos/${encodeURIComponent(uuid)}`, { credentials: "same-origin", headers: { "X-VP-Session": "1" } });
+      if (!response.ok) return;
+      const video = (await response.json()) as { viewers?: number };
+      const n = video.viewers ?? 0;
+      root.dataset.viewers = String(n);
+      out.textContent = text(root, n > 1 ? "Viewers" : "Viewer").replace("{0}", n.toLocaleString("fr-FR"));
+    } catch {
+      // A failed read keeps the last count; the next one may succeed.
+    }
+  };
+  void refresh();
+  setInterval(() => void refresh(), VIEWERS_REFRESH_MS);
 }
 
 async function start(root: HTMLElement): Promise<void> {

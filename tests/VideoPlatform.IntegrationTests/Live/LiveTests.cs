@@ -4,9 +4,11 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using VideoPlatform.IntegrationTests.Infrastructure;
 using VideoPlatform.IntegrationTests.Media;
 using VideoPlatform.IntegrationTests.Transcoder;
+using VideoPlatform.Transcoder.Live;
 
 namespace VideoPlatform.IntegrationTests.Live;
 
@@ -33,7 +35,7 @@ public class LiveStreamingTests
         _instance = await VideoPlatform.IntegrationTests.Federation.FederationHarness.StartAsync(
             "--Live:Enabled", "true", "--Live:RtmpPort", "0", "--Live:RtmpAddress", "127.0.0.1",
             "--Live:Transcoding:Resolutions:0", "144", "--Live:Transcoding:Preset", "ultrafast", "--Live:Transcoding:Threads", "1",
-            "--Live:IdleTimeout", "00:00:03");
+            "--Live:IdleTimeout", "00:00:03", "--Live:ReconnectGrace", "00:00:08");
         _teacher = await _instance.CreateUserAsync("teacher");
         // Another academy follows this one: it sees the lives and their replays.
         _follower = await VideoPlatform.IntegrationTests.Federation.FederationHarness.StartAsync();
@@ -120,12 +122,32 @@ public class LiveStreamingTests
 
     private static int State(JsonElement video) => video.GetProperty("state").GetProperty("id").GetInt32();
 
+    /// <summary>Waits until the following academy has the video <paramref name="uuid"/> in <paramref name="state"/> (a listing shows published videos only).</summary>
+    private async Task<JsonElement> FollowerSeesAsync(string uuid, int state, string what)
+    {
+        var found = await VideoPlatform.IntegrationTests.Federation.FederationHarness.EventuallyAsync(async () =>
+        {
+            using var response = await _follower.Http.GetAsync($"/api/v1/videos/{uuid}");
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return null;
+            }
+            var video = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return State(video) == state ? (object)video : null;
+        }, what, 30);
+        return (JsonElement)found;
+    }
+
     [Test]
     public async Task Goes_on_air_refuses_intruders_and_becomes_a_replay_when_the_publisher_dies()
     {
         var (id, uuid) = await CreateLiveAsync(new { channelId = _channelId, name = "Conseil de classe", privacy = 1, saveReplay = true, replaySettings = new { privacy = 1 } });
         var waiting = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
         Assert.That((State(waiting), waiting.GetProperty("isLive").GetBoolean()), Is.EqualTo((4, true)), "waiting for live");
+        Assert.That(waiting.GetProperty("thumbnailPath").GetString(), Does.EndWith("-thumbnail.jpg"), "a waiting live has the default live image");
+        // The following academy has the live before it goes on air (its icon is the default live image).
+        var remoteWaiting = await FollowerSeesAsync(uuid, 4, "the waiting live at the follower");
+        Assert.That(remoteWaiting.GetProperty("isLive").GetBoolean(), Is.True);
         var (rtmpUrl, key) = await PublishingPointAsync(id);
         var port = new Uri(rtmpUrl).Port;
         Assert.That(port, Is.Not.EqualTo(1935).And.GreaterThan(0), "rtmpUrl carries the bound port");
@@ -191,8 +213,12 @@ public class LiveStreamingTests
 
         // The publisher dies: the live ends and its session is kept as an unlisted replay.
         publisher.Kill();
-        var ended = await WaitForVideoAsync(uuid, v => State(v) == 5, TimeSpan.FromSeconds(20), "live ended");
+        // It does not come back within Live:ReconnectGrace (8 s here).
+        var ended = await WaitForVideoAsync(uuid, v => State(v) == 5, TimeSpan.FromSeconds(30), "live ended");
         Assert.That(ended.GetProperty("streamingPlaylists").GetArrayLength(), Is.Zero, "nothing to play once ended");
+        // The follower sees the live end (PeerTube's Update with state 5) and has nothing left to play.
+        var remoteEnded = await FollowerSeesAsync(uuid, 5, "the live ended at the follower");
+        Assert.That(remoteEnded.GetProperty("streamingPlaylists").GetArrayLength(), Is.Zero, "the follower has nothing to play once ended");
         JsonElement session = default;
         var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
         while (DateTimeOffset.UtcNow < deadline)
@@ -222,6 +248,70 @@ public class LiveStreamingTests
     }
 
     [Test]
+    public async Task A_dropped_publisher_that_reconnects_within_the_grace_continues_the_same_live()
+    {
+        var (id, uuid) = await CreateLiveAsync(new { channelId = _channelId, name = "Sortie au musée", privacy = 2 });
+        var (rtmpUrl, key) = await PublishingPointAsync(id);
+        var first = Publish($"{rtmpUrl}/{key}");
+        Process? second = null;
+        try
+        {
+            var onAir = await WaitForVideoAsync(uuid, v => State(v) == 1, TimeSpan.FromSeconds(20), "on air");
+            var playlist = onAir.GetProperty("streamingPlaylists")[0];
+            var masterUrl = playlist.GetProperty("playlistUrl").GetString()!;
+            var hashesUrl = playlist.GetProperty("segmentsSha256Url").GetString()!;
+            async Task<IReadOnlyCollection<string>> SegmentsAsync() =>
+                (await _instance.Http.GetFromJsonAsync<Dictionary<string, Dictionary<string, string>>>(hashesUrl))!.Keys;
+            var before = await SegmentsAsync();
+
+            // The encoder crashes (no unpublish) and is restarted with the same key within the grace.
+            first.Kill();
+            await first.WaitForExitAsync();
+            var sessionsInProcess = _instance.Services.GetRequiredService<LiveSessions>();
+            await VideoPlatform.IntegrationTests.Federation.FederationHarness.EventuallyAsync(
+                () => Task.FromResult(sessionsInProcess.IsWaitingForPublisher(id)), "the live waiting for its publisher", 10);
+            second = Publish($"{rtmpUrl}/{key}");
+
+            // The same live goes on: still on air with the same playlists, and new segments continue the hash file.
+            IReadOnlyCollection<string> after = before;
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(40);
+            while (after.Count < before.Count + 3 && DateTimeOffset.UtcNow < deadline)
+            {
+                var video = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
+                Assert.That(State(video), Is.EqualTo(1), "on air while the publisher reconnects");
+                Assert.That(video.GetProperty("streamingPlaylists")[0].GetProperty("playlistUrl").GetString(), Is.EqualTo(masterUrl), "same master playlist");
+                await Task.Delay(200);
+                after = await SegmentsAsync();
+            }
+            Assert.That(after, Is.SupersetOf(before), "the session's earlier segments are still listed (the same session)");
+            Assert.That(after.Count, Is.GreaterThanOrEqualTo(before.Count + 3), "the reconnected publisher's stream makes new segments");
+            var sessions = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/live/{id}/sessions");
+            Assert.That(sessions.GetProperty("total").GetInt32(), Is.EqualTo(1), "one session across the reconnection");
+            Assert.That(sessions.GetProperty("data")[0].GetProperty("endDate").ValueKind, Is.EqualTo(JsonValueKind.Null));
+
+            // The publisher then stops properly ('q': ffmpeg unpublishes): the live ends.
+            await second.StandardInput.WriteAsync('q');
+            await second.StandardInput.FlushAsync();
+            Assert.That(await ExitCodeWithinAsync(second, TimeSpan.FromSeconds(20)), Is.EqualTo(0));
+            await WaitForVideoAsync(uuid, v => State(v) == 5, TimeSpan.FromSeconds(30), "live ended");
+            sessions = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/live/{id}/sessions");
+            Assert.That(sessions.GetProperty("total").GetInt32(), Is.EqualTo(1));
+            Assert.That(sessions.GetProperty("data")[0].GetProperty("endDate").ValueKind, Is.EqualTo(JsonValueKind.String));
+        }
+        finally
+        {
+            foreach (var p in new[] { first, second })
+            {
+                if (p is { HasExited: false })
+                {
+                    p.Kill();
+                }
+                p?.Dispose();
+            }
+        }
+    }
+
+    [Test]
     public async Task Permanent_live_keeps_its_key_for_the_next_session()
     {
         var (id, uuid) = await CreateLiveAsync(new { channelId = _channelId, name = "Permanence du CDI", permanentLive = true, latencyMode = 3 });
@@ -241,9 +331,10 @@ public class LiveStreamingTests
     }
 
     [Test]
-    public async Task Watch_page_gives_the_owner_url_and_key_and_plays_the_live_with_its_latency()
+    public async Task Watch_page_gives_the_owner_url_and_key_then_two_viewers_play_the_live_sharing_its_segments()
     {
-        await using var chromium = await VideoPlatform.IntegrationTests.Web.Chromium.LaunchAsync();
+        // Loopback ICE candidates exist only with this switch (and camera/microphone granted to the page).
+        await using var chromium = await VideoPlatform.IntegrationTests.Web.Chromium.LaunchAsync("--allow-loopback-in-peer-connection");
         var (id, uuid) = await CreateLiveAsync(new { channelId = _channelId, name = "Cours de chimie en direct", privacy = 1 });
         var (rtmpUrl, key) = await PublishingPointAsync(id);
 
@@ -262,7 +353,12 @@ public class LiveStreamingTests
         try
         {
             await WaitForVideoAsync(uuid, v => State(v) == 1, TimeSpan.FromSeconds(20), "on air");
-            await using var viewerContext = await chromium.ContextAsync(_instance.BaseUrl);
+            // On air, the live's swarms are in the tracker's catalogue (it refuses announces of unknown swarms).
+            await VideoPlatform.IntegrationTests.Federation.FederationHarness.EventuallyAsync(async () =>
+                await VideoPlatform.IntegrationTests.Federation.FederationHarness.CountAsync(_instance,
+                    $"SELECT COUNT(*) FROM video_swarm_ids s JOIN videos v ON v.id = s.video_id WHERE v.uuid = '{uuid}' AND s.scheme = 'p2p-media-loader-2'") > 0,
+                "the live's swarms listed for the tracker", 20);
+            await using var viewerContext = await ViewerContextAsync(chromium);
             var viewer = await viewerContext.NewPageAsync();
             var errors = VideoPlatform.IntegrationTests.Web.Chromium.WatchErrors(viewer);
             await viewer.GotoAsync($"/w/{uuid}");
@@ -281,13 +377,42 @@ public class LiveStreamingTests
             var latency = double.Parse((await viewer.Locator("[data-player]").GetAttributeAsync("data-latency"))!, System.Globalization.CultureInfo.InvariantCulture);
             TestContext.Out.WriteLine($"latency shown: {latency} s");
             Assert.That(latency, Is.LessThan(15), "near the live edge");
+
+            // A second student joins: its player takes segments from the first one's over WebRTC, introduced by our
+            // tracker, each checked against the live's segments-sha256.json.
+            await using var secondContext = await ViewerContextAsync(chromium);
+            var second = await secondContext.NewPageAsync();
+            var secondErrors = VideoPlatform.IntegrationTests.Web.Chromium.WatchErrors(second);
+            await second.GotoAsync($"/w/{uuid}");
+            await second.EvaluateAsync("() => { const v = document.querySelector('video'); v.muted = true; void v.play().catch(() => undefined); }");
+            await second.WaitForFunctionAsync("() => Number(document.querySelector('[data-player]').dataset.p2pFromPeers) > 0", null,
+                new() { Timeout = 60_000, PollingInterval = 250 });
+            var player = second.Locator("[data-player]");
+            Assert.That(int.Parse((await player.GetAttributeAsync("data-p2p-rejected"))!, System.Globalization.CultureInfo.InvariantCulture), Is.Zero,
+                "the peer's live segments pass the sha256 check");
+            await viewer.WaitForFunctionAsync("() => Number(document.querySelector('[data-player]').dataset.p2pUploaded) > 0", null,
+                new() { Timeout = 30_000, PollingInterval = 250 });
+
+            // Both are counted: the video's viewers and the live badge's "2 spectateurs", refreshed as heartbeats come.
+            await Microsoft.Playwright.Assertions.Expect(second.Locator(".live-viewers")).ToHaveTextAsync("2 spectateurs", new() { Timeout = 40_000 });
+            var counted = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
+            Assert.That(counted.GetProperty("viewers").GetInt32(), Is.EqualTo(2));
             Assert.That(errors, Is.Empty);
+            Assert.That(secondErrors, Is.Empty);
         }
         finally
         {
             publisher.Kill();
         }
         Assert.That(ownerErrors, Is.Empty);
+    }
+
+    /// <summary>A viewer's browser context; Chromium offers loopback ICE candidates only to a page granted camera and microphone.</summary>
+    private async Task<Microsoft.Playwright.IBrowserContext> ViewerContextAsync(VideoPlatform.IntegrationTests.Web.Chromium chromium)
+    {
+        var context = await chromium.ContextAsync(_instance.BaseUrl);
+        await context.GrantPermissionsAsync(["camera", "microphone"]);
+        return context;
     }
 
     /// <summary>C0, C1 and C2 of a client that then sends garbage.</summary>
