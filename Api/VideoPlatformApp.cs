@@ -86,6 +86,7 @@ public static class VideoPlatformApp
             app.MapUserEndpoints();
             app.MapChannelEndpoints();
             app.MapVideoEndpoints();
+            app.MapVideoAudienceEndpoints();
             app.MapCaptionEndpoints();
             app.MapConfigEndpoints();
             app.MapStats();
@@ -158,6 +159,7 @@ public static class VideoPlatformApp
         services.AddSingleton<OAuthRepository>();
         services.AddSingleton<VideoRepository>();
         services.AddSingleton<CaptionRepository>();
+        services.AddSingleton<VideoPasswordRepository>();
         services.AddSingleton<HttpMetrics>();
         services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<HttpMetrics>());
         // Registered first so that migrations run before any other hosted service, and before Kestrel listens.
@@ -193,7 +195,8 @@ public static class VideoPlatformApp
         // Anonymous listings are what a class of students hits at once: cached briefly, shared by all, evicted on change.
         services.AddOutputCache(o =>
         {
-            o.AddPolicy(PublicListingCache.Policy, b => b.Expire(PublicListingCache.Lifetime).SetVaryByQuery("*").Tag(PublicListingCache.Tag));
+            o.AddPolicy(PublicListingCache.Policy, b => b.Expire(PublicListingCache.Lifetime).SetVaryByQuery("*")
+                .SetVaryByHeader(VideoAudienceEndpoints.PasswordHeader).Tag(PublicListingCache.Tag));
             o.AddPolicy(AudienceListingPolicy.Name, AudienceListingPolicy.Instance);
         });
         services.AddSingleton<IVideoChangeListener, PublicListingCache>();
