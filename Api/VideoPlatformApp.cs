@@ -112,6 +112,8 @@ public static class VideoPlatformApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Readiness>();
 
+        services.AddOptions<InstanceOptions>().Validate(o => VideoAudience.NormalizeDomains(o.EmbedAllowedDomains).Error is null,
+            "Instance:EmbedAllowedDomains: each entry must be a host name, optionally with a port (e.g. ent.ac-lyon.fr).");
         services.AddOptions<InstanceOptions>().Bind(configuration.GetSection(InstanceOptions.Section))
             .PostConfigure(o =>
             {
