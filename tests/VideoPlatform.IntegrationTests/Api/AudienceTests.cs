@@ -10,6 +10,8 @@ using VideoPlatform.IntegrationTests.Federation;
 using VideoPlatform.IntegrationTests.Infrastructure;
 using VideoPlatform.IntegrationTests.Media;
 using VideoPlatform.IntegrationTests.Transcoder;
+using VideoPlatform.IntegrationTests.Web;
+using Microsoft.Playwright;
 
 namespace VideoPlatform.IntegrationTests.Api;
 
@@ -197,6 +199,53 @@ public sealed class AudienceTests(DbKind kind)
             Assert.That(html, Does.Contain("data-player").And.Contain("/static/streaming-playlists/hls/private/"), page);
             var fileToken = System.Text.RegularExpressions.Regex.Match(html, "data-file-token=\"([^\"]+)\"").Groups[1].Value;
             Assert.That(fileToken, Is.Not.Empty, "the player gets a file token for the protected files");
+        }
+        if (kind == DbKind.Sqlite)
+        {
+            // The browser part depends on no database: once. A school page on the allowed domain frames the embed, gets
+            // the password form, and plays; a page of another site is refused the frame (CSP frame-ancestors).
+            await EmbedInChromiumAsync();
+        }
+    }
+
+    private async Task EmbedInChromiumAsync()
+    {
+        // Made-up public origins served through Playwright: Chromium's local-network checks would keep them from framing 127.0.0.1.
+        await using var chromium = await Chromium.LaunchAsync("--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessRespectPreflightResults");
+        await using var context = await chromium.ContextAsync(_instance.BaseUrl);
+        foreach (var school in new[] { $"http://{Allowed}", "http://evil.example" })
+        {
+            var page = await context.NewPageAsync();
+            await page.RouteAsync(school + "/**", route => route.FulfillAsync(new()
+            {
+                ContentType = "text/html; charset=utf-8",
+                Body = $"""
+                    <!DOCTYPE html><html lang="fr"><head><title>ENT</title></head><body>
+                    <iframe id="lesson" title="Leçon" width="640" height="400" src="{_instance.BaseUrl}/videos/embed/{_uuid}"></iframe>
+                    </body></html>
+                    """,
+            }));
+            await page.GotoAsync(school + "/cours", new() { WaitUntil = WaitUntilState.Load });
+            var embedded = new List<IFrame>();
+            foreach (var frame in page.Frames.Where(f => f != page.MainFrame))
+            {
+                if (await frame.QuerySelectorAsync("#video-password") is not null)
+                {
+                    embedded.Add(frame);
+                }
+            }
+            if (school.Contains("evil", StringComparison.Ordinal))
+            {
+                Assert.That(embedded, Is.Empty, "another site cannot frame the embed");
+                continue;
+            }
+            Assert.That(embedded, Has.Count.EqualTo(1), "the allowed ENT frames the embed, which asks for the password");
+            var embed = embedded[0];
+            await embed.FillAsync("#video-password", Password);
+            await embed.ClickAsync("button[type=submit]");
+            await embed.WaitForSelectorAsync("[data-player] video", new() { Timeout = 30_000 });
+            await embed.EvaluateAsync("() => { const v = document.querySelector('video'); v.muted = true; v.play(); }");
+            await embed.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 0.3", null, new() { Timeout = 30_000, PollingInterval = 200 });
         }
     }
 
