@@ -11,6 +11,10 @@ using VideoPlatform.IntegrationTests.Infrastructure;
 using VideoPlatform.IntegrationTests.Media;
 using VideoPlatform.IntegrationTests.Transcoder;
 using VideoPlatform.IntegrationTests.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
 namespace VideoPlatform.IntegrationTests.Api;
@@ -210,22 +214,19 @@ public sealed class AudienceTests(DbKind kind)
 
     private async Task EmbedInChromiumAsync()
     {
-        // Made-up public origins served through Playwright: Chromium's local-network checks would keep them from framing 127.0.0.1.
-        await using var chromium = await Chromium.LaunchAsync("--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessRespectPreflightResults");
+        // Two school pages on other 127.0.0.1 ports; the video allows the first.
+        await using var ent = await SchoolPageAsync();
+        await using var other = await SchoolPageAsync();
+        using (var allow = await _teacher.PutAsJsonAsync($"/api/v1/videos/{_uuid}", new { embedAllowedDomains = new[] { new Uri(ent.Url).Authority } }))
+        {
+            Assert.That(allow.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await allow.Content.ReadAsStringAsync());
+        }
+        await using var chromium = await Chromium.LaunchAsync();
         await using var context = await chromium.ContextAsync(_instance.BaseUrl);
-        foreach (var school in new[] { $"http://{Allowed}", "http://evil.example" })
+        foreach (var school in new[] { ent, other })
         {
             var page = await context.NewPageAsync();
-            await page.RouteAsync(school + "/**", route => route.FulfillAsync(new()
-            {
-                ContentType = "text/html; charset=utf-8",
-                Body = $"""
-                    <!DOCTYPE html><html lang="fr"><head><title>ENT</title></head><body>
-                    <iframe id="lesson" title="Leçon" width="640" height="400" src="{_instance.BaseUrl}/videos/embed/{_uuid}"></iframe>
-                    </body></html>
-                    """,
-            }));
-            await page.GotoAsync(school + "/cours", new() { WaitUntil = WaitUntilState.Load });
+            await page.GotoAsync(school.Url + "/cours", new() { WaitUntil = WaitUntilState.Load });
             var embedded = new List<IFrame>();
             foreach (var frame in page.Frames.Where(f => f != page.MainFrame))
             {
@@ -234,12 +235,12 @@ public sealed class AudienceTests(DbKind kind)
                     embedded.Add(frame);
                 }
             }
-            if (school.Contains("evil", StringComparison.Ordinal))
+            if (school == other)
             {
-                Assert.That(embedded, Is.Empty, "another site cannot frame the embed");
+                Assert.That(embedded, Is.Empty, "a page of another site cannot frame the embed");
                 continue;
             }
-            Assert.That(embedded, Has.Count.EqualTo(1), "the allowed ENT frames the embed, which asks for the password");
+            Assert.That(embedded, Has.Count.EqualTo(1), "the allowed school page frames the embed, which asks for the password");
             var embed = embedded[0];
             await embed.FillAsync("#video-password", Password);
             await embed.ClickAsync("button[type=submit]");
@@ -247,6 +248,30 @@ public sealed class AudienceTests(DbKind kind)
             await embed.EvaluateAsync("() => { const v = document.querySelector('video'); v.muted = true; v.play(); }");
             await embed.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 0.3", null, new() { Timeout = 30_000, PollingInterval = 200 });
         }
+    }
+
+    /// <summary>A school's page on 127.0.0.1 (its own port) framing the lesson's embed.</summary>
+    private async Task<SchoolPage> SchoolPageAsync()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var html = $"""
+            <!DOCTYPE html><html lang="fr"><head><title>ENT</title></head><body>
+            <iframe id="lesson" title="Leçon" width="640" height="400" src="{_instance.BaseUrl}/videos/embed/{_uuid}"></iframe>
+            </body></html>
+            """;
+        app.MapGet("/cours", () => Results.Content(html, "text/html; charset=utf-8"));
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        return new SchoolPage(app, url);
+    }
+
+    private sealed record SchoolPage(Microsoft.AspNetCore.Builder.WebApplication App, string Url) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => App.DisposeAsync();
     }
 
     [Test]
