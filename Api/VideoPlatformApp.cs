@@ -86,6 +86,7 @@ public static class VideoPlatformApp
             app.MapUserEndpoints();
             app.MapChannelEndpoints();
             app.MapVideoEndpoints();
+            app.MapVideoAudienceEndpoints();
             app.MapCaptionEndpoints();
             app.MapConfigEndpoints();
             app.MapStats();
@@ -111,6 +112,8 @@ public static class VideoPlatformApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Readiness>();
 
+        services.AddOptions<InstanceOptions>().Validate(o => VideoAudience.NormalizeDomains(o.EmbedAllowedDomains).Error is null,
+            "Instance:EmbedAllowedDomains: each entry must be a host name, optionally with a port (e.g. ent.ac-lyon.fr).");
         services.AddOptions<InstanceOptions>().Bind(configuration.GetSection(InstanceOptions.Section))
             .PostConfigure(o =>
             {
@@ -158,6 +161,7 @@ public static class VideoPlatformApp
         services.AddSingleton<OAuthRepository>();
         services.AddSingleton<VideoRepository>();
         services.AddSingleton<CaptionRepository>();
+        services.AddSingleton<VideoPasswordRepository>();
         services.AddSingleton<HttpMetrics>();
         services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<HttpMetrics>());
         // Registered first so that migrations run before any other hosted service, and before Kestrel listens.
@@ -193,7 +197,8 @@ public static class VideoPlatformApp
         // Anonymous listings are what a class of students hits at once: cached briefly, shared by all, evicted on change.
         services.AddOutputCache(o =>
         {
-            o.AddPolicy(PublicListingCache.Policy, b => b.Expire(PublicListingCache.Lifetime).SetVaryByQuery("*").Tag(PublicListingCache.Tag));
+            o.AddPolicy(PublicListingCache.Policy, b => b.Expire(PublicListingCache.Lifetime).SetVaryByQuery("*")
+                .SetVaryByHeader(VideoAudienceEndpoints.PasswordHeader).Tag(PublicListingCache.Tag));
             o.AddPolicy(AudienceListingPolicy.Name, AudienceListingPolicy.Instance);
         });
         services.AddSingleton<IVideoChangeListener, PublicListingCache>();

@@ -77,6 +77,7 @@ public sealed class OAuthTokens(OAuthRepository oauth, UserRepository users, Log
             new Claim(ClaimTypes.Name, user.Username),
             ClaimsPrincipalExtensions.RoleClaim(user.Role),
             new Claim(TokenIdClaim, row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            .. entry.Groups.Select(g => new Claim(VideoAudience.GroupClaim, g)),
         ], scheme);
         return new ClaimsPrincipal(identity);
     }
@@ -85,7 +86,7 @@ public sealed class OAuthTokens(OAuthRepository oauth, UserRepository users, Log
     {
         var row = await oauth.FindByAccessTokenAsync(accessToken, ct);
         var user = row is null ? null : await users.FindByIdAsync(row.UserId, ct);
-        return user is null ? null : new SessionCache.Entry(row!, user);
+        return user is null ? null : new SessionCache.Entry(row!, user, await users.GroupsAsync(user.Id, ct));
     }
 
     /// <summary>Revokes the pair an access token belongs to (sign-out); unknown tokens are ignored.</summary>

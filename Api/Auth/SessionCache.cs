@@ -16,7 +16,8 @@ public sealed class SessionCache
     /// <summary>Beyond this many cached tokens the cache starts again empty (a flood of distinct tokens stays bounded).</summary>
     public const int MaxEntries = 50_000;
 
-    public sealed record Entry(OAuthTokenRow Token, UserRow User);
+    /// <summary>A token, its user and the user's directory groups (which decide class audiences).</summary>
+    public sealed record Entry(OAuthTokenRow Token, UserRow User, IReadOnlyList<string> Groups);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly FreshReads<long> _generation;

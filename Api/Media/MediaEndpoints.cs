@@ -55,21 +55,34 @@ public static class MediaEndpoints
     public static IEndpointRouteBuilder MapMediaApi(this IEndpointRouteBuilder app)
     {
         var videos = app.MapGroup("/api/v1/videos").WithTags("Video");
-        // PeerTube's video file token: lets a player fetch a private video's files with ?videoFileToken=.
-        videos.MapPost("/{id}/token", async (string id, ClaimsPrincipal user, VideoRepository repo, VideoFileTokens tokens, CancellationToken ct) =>
+        // PeerTube's video file token: lets a player fetch a private video's files with ?videoFileToken=; for a
+        // password-protected video, anyone giving its password (x-peertube-video-password) gets one, as in PeerTube.
+        videos.MapPost("/{id}/token", async (string id, HttpRequest request, ClaimsPrincipal user, VideoRepository repo, VideoFileTokens tokens,
+            VideoPasswordRepository passwords, CancellationToken ct) =>
         {
             var video = await repo.FindAsync(id, ct);
             if (video is null)
             {
                 return Problems.NotFound("Video not found.");
             }
-            if (!VideoAccess.CanView(video, user))
+            if (VideoAccess.NeedsPassword(video, user))
+            {
+                if (await VideoAudienceEndpoints.RefusalAsync(video, user, request, passwords, ct) is { } refusal)
+                {
+                    return refusal;
+                }
+            }
+            else if (user.Identity?.IsAuthenticated != true)
+            {
+                return Problems.Unauthorized();
+            }
+            else if (!VideoAccess.CanView(video, user))
             {
                 return Problems.Forbidden("Cannot get a file token for this video.");
             }
             var (token, expires) = tokens.Issue(video.Video.Uuid);
             return Results.Ok(new { files = new { token, expires } });
-        }).RequireAuthorization();
+        }).AllowAnonymous();
 
         // PeerTube's file metadata: ffprobe's JSON of one of the video's files, for those who may view the video.
         videos.MapGet("/{id}/metadata/{fileId:long}", async (string id, long fileId, ClaimsPrincipal user, VideoRepository repo, MediaStore store,

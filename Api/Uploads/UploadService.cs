@@ -50,7 +50,7 @@ public sealed partial class UploadService(
         {
             return "channelId is required.";
         }
-        return VideoCommands.Validate(metadata)?.Message;
+        return VideoCommands.Validate(metadata)?.Message ?? VideoCommands.ResolveAudience(null, metadata).Error?.Message;
     }
 
     /// <summary>Everything that can be refused before the first byte; null when the upload may start.</summary>
@@ -113,6 +113,7 @@ public sealed partial class UploadService(
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var tags = metadata.Tags ?? [];
         var name = metadata.Name!.Trim();
+        var audience = VideoCommands.ResolveAudience(null, metadata).Audience!;
         var row = new VideoRow
         {
             Uuid = uuidText,
@@ -121,7 +122,9 @@ public sealed partial class UploadService(
             Description = metadata.Description,
             Support = metadata.Support,
             ChannelId = metadata.ChannelId!.Value,
-            Privacy = metadata.Privacy is { } p ? (VideoPrivacy)p : VideoPrivacy.Public,
+            Privacy = audience.Privacy,
+            AudienceGroups = audience.AudienceGroups,
+            EmbedAllowedDomains = audience.EmbedAllowedDomains,
             State = VideoState.ToTranscode,
             Duration = (int)Math.Round(probe!.Duration.TotalSeconds),
             Category = metadata.Category,
@@ -150,6 +153,10 @@ public sealed partial class UploadService(
                 var videoId = await videos.CreateAsync(c, t, row);
                 // As PeerTube: the original is the video's first file (files[0]) with a torrent, until the transcode replaces it.
                 await VideoMediaRepository.AddSourceFileAsync(c, t, videoId, SourceFile(probe, Path.GetFileName(original), size, now));
+                if (audience.Passwords is { Count: > 0 } passwords)
+                {
+                    await VideoPasswordRepository.ReplaceAsync(c, t, videoId, passwords, now);
+                }
                 await queue.EnqueueAsync(c, t, new CreateTorrentsJob(videoId), CreateTorrentsJob.Options(videoId));
                 await queue.EnqueueAsync(c, t, new TranscodeJob(videoId),
                     new EnqueueOptions { OrderingKey = TranscodeJob.OrderingKey(videoId), MaxAttempts = 5 });

@@ -31,7 +31,7 @@ public sealed record VideoFileDto(
     int Width,
     int Height,
     string FileUrl,
-    string FileDownloadUrl,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FileDownloadUrl,
     string? PlaylistUrl,
     string? TorrentUrl,
     string? TorrentDownloadUrl,
@@ -128,6 +128,14 @@ public sealed record VideoDto
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<StreamingPlaylistDto>? StreamingPlaylists { get; init; }
+
+    /// <summary>Our class audience (directory groups), shown to those who manage the video.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? AudienceGroups { get; init; }
+
+    /// <summary>Our per-video embed domains (empty: the instance's), shown to those who manage the video.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? EmbedAllowedDomains { get; init; }
 }
 
 public sealed record UserDto(

@@ -118,28 +118,38 @@ public static class VideoEndpoints
         return TypedResults.Ok(new ListResult<VideoDto>(total, rows.Select(format.Video).ToList()));
     }
 
-    private static async Task<Results<Ok<VideoDto>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, VideoRepository repo, TorrentRepository torrents, ApiFormatter format,
-        VideoFileFormatter files, ViewerSessions viewers, CancellationToken ct)
+    private static async Task<Results<Ok<VideoDto>, ProblemHttpResult>> GetAsync(string id, HttpRequest request, ClaimsPrincipal user, VideoRepository repo,
+        TorrentRepository torrents, VideoPasswordRepository passwords, ApiFormatter format, VideoFileFormatter files, ViewerSessions viewers, CancellationToken ct)
     {
         var video = await repo.FindAsync(id, ct);
         if (video is null)
         {
             return Problems.NotFound("Video not found.");
         }
-        if (!VideoAccess.CanView(video, user))
+        if (await VideoAudienceEndpoints.RefusalAsync(video, user, request, passwords, ct) is { } refusal)
         {
-            return user.Identity?.IsAuthenticated == true
-                ? Problems.Forbidden("Cannot get this private video of another user.")
-                : Problems.Unauthorized("Cannot get this video without being authenticated.");
+            return refusal;
         }
         var playlist = await repo.PlaylistAsync(video.Video.Id, ct);
         var fileRows = await repo.FilesAsync(video.Video.Id, ct);
         var swarmIds = await torrents.SwarmIdsAsync(video.Video.Id, ct);
-        // PeerTube's viewers: those watching now, from the players' heartbeats (a live's audience, shown in its player).
-        return TypedResults.Ok(format.VideoDetails(video, playlist, fileRows, files.TrackerUrls(), swarmIds, f => files.Format(video.Video, f)) with
+        var manages = VideoAccess.CanManage(video, user);
+        // As PeerTube: no download URL for others when downloads are off (the owner keeps it; the route refuses others).
+        var canDownload = video.Video.DownloadEnabled || manages;
+        var details = format.VideoDetails(video, playlist, fileRows, files.TrackerUrls(), swarmIds,
+            f => canDownload ? files.Format(video.Video, f) : files.Format(video.Video, f) with { FileDownloadUrl = null }) with
         {
+            // PeerTube's viewers: those watching now, from the players' heartbeats (a live's audience, shown in its player).
             Viewers = viewers.Watching(video.Video.Id),
-        });
+        };
+        // Our own fields, for those who manage the video: its class audience and embed domains.
+        return TypedResults.Ok(manages
+            ? details with
+            {
+                AudienceGroups = VideoAudience.Groups(video.Video),
+                EmbedAllowedDomains = VideoAudience.List(video.Video.EmbedAllowedDomains),
+            }
+            : details);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> UpdateAsync(string id, HttpRequest request, ClaimsPrincipal user, VideoRepository repo, VideoCommands commands,

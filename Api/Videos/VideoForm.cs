@@ -15,8 +15,7 @@ public static class VideoForm
         Category = Int(form, "category"),
         Licence = Int(form, "licence"),
         Language = Text(form, "language"),
-        Tags = form.TryGetValue("tags[]", out var t1) ? t1.Where(x => x is not null).Select(x => x!).ToList()
-            : form.TryGetValue("tags", out var t2) ? t2.Where(x => x is not null).Select(x => x!).ToList() : null,
+        Tags = List(form, "tags"),
         Nsfw = Bool(form, "nsfw"),
         CommentsEnabled = Bool(form, "commentsEnabled"),
         DownloadEnabled = Bool(form, "downloadEnabled"),
@@ -25,7 +24,15 @@ public static class VideoForm
         OriginallyPublishedAt = Text(form, "originallyPublishedAt") is { } date
             ? DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : throw Invalid("originallyPublishedAt", "a date")
             : null,
+        VideoPasswords = List(form, "videoPasswords"),
+        AudienceGroups = List(form, "audienceGroups"),
+        EmbedAllowedDomains = List(form, "embedAllowedDomains"),
     };
+
+    /// <summary>An array field as PeerTube's forms send it (<c>key[]</c> repeated, or <c>key</c> repeated).</summary>
+    private static List<string>? List(IFormCollection form, string key) =>
+        form.TryGetValue(key + "[]", out var brackets) ? brackets.Where(x => x is not null).Select(x => x!).ToList()
+            : form.TryGetValue(key, out var plain) ? plain.Where(x => x is not null).Select(x => x!).ToList() : null;
 
     private static string? Text(IFormCollection form, string key) => form.TryGetValue(key, out var value) && value.Count > 0 ? value.ToString() : null;
 

@@ -23,6 +23,9 @@ public sealed class InstanceOptions
     /// <summary>Capacity of the instance's link to the Internet in Mbit/s (0: unknown); the egress alert compares with it.</summary>
     public double UplinkMbps { get; set; }
 
+    /// <summary>Host names (optionally with a port) whose pages may frame the embed player; empty: any site (PeerTube's default).</summary>
+    public IReadOnlyList<string> EmbedAllowedDomains { get; set; } = [];
+
     public string Host => new Uri(PublicUrl).Authority;
 }
 

@@ -95,6 +95,20 @@ public sealed record VideoRow
 
     /// <summary>The tags, stored as a JSON array of strings.</summary>
     public IReadOnlyList<string> TagList() => System.Text.Json.JsonSerializer.Deserialize<List<string>>(Tags) ?? [];
+
+    /// <summary>Class audience (<see cref="VideoAudience"/>): the directory groups this video is restricted to, a JSON array; null for none.</summary>
+    public string? AudienceGroups { get; init; }
+
+    /// <summary>Domains this video may be embedded on, a JSON array; null: the instance's <c>Instance:EmbedAllowedDomains</c>.</summary>
+    public string? EmbedAllowedDomains { get; init; }
+}
+
+public sealed record VideoPasswordRow
+{
+    public long Id { get; init; }
+    public long VideoId { get; init; }
+    public required string Password { get; init; }
+    public long CreatedAt { get; init; }
 }
 
 public sealed record StreamingPlaylistRow

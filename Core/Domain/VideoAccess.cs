@@ -19,13 +19,25 @@ public static class VideoAccess
     /// </summary>
     public static bool IsShared(VideoPrivacy privacy) => privacy is VideoPrivacy.Public or VideoPrivacy.Unlisted;
 
-    /// <summary>Public and unlisted: anyone with the link; internal: logged-in users; private, and blocked videos: owner and moderators.</summary>
-    public static bool CanView(VideoWithOwners video, ClaimsPrincipal user) => video.Video.Blacklisted ? CanManage(video, user) : video.Video.Privacy switch
-    {
-        VideoPrivacy.Public or VideoPrivacy.Unlisted => true,
-        VideoPrivacy.Internal => user.UserId() is not null,
-        _ => CanManage(video, user),
-    };
+    /// <summary>
+    /// Public and unlisted: anyone with the link; internal: logged-in users; private, password-protected (without its
+    /// password, see <see cref="VideoAudience.MatchesAny"/>) and blocked videos: owner and moderators. A class audience
+    /// (<see cref="VideoAudience"/>) further restricts any of them to members of its groups (and owner, moderators).
+    /// </summary>
+    public static bool CanView(VideoWithOwners video, ClaimsPrincipal user) => CanManage(video, user) || (!video.Video.Blacklisted
+        && VideoAudience.IsInAudience(video.Video, user) && video.Video.Privacy switch
+        {
+            VideoPrivacy.Public or VideoPrivacy.Unlisted => true,
+            VideoPrivacy.Internal => user.UserId() is not null,
+            _ => false,
+        });
+
+    /// <summary>A video whose viewers must give one of its passwords (owner and moderators need none).</summary>
+    public static bool NeedsPassword(VideoWithOwners video, ClaimsPrincipal user) =>
+        video.Video.Privacy == VideoPrivacy.PasswordProtected && !video.Video.Blacklisted && !CanManage(video, user);
+
+    /// <summary>A video restricted to groups the user is not in (signed in or not): refused with the groups' names.</summary>
+    public static bool IsOutsideAudience(VideoWithOwners video, ClaimsPrincipal user) => !CanManage(video, user) && !VideoAudience.IsInAudience(video.Video, user);
 
     /// <summary>Privacies a listing may include for this user (PeerTube lists public, plus internal for logged-in users).</summary>
     public static IReadOnlyCollection<int> ListablePrivacies(ClaimsPrincipal user, IReadOnlyCollection<int>? requested)

@@ -21,6 +21,15 @@ public sealed record UpdateVideoRequest
     public bool? WaitTranscoding { get; init; }
     public long? ChannelId { get; init; }
     public DateTimeOffset? OriginallyPublishedAt { get; init; }
+
+    /// <summary>PeerTube's passwords of a password-protected video (privacy 5); replaces them all.</summary>
+    public IReadOnlyList<string>? VideoPasswords { get; init; }
+
+    /// <summary>Our class audience: directory groups the video is restricted to (empty: none); implies privacy 4 (internal).</summary>
+    public IReadOnlyList<string>? AudienceGroups { get; init; }
+
+    /// <summary>Our per-video embed domains (empty: the instance's <c>Instance:EmbedAllowedDomains</c>).</summary>
+    public IReadOnlyList<string>? EmbedAllowedDomains { get; init; }
 }
 
 /// <summary>The fields a video change can be refused for, so that each surface can say it in its own words.</summary>
@@ -35,6 +44,9 @@ public enum VideoField
     Language,
     Tags,
     Channel,
+    Passwords,
+    AudienceGroups,
+    EmbedDomains,
 }
 
 /// <summary>Why a change was refused: the field and a message in the REST API's words (English, as PeerTube's).</summary>
@@ -62,9 +74,25 @@ public sealed class VideoCommands(VideoRepository videos, ActorRepository actors
         {
             return new(VideoField.Support, "support must be at most 1000 characters long.");
         }
-        if (body.Privacy is { } privacy && (!VideoConstants.Privacies.ContainsKey(privacy) || privacy == (int)VideoPrivacy.PasswordProtected))
+        if (body.Privacy is { } privacy && !VideoConstants.Privacies.ContainsKey(privacy))
         {
-            return new(VideoField.Privacy, "privacy must be 1 (public), 2 (unlisted), 3 (private) or 4 (internal).");
+            return new(VideoField.Privacy, "privacy must be 1 (public), 2 (unlisted), 3 (private), 4 (internal) or 5 (password protected).");
+        }
+        if (body.Privacy == (int)VideoPrivacy.PasswordProtected && body.VideoPasswords is not { Count: > 0 })
+        {
+            return new(VideoField.Privacy, "privacy 5 (password protected) requires videoPasswords.");
+        }
+        if (body.VideoPasswords is { } passwords && VideoAudience.ValidatePasswords(passwords) is { } passwordError)
+        {
+            return new(VideoField.Passwords, passwordError);
+        }
+        if (body.AudienceGroups is { } groups && VideoAudience.NormalizeGroups(groups).Error is { } groupError)
+        {
+            return new(VideoField.AudienceGroups, groupError);
+        }
+        if (body.EmbedAllowedDomains is { } domains && VideoAudience.NormalizeDomains(domains).Error is { } domainError)
+        {
+            return new(VideoField.EmbedDomains, domainError);
         }
         if (body.Category is { } category && !VideoConstants.Categories.ContainsKey(category))
         {
@@ -85,6 +113,38 @@ public sealed class VideoCommands(VideoRepository videos, ActorRepository actors
         return null;
     }
 
+    /// <summary>The privacy, passwords and audience a change leaves a video with (new video: <paramref name="current"/> null).</summary>
+    public sealed record Audience(VideoPrivacy Privacy, IReadOnlyList<string>? Passwords, string? AudienceGroups, string? EmbedAllowedDomains);
+
+    /// <summary>
+    /// The cross-field rules of audiences, over a validated <paramref name="body"/>: passwords only with privacy 5
+    /// (leaving privacy 5 removes them); a class audience is a restriction of privacy 4 (internal: never federated, no
+    /// swarm, signed-in viewers only), taken when no privacy is given and refused beside another one.
+    /// </summary>
+    public static (Audience? Audience, VideoChangeError? Error) ResolveAudience(VideoRow? current, UpdateVideoRequest body)
+    {
+        var privacy = body.Privacy is { } p ? (VideoPrivacy)p : current?.Privacy ?? VideoPrivacy.Public;
+        var groups = body.AudienceGroups is { } given ? VideoAudience.NormalizeGroups(given).Groups
+            : current is null ? [] : VideoAudience.Groups(current);
+        if (groups.Count > 0 && privacy != VideoPrivacy.Internal)
+        {
+            if (body.Privacy is not null)
+            {
+                return (null, new(VideoField.AudienceGroups, "audienceGroups restrict internal videos: privacy must be 4 (internal), or audienceGroups empty."));
+            }
+            privacy = VideoPrivacy.Internal;
+        }
+        if (body.VideoPasswords is { Count: > 0 } && privacy != VideoPrivacy.PasswordProtected)
+        {
+            return (null, new(VideoField.Passwords, "videoPasswords are only for privacy 5 (password protected)."));
+        }
+        var passwords = privacy == VideoPrivacy.PasswordProtected
+            ? body.VideoPasswords
+            : current?.Privacy == VideoPrivacy.PasswordProtected ? [] : null;
+        var domains = body.EmbedAllowedDomains is { } d ? VideoAudience.Column(VideoAudience.NormalizeDomains(d).Domains) : current?.EmbedAllowedDomains;
+        return (new Audience(privacy, passwords, VideoAudience.Column(groups), domains), null);
+    }
+
     /// <summary>
     /// Validates and writes <paramref name="body"/> over <paramref name="video"/>, then tells the listeners (media moves,
     /// federation, torrents, caches) with the previous privacy. Returns the refusal, or null once saved. A blank
@@ -92,11 +152,21 @@ public sealed class VideoCommands(VideoRepository videos, ActorRepository actors
     /// </summary>
     public async Task<VideoChangeError?> UpdateAsync(VideoWithOwners video, UpdateVideoRequest body, CancellationToken ct)
     {
+        var v = video.Video;
+        if (v.Privacy == VideoPrivacy.PasswordProtected && body.Privacy == (int)VideoPrivacy.PasswordProtected && body.VideoPasswords is null)
+        {
+            // Already protected: keeping privacy 5 keeps its passwords.
+            body = body with { Privacy = null };
+        }
         if (Validate(body) is { } error)
         {
             return error;
         }
-        var v = video.Video;
+        var (audience, audienceError) = ResolveAudience(v, body);
+        if (audienceError is not null)
+        {
+            return audienceError;
+        }
         var channelId = v.ChannelId;
         if (body.ChannelId is { } newChannel && newChannel != channelId)
         {
@@ -113,7 +183,9 @@ public sealed class VideoCommands(VideoRepository videos, ActorRepository actors
             Name = body.Name ?? v.Name,
             Description = body.Description is null ? v.Description : string.IsNullOrWhiteSpace(body.Description) ? null : body.Description,
             Support = body.Support ?? v.Support,
-            Privacy = body.Privacy is { } privacy ? (VideoPrivacy)privacy : v.Privacy,
+            Privacy = audience!.Privacy,
+            AudienceGroups = audience.AudienceGroups,
+            EmbedAllowedDomains = audience.EmbedAllowedDomains,
             Category = body.Category ?? v.Category,
             Licence = body.Licence ?? v.Licence,
             Language = body.Language ?? v.Language,
@@ -126,7 +198,7 @@ public sealed class VideoCommands(VideoRepository videos, ActorRepository actors
             OriginallyPublishedAt = body.OriginallyPublishedAt?.ToUnixTimeMilliseconds() ?? v.OriginallyPublishedAt,
         };
         updated = updated with { SearchText = SearchText.ForVideo(updated.Name, updated.Description, tags) };
-        await videos.UpdateMetadataAsync(updated, ct);
+        await videos.UpdateMetadataAsync(updated, audience.Passwords, ct);
         await notifier.UpdatedAsync(updated.Id, v.Privacy, ct);
         return null;
     }

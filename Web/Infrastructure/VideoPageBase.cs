@@ -9,14 +9,21 @@ namespace VideoPlatform.Web.Infrastructure;
 
 /// <summary>Shared by the watch and embed pages: finds the video, applies the privacy rules, prepares the player.</summary>
 public abstract class VideoPageBase(VideoRepository videos, CaptionRepository captions, IWebMedia media, IOptions<WebOptions> options,
-    IOptions<InstanceOptions> instance) : PageModel
+    IOptions<InstanceOptions> instance, VideoPasswordRepository passwords) : PageModel
 {
+    /// <summary>The form field of the password form (watch and embed pages post it to themselves).</summary>
+    public const string PasswordField = "videoPassword";
+
+    /// <summary>Set when a password-protected video waits for its password: true after a wrong one.</summary>
+    public bool? PasswordPrompt { get; private set; }
+
     public VideoWithOwners Video { get; private set; } = null!;
     public PlayerView? Player { get; private set; }
     public (string Title, string Message)? Refusal { get; private set; }
     public string PublicUrl => instance.Value.PublicUrl;
     public string InstanceName => instance.Value.Name;
     protected IWebMedia Media => media;
+    protected VideoRepository Videos => videos;
 
     protected async Task<IActionResult> LoadAsync(string id, CancellationToken ct)
     {
@@ -25,13 +32,27 @@ public abstract class VideoPageBase(VideoRepository videos, CaptionRepository ca
         {
             return Refuse(StatusCodes.Status404NotFound, Text.L("Watch_NotFoundTitle"), Text.L("Watch_NotFound"));
         }
-        if (!VideoAccess.CanView(found, User))
+        if (VideoAccess.NeedsPassword(found, User))
+        {
+            // PeerTube's privacy 5: the page asks for a password and posts it back to itself; nothing is kept.
+            string? given = Request.HasFormContentType ? (await Request.ReadFormAsync(ct))[PasswordField].ToString() : null;
+            if (string.IsNullOrEmpty(given) || !VideoAudience.MatchesAny(await passwords.PasswordsAsync(found.Video.Id, ct), given))
+            {
+                PasswordPrompt = !string.IsNullOrEmpty(given);
+                Response.StatusCode = StatusCodes.Status403Forbidden;
+                Refusal = (Text.L("Password_Title"), Text.L("Password_Message"));
+                return Page();
+            }
+        }
+        else if (!VideoAccess.CanView(found, User))
         {
             if (User.Identity?.IsAuthenticated != true)
             {
                 return Challenge(WebSessionHandler.SchemeName);
             }
-            return Refuse(StatusCodes.Status403Forbidden, Text.L("Watch_ForbiddenTitle"), Text.L("Watch_Forbidden"));
+            return !found.Video.Blacklisted && VideoAccess.IsOutsideAudience(found, User)
+                ? Refuse(StatusCodes.Status403Forbidden, Text.L("Audience_Title"), Text.L("Audience_Message", string.Join(", ", VideoAudience.Groups(found.Video))))
+                : Refuse(StatusCodes.Status403Forbidden, Text.L("Watch_ForbiddenTitle"), Text.L("Watch_Forbidden"));
         }
         Video = found;
         if (found.Video.State == VideoState.Published && await media.PlayerSourcesAsync(found, ct) is { } sources)

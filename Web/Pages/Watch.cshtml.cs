@@ -7,14 +7,17 @@ using VideoPlatform.Web.Infrastructure;
 
 namespace VideoPlatform.Web.Pages;
 
+[IgnoreAntiforgeryToken] // the password form of a protected video changes nothing
 public sealed class WatchModel(VideoRepository videos, CaptionRepository captions, IWebMedia media, IWebLives lives, IOptions<WebOptions> options,
-    IOptions<InstanceOptions> instance)
-    : VideoPageBase(videos, captions, media, options, instance)
+    IOptions<InstanceOptions> instance, VideoPasswordRepository passwords)
+    : VideoPageBase(videos, captions, media, options, instance, passwords)
 {
     public IReadOnlyList<string> Tags { get; private set; } = [];
 
     /// <summary>The live's RTMP URL and key, for its owner.</summary>
     public WebLivePublishing? LivePublishing { get; private set; }
+
+    public Task<IActionResult> OnPostAsync(string id, CancellationToken ct) => OnGetAsync(id, ct);
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
     {

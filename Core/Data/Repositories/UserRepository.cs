@@ -93,6 +93,11 @@ public sealed class UserRepository(Database database)
         }
     }
 
+    /// <summary>Every group name known from the directory (for suggestions), at most 500.</summary>
+    public Task<IReadOnlyList<string>> KnownGroupsAsync(CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<string>)(await c.QueryAsync<string>(
+            "SELECT DISTINCT name FROM user_groups ORDER BY name LIMIT 500")).AsList(), ct);
+
     public Task<IReadOnlyList<string>> GroupsAsync(long userId, CancellationToken ct = default) =>
         database.ReadAsync(async c => (IReadOnlyList<string>)(await c.QueryAsync<string>(
             "SELECT name FROM user_groups WHERE user_id = @userId ORDER BY name", new { userId })).AsList(), ct);

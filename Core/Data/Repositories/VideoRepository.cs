@@ -50,6 +50,9 @@ public sealed record VideoQuery
 
     /// <summary>Only published videos, unless the owner lists their own.</summary>
     public bool PublishedOnly { get; init; } = true;
+
+    /// <summary>Videos with a class audience are left out of listings but for those who see every video (moderators).</summary>
+    public bool IncludeAudienceRestricted { get; init; }
 }
 
 public sealed class VideoRepository(Database database, TimeProvider clock)
@@ -105,18 +108,18 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             INSERT INTO videos (uuid, short_uuid, name, description, support, channel_id, privacy, state, duration, category, licence,
                 language, tags, nsfw, comments_enabled, download_enabled, wait_transcoding, views, likes, dislikes, is_local, url,
                 thumbnail_name, preview_name, remote_thumbnail_url, search_text, original_size, published_at, originally_published_at,
-                created_at, updated_at, is_live)
+                created_at, updated_at, is_live, audience_groups, embed_allowed_domains)
             VALUES (@Uuid, @ShortUuid, @Name, @Description, @Support, @ChannelId, @Privacy, @State, @Duration, @Category, @Licence,
                 @Language, @Tags, @Nsfw, @CommentsEnabled, @DownloadEnabled, @WaitTranscoding, @Views, @Likes, @Dislikes, @IsLocal, @Url,
                 @ThumbnailName, @PreviewName, @RemoteThumbnailUrl, @SearchText, @OriginalSize, @PublishedAt, @OriginallyPublishedAt,
-                @CreatedAt, @UpdatedAt, @IsLive)
+                @CreatedAt, @UpdatedAt, @IsLive, @AudienceGroups, @EmbedAllowedDomains)
             RETURNING id
             """, new
         {
             v.Uuid, v.ShortUuid, v.Name, v.Description, v.Support, v.ChannelId, Privacy = (int)v.Privacy, State = (int)v.State, v.Duration,
             v.Category, v.Licence, v.Language, v.Tags, v.Nsfw, v.CommentsEnabled, v.DownloadEnabled, v.WaitTranscoding, v.Views, v.Likes,
             v.Dislikes, v.IsLocal, v.Url, v.ThumbnailName, v.PreviewName, v.RemoteThumbnailUrl, v.SearchText, v.OriginalSize,
-            v.PublishedAt, v.OriginallyPublishedAt, v.CreatedAt, v.UpdatedAt, v.IsLive,
+            v.PublishedAt, v.OriginallyPublishedAt, v.CreatedAt, v.UpdatedAt, v.IsLive, v.AudienceGroups, v.EmbedAllowedDomains,
         }, t);
     }
 
@@ -157,6 +160,10 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         if (q.PublishedOnly)
         {
             where.Append(" AND v.state = 1");
+        }
+        if (!q.IncludeAudienceRestricted)
+        {
+            where.Append(" AND v.audience_groups IS NULL");
         }
         if (q.IsLocal is not null)
         {
@@ -261,21 +268,33 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             "SELECT COUNT(*) FROM videos v JOIN actors ch ON ch.id = v.channel_id JOIN actors ac ON ac.id = ch.account_id WHERE ac.user_id = @userId",
             new { userId }), ct);
 
-    public Task UpdateMetadataAsync(VideoRow v, CancellationToken ct = default)
+    /// <summary>Writes the editable fields; with <paramref name="passwords"/>, replaces the video's passwords in the same transaction.</summary>
+    public Task UpdateMetadataAsync(VideoRow v, IReadOnlyCollection<string>? passwords = null, CancellationToken ct = default)
     {
         InvalidateCounts();
-        return database.WriteAsync((c, t) => c.ExecuteAsync("""
+        return database.WriteAsync(async (c, t) =>
+        {
+            await UpdateMetadataAsync(c, t, v, Now);
+            if (passwords is not null)
+            {
+                await VideoPasswordRepository.ReplaceAsync(c, t, v.Id, passwords, Now);
+            }
+        }, ct);
+    }
+
+    private static Task<int> UpdateMetadataAsync(DbConnection c, DbTransaction t, VideoRow v, long now) => c.ExecuteAsync("""
             UPDATE videos SET name = @Name, description = @Description, support = @Support, privacy = @Privacy, category = @Category,
                 licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw, comments_enabled = @CommentsEnabled,
                 download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding, channel_id = @ChannelId,
-                search_text = @SearchText, originally_published_at = @OriginallyPublishedAt, updated_at = @now
+                search_text = @SearchText, originally_published_at = @OriginallyPublishedAt, audience_groups = @AudienceGroups,
+                embed_allowed_domains = @EmbedAllowedDomains, updated_at = @now
             WHERE id = @Id
             """, new
         {
             v.Id, v.Name, v.Description, v.Support, Privacy = (int)v.Privacy, v.Category, v.Licence, v.Language, v.Tags, v.Nsfw,
-            v.CommentsEnabled, v.DownloadEnabled, v.WaitTranscoding, v.ChannelId, v.SearchText, v.OriginallyPublishedAt, now = Now,
-        }, t), ct);
-    }
+            v.CommentsEnabled, v.DownloadEnabled, v.WaitTranscoding, v.ChannelId, v.SearchText, v.OriginallyPublishedAt, v.AudienceGroups,
+            v.EmbedAllowedDomains, now,
+        }, t);
 
     public Task DeleteAsync(long id, CancellationToken ct = default)
     {

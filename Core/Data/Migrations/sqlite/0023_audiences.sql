@@ -1,0 +1,24 @@
+-- Audiences (issue 16): PeerTube's password-protected videos (privacy 5), kept readable because PeerTube's API returns
+-- them to the owner; class audiences (our own: the directory groups a video is restricted to, a JSON array, NULL for
+-- none); the domains a video may be embedded on (JSON array, NULL: the instance's Instance:EmbedAllowedDomains).
+CREATE TABLE video_passwords (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+  password TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (video_id, password)
+);
+ALTER TABLE videos ADD COLUMN audience_groups TEXT NULL;
+ALTER TABLE videos ADD COLUMN embed_allowed_domains TEXT NULL;
+
+-- A user's groups decide what they may watch: a change moves the auth generation (0017) so that cached sessions
+-- carrying the old groups are dropped by every process on the next request.
+CREATE TRIGGER tr_auth_user_groups_insert AFTER INSERT ON user_groups
+BEGIN
+  UPDATE auth_generation SET value = value + 1 WHERE id = 1;
+END;
+
+CREATE TRIGGER tr_auth_user_groups_delete AFTER DELETE ON user_groups
+BEGIN
+  UPDATE auth_generation SET value = value + 1 WHERE id = 1;
+END;
