@@ -158,6 +158,7 @@ public static class VideoPlatformApp
         services.AddSingleton<OAuthRepository>();
         services.AddSingleton<VideoRepository>();
         services.AddSingleton<CaptionRepository>();
+        services.AddSingleton<CommentRepository>();
         services.AddSingleton<HttpMetrics>();
         services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<HttpMetrics>());
         // Registered first so that migrations run before any other hosted service, and before Kestrel listens.

@@ -19,6 +19,7 @@ public static class VideoForm
             : form.TryGetValue("tags", out var t2) ? t2.Where(x => x is not null).Select(x => x!).ToList() : null,
         Nsfw = Bool(form, "nsfw"),
         CommentsEnabled = Bool(form, "commentsEnabled"),
+        CommentsPolicy = Int(form, "commentsPolicy"),
         DownloadEnabled = Bool(form, "downloadEnabled"),
         WaitTranscoding = Bool(form, "waitTranscoding"),
         ChannelId = Int(form, "channelId"),

@@ -67,7 +67,10 @@ public sealed record VideoRow
     public string? Language { get; init; }
     public string Tags { get; init; } = "[]";
     public bool Nsfw { get; init; }
-    public bool CommentsEnabled { get; init; } = true;
+    /// <summary>PeerTube's commentsPolicy (<see cref="CommentsPolicies"/>).</summary>
+    public int CommentsPolicy { get; init; } = CommentsPolicies.Enabled;
+    /// <summary>PeerTube's older commentsEnabled: any policy but disabled.</summary>
+    public bool CommentsEnabled => CommentsPolicy != CommentsPolicies.Disabled;
     public bool DownloadEnabled { get; init; } = true;
     public bool WaitTranscoding { get; init; } = true;
     public long Views { get; init; }

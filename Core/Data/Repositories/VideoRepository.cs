@@ -103,18 +103,18 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         InvalidateCounts();
         return c.ExecuteScalarAsync<long>("""
             INSERT INTO videos (uuid, short_uuid, name, description, support, channel_id, privacy, state, duration, category, licence,
-                language, tags, nsfw, comments_enabled, download_enabled, wait_transcoding, views, likes, dislikes, is_local, url,
+                language, tags, nsfw, comments_enabled, comments_policy, download_enabled, wait_transcoding, views, likes, dislikes, is_local, url,
                 thumbnail_name, preview_name, remote_thumbnail_url, search_text, original_size, published_at, originally_published_at,
                 created_at, updated_at, is_live)
             VALUES (@Uuid, @ShortUuid, @Name, @Description, @Support, @ChannelId, @Privacy, @State, @Duration, @Category, @Licence,
-                @Language, @Tags, @Nsfw, @CommentsEnabled, @DownloadEnabled, @WaitTranscoding, @Views, @Likes, @Dislikes, @IsLocal, @Url,
+                @Language, @Tags, @Nsfw, @CommentsEnabled, @CommentsPolicy, @DownloadEnabled, @WaitTranscoding, @Views, @Likes, @Dislikes, @IsLocal, @Url,
                 @ThumbnailName, @PreviewName, @RemoteThumbnailUrl, @SearchText, @OriginalSize, @PublishedAt, @OriginallyPublishedAt,
                 @CreatedAt, @UpdatedAt, @IsLive)
             RETURNING id
             """, new
         {
             v.Uuid, v.ShortUuid, v.Name, v.Description, v.Support, v.ChannelId, Privacy = (int)v.Privacy, State = (int)v.State, v.Duration,
-            v.Category, v.Licence, v.Language, v.Tags, v.Nsfw, v.CommentsEnabled, v.DownloadEnabled, v.WaitTranscoding, v.Views, v.Likes,
+            v.Category, v.Licence, v.Language, v.Tags, v.Nsfw, v.CommentsEnabled, v.CommentsPolicy, v.DownloadEnabled, v.WaitTranscoding, v.Views, v.Likes,
             v.Dislikes, v.IsLocal, v.Url, v.ThumbnailName, v.PreviewName, v.RemoteThumbnailUrl, v.SearchText, v.OriginalSize,
             v.PublishedAt, v.OriginallyPublishedAt, v.CreatedAt, v.UpdatedAt, v.IsLive,
         }, t);
@@ -267,13 +267,14 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         return database.WriteAsync((c, t) => c.ExecuteAsync("""
             UPDATE videos SET name = @Name, description = @Description, support = @Support, privacy = @Privacy, category = @Category,
                 licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw, comments_enabled = @CommentsEnabled,
+                comments_policy = @CommentsPolicy,
                 download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding, channel_id = @ChannelId,
                 search_text = @SearchText, originally_published_at = @OriginallyPublishedAt, updated_at = @now
             WHERE id = @Id
             """, new
         {
             v.Id, v.Name, v.Description, v.Support, Privacy = (int)v.Privacy, v.Category, v.Licence, v.Language, v.Tags, v.Nsfw,
-            v.CommentsEnabled, v.DownloadEnabled, v.WaitTranscoding, v.ChannelId, v.SearchText, v.OriginallyPublishedAt, now = Now,
+            v.CommentsEnabled, v.CommentsPolicy, v.DownloadEnabled, v.WaitTranscoding, v.ChannelId, v.SearchText, v.OriginallyPublishedAt, now = Now,
         }, t), ct);
     }
 
@@ -364,8 +365,8 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         return c.ExecuteAsync("""
             UPDATE videos SET name = @Name, description = @Description, channel_id = @ChannelId, privacy = @Privacy, state = @State,
                 duration = @Duration, category = @Category, licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw,
-                comments_enabled = @CommentsEnabled, download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding,
-                views = @Views, remote_thumbnail_url = @RemoteThumbnailUrl, search_text = @SearchText, published_at = @PublishedAt,
+                comments_enabled = @CommentsEnabled, comments_policy = @CommentsPolicy, download_enabled = @DownloadEnabled,
+                wait_transcoding = @WaitTranscoding, views = @Views, remote_thumbnail_url = @RemoteThumbnailUrl, search_text = @SearchText, published_at = @PublishedAt,
                 originally_published_at = @OriginallyPublishedAt, updated_at = @UpdatedAt, is_live = @IsLive,
                 thumbnail_name = CASE WHEN @imagesChanged THEN NULL ELSE thumbnail_name END,
                 preview_name = CASE WHEN @imagesChanged THEN NULL ELSE preview_name END
@@ -373,7 +374,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             """, new
         {
             row.Name, row.Description, row.ChannelId, Privacy = (int)row.Privacy, State = (int)row.State, row.Duration, row.Category,
-            row.Licence, row.Language, row.Tags, row.Nsfw, row.CommentsEnabled, row.DownloadEnabled, row.WaitTranscoding, row.Views,
+            row.Licence, row.Language, row.Tags, row.Nsfw, row.CommentsEnabled, row.CommentsPolicy, row.DownloadEnabled, row.WaitTranscoding, row.Views,
             row.RemoteThumbnailUrl, row.SearchText, row.PublishedAt, row.OriginallyPublishedAt, row.UpdatedAt, row.IsLive, imagesChanged, row.Id,
         }, t);
     }
