@@ -87,6 +87,7 @@ public static class VideoPlatformApp
             app.MapChannelEndpoints();
             app.MapVideoEndpoints();
             app.MapCaptionEndpoints();
+            VideoPlatform.Api.Comments.CommentEndpoints.MapCommentEndpoints(app);
             app.MapConfigEndpoints();
             app.MapStats();
             app.MapWeb();
@@ -175,6 +176,7 @@ public static class VideoPlatformApp
         services.AddSingleton<VideoFileFormatter>();
         services.AddSingleton<VideoChangeNotifier>();
         services.AddSingleton<VideoCommands>();
+        services.AddSingleton<VideoPlatform.Core.Comments.CommentCommands>();
         services.AddProblemDetails();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddAbuseLimits(builder.Configuration);

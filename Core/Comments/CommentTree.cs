@@ -32,4 +32,8 @@ public static class CommentTree
         }
         return Node(root);
     }
+
+    /// <summary>Every reply below <paramref name="node"/>, depth first.</summary>
+    public static IEnumerable<CommentRow> Descendants(CommentNode node) =>
+        node.Children.SelectMany(child => Descendants(child).Prepend(child.Comment));
 }

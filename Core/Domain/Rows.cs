@@ -222,6 +222,9 @@ public sealed record AbuseRow
     public string? VideoName { get; init; }
     public long? FlaggedAccountId { get; init; }
     public string? FlaggedAccountName { get; init; }
+    /// <summary>A reported comment: its id (null once deleted) and its text as it was reported.</summary>
+    public long? CommentId { get; init; }
+    public string? CommentText { get; init; }
     public int State { get; init; }
     public string? ModerationComment { get; init; }
     public long CreatedAt { get; init; }

@@ -23,6 +23,10 @@ public sealed class EditVideoModel(VideoRepository videos, VideoCommands changes
     [BindProperty]
     public string? Tags { get; set; }
 
+    /// <summary>PeerTube's commentsPolicy: 1 enabled, 2 disabled, 3 requires approval.</summary>
+    [BindProperty]
+    public int CommentsPolicy { get; set; } = CommentsPolicies.Enabled;
+
     public string? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string uuid, CancellationToken ct)
@@ -35,6 +39,7 @@ public sealed class EditVideoModel(VideoRepository videos, VideoCommands changes
         Description = video.Video.Description;
         Privacy = video.Video.Privacy;
         Tags = string.Join(", ", video.Video.TagList());
+        CommentsPolicy = video.Video.CommentsPolicy;
         return Page();
     }
 
@@ -53,6 +58,7 @@ public sealed class EditVideoModel(VideoRepository videos, VideoCommands changes
             Description = Description?.Trim() ?? "",
             Privacy = (int)Privacy,
             Tags = tags,
+            CommentsPolicy = CommentsPolicy,
         }, ct);
         if (refused is not null)
         {

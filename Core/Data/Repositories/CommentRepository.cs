@@ -19,6 +19,7 @@ public sealed record CommentRow
     public long? DeletedAt { get; init; }
 
     public string VideoUuid { get; init; } = "";
+    public string VideoName { get; init; } = "";
     public string? InReplyToUrl { get; init; }
     public string? AccountName { get; init; }
     public string? AccountDisplayName { get; init; }
@@ -28,6 +29,8 @@ public sealed record CommentRow
     public long? AccountUserId { get; init; }
     /// <summary>Replies under a thread (threads only; those this reader may see).</summary>
     public long TotalReplies { get; init; }
+    /// <summary>Of those, the replies by the video's owner.</summary>
+    public long TotalRepliesFromVideoAuthor { get; init; }
 
     /// <summary>The thread this comment belongs to (itself for a thread).</summary>
     public long ThreadId => OriginCommentId ?? Id;
@@ -51,7 +54,7 @@ public enum CommentSort
 public sealed class CommentRepository(Database database, TimeProvider clock)
 {
     private const string Select = """
-        SELECT c.*, v.uuid AS video_uuid, p.url AS in_reply_to_url, a.name AS account_name, a.display_name AS account_display_name,
+        SELECT c.*, v.uuid AS video_uuid, v.name AS video_name, p.url AS in_reply_to_url, a.name AS account_name, a.display_name AS account_display_name,
             a.url AS account_url, s.host AS account_host, a.user_id AS account_user_id
         FROM video_comments c
         JOIN videos v ON v.id = c.video_id
@@ -95,11 +98,11 @@ public sealed class CommentRepository(Database database, TimeProvider clock)
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<CommentRow>(Select + " WHERE c.url = @url", new { url }), ct);
 
     /// <summary>A video's threads this reader may see, with their visible reply counts, and PeerTube's two totals.</summary>
-    public Task<(long Total, long TotalNotDeleted, IReadOnlyList<CommentRow> Items)> ListThreadsAsync(long videoId, CommentReader reader,
+    public Task<(long Total, long TotalNotDeleted, IReadOnlyList<CommentRow> Items)> ListThreadsAsync(long videoId, long videoAccountId, CommentReader reader,
         CommentSort sort, int start, int count, CancellationToken ct = default) =>
         database.ReadAsync(async c =>
         {
-            var param = new { videoId, manages = reader.ManagesVideo, reader = reader.AccountId, start, count };
+            var param = new { videoId, videoAccountId, manages = reader.ManagesVideo, reader = reader.AccountId, start, count };
             var total = await c.ExecuteScalarAsync<long>(
                 $"SELECT COUNT(*) FROM video_comments c WHERE c.video_id = @videoId AND c.in_reply_to_id IS NULL AND {Visible}", param);
             var notDeleted = await c.ExecuteScalarAsync<long>(
@@ -112,7 +115,9 @@ public sealed class CommentRepository(Database database, TimeProvider clock)
                 _ => "c.created_at DESC, c.id DESC",
             };
             var replies = "(SELECT COUNT(*) FROM video_comments r WHERE r.origin_comment_id = c.id"
-                + " AND (r.held_for_review = FALSE OR @manages OR r.account_id = @reader)) AS total_replies, ";
+                + " AND (r.held_for_review = FALSE OR @manages OR r.account_id = @reader)) AS total_replies, "
+                + "(SELECT COUNT(*) FROM video_comments r WHERE r.origin_comment_id = c.id AND r.held_for_review = FALSE AND r.account_id = @videoAccountId)"
+                + " AS total_replies_from_video_author, ";
             var items = (await c.QueryAsync<CommentRow>(
                 Select.Replace("SELECT c.*, ", "SELECT c.*, " + replies, StringComparison.Ordinal)
                 + $" WHERE c.video_id = @videoId AND c.in_reply_to_id IS NULL AND {Visible} ORDER BY {order} LIMIT @count OFFSET @start", param)).AsList();
