@@ -104,6 +104,7 @@ public static class VideoObjectBuilder
             IsLiveBroadcast = video.IsLiveBroadcast,
             CommentsEnabled = video.CommentsEnabled,
             CommentsPolicy = video.CommentsPolicy,
+            CanReply = video.CommentsPolicy == 1 ? null : ActivityJson.PublicAddress,
             DownloadEnabled = video.DownloadEnabled,
             Published = video.Published,
             OriginallyPublishedAt = video.OriginallyPublishedAt,

@@ -148,6 +148,16 @@ public sealed class CommentRepository(Database database, TimeProvider clock)
             return false;
         }, ct);
 
+    /// <summary>A remote comment's new text (an <c>Update</c> of its Note).</summary>
+    public Task UpdateTextAsync(long id, string text, CancellationToken ct = default) =>
+        database.WriteAsync((c, t) => c.ExecuteAsync("UPDATE video_comments SET text = @text, updated_at = @now WHERE id = @id", new { id, text, now = Now }, t), ct);
+
+    /// <summary>The URLs of a video's comments visible to everyone, oldest first (the Video object's <c>comments</c> collection).</summary>
+    public Task<IReadOnlyList<string>> PublicUrlsAsync(long videoId, int start, int count, CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<string>)(await c.QueryAsync<string>(
+            "SELECT url FROM video_comments WHERE video_id = @videoId AND held_for_review = FALSE AND deleted_at IS NULL ORDER BY created_at, id LIMIT @count OFFSET @start",
+            new { videoId, start, count })).AsList(), ct);
+
     /// <summary>Approves a held comment; false when it was not held.</summary>
     public Task<bool> ApproveAsync(long id, CancellationToken ct = default) =>
         database.WriteAsync(async (c, t) => await c.ExecuteAsync(
