@@ -37,7 +37,7 @@ public sealed partial class CommentCommands(CommentRepository comments, IEnumera
 
     /// <summary>
     /// Writes a thread (<paramref name="inReplyToId"/> null) or a reply from a local <paramref name="author"/>. Held for
-    /// review when the policy requires approval and the author does not manage the video, as PeerTube holds them.
+    /// review when the local lesson's policy requires approval and the author does not manage the video, as PeerTube holds them.
     /// </summary>
     public async Task<(CommentRow? Comment, CommentRefusal? Refusal)> PostAsync(VideoWithOwners video, ActorRow author, ClaimsPrincipal user,
         long? inReplyToId, string? text, CancellationToken ct)
@@ -65,10 +65,11 @@ public sealed partial class CommentCommands(CommentRepository comments, IEnumera
                 return (null, new(409, "Cannot reply to a deleted comment."));
             }
         }
-        var held = video.Video.CommentsPolicy == CommentsPolicies.RequiresApproval && !VideoAccess.CanManage(video, user);
+        // Under a remote lesson its origin decides (PeerTube's ApproveReply, not processed here): ours is shown and sent at once.
+        var held = video.Video.IsLocal && video.Video.CommentsPolicy == CommentsPolicies.RequiresApproval && !VideoAccess.CanManage(video, user);
         var id = await comments.CreateAsync(video.Video.Id, author.Id, parent, normalized!, held, i => LocalUrl(video.Video.Url, i), ct: ct);
         var row = (await comments.FindAsync(video.Video.Id, id, ct))!;
-        if (!held || !video.Video.IsLocal)
+        if (!held)
         {
             await NotifyAsync(l => l.OnCommentPublishedAsync(row, video, ct), ct);
         }
