@@ -88,6 +88,7 @@ public static class VideoPlatformApp
             app.MapVideoEndpoints();
             app.MapVideoAudienceEndpoints();
             app.MapCaptionEndpoints();
+            VideoPlatform.Api.Comments.CommentEndpoints.MapCommentEndpoints(app);
             app.MapConfigEndpoints();
             app.MapStats();
             app.MapWeb();
@@ -162,6 +163,7 @@ public static class VideoPlatformApp
         services.AddSingleton<VideoRepository>();
         services.AddSingleton<CaptionRepository>();
         services.AddSingleton<VideoPasswordRepository>();
+        services.AddSingleton<CommentRepository>();
         services.AddSingleton<HttpMetrics>();
         services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<HttpMetrics>());
         // Registered first so that migrations run before any other hosted service, and before Kestrel listens.
@@ -178,6 +180,7 @@ public static class VideoPlatformApp
         services.AddSingleton<VideoFileFormatter>();
         services.AddSingleton<VideoChangeNotifier>();
         services.AddSingleton<VideoCommands>();
+        services.AddSingleton<VideoPlatform.Core.Comments.CommentCommands>();
         services.AddProblemDetails();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddAbuseLimits(builder.Configuration);

@@ -4,6 +4,8 @@ using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Videos;
+using VideoPlatform.Core.Comments;
+using VideoPlatform.Federation.Comments;
 using VideoPlatform.Federation.Actors;
 using VideoPlatform.Federation.Delivery;
 using VideoPlatform.Federation.Follows;
@@ -50,6 +52,8 @@ public static class FederationModule
         services.AddSingleton<InboxProcessor>();
         services.AddSingleton<InboxReceiver>();
         services.AddSingleton<IVideoChangeListener, FederationPublisher>();
+        services.AddSingleton<CommentFederation>();
+        services.AddSingleton<ICommentChangeListener>(sp => sp.GetRequiredService<CommentFederation>());
         if (roles.HasFlag(InstanceRoles.Federation))
         {
             services.AddJobHandler<DeliveryJob, DeliveryJobHandler>();

@@ -29,6 +29,7 @@ public static class WebModule
             .Validate(o => o.UploadChunkSize >= 256 * 1024, "Web:UploadChunkSize must be at least 256 KiB.")
             .ValidateOnStart();
         services.AddSingleton<WebAssets>();
+        services.AddSingleton<WatchComments>();
         // French text as is (é, à, «») instead of numeric entities: smaller pages, readable source.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));

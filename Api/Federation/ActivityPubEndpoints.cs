@@ -71,7 +71,7 @@ public static class ActivityPubEndpoints
             .DisableAntiforgery();
 
         app.MapGet("/videos/watch/{uuid}", VideoAsync);
-        foreach (var counter in new[] { "likes", "dislikes", "announces", "comments" })
+        foreach (var counter in new[] { "likes", "dislikes", "announces" })
         {
             app.MapGet("/videos/watch/{uuid}/" + counter, async (string uuid, VideoRepository videos, CancellationToken ct) =>
             {
@@ -84,6 +84,42 @@ public static class ActivityPubEndpoints
                 return Json(new OrderedCollection { Id = item.Video.Url + "/" + counter, TotalItems = total, OrderedItems = [] });
             });
         }
+
+        // The comments collection (PeerTube crawls its items, the comments' URLs) and each local comment as a Note or Tombstone.
+        app.MapGet("/videos/watch/{uuid}/comments", async (string uuid, int? page, VideoRepository videos, CommentRepository comments,
+            IOptions<FederationOptions> options, CancellationToken ct) =>
+        {
+            var item = await videos.FindAsync(uuid, ct);
+            if (item is null || !item.Video.IsLocal || item.Video.Privacy is not (VideoPrivacy.Public or VideoPrivacy.Unlisted))
+            {
+                return NotFound();
+            }
+            var id = item.Video.Url + "/comments";
+            var total = await comments.CountPublicAsync(item.Video.Id, ct);
+            if (page is null or < 1)
+            {
+                return Json(OrderedCollection.Paged(id, total));
+            }
+            var pageSize = options.Value.CollectionPageSize;
+            var urls = await comments.PublicUrlsAsync(item.Video.Id, (page.Value - 1) * pageSize, pageSize, ct);
+            return Json(OrderedCollectionPage.Create(id, page.Value, pageSize, total, urls.Cast<object>().ToArray()));
+        });
+        app.MapGet("/videos/watch/{uuid}/comments/{commentId:long}", async (string uuid, long commentId, HttpContext http, VideoRepository videos,
+            CommentRepository comments, CancellationToken ct) =>
+        {
+            if (!WantsActivityJson(http.Request))
+            {
+                return NotActivityJson();
+            }
+            var item = await videos.FindAsync(uuid, ct);
+            var comment = item is null ? null : await comments.FindAsync(item.Video.Id, commentId, ct);
+            if (item is null || comment is null || comment.HeldForReview || !comment.IsLocal && !comment.IsDeleted
+                || item.Video.Privacy is not (VideoPrivacy.Public or VideoPrivacy.Unlisted) || item.Video.Blacklisted)
+            {
+                return NotFound();
+            }
+            return Json(VideoPlatform.Federation.Comments.CommentFederation.ToObject(comment, item.Video.Url));
+        });
 
         // PeerTube's chapters object, which a Video's hasParts names and PeerTube fetches on create and update.
         app.MapGet("/videos/watch/{uuid}/chapters", async (string uuid, VideoRepository videos, CaptionRepository captions, CancellationToken ct) =>

@@ -31,6 +31,7 @@ public sealed record LiveRequest
     public IReadOnlyList<string>? Tags { get; init; }
     public bool? Nsfw { get; init; }
     public bool? CommentsEnabled { get; init; }
+    public int? CommentsPolicy { get; init; }
     public bool? DownloadEnabled { get; init; }
     public bool? PermanentLive { get; init; }
     public bool? SaveReplay { get; init; }
@@ -92,6 +93,7 @@ public static class LiveEndpoints
                 Tags = tags.Count > 0 ? tags.Where(x => x is not null).Select(x => x!).ToList() : null,
                 Nsfw = Bool("nsfw"),
                 CommentsEnabled = Bool("commentsEnabled"),
+                CommentsPolicy = Int("commentsPolicy"),
                 DownloadEnabled = Bool("downloadEnabled"),
                 PermanentLive = Bool("permanentLive"),
                 SaveReplay = Bool("saveReplay"),
@@ -143,6 +145,7 @@ public static class LiveEndpoints
         {
             Name = body.Name, Description = body.Description, Support = body.Support, Privacy = body.Privacy, Category = body.Category,
             Licence = body.Licence, Language = body.Language, Tags = body.Tags, Nsfw = body.Nsfw, CommentsEnabled = body.CommentsEnabled,
+            CommentsPolicy = body.CommentsPolicy,
             DownloadEnabled = body.DownloadEnabled, ChannelId = body.ChannelId,
         };
         if (body.Name is null || body.ChannelId is null)
@@ -195,7 +198,7 @@ public static class LiveEndpoints
             Language = body.Language,
             Tags = JsonSerializer.Serialize(tags),
             Nsfw = body.Nsfw ?? false,
-            CommentsEnabled = body.CommentsEnabled ?? true,
+            CommentsPolicy = CommentsPolicies.Resolve(body.CommentsPolicy, body.CommentsEnabled, CommentsPolicies.Enabled),
             DownloadEnabled = body.DownloadEnabled ?? true,
             WaitTranscoding = false,
             IsLocal = true,

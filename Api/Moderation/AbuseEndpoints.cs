@@ -14,8 +14,10 @@ public sealed record AbuseVideoRef(JsonElement? Id, int? StartAt, int? EndAt);
 
 public sealed record AbuseAccountRef(long? Id);
 
-/// <summary>PeerTube's <c>POST /api/v1/abuses</c> body (comment reports are not supported: no comments here yet).</summary>
-public sealed record CreateAbuseRequest(string? Reason, string[]? PredefinedReasons, AbuseVideoRef? Video, AbuseAccountRef? Account, JsonElement? Comment);
+public sealed record AbuseCommentRef(long? Id);
+
+/// <summary>PeerTube's <c>POST /api/v1/abuses</c> body: exactly one of video, comment or account.</summary>
+public sealed record CreateAbuseRequest(string? Reason, string[]? PredefinedReasons, AbuseVideoRef? Video, AbuseAccountRef? Account, AbuseCommentRef? Comment);
 
 public sealed record UpdateAbuseRequest(int? State, string? ModerationComment);
 
@@ -27,9 +29,12 @@ public sealed record AbuseVideoDto(long Id, string Uuid, string Name);
 
 public sealed record AbuseAccountDto(long Id, string Name);
 
+/// <summary>PeerTube's abuse <c>comment</c>: the reported text, and whether the comment has gone since.</summary>
+public sealed record AbuseCommentDto(long? Id, string Text, bool Deleted);
+
 /// <summary>PeerTube's admin Abuse (the fields we have).</summary>
 public sealed record AbuseDto(long Id, string Reason, IReadOnlyList<string> PredefinedReasons, AbuseAccountDto? ReporterAccount,
-    IdLabel<int> State, string? ModerationComment, AbuseVideoDto? Video, AbuseAccountDto? FlaggedAccount,
+    IdLabel<int> State, string? ModerationComment, AbuseVideoDto? Video, AbuseAccountDto? FlaggedAccount, AbuseCommentDto? Comment,
     [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt, [property: JsonPropertyName("updatedAt")] DateTimeOffset UpdatedAt);
 
 /// <summary>PeerTube's abuse API: anyone signed in reports a video or an account; moderators list and resolve reports.</summary>
@@ -51,7 +56,7 @@ public static class AbuseEndpoints
     }
 
     private static async Task<Results<Ok<AbuseCreated>, ProblemHttpResult>> CreateAsync(CreateAbuseRequest body, ClaimsPrincipal principal,
-        AbuseRepository abuses, ActorRepository actors, VideoRepository videos, TimeProvider clock, CancellationToken ct)
+        AbuseRepository abuses, ActorRepository actors, VideoRepository videos, CommentRepository comments, TimeProvider clock, CancellationToken ct)
     {
         if (body.Reason is not { Length: >= 2 and <= 3000 })
         {
@@ -61,13 +66,9 @@ public static class AbuseEndpoints
         {
             return Problems.BadRequest($"Unknown predefined reason '{unknown}'.");
         }
-        if (body.Comment is not null)
+        if ((body.Video is null ? 0 : 1) + (body.Account is null ? 0 : 1) + (body.Comment is null ? 0 : 1) != 1)
         {
-            return Problems.BadRequest("Comment reports are not supported by this instance.");
-        }
-        if ((body.Video is null) == (body.Account is null))
-        {
-            return Problems.BadRequest("Report exactly one of video or account.");
+            return Problems.BadRequest("Report exactly one of video, comment or account.");
         }
         var reporter = await actors.FindAccountOfUserAsync(principal.UserId()!.Value, ct);
         if (reporter is null)
@@ -77,7 +78,19 @@ public static class AbuseEndpoints
         long? videoId = null;
         string? videoName = null;
         long? flagged = null;
-        if (body.Video is { } videoRef)
+        CommentRow? comment = null;
+        if (body.Comment is { } commentRef)
+        {
+            comment = commentRef.Id is { } commentId ? await comments.FindByIdAsync(commentId, ct) : null;
+            var video = comment is null ? null : await videos.FindAsync(comment.VideoId.ToString(System.Globalization.CultureInfo.InvariantCulture), ct);
+            if (comment is null || comment.IsDeleted || video is null || !VideoAccess.CanView(video, principal)
+                || (comment.HeldForReview && comment.AccountId != reporter.Id && !VideoAccess.CanManage(video, principal)))
+            {
+                return Problems.NotFound("Video comment not found.");
+            }
+            flagged = comment.AccountId;
+        }
+        else if (body.Video is { } videoRef)
         {
             var key = videoRef.Id is { ValueKind: JsonValueKind.Number } n ? n.GetRawText() : videoRef.Id?.ValueKind == JsonValueKind.String ? videoRef.Id.Value.GetString() : null;
             var video = key is null ? null : await videos.FindAsync(key, ct);
@@ -98,10 +111,10 @@ public static class AbuseEndpoints
         }
         if (flagged == reporter.Id)
         {
-            return Problems.BadRequest("You cannot report your own video or account.");
+            return Problems.BadRequest("You cannot report your own video, comment or account.");
         }
         var id = await abuses.CreateAsync(reporter.Id, body.Reason, JsonSerializer.Serialize(body.PredefinedReasons ?? []), videoId, videoName, flagged,
-            clock.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+            clock.GetUtcNow().ToUnixTimeMilliseconds(), comment?.Id, comment?.Text, ct);
         return TypedResults.Ok(new AbuseCreated(new AbuseId(id)));
     }
 
@@ -145,5 +158,6 @@ public static class AbuseEndpoints
         new IdLabel<int>(a.State, AbuseStates.Label(a.State)), a.ModerationComment,
         a.VideoId is { } v ? new AbuseVideoDto(v, a.VideoUuid ?? "", a.VideoName ?? "") : null,
         a.FlaggedAccountId is { } f ? new AbuseAccountDto(f, a.FlaggedAccountName ?? "") : null,
+        a.CommentText is { } text ? new AbuseCommentDto(a.CommentId, text, a.CommentId is null) : null,
         DateTimeOffset.FromUnixTimeMilliseconds(a.CreatedAt), DateTimeOffset.FromUnixTimeMilliseconds(a.UpdatedAt));
 }

@@ -132,7 +132,7 @@ public sealed partial class UploadService(
             Language = metadata.Language,
             Tags = JsonSerializer.Serialize(tags),
             Nsfw = metadata.Nsfw ?? false,
-            CommentsEnabled = metadata.CommentsEnabled ?? true,
+            CommentsPolicy = CommentsPolicies.Resolve(metadata.CommentsPolicy, metadata.CommentsEnabled, CommentsPolicies.Enabled),
             DownloadEnabled = metadata.DownloadEnabled ?? true,
             WaitTranscoding = metadata.WaitTranscoding ?? true,
             IsLocal = true,

@@ -98,7 +98,7 @@ public sealed class ApiFormatter(IOptions<InstanceOptions> instance, VideoPlatfo
             DescriptionPath = $"/api/v1/videos/{v.Uuid}/description",
             Tags = Tags(v),
             CommentsEnabled = v.CommentsEnabled,
-            CommentsPolicy = v.CommentsEnabled ? new IdLabel<int>(1, "Enabled") : new IdLabel<int>(2, "Disabled"),
+            CommentsPolicy = new IdLabel<int>(v.CommentsPolicy, CommentsPolicies.Label(v.CommentsPolicy)),
             DownloadEnabled = v.DownloadEnabled,
             AspectRatio = largest is null ? null : MathF.Round((float)largest.Width / largest.Height, 2),
             Account = Account(item.Account),

@@ -113,7 +113,7 @@ public sealed record VideoDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? CommentsEnabled { get; init; }
 
-    /// <summary>PeerTube's <c>commentsPolicy</c> (1 enabled, 2 disabled), beside the older <c>commentsEnabled</c>.</summary>
+    /// <summary>PeerTube's <c>commentsPolicy</c> (1 enabled, 2 disabled, 3 requires approval), beside the older <c>commentsEnabled</c>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IdLabel<int>? CommentsPolicy { get; init; }
 

@@ -18,6 +18,7 @@ public static class VideoForm
         Tags = List(form, "tags"),
         Nsfw = Bool(form, "nsfw"),
         CommentsEnabled = Bool(form, "commentsEnabled"),
+        CommentsPolicy = Int(form, "commentsPolicy"),
         DownloadEnabled = Bool(form, "downloadEnabled"),
         WaitTranscoding = Bool(form, "waitTranscoding"),
         ChannelId = Int(form, "channelId"),

@@ -67,7 +67,10 @@ public sealed record VideoRow
     public string? Language { get; init; }
     public string Tags { get; init; } = "[]";
     public bool Nsfw { get; init; }
-    public bool CommentsEnabled { get; init; } = true;
+    /// <summary>PeerTube's commentsPolicy (<see cref="CommentsPolicies"/>).</summary>
+    public int CommentsPolicy { get; init; } = CommentsPolicies.Enabled;
+    /// <summary>PeerTube's older commentsEnabled: any policy but disabled.</summary>
+    public bool CommentsEnabled => CommentsPolicy != CommentsPolicies.Disabled;
     public bool DownloadEnabled { get; init; } = true;
     public bool WaitTranscoding { get; init; } = true;
     public long Views { get; init; }
@@ -233,6 +236,9 @@ public sealed record AbuseRow
     public string? VideoName { get; init; }
     public long? FlaggedAccountId { get; init; }
     public string? FlaggedAccountName { get; init; }
+    /// <summary>A reported comment: its id (null once deleted) and its text as it was reported.</summary>
+    public long? CommentId { get; init; }
+    public string? CommentText { get; init; }
     public int State { get; init; }
     public string? ModerationComment { get; init; }
     public long CreatedAt { get; init; }

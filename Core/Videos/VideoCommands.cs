@@ -17,6 +17,8 @@ public sealed record UpdateVideoRequest
     public IReadOnlyList<string>? Tags { get; init; }
     public bool? Nsfw { get; init; }
     public bool? CommentsEnabled { get; init; }
+    /// <summary>PeerTube 6.2's commentsPolicy (1 enabled, 2 disabled, 3 requires approval); wins over <see cref="CommentsEnabled"/>.</summary>
+    public int? CommentsPolicy { get; init; }
     public bool? DownloadEnabled { get; init; }
     public bool? WaitTranscoding { get; init; }
     public long? ChannelId { get; init; }
@@ -47,6 +49,7 @@ public enum VideoField
     Passwords,
     AudienceGroups,
     EmbedDomains,
+    CommentsPolicy,
 }
 
 /// <summary>Why a change was refused: the field and a message in the REST API's words (English, as PeerTube's).</summary>
@@ -109,6 +112,10 @@ public sealed class VideoCommands(VideoRepository videos, ActorRepository actors
         if (body.Tags is { } tags && (tags.Count > 5 || tags.Any(tag => tag is null || tag.Length is < 2 or > 30)))
         {
             return new(VideoField.Tags, "tags: at most 5, each 2 to 30 characters long.");
+        }
+        if (body.CommentsPolicy is { } policy && !CommentsPolicies.IsValid(policy))
+        {
+            return new(VideoField.CommentsPolicy, "commentsPolicy must be 1 (enabled), 2 (disabled) or 3 (requires approval).");
         }
         return null;
     }
@@ -191,7 +198,7 @@ public sealed class VideoCommands(VideoRepository videos, ActorRepository actors
             Language = body.Language ?? v.Language,
             Tags = JsonSerializer.Serialize(tags),
             Nsfw = body.Nsfw ?? v.Nsfw,
-            CommentsEnabled = body.CommentsEnabled ?? v.CommentsEnabled,
+            CommentsPolicy = CommentsPolicies.Resolve(body.CommentsPolicy, body.CommentsEnabled, v.CommentsPolicy),
             DownloadEnabled = body.DownloadEnabled ?? v.DownloadEnabled,
             WaitTranscoding = body.WaitTranscoding ?? v.WaitTranscoding,
             ChannelId = channelId,

@@ -58,6 +58,9 @@ public sealed record VideoObject
 
     /// <summary>1 enabled, 2 disabled, 3 requires approval.</summary>
     public required int CommentsPolicy { get; init; }
+
+    /// <summary>PeerTube's <c>canReply</c>: absent (null) when anyone may comment, the Public IRI when disabled or held for approval.</summary>
+    public string? CanReply { get; init; }
     public required bool DownloadEnabled { get; init; }
     public required DateTimeOffset Published { get; init; }
     public DateTimeOffset? OriginallyPublishedAt { get; init; }

@@ -33,7 +33,10 @@ public sealed record VideoPublication
     public long Views { get; init; }
     public bool Sensitive { get; init; }
     public bool WaitTranscoding { get; init; }
-    public bool CommentsEnabled { get; init; } = true;
+    public bool CommentsEnabled => CommentsPolicy != 2;
+
+    /// <summary>PeerTube's commentsPolicy: 1 enabled, 2 disabled, 3 requires approval.</summary>
+    public int CommentsPolicy { get; init; } = 1;
     public bool DownloadEnabled { get; init; } = true;
     public IdentifierObject? Category { get; init; }
     public IdentifierObject? Licence { get; init; }
@@ -100,7 +103,8 @@ public static class VideoObjectBuilder
             State = video.State,
             IsLiveBroadcast = video.IsLiveBroadcast,
             CommentsEnabled = video.CommentsEnabled,
-            CommentsPolicy = video.CommentsEnabled ? 1 : 2,
+            CommentsPolicy = video.CommentsPolicy,
+            CanReply = video.CommentsPolicy == 1 ? null : ActivityJson.PublicAddress,
             DownloadEnabled = video.DownloadEnabled,
             Published = video.Published,
             OriginallyPublishedAt = video.OriginallyPublishedAt,

@@ -4,6 +4,7 @@ using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Federation.ActivityStreams;
 using VideoPlatform.Federation.Actors;
+using VideoPlatform.Federation.Comments;
 using VideoPlatform.Federation.Follows;
 using VideoPlatform.Federation.Signatures;
 using VideoPlatform.Federation.Videos;
@@ -17,6 +18,7 @@ public sealed partial class InboxProcessor(
     FollowService follows,
     FollowRepository followRows,
     VideoRepository videos,
+    CommentFederation comments,
     ILogger<InboxProcessor> logger)
 {
     public async Task ProcessAsync(JsonElement activity, string actorUrl, ActorRow? inboxOwner, CancellationToken ct)
@@ -107,9 +109,15 @@ public sealed partial class InboxProcessor(
     {
         var objectElement = activity.Property("object") ?? throw new InvalidActivityException("no object");
         var objectUrl = objectElement.Iri() ?? throw new InvalidActivityException("object without id");
+        if (objectElement.ValueKind == JsonValueKind.Object && objectElement.IsType("Note"))
+        {
+            // A comment (a reply from a PeerTube or Mastodon account): stored under the lesson it answers, if it is ours.
+            await comments.ReceiveAsync(objectElement, signer, ct);
+            return;
+        }
         if (objectElement.ValueKind == JsonValueKind.Object && !objectElement.IsType("Video"))
         {
-            // Comments, playlists, caches of other servers: not part of the academies' catalogue yet.
+            // Playlists, caches of other servers: not part of the academies' catalogue yet.
             LogIgnored(logger, string.Join(',', objectElement.Types()), signer.Url);
             return;
         }
@@ -145,6 +153,10 @@ public sealed partial class InboxProcessor(
                     await followRows.DeleteAsync(f.Follower.Id, f.Following.Id, ct);
                 }
             }
+            return;
+        }
+        if (await comments.ReceiveDeleteAsync(objectUrl, signer, ct))
+        {
             return;
         }
         await remoteVideos.DeleteAsync(objectUrl, signer.Url, ct);

@@ -81,7 +81,7 @@ public sealed class LocalVideoObjects(VideoRepository videos, CaptionRepository 
             Views = v.Views,
             Sensitive = v.Nsfw,
             WaitTranscoding = v.WaitTranscoding,
-            CommentsEnabled = v.CommentsEnabled,
+            CommentsPolicy = v.CommentsPolicy,
             DownloadEnabled = v.DownloadEnabled,
             Category = v.Category is { } c ? new IdentifierObject(c.ToString(CultureInfo.InvariantCulture), VideoConstants.Categories.GetValueOrDefault(c, "Unknown")) : null,
             Licence = v.Licence is { } l ? new IdentifierObject(l.ToString(CultureInfo.InvariantCulture), VideoConstants.Licences.GetValueOrDefault(l, "Unknown")) : null,

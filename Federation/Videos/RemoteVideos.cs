@@ -91,7 +91,7 @@ public sealed partial class RemoteVideos(
             Language = video.Language?.Identifier,
             Tags = JsonSerializer.Serialize(video.Tags),
             Nsfw = video.Nsfw,
-            CommentsEnabled = json.Boolean("commentsEnabled") ?? true,
+            CommentsPolicy = RemoteCommentsPolicy(json),
             DownloadEnabled = json.Boolean("downloadEnabled") ?? true,
             WaitTranscoding = json.Boolean("waitTranscoding") ?? false,
             Views = video.Views,
@@ -183,6 +183,12 @@ public sealed partial class RemoteVideos(
         LogVideoStored(logger, url, "deleted");
         return true;
     }
+
+    /// <summary>PeerTube 6.2+ sends <c>commentsPolicy</c> beside <c>commentsEnabled</c>; older ones (and others) only the latter.</summary>
+    private static int RemoteCommentsPolicy(JsonElement json) =>
+        json.Integer("commentsPolicy") is { } policy && CommentsPolicies.IsValid((int)policy)
+            ? (int)policy
+            : CommentsPolicies.Resolve(null, json.Boolean("commentsEnabled"), CommentsPolicies.Enabled);
 
     [LoggerMessage(EventId = 4301, Level = LogLevel.Information, Message = "Remote video {Url} {What}")]
     private static partial void LogVideoStored(ILogger logger, string url, string what);

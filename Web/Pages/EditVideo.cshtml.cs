@@ -40,6 +40,9 @@ public sealed class EditVideoModel(VideoRepository videos, VideoCommands changes
 
     /// <summary>Groups known from the directory (users' groups), offered as suggestions.</summary>
     public IReadOnlyList<string> KnownGroups { get; private set; } = [];
+    /// <summary>PeerTube's commentsPolicy: 1 enabled, 2 disabled, 3 requires approval.</summary>
+    [BindProperty]
+    public int CommentsPolicy { get; set; } = CommentsPolicies.Enabled;
 
     public string? Error { get; private set; }
 
@@ -58,6 +61,7 @@ public sealed class EditVideoModel(VideoRepository videos, VideoCommands changes
         EmbedDomains = string.Join(", ", VideoAudience.List(video.Video.EmbedAllowedDomains));
         DownloadEnabled = video.Video.DownloadEnabled;
         KnownGroups = await users.KnownGroupsAsync(ct);
+        CommentsPolicy = video.Video.CommentsPolicy;
         return Page();
     }
 
@@ -87,6 +91,7 @@ public sealed class EditVideoModel(VideoRepository videos, VideoCommands changes
             AudienceGroups = groups,
             EmbedAllowedDomains = Request.Form.ContainsKey(nameof(EmbedDomains)) ? Split(EmbedDomains, ',', ' ') : null,
             DownloadEnabled = DownloadEnabled,
+            CommentsPolicy = CommentsPolicy,
         }, ct);
         if (refused is not null)
         {

@@ -15,11 +15,13 @@ public sealed class AbuseRepository(Database database)
         """;
 
     public Task<long> CreateAsync(long reporterAccountId, string reason, string predefinedReasons, long? videoId, string? videoName,
-        long? flaggedAccountId, long now, CancellationToken ct = default) =>
+        long? flaggedAccountId, long now, long? commentId = null, string? commentText = null, CancellationToken ct = default) =>
         database.WriteAsync((c, t) => c.ExecuteScalarAsync<long>("""
-            INSERT INTO abuses (reporter_account_id, reason, predefined_reasons, video_id, video_name, flagged_account_id, state, created_at, updated_at)
-            VALUES (@reporterAccountId, @reason, @predefinedReasons, @videoId, @videoName, @flaggedAccountId, 1, @now, @now) RETURNING id
-            """, new { reporterAccountId, reason, predefinedReasons, videoId, videoName, flaggedAccountId, now }, t), ct);
+            INSERT INTO abuses (reporter_account_id, reason, predefined_reasons, video_id, video_name, flagged_account_id, state, created_at, updated_at,
+                comment_id, comment_text)
+            VALUES (@reporterAccountId, @reason, @predefinedReasons, @videoId, @videoName, @flaggedAccountId, 1, @now, @now, @commentId, @commentText)
+            RETURNING id
+            """, new { reporterAccountId, reason, predefinedReasons, videoId, videoName, flaggedAccountId, now, commentId, commentText }, t), ct);
 
     public Task<AbuseRow?> FindAsync(long id, CancellationToken ct = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<AbuseRow>(Select + " WHERE b.id = @id", new { id }), ct);

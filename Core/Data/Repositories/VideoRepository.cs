@@ -106,18 +106,18 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         InvalidateCounts();
         return c.ExecuteScalarAsync<long>("""
             INSERT INTO videos (uuid, short_uuid, name, description, support, channel_id, privacy, state, duration, category, licence,
-                language, tags, nsfw, comments_enabled, download_enabled, wait_transcoding, views, likes, dislikes, is_local, url,
+                language, tags, nsfw, comments_enabled, comments_policy, download_enabled, wait_transcoding, views, likes, dislikes, is_local, url,
                 thumbnail_name, preview_name, remote_thumbnail_url, search_text, original_size, published_at, originally_published_at,
                 created_at, updated_at, is_live, audience_groups, embed_allowed_domains)
             VALUES (@Uuid, @ShortUuid, @Name, @Description, @Support, @ChannelId, @Privacy, @State, @Duration, @Category, @Licence,
-                @Language, @Tags, @Nsfw, @CommentsEnabled, @DownloadEnabled, @WaitTranscoding, @Views, @Likes, @Dislikes, @IsLocal, @Url,
+                @Language, @Tags, @Nsfw, @CommentsEnabled, @CommentsPolicy, @DownloadEnabled, @WaitTranscoding, @Views, @Likes, @Dislikes, @IsLocal, @Url,
                 @ThumbnailName, @PreviewName, @RemoteThumbnailUrl, @SearchText, @OriginalSize, @PublishedAt, @OriginallyPublishedAt,
                 @CreatedAt, @UpdatedAt, @IsLive, @AudienceGroups, @EmbedAllowedDomains)
             RETURNING id
             """, new
         {
             v.Uuid, v.ShortUuid, v.Name, v.Description, v.Support, v.ChannelId, Privacy = (int)v.Privacy, State = (int)v.State, v.Duration,
-            v.Category, v.Licence, v.Language, v.Tags, v.Nsfw, v.CommentsEnabled, v.DownloadEnabled, v.WaitTranscoding, v.Views, v.Likes,
+            v.Category, v.Licence, v.Language, v.Tags, v.Nsfw, v.CommentsEnabled, v.CommentsPolicy, v.DownloadEnabled, v.WaitTranscoding, v.Views, v.Likes,
             v.Dislikes, v.IsLocal, v.Url, v.ThumbnailName, v.PreviewName, v.RemoteThumbnailUrl, v.SearchText, v.OriginalSize,
             v.PublishedAt, v.OriginallyPublishedAt, v.CreatedAt, v.UpdatedAt, v.IsLive, v.AudienceGroups, v.EmbedAllowedDomains,
         }, t);
@@ -285,6 +285,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     private static Task<int> UpdateMetadataAsync(DbConnection c, DbTransaction t, VideoRow v, long now) => c.ExecuteAsync("""
             UPDATE videos SET name = @Name, description = @Description, support = @Support, privacy = @Privacy, category = @Category,
                 licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw, comments_enabled = @CommentsEnabled,
+                comments_policy = @CommentsPolicy,
                 download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding, channel_id = @ChannelId,
                 search_text = @SearchText, originally_published_at = @OriginallyPublishedAt, audience_groups = @AudienceGroups,
                 embed_allowed_domains = @EmbedAllowedDomains, updated_at = @now
@@ -292,7 +293,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             """, new
         {
             v.Id, v.Name, v.Description, v.Support, Privacy = (int)v.Privacy, v.Category, v.Licence, v.Language, v.Tags, v.Nsfw,
-            v.CommentsEnabled, v.DownloadEnabled, v.WaitTranscoding, v.ChannelId, v.SearchText, v.OriginallyPublishedAt, v.AudienceGroups,
+            v.CommentsEnabled, v.CommentsPolicy, v.DownloadEnabled, v.WaitTranscoding, v.ChannelId, v.SearchText, v.OriginallyPublishedAt, v.AudienceGroups,
             v.EmbedAllowedDomains, now,
         }, t);
 
@@ -383,8 +384,8 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         return c.ExecuteAsync("""
             UPDATE videos SET name = @Name, description = @Description, channel_id = @ChannelId, privacy = @Privacy, state = @State,
                 duration = @Duration, category = @Category, licence = @Licence, language = @Language, tags = @Tags, nsfw = @Nsfw,
-                comments_enabled = @CommentsEnabled, download_enabled = @DownloadEnabled, wait_transcoding = @WaitTranscoding,
-                views = @Views, remote_thumbnail_url = @RemoteThumbnailUrl, search_text = @SearchText, published_at = @PublishedAt,
+                comments_enabled = @CommentsEnabled, comments_policy = @CommentsPolicy, download_enabled = @DownloadEnabled,
+                wait_transcoding = @WaitTranscoding, views = @Views, remote_thumbnail_url = @RemoteThumbnailUrl, search_text = @SearchText, published_at = @PublishedAt,
                 originally_published_at = @OriginallyPublishedAt, updated_at = @UpdatedAt, is_live = @IsLive,
                 thumbnail_name = CASE WHEN @imagesChanged THEN NULL ELSE thumbnail_name END,
                 preview_name = CASE WHEN @imagesChanged THEN NULL ELSE preview_name END
@@ -392,7 +393,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             """, new
         {
             row.Name, row.Description, row.ChannelId, Privacy = (int)row.Privacy, State = (int)row.State, row.Duration, row.Category,
-            row.Licence, row.Language, row.Tags, row.Nsfw, row.CommentsEnabled, row.DownloadEnabled, row.WaitTranscoding, row.Views,
+            row.Licence, row.Language, row.Tags, row.Nsfw, row.CommentsEnabled, row.CommentsPolicy, row.DownloadEnabled, row.WaitTranscoding, row.Views,
             row.RemoteThumbnailUrl, row.SearchText, row.PublishedAt, row.OriginallyPublishedAt, row.UpdatedAt, row.IsLive, imagesChanged, row.Id,
         }, t);
     }

@@ -121,6 +121,15 @@ public sealed class ClientErrorFuzzTests(DbKind kind)
             () => Json("""{"username":"pupil","password":[1],"email":"p@b.org"}"""), none);
         yield return ("create channel name wrong type", Who.Teacher, post, "/api/v1/video-channels", () => Json("""{"name":[null],"displayName":"x"}"""), none);
         yield return ("token form without fields", Who.Anonymous, post, "/api/v1/users/token", () => new FormUrlEncodedContent(new Dictionary<string, string>()), none);
+        yield return ("comment text wrong type", Who.Teacher, post, $"/api/v1/videos/{_video}/comment-threads", () => Json("""{"text":5}"""), none);
+        yield return ("comment body not an object", Who.Teacher, post, $"/api/v1/videos/{_video}/comment-threads", () => Json("[]"), none);
+        yield return ("comment text blank", Who.Teacher, post, $"/api/v1/videos/{_video}/comment-threads", () => Json("""{"text":"  "}"""), none);
+        yield return ("comment-threads count=101", Who.Anonymous, get, $"/api/v1/videos/{_video}/comment-threads?count=101", () => null, none);
+        yield return ("comment-threads sort unknown", Who.Anonymous, get, $"/api/v1/videos/{_video}/comment-threads?sort=name", () => null, none);
+        yield return ("my comments isHeldForReview=maybe", Who.Teacher, get, "/api/v1/users/me/videos/comments?isHeldForReview=maybe", () => null, none);
+        yield return ("json commentsPolicy out of range", Who.Teacher, put, $"/api/v1/videos/{_video}", () => Json("""{"commentsPolicy":9}"""), none);
+        yield return ("form commentsPolicy not a number", Who.Teacher, put, $"/api/v1/videos/{_video}", () => Form(("commentsPolicy", "open")), none);
+        yield return ("abuse comment id wrong type", Who.Teacher, post, "/api/v1/abuses", () => Json("""{"reason":"propos","comment":{"id":"x"}}"""), none);
     }
 
     [Test]

@@ -49,6 +49,29 @@ public sealed class CaptionBrowserTests : BrowserFixture
             using var put = await teacher.PutAsync($"/api/v1/videos/{_uuid}/captions/{language}", CaptionApiTests.CaptionForm(text, name));
             Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await put.Content.ReadAsStringAsync());
         }
+        await SeedCommentsAsync(teacher);
+    }
+
+    /// <summary>
+    /// A thread with the teacher's reply, then the lesson switched to "requires approval" and a held comment: the axe audit
+    /// sees the comments section as a visitor, as the teacher (approve and delete buttons) and in "Mes vidéos".
+    /// </summary>
+    private async Task SeedCommentsAsync(HttpClient teacher)
+    {
+        using var student = await _instance.CreateUserAsync("eleve");
+        async Task<long> PostAsync(HttpClient client, string path, string text)
+        {
+            using var response = await client.PostAsJsonAsync(path, new { text });
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("comment").GetProperty("id").GetInt64();
+        }
+        var thread = await PostAsync(student, $"/api/v1/videos/{_uuid}/comment-threads", "Pourquoi 2/4 = 1/2 ? Voir https://eduscol.education.fr");
+        await PostAsync(teacher, $"/api/v1/videos/{_uuid}/comments/{thread}", "On **simplifie** par 2, @eleve@" + new Uri(_instance.BaseUrl).Authority);
+        using (var policy = await teacher.PutAsJsonAsync($"/api/v1/videos/{_uuid}", new { commentsPolicy = 3 }))
+        {
+            Assert.That(policy.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        await PostAsync(student, $"/api/v1/videos/{_uuid}/comment-threads", "Une question qui attend la validation");
     }
 
     private static string AxeScript => Path.Combine(ReadmeRunTests.RepositoryRoot(), "tools", "browser-checks", "node_modules", "axe-core", "axe.min.js");
@@ -230,6 +253,31 @@ public sealed class CaptionBrowserTests : BrowserFixture
             }
         }
         Assert.Fail($"Tab never reached {selector}");
+    }
+
+    [Test]
+    public async Task A_comment_is_posted_with_the_keyboard_and_its_markdown_rendered_safe()
+    {
+        await using var context = await _chromium.ContextAsync(_instance.BaseUrl);
+        var page = await context.NewPageAsync();
+        var errors = Chromium.WatchErrors(page);
+        await Chromium.LoginAsync(page, "teacher", "teacher-password");
+        await page.GotoAsync($"/w/{_shortUuid}");
+        await Assertions.Expect(page.Locator("#comments .held-badge")).ToHaveTextAsync("en attente de validation");
+        // Focused directly (the axe audits cover the page's order); then only keys: type, Tab to the button, Enter.
+        await page.Locator("#comment-text").FocusAsync();
+        await page.Keyboard.TypeAsync("Un **rappel** <script>window.pwned = 3</script> et [piège](javascript:window.pwned=4)");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        var posted = page.Locator(".comment-text", new() { HasText = "rappel" });
+        await Assertions.Expect(posted).ToBeVisibleAsync();
+        await Assertions.Expect(posted.Locator("strong")).ToHaveTextAsync("rappel");
+        await Assertions.Expect(posted).ToContainTextAsync("<script>window.pwned = 3</script>");
+        Assert.That(await posted.Locator("script").CountAsync(), Is.Zero);
+        Assert.That(await posted.Locator("a").First.GetAttributeAsync("href"), Is.Null, "the javascript: link lost its target");
+        await posted.Locator("a").First.ClickAsync();
+        Assert.That(await page.EvaluateAsync<JsonElement>("() => window.pwned ?? null"), Has.Property("ValueKind").EqualTo(JsonValueKind.Null));
+        Assert.That(errors, Is.Empty);
     }
 
     [TestCase(1280)]
