@@ -157,7 +157,8 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
                 {
                     var stats = await File.ReadAllTextAsync(Path.Combine(temp, SsimRules.StatsFileName(r.Resolution)), cancellationToken).ConfigureAwait(false);
                     var ssim = SsimRules.MeanSsim(stats) ?? throw new InvalidDataException($"ffmpeg compared no frame of {file} with the source.");
-                    qualities.Add(new RenditionQuality(r.Resolution, r.Width, r.Height, new FileInfo(Path.Combine(temp, file)).Length, Math.Round(ssim, 6)));
+                    qualities.Add(new RenditionQuality(r.Resolution, r.Width, r.Height, RateControl.For(r, plan.Content, settings.Crf).Crf,
+                        new FileInfo(Path.Combine(temp, file)).Length, Math.Round(ssim, 6)));
                 }
             }
             finally
@@ -169,13 +170,11 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
             }
         }
 
-        var rateControl = plan.Renditions.FirstOrDefault(r => !r.IsAudioOnly) is { } first ? RateControl.For(first, plan.Content, settings.Crf) : null;
         return new TranscodeReport(
             analysis.Name,
             Math.Round(analysis.MedianDifference, 4),
             Math.Round(analysis.Percentile75Difference, 4),
-            rateControl?.Crf ?? settings.Crf,
-            rateControl?.Tune,
+            plan.Renditions.FirstOrDefault(r => !r.IsAudioOnly) is { } first ? RateControl.For(first, plan.Content, settings.Crf).Tune : null,
             qualities,
             Math.Round(analysis.Seconds, 3),
             Math.Round(ladderSeconds, 3),

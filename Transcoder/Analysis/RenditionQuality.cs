@@ -3,8 +3,8 @@ using VideoPlatform.Transcoder.Planning;
 
 namespace VideoPlatform.Transcoder.Analysis;
 
-/// <summary>One video rendition as published: its HLS file's size and its SSIM against the source scaled to its size.</summary>
-public sealed record RenditionQuality(int Resolution, int Width, int Height, long SizeBytes, double Ssim);
+/// <summary>One video rendition as published: its CRF, its HLS file's size and its SSIM against the source scaled to its size.</summary>
+public sealed record RenditionQuality(int Resolution, int Width, int Height, int Crf, long SizeBytes, double Ssim);
 
 /// <summary>
 /// What the transcode decided and measured, kept in the transcode job's details for administrators: the content analysis and
@@ -14,7 +14,6 @@ public sealed record TranscodeReport(
     string Content,
     double MedianFrameDifference,
     double Percentile75FrameDifference,
-    int Crf,
     string? Tune,
     IReadOnlyList<RenditionQuality> Renditions,
     double AnalysisSeconds,
