@@ -36,6 +36,9 @@ public sealed record JobDetails(IReadOnlyList<string> Lines, string? Json)
         catch (FormatException)
         {
         }
+        catch (KeyNotFoundException)
+        {
+        }
 
         return new JobDetails([], json);
     }
