@@ -47,7 +47,7 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
         try
         {
             var runner = new FfmpegRunner(logger, timeProvider);
-            var analysis = await ContentAnalyzer.AnalyzeAsync(sourcePath, source, temp, settings, runner, cancellationToken).ConfigureAwait(false);
+            var analysis = await AnalyzeAsync(sourcePath, source, id, temp, settings, runner, cancellationToken).ConfigureAwait(false);
             plan = plan with { Content = analysis.Kind };
             LogAnalysed(logger, id, analysis.Name, analysis.MedianDifference, analysis.Percentile75Difference, analysis.Seconds);
 
@@ -129,11 +129,26 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
         }
     }
 
+    /// <summary>The content analysis; one that fails (an odd but playable source) is logged and the source encoded as normal content.</summary>
+    private async Task<ContentAnalysis> AnalyzeAsync(
+        string sourcePath, SourceMedia source, string id, string temp, TranscodeSettings settings, FfmpegRunner runner, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ContentAnalyzer.AnalyzeAsync(sourcePath, source, temp, settings, runner, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FfmpegException or FormatException or IOException)
+        {
+            LogAnalysisFailed(logger, id, ex.Message);
+            return ContentAnalysis.Unknown;
+        }
+    }
+
     /// <summary>
     /// Size and SSIM of every video rendition (one ffmpeg run: the source decoded once, compared with each rendition at its
     /// frame rate and size), with the content analysis and the rate control it chose: the transcode job's details.
     /// </summary>
-    private static async Task<TranscodeReport> MeasureAsync(
+    private async Task<TranscodeReport> MeasureAsync(
         string sourcePath, SourceMedia source, TranscodePlan plan, ContentAnalysis analysis, string id, string temp, TranscodeSettings settings,
         FfmpegRunner runner, double ladderSeconds, IProgress<double>? progress, CancellationToken cancellationToken)
     {
@@ -160,6 +175,12 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
                     qualities.Add(new RenditionQuality(r.Resolution, r.Width, r.Height, RateControl.For(r, plan.Content, settings.Crf).Crf,
                         new FileInfo(Path.Combine(temp, file)).Length, Math.Round(ssim, 6)));
                 }
+            }
+            catch (Exception ex) when (ex is FfmpegException or FormatException or InvalidDataException or IOException)
+            {
+                // The renditions are fine; only their measure failed: publish them, without SSIM.
+                LogMeasureFailed(logger, id, ex.Message);
+                qualities.Clear();
             }
             finally
             {
@@ -227,6 +248,12 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id}: {Content} content (frame difference median {Median:0.###}, 75th percentile {P75:0.###}), analysed in {Seconds:0.00} s")]
     private static partial void LogAnalysed(ILogger logger, string id, string content, double median, double p75, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transcode {Id}: content analysis failed, encoding as normal content ({Reason})")]
+    private static partial void LogAnalysisFailed(ILogger logger, string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transcode {Id}: SSIM of the renditions could not be measured ({Reason})")]
+    private static partial void LogMeasureFailed(ILogger logger, string id, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id} published in {Directory}")]
     private static partial void LogPublished(ILogger logger, string id, string directory);

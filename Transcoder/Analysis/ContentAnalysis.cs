@@ -48,12 +48,18 @@ public static class ContentRules
     /// <summary>A median frame difference from here up is high motion (the bench's noisy 1080p clip reads 1.5–2.5).</summary>
     public const double MotionDifference = 1.0;
 
+    /// <summary>
+    /// Sources up to this long are analysed whole, in one pass: seeking to three windows of a short source decodes most of it
+    /// three times over (each seek starts from the keyframe before, and short clips often have a single one).
+    /// </summary>
+    public const double WholeSourceSeconds = 20;
+
     // Where the windows start, as fractions of the duration: the beginning (a title slide) is skipped, three points spread.
     private static readonly double[] WindowStarts = [0.15, 0.5, 0.8];
 
     /// <summary>
     /// The sampled windows (start, length) in seconds: three windows of <see cref="WindowSeconds"/> spread over the source,
-    /// or the whole source when it is shorter than the three windows together.
+    /// or the whole source up to <see cref="WholeSourceSeconds"/>.
     /// </summary>
     public static IReadOnlyList<(double Start, double Length)> Windows(double durationSeconds)
     {
@@ -62,7 +68,7 @@ public static class ContentRules
             return [];
         }
 
-        if (durationSeconds <= WindowStarts.Length * WindowSeconds)
+        if (durationSeconds <= WholeSourceSeconds)
         {
             return [(0, durationSeconds)];
         }

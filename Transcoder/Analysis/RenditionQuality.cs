@@ -26,15 +26,22 @@ public sealed record TranscodeReport(
 /// </summary>
 public static class SsimRules
 {
+    /// <summary>
+    /// SSIM is measured over the first this-many seconds: the comparison decodes the source and every rendition again, which
+    /// over a whole lesson would cost half as much as the ladder itself; over the first minute it is a small fixed cost.
+    /// </summary>
+    public const double MeasuredSeconds = 60;
+
     public static string StatsFileName(int resolution) => $"ssim-{resolution.ToString(CultureInfo.InvariantCulture)}.log";
 
     /// <summary>Input 0 is the source, input i + 1 the file of <paramref name="renditions"/>[i]; one null output per comparison.</summary>
     public static IReadOnlyList<string> Arguments(string sourcePath, IReadOnlyList<(RenditionPlan Plan, string File)> renditions, int threads)
     {
-        var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-threads", Str(threads), "-an", "-sn", "-dn", "-i", sourcePath };
+        var limit = MeasuredSeconds.ToString(CultureInfo.InvariantCulture);
+        var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-threads", Str(threads), "-t", limit, "-an", "-sn", "-dn", "-i", sourcePath };
         foreach (var (_, file) in renditions)
         {
-            args.AddRange(["-an", "-sn", "-dn", "-i", file]);
+            args.AddRange(["-t", limit, "-an", "-sn", "-dn", "-i", file]);
         }
 
         var labels = string.Concat(renditions.Select((_, i) => $"[s{Str(i)}]"));

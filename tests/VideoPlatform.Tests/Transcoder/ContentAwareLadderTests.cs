@@ -15,7 +15,8 @@ public class ContentAwareLadderTests
     {
         Assert.That(ContentRules.Windows(100), Is.EqualTo(new[] { (15.0, 2.0), (50.0, 2.0), (80.0, 2.0) }));
         // The last window never runs past the end.
-        Assert.That(ContentRules.Windows(7), Is.EqualTo(new[] { (7 * 0.15, 2.0), (3.5, 2.0), (5.0, 2.0) }));
+        Assert.That(ContentRules.Windows(21), Is.EqualTo(new[] { (21 * 0.15, 2.0), (10.5, 2.0), (21 * 0.8, 2.0) }));
+        Assert.That(ContentRules.Windows(20), Is.EqualTo(new[] { (0.0, 20.0) }), "a short source is analysed whole, in one pass");
         Assert.That(ContentRules.Windows(6), Is.EqualTo(new[] { (0.0, 6.0) }));
         Assert.That(ContentRules.Windows(0.5), Is.EqualTo(new[] { (0.0, 0.5) }));
         Assert.That(ContentRules.Windows(0), Is.Empty);
@@ -143,6 +144,7 @@ public class ContentAwareLadderTests
         Assert.That(graph, Does.Contain("[s1]fps=30,scale=426:240,setsar=1,format=yuv420p,setpts=PTS-STARTPTS[ref1]"));
         Assert.That(graph, Does.Contain("[2:v:0]setpts=PTS-STARTPTS[enc1];[enc1][ref1]ssim=stats_file=ssim-240.log[out1]"));
         Assert.That(args.Count(a => a == "null"), Is.EqualTo(2));
+        Assert.That(args.Where((a, i) => i > 0 && args[i - 1] == "-t"), Is.EqualTo(new[] { "60", "60", "60" }), "the first minute of every input");
     }
 
     [Test]
