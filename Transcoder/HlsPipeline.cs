@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using FFMpegCore;
 using Microsoft.Extensions.Logging;
+using VideoPlatform.Transcoder.Analysis;
 using VideoPlatform.Transcoder.Ffmpeg;
 using VideoPlatform.Transcoder.Hls;
 using VideoPlatform.Transcoder.Planning;
@@ -14,8 +16,9 @@ namespace VideoPlatform.Transcoder;
 /// </summary>
 public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFactory loggerFactory, TimeProvider timeProvider)
 {
-    // Share of the progress bar given to the ladder run; images and hashing take the rest.
-    private const double LadderShare = 0.95;
+    // Shares of the progress bar: the ladder run, then the SSIM run; images and hashing take the rest.
+    private const double LadderShare = 0.8;
+    private const double SsimShare = 0.15;
 
     public async Task<TranscodeResult> RunAsync(
         string sourcePath,
@@ -44,7 +47,12 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
         try
         {
             var runner = new FfmpegRunner(logger, timeProvider);
-            var ladderProgress = progress is null ? null : new ScaledProgress(progress, LadderShare);
+            var analysis = await AnalyzeAsync(sourcePath, source, id, temp, settings, runner, cancellationToken).ConfigureAwait(false);
+            plan = plan with { Content = analysis.Kind };
+            LogAnalysed(logger, id, analysis.Name, analysis.MedianDifference, analysis.Percentile75Difference, analysis.Seconds);
+
+            var ladderStart = Stopwatch.GetTimestamp();
+            var ladderProgress = progress is null ? null : new ScaledProgress(progress, 0, LadderShare);
             await runner.RunAsync(
                 settings.FfmpegPath,
                 FfmpegArguments.Ladder(sourcePath, plan, id, settings),
@@ -54,6 +62,10 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
                 settings.Timeout,
                 settings.CancelGracePeriod,
                 cancellationToken).ConfigureAwait(false);
+            var ladderSeconds = Stopwatch.GetElapsedTime(ladderStart).TotalSeconds;
+            var ssimProgress = progress is null ? null : new ScaledProgress(progress, LadderShare, SsimShare);
+            var report = await MeasureAsync(sourcePath, source, plan, analysis, id, temp, settings, runner, ladderSeconds, ssimProgress, cancellationToken)
+                .ConfigureAwait(false);
 
             var thumbnail = $"{id}-thumbnail.jpg";
             var preview = $"{id}-preview.jpg";
@@ -101,7 +113,7 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
             Directory.Move(temp, final);
             progress?.Report(1.0);
             LogPublished(logger, id, final);
-            return new TranscodeResult(id, final, source.Duration, renditions, masterName, sha256Name, thumbnail, preview, source);
+            return new TranscodeResult(id, final, source.Duration, renditions, masterName, sha256Name, thumbnail, preview, source, report);
         }
         catch (FfmpegException ex) when (ex.DecoderError is { } decoderError)
         {
@@ -115,6 +127,79 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>The content analysis; one that fails (an odd but playable source) is logged and the source encoded as normal content.</summary>
+    private async Task<ContentAnalysis> AnalyzeAsync(
+        string sourcePath, SourceMedia source, string id, string temp, TranscodeSettings settings, FfmpegRunner runner, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ContentAnalyzer.AnalyzeAsync(sourcePath, source, temp, settings, runner, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FfmpegException or FormatException or IOException)
+        {
+            LogAnalysisFailed(logger, id, ex.Message);
+            return ContentAnalysis.Unknown;
+        }
+    }
+
+    /// <summary>
+    /// Size and SSIM of every video rendition (one ffmpeg run: the source decoded once, compared with each rendition at its
+    /// frame rate and size), with the content analysis and the rate control it chose: the transcode job's details.
+    /// </summary>
+    private async Task<TranscodeReport> MeasureAsync(
+        string sourcePath, SourceMedia source, TranscodePlan plan, ContentAnalysis analysis, string id, string temp, TranscodeSettings settings,
+        FfmpegRunner runner, double ladderSeconds, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        var videos = plan.Renditions.Where(r => !r.IsAudioOnly).Select(r => (Plan: r, File: FfmpegArguments.FragmentedName(id, r.Resolution))).ToList();
+        var start = Stopwatch.GetTimestamp();
+        var qualities = new List<RenditionQuality>();
+        if (videos.Count > 0)
+        {
+            try
+            {
+                await runner.RunAsync(
+                    settings.FfmpegPath,
+                    SsimRules.Arguments(sourcePath, videos, settings.Threads),
+                    temp,
+                    source.Duration,
+                    progress,
+                    settings.Timeout,
+                    settings.CancelGracePeriod,
+                    cancellationToken).ConfigureAwait(false);
+                foreach (var (r, file) in videos)
+                {
+                    var stats = await File.ReadAllTextAsync(Path.Combine(temp, SsimRules.StatsFileName(r.Resolution)), cancellationToken).ConfigureAwait(false);
+                    var ssim = SsimRules.MeanSsim(stats) ?? throw new InvalidDataException($"ffmpeg compared no frame of {file} with the source.");
+                    qualities.Add(new RenditionQuality(r.Resolution, r.Width, r.Height, RateControl.For(r, plan.Content, settings.Crf).Crf,
+                        new FileInfo(Path.Combine(temp, file)).Length, Math.Round(ssim, 6)));
+                }
+            }
+            catch (Exception ex) when (ex is FfmpegException or FormatException or InvalidDataException or IOException)
+            {
+                // The renditions are fine; only their measure failed: publish them, without SSIM.
+                LogMeasureFailed(logger, id, ex.Message);
+                qualities.Clear();
+            }
+            finally
+            {
+                foreach (var (r, _) in videos)
+                {
+                    File.Delete(Path.Combine(temp, SsimRules.StatsFileName(r.Resolution)));
+                }
+            }
+        }
+
+        return new TranscodeReport(
+            analysis.Name,
+            Math.Round(analysis.MedianDifference, 4),
+            Math.Round(analysis.Percentile75Difference, 4),
+            plan.Renditions.FirstOrDefault(r => !r.IsAudioOnly) is { } first ? RateControl.For(first, plan.Content, settings.Crf).Tune : null,
+            qualities,
+            Math.Round(analysis.Seconds, 3),
+            Math.Round(ladderSeconds, 3),
+            Math.Round(Stopwatch.GetElapsedTime(start).TotalSeconds, 3));
     }
 
     /// <summary>The CODECS value from what the encoder really wrote (profile and level), not from what we asked.</summary>
@@ -153,13 +238,22 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
     }
 
     // Reports synchronously: Progress<T> would post to the thread pool, reordering reports and delivering some after the final 1.0.
-    private sealed class ScaledProgress(IProgress<double> inner, double share) : IProgress<double>
+    private sealed class ScaledProgress(IProgress<double> inner, double offset, double share) : IProgress<double>
     {
-        public void Report(double value) => inner.Report(value * share);
+        public void Report(double value) => inner.Report(offset + (value * share));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id}: renditions {Renditions}")]
     private static partial void LogPlanned(ILogger logger, string id, string renditions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id}: {Content} content (frame difference median {Median:0.###}, 75th percentile {P75:0.###}), analysed in {Seconds:0.00} s")]
+    private static partial void LogAnalysed(ILogger logger, string id, string content, double median, double p75, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transcode {Id}: content analysis failed, encoding as normal content ({Reason})")]
+    private static partial void LogAnalysisFailed(ILogger logger, string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Transcode {Id}: SSIM of the renditions could not be measured ({Reason})")]
+    private static partial void LogMeasureFailed(ILogger logger, string id, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id} published in {Directory}")]
     private static partial void LogPublished(ILogger logger, string id, string directory);

@@ -1,3 +1,4 @@
+using VideoPlatform.Transcoder.Analysis;
 using VideoPlatform.Transcoder.Probing;
 
 namespace VideoPlatform.Transcoder;
@@ -21,7 +22,10 @@ public sealed record RenditionResult(
     long WebVideoSizeBytes = 0,
     bool HasAudio = true);
 
-/// <summary>Everything a transcode published, all inside <see cref="Directory"/>, all named with the fresh <see cref="Id"/>.</summary>
+/// <summary>
+/// Everything a transcode published, all inside <see cref="Directory"/>, all named with the fresh <see cref="Id"/>; and
+/// <see cref="Report"/>, what it decided and measured (content, rate control, size and SSIM per rendition) for the job's details.
+/// </summary>
 public sealed record TranscodeResult(
     string Id,
     string Directory,
@@ -31,7 +35,8 @@ public sealed record TranscodeResult(
     string SegmentsSha256Name,
     string ThumbnailName,
     string PreviewName,
-    SourceMedia Source)
+    SourceMedia Source,
+    TranscodeReport? Report = null)
 {
     /// <summary>What publication needs of this transcode, and what a remote runner sends back with the files.</summary>
     public TranscodeOutput Output => new(Id, Duration.TotalSeconds, Renditions, MasterPlaylistName, SegmentsSha256Name, ThumbnailName, PreviewName);

@@ -76,12 +76,18 @@ internal sealed class TypedJobHandler<TPayload>(IJobHandler<TPayload> inner) : I
     }
 }
 
-public sealed class JobContext(JobRow job, Func<int, Task> reportProgress)
+public sealed class JobContext(JobRow job, Func<int, Task> reportProgress, Func<object, Task>? storeDetails = null)
 {
     public JobRow Job { get; } = job;
 
     /// <summary>Stored with the next heartbeat; 0–100.</summary>
     public Task ReportProgressAsync(int percent) => reportProgress(Math.Clamp(percent, 0, 100));
+
+    /// <summary>
+    /// Stores, at once, what the job has to say about its work (serialized as JSON, web casing) in the job's details, shown to
+    /// administrators on the jobs page; a later call replaces it. Does nothing where the job's runner keeps no details.
+    /// </summary>
+    public Task SetDetailsAsync(object details) => storeDetails is null ? Task.CompletedTask : storeDetails(details);
 }
 
 /// <summary>A failure that no retry can fix (bad input): the job is given up at once.</summary>

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Dapper;
 using VideoPlatform.Core.Data;
 
@@ -137,6 +138,16 @@ public sealed class JobQueue(Database database, TimeProvider clock)
                 WHERE id = @id AND state = 1 AND lease_owner = @owner
                 """, new { id, owner, progress, now, leaseUntil = now + (long)lease.TotalMilliseconds }, t);
         }, ct);
+        return rows == 1;
+    }
+
+    /// <summary>Stores the job's details (<paramref name="details"/> as JSON); false when the job is no longer ours.</summary>
+    public async Task<bool> SetDetailsAsync(long id, string owner, object details, CancellationToken ct = default)
+    {
+        var json = JsonSerializer.Serialize(details, details.GetType(), JsonSerializerOptions.Web);
+        var rows = await database.WriteAsync((c, t) => c.ExecuteAsync("""
+            UPDATE jobs SET details = @json, updated_at = @now WHERE id = @id AND state = 1 AND lease_owner = @owner
+            """, new { id, owner, json, now = Now }, t), ct);
         return rows == 1;
     }
 

@@ -24,6 +24,9 @@ public sealed record JobRow
     public long? LeaseExpiresAt { get; init; }
     public int? Progress { get; init; }
     public string? LastError { get; init; }
+
+    /// <summary>What the job reported about its work (JSON), shown to administrators; null when it reported nothing.</summary>
+    public string? Details { get; init; }
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; init; }
     public long? FinishedAt { get; init; }

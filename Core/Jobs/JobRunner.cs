@@ -82,7 +82,7 @@ public sealed partial class JobRunner(
             {
                 progress = percent;
                 return Task.CompletedTask;
-            });
+            }, details => queue.SetDetailsAsync(job.Id, _owner, details, leaseLost.Token));
             await handler.HandleAsync(context, leaseLost.Token);
             await leaseLost.CancelAsync();
             await heartbeat;

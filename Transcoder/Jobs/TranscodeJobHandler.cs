@@ -90,6 +90,12 @@ public sealed partial class TranscodeJobHandler(
             }
         }
 
+        if (result.Report is { } report)
+        {
+            // Content analysis, rate control, size and SSIM per rendition: for administrators, on the jobs page.
+            await context.SetDetailsAsync(report);
+        }
+
         await publisher.PublishAsync(video, result.Output, result.Directory, alsoInTransaction: null, ct);
         store.Delete(work);
     }

@@ -56,8 +56,7 @@ internal static class FfmpegArguments
                 args.AddRange(
                 [
                     "-c:v", "libx264", "-preset", settings.Preset, "-profile:v", "high",
-                    "-crf", Str(settings.Crf),
-                    "-maxrate", Str(rendition.MaxBitrate), "-bufsize", Str(rendition.BufferSize),
+                    .. RateControl.For(rendition, plan.Content, settings.Crf).Arguments,
                     // A keyframe exactly every N seconds in every rendition: fixed GOP, no scene-cut keyframes.
                     "-g", gop, "-keyint_min", gop, "-sc_threshold", "0",
                 ]);

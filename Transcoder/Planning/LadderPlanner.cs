@@ -1,3 +1,4 @@
+using VideoPlatform.Transcoder.Analysis;
 using VideoPlatform.Transcoder.Probing;
 
 namespace VideoPlatform.Transcoder.Planning;
@@ -12,7 +13,8 @@ public sealed record RenditionPlan(int Resolution, int Width, int Height, int Fp
     public long BufferSize => MaxBitrate * 2;
 }
 
-public sealed record TranscodePlan(IReadOnlyList<RenditionPlan> Renditions, bool SourceHasVideo, bool SourceHasAudio);
+/// <summary>The renditions of a source; <see cref="Content"/> (from the content analysis) chooses each rendition's <see cref="RateControl"/>.</summary>
+public sealed record TranscodePlan(IReadOnlyList<RenditionPlan> Renditions, bool SourceHasVideo, bool SourceHasAudio, ContentKind Content = ContentKind.Normal);
 
 /// <summary>Chooses the renditions for a source, following PeerTube's rules (computeResolutionsToTranscode, computeOutputFPS).</summary>
 internal static class LadderPlanner
