@@ -290,6 +290,20 @@ public sealed partial class ObjectStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// A short-lived URL that reads one object without credentials (S3 query-string signature, valid until
+    /// <paramref name="expires"/>): for programs of the instance that read an object by URL (ffprobe), whatever its privacy.
+    /// </summary>
+    public string PresignedGetUrl(ObjectKind kind, string key, DateTimeOffset expires) =>
+        Client.GetPreSignedURL(new GetPreSignedUrlRequest
+        {
+            BucketName = Bucket(kind).BucketName,
+            Key = ObjectKey(kind, key),
+            Verb = HttpVerb.GET,
+            Expires = expires.UtcDateTime,
+            Protocol = new Uri(_options.Endpoint!).Scheme == Uri.UriSchemeHttp ? Protocol.HTTP : Protocol.HTTPS,
+        });
+
     /// <summary>Size, ETag and last change of an object; null when it does not exist.</summary>
     public async Task<GetObjectMetadataResponse?> HeadAsync(ObjectKind kind, string key, CancellationToken ct)
     {
