@@ -28,6 +28,7 @@ public static class MediaModule
         services.AddSingleton<ObjectStore>();
         services.AddSingleton<VideoMediaFiles>();
         services.AddSingleton<VideoOriginals>();
+        services.AddHostedService<ObjectStorageStartup>();
         services.AddSingleton<StorageMoves>();
         services.AddSingleton<IVideoChangeListener, ObjectStorageListener>();
         // Publication notices run where the listing cache lives and federation is served, not in a transcoder-only worker.

@@ -143,8 +143,13 @@ public sealed partial class ObjectStore : IDisposable
         return parts;
     }
 
+    /// <summary>The buckets of public media (HLS, web videos), which players on other origins read.</summary>
+    public IReadOnlyList<string> PublicMediaBuckets() =>
+        new[] { _options.StreamingPlaylists, _options.WebVideos }.Where(b => b.IsSet).Select(b => b.BucketName!).Distinct(StringComparer.Ordinal).ToList();
+
     /// <summary>
-    /// Sets a CORS rule on a public media bucket, once per bucket and process, so that players on the academies' pages
+    /// Sets a CORS rule on a public media bucket, once per bucket and process (at start, and again before an upload when
+    /// the bucket did not exist then), so that players on the academies' pages
     /// (hls.js fetches playlists and segments cross-origin) may read its objects: GET and HEAD from any origin, with the
     /// Range header. Idempotent (the same rule replaces itself); a server that refuses it is logged, not fatal (the
     /// bucket may be configured by its administrator, or behind a CDN that answers CORS itself).
@@ -176,6 +181,12 @@ public sealed partial class ObjectStore : IDisposable
                 },
             }, ct);
             LogCorsSet(_logger, bucket);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // No such bucket (yet): asked again before the first upload to it.
+            LogCorsRefused(_logger, bucket, ex.StatusCode, ex.Message);
+            return;
         }
         catch (AmazonS3Exception ex)
         {

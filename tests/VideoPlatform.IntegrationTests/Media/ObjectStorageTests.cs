@@ -40,6 +40,7 @@ public sealed class ObjectStorageTests
     private string _dir = null!;
     private JsonElement _public;
     private JsonElement _private;
+    private Dictionary<string, int> _corsRulesBeforeAnyUpload = [];
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -47,11 +48,18 @@ public sealed class ObjectStorageTests
         FfmpegTool.RequireFfmpeg();
         _dir = Path.Combine(Path.GetTempPath(), "vp-s3-" + Guid.NewGuid().ToString("N"));
         _s3 = await S3Server.StartAsync(Path.Combine(_dir, "s3"));
+        // The buckets exist before the instance starts (as in a deployment): it gives the public ones their CORS rule at start.
+        using (var admin = new Amazon.S3.AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials(S3Server.AccessKey, S3Server.SecretKey),
+            new Amazon.S3.AmazonS3Config { ServiceURL = _s3.Endpoint, ForcePathStyle = true }))
+        {
+            foreach (var bucket in new[] { HlsBucket, VideosBucket, OriginalsBucket })
+            {
+                await admin.PutBucketAsync(bucket);
+            }
+        }
         _instance = await TestInstance.StartAsync(DbKind.Sqlite, [.. _s3.InstanceArgs(HlsBucket, VideosBucket, HlsPrefix), "--P2P:PeerPort", "-1",
             "--ObjectStorage:OriginalVideoFiles:BucketName", OriginalsBucket, "--ObjectStorage:OriginalVideoFiles:Prefix", OriginalsPrefix]);
-        await Objects.Client.PutBucketAsync(HlsBucket);
-        await Objects.Client.PutBucketAsync(VideosBucket);
-        await Objects.Client.PutBucketAsync(OriginalsBucket);
+        _corsRulesBeforeAnyUpload = await CorsRulesAsync();
         _teacher = await _instance.CreateUserAsync("teacher");
         _clip = await Uploader.ClipAsync(Path.Combine(_dir, "clips"), "lesson.mp4", seconds: 2, size: "320x180");
         var channel = await Uploader.ChannelIdAsync(_teacher);
@@ -165,6 +173,39 @@ public sealed class ObjectStorageTests
         using var old = await _instance.Http.GetAsync(MediaUrls.HlsFile(uuid, playlist.MasterName!, isPrivate: false));
         Assert.That(old.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         Assert.That(old.Headers.Location!.ToString(), Is.EqualTo(Hls(_public).GetProperty("playlistUrl").GetString()));
+    }
+
+    /// <summary>The CORS rules of the public media buckets, once both have one (bounded wait: the instance sets them in the background at start).</summary>
+    private async Task<Dictionary<string, int>> CorsRulesAsync()
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var rules = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var bucket in new[] { HlsBucket, VideosBucket })
+            {
+                try
+                {
+                    var cors = await Objects.Client.GetCORSConfigurationAsync(bucket);
+                    rules[bucket] = cors.Configuration?.Rules?.Count(r => r.AllowedOrigins.Contains("*") && r.AllowedMethods.Contains("GET")) ?? 0;
+                }
+                catch (Amazon.S3.AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+                {
+                    rules[bucket] = 0;
+                }
+            }
+            if (rules.Values.All(n => n > 0) || DateTimeOffset.UtcNow > deadline)
+            {
+                return rules;
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    [Test, Order(1)]
+    public void Public_media_buckets_get_their_cors_rule_at_start_before_any_upload()
+    {
+        Assert.That(_corsRulesBeforeAnyUpload, Is.EqualTo(new Dictionary<string, int> { [HlsBucket] = 1, [VideosBucket] = 1 }));
     }
 
     [Test, Order(1)]
