@@ -42,7 +42,7 @@ public static class MediaModule
             services.AddOptions<MediaOptions>().Bind(builder.Configuration.GetSection(MediaOptions.Section));
         }
         // With remote runners the transcode jobs wait in the queue for a runner (Api/Runners) instead.
-        if (roles.HasFlag(InstanceRoles.Transcoder) && !Runners.RunnersModule.RemoteRunnersEnabled(builder.Configuration))
+        if (roles.HasFlag(InstanceRoles.Transcoder) && !TranscoderModule.RemoteRunnersEnabled(builder.Configuration))
         {
             services.AddTranscoder(builder.Configuration);
         }
