@@ -70,9 +70,25 @@ public sealed partial class VideoOriginals(MediaStore store, ObjectStore objects
     public Task UploadAsync(string videoUuid, string localPath, CancellationToken ct) =>
         objects.UploadAsync(ObjectKind.OriginalVideo, Key(videoUuid, Path.GetFileName(localPath)), localPath, isPrivate: true, ct);
 
-    /// <summary>Downloads an original from its bucket back to the originals folder; the caller switches the row, then deletes the object.</summary>
-    public Task DownloadAsync(string videoUuid, string name, CancellationToken ct) =>
-        objects.DownloadAsync(ObjectKind.OriginalVideo, Key(videoUuid, name), store.VideoFilePath(videoUuid, false, VideoFileKinds.Source, name), ct);
+    /// <summary>
+    /// Downloads an original from its bucket back to the originals folder; the caller switches the row, then deletes the
+    /// object. The bytes land in a work folder first and are renamed into place: the originals folder never holds a partial
+    /// file that <see cref="MediaStore.FindOriginal"/> could take for the original.
+    /// </summary>
+    public async Task DownloadAsync(string videoUuid, string name, CancellationToken ct)
+    {
+        var work = store.CreateWorkFolder("original-" + videoUuid);
+        try
+        {
+            var downloaded = Path.Combine(work, MediaStore.SafeName(name));
+            await objects.DownloadAsync(ObjectKind.OriginalVideo, Key(videoUuid, name), downloaded, ct);
+            store.PublishFile(downloaded, store.VideoFilePath(videoUuid, false, VideoFileKinds.Source, name));
+        }
+        finally
+        {
+            store.Delete(work);
+        }
+    }
 
     /// <summary>Removes the local copy of a video's original (after its row switched to the bucket).</summary>
     public void DeleteLocal(string videoUuid)
