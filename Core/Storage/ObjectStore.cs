@@ -185,7 +185,7 @@ public sealed partial class ObjectStore : IDisposable
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
             // No such bucket (yet): asked again before the first upload to it.
-            LogCorsRefused(_logger, bucket, ex.StatusCode, ex.Message);
+            LogCorsBucketMissing(_logger, bucket);
             return;
         }
         catch (AmazonS3Exception ex)
@@ -432,6 +432,9 @@ public sealed partial class ObjectStore : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bucket {Bucket} lets browsers read its objects (CORS GET/HEAD from any origin)")]
     private static partial void LogCorsSet(ILogger logger, string bucket);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bucket {Bucket} does not exist yet: its CORS rule is set before the first upload to it")]
+    private static partial void LogCorsBucketMissing(ILogger logger, string bucket);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bucket {Bucket} refused the CORS rule ({Status}: {Reason}); browsers on other origins cannot play from it unless it is configured otherwise")]
     private static partial void LogCorsRefused(ILogger logger, string bucket, HttpStatusCode status, string reason);
