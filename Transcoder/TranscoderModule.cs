@@ -18,6 +18,12 @@ public static class TranscoderModule
         return services;
     }
 
+    /// <summary>
+    /// Whether transcode jobs wait for remote runners (<c>Transcoding:RemoteRunners:Enabled</c>, the runner API in Api/Runners)
+    /// instead of the in-process worker, which is then not registered.
+    /// </summary>
+    public static bool RemoteRunnersEnabled(IConfiguration configuration) => configuration.GetValue("Transcoding:RemoteRunners:Enabled", false);
+
     /// <summary>The transcoding worker of a process with the transcoder role: options (validated at start), the pipeline and its job.</summary>
     public static IServiceCollection AddTranscoder(this IServiceCollection services, IConfiguration configuration)
     {

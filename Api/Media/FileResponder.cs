@@ -73,6 +73,15 @@ public static class FileResponder
             });
     }
 
+    /// <summary><see cref="ServeObjectAsync"/> as an endpoint's result.</summary>
+    public static IResult Object(ObjectStore objects, ObjectKind kind, string key, MediaCache cache, string? attachmentName = null) =>
+        new ObjectResult(objects, kind, key, cache, attachmentName);
+
+    private sealed class ObjectResult(ObjectStore objects, ObjectKind kind, string key, MediaCache cache, string? attachmentName) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => ServeObjectAsync(httpContext, objects, kind, key, cache, attachmentName);
+    }
+
     private static async Task RespondAsync(HttpContext context, string name, long size, DateTime lastWrite, string etag, MediaCache cache,
         string? attachmentName, Func<long, long, Task> writeBody)
     {

@@ -52,6 +52,20 @@ public static class MediaEndpoints
         return app;
     }
 
+    /// <summary>ffprobe's JSON with <c>format.filename</c> set to the file's name (not the signed URL it read); null stays null.</summary>
+    private static string? NameFile(string? json, string fileName)
+    {
+        if (json is null || System.Text.Json.Nodes.JsonNode.Parse(json) is not System.Text.Json.Nodes.JsonObject root)
+        {
+            return json;
+        }
+        if (root["format"] is System.Text.Json.Nodes.JsonObject format)
+        {
+            format["filename"] = fileName;
+        }
+        return root.ToJsonString();
+    }
+
     public static IEndpointRouteBuilder MapMediaApi(this IEndpointRouteBuilder app)
     {
         var videos = app.MapGroup("/api/v1/videos").WithTags("Video");
@@ -86,7 +100,7 @@ public static class MediaEndpoints
 
         // PeerTube's file metadata: ffprobe's JSON of one of the video's files, for those who may view the video.
         videos.MapGet("/{id}/metadata/{fileId:long}", async (string id, long fileId, ClaimsPrincipal user, VideoRepository repo, MediaStore store,
-            Transcoder.Probing.MediaProber prober, CancellationToken ct) =>
+            ObjectStore objects, TimeProvider clock, Transcoder.Probing.MediaProber prober, CancellationToken ct) =>
         {
             var video = await repo.FindAsync(id, ct);
             if (video is null || !VideoAccess.CanView(video, user))
@@ -98,10 +112,24 @@ public static class MediaEndpoints
             {
                 return Problems.NotFound("Video file not found.");
             }
-            var path = store.VideoFilePath(video.Video.Uuid, MediaStore.IsPrivateMedia(video.Video.Privacy), file.Kind, file.FileName);
-            var json = store.Exists(path)
-                ? await prober.ProbeJsonAsync(path, ct)
-                : null;
+            var isPrivate = MediaStore.IsPrivateMedia(video.Video.Privacy);
+            string? json;
+            if (file.Storage == FileStorage.ObjectStorage)
+            {
+                // ffprobe reads the object through a short-lived signed URL (it reads the header and a few packets, with ranges).
+                var key = ObjectStore.VideoKey(video.Video.Uuid, file.FileName, isPrivate);
+                var kind = VideoMediaFiles.KindOf(file.Kind);
+                json = await objects.HeadAsync(kind, key, ct) is null
+                    ? null
+                    : NameFile(await prober.ProbeJsonAsync(objects.PresignedGetUrl(kind, key, clock.GetUtcNow().AddMinutes(5)), ct), file.FileName);
+            }
+            else
+            {
+                var path = store.VideoFilePath(video.Video.Uuid, isPrivate, file.Kind, file.FileName);
+                json = store.Exists(path)
+                    ? await prober.ProbeJsonAsync(path, ct)
+                    : null;
+            }
             return json is null ? Problems.NotFound("Video file not found.") : Results.Text(json, "application/json");
         });
 

@@ -27,6 +27,8 @@ public static class MediaModule
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ObjectStorageOptions>, ObjectStorageOptionsValidator>();
         services.AddSingleton<ObjectStore>();
         services.AddSingleton<VideoMediaFiles>();
+        services.AddSingleton<VideoOriginals>();
+        services.AddHostedService<ObjectStorageStartup>();
         services.AddSingleton<StorageMoves>();
         services.AddSingleton<IVideoChangeListener, ObjectStorageListener>();
         // Publication notices run where the listing cache lives and federation is served, not in a transcoder-only worker.
@@ -40,10 +42,13 @@ public static class MediaModule
             services.AddOptions<MediaOptions>().Bind(builder.Configuration.GetSection(MediaOptions.Section));
         }
         // With remote runners the transcode jobs wait in the queue for a runner (Api/Runners) instead.
-        if (roles.HasFlag(InstanceRoles.Transcoder) && !Runners.RunnersModule.RemoteRunnersEnabled(builder.Configuration))
+        if (roles.HasFlag(InstanceRoles.Transcoder) && !TranscoderModule.RemoteRunnersEnabled(builder.Configuration))
         {
             services.AddTranscoder(builder.Configuration);
-            // Moves read and write the media disk, as transcodes do.
+        }
+        if (roles.HasFlag(InstanceRoles.Transcoder))
+        {
+            // Moves read and write the media disk, as transcodes do; with remote runners too (runners have no disk of ours).
             services.AddJobHandler<MoveToObjectStorageJob, StorageMoves>();
             services.AddJobHandler<MoveToFileSystemJob, StorageMoves>();
         }
@@ -56,6 +61,7 @@ public static class MediaModule
         {
             app.MapMediaApi();
             app.MapStorageMoves();
+            app.MapTranscodingApi();
             app.MapMediaFiles();
         }
         return app;

@@ -10,7 +10,7 @@ namespace VideoPlatform.Api.Media;
 /// <summary>
 /// Object storage's side of a video's life: a published video's media is queued for the move to object storage; when
 /// its privacy crosses the shared line, its objects move at once between the public and the private folder (the re-key
-/// that follows brings them back under new names, <see cref="P2P.MediaRekeyJobHandler"/>); a deleted video's objects go.
+/// that follows brings them back under new names, <see cref="P2P.MediaRekeyJobHandler"/>); a deleted video's objects go (its kept original's too).
 /// </summary>
 public sealed class ObjectStorageListener(VideoRepository videos, ObjectStore objects, JobQueue queue) : IVideoChangeListener
 {
@@ -51,6 +51,11 @@ public sealed class ObjectStorageListener(VideoRepository videos, ObjectStore ob
             {
                 await objects.DeleteFolderAsync(kind, ObjectStore.VideoFolder(video.Video.Uuid, isPrivate), ct);
             }
+        }
+        if (objects.Handles(ObjectKind.OriginalVideo))
+        {
+            // The kept original: always under the private folder of its bucket (the local copy goes in MediaFilesListener).
+            await objects.DeleteFolderAsync(ObjectKind.OriginalVideo, ObjectStore.VideoFolder(video.Video.Uuid, isPrivate: true), ct);
         }
     }
 }

@@ -25,6 +25,8 @@ public sealed partial class RunnerJobService(
     VideoRepository videos,
     VideoMediaRepository media,
     MediaStore store,
+    VideoOriginals originals,
+    ObjectStore objects,
     TranscodePublisher publisher,
     IOptions<RemoteRunnersOptions> options,
     IOptions<InstanceOptions> instance,
@@ -181,10 +183,13 @@ public sealed partial class RunnerJobService(
         {
             return Problems.NotFound("This job is not about that video.");
         }
-        var source = store.FindOriginal(held.Video.Uuid);
-        return source is null
-            ? Problems.NotFound("The uploaded file is missing from storage.")
-            : TypedResults.Stream(store.OpenRead(source), "application/octet-stream", Path.GetFileName(source), enableRangeProcessing: true);
+        // From the disk or, once moved, streamed from the originals' bucket (with the runner's Range, if any).
+        return await originals.FindAsync(held.Video, ct) switch
+        {
+            null => Problems.NotFound("The uploaded file is missing from storage."),
+            { LocalPath: { } local } => TypedResults.Stream(store.OpenRead(local), "application/octet-stream", Path.GetFileName(local), enableRangeProcessing: true),
+            var remote => Media.FileResponder.Object(objects, ObjectKind.OriginalVideo, remote.ObjectKey!, Media.MediaCache.Private, remote.Name),
+        };
     }
 
     /// <summary>
@@ -381,13 +386,13 @@ public sealed partial class RunnerJobService(
     private async Task<RunnerJobPayload?> PayloadAsync(JobRow job, CancellationToken ct)
     {
         var found = await videos.FindAsync(RunnerStatus.Format(RunnerStatus.VideoIdOf(job)), ct);
-        if (found is null || found.Video.State != VideoState.ToTranscode || store.FindOriginal(found.Video.Uuid) is not { } source)
+        if (found is null || found.Video.State != VideoState.ToTranscode || await originals.FindAsync(found.Video, ct) is not { } source)
         {
             return null;
         }
         var uuid = RunnerJobRules.JobUuid(job.Id);
         var url = $"{instance.Value.PublicUrl}/api/v1/runners/jobs/{uuid}/files/videos/{found.Video.Uuid}/max-quality";
-        return new RunnerJobPayload(new RunnerJobInput(url, Path.GetFileName(source), found.Video.Uuid),
+        return new RunnerJobPayload(new RunnerJobInput(url, source.Name, found.Video.Uuid),
             new RunnerJobOutput(configuration.GetValue("Transcoding:WebVideos", true)));
     }
 

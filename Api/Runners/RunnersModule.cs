@@ -12,9 +12,6 @@ namespace VideoPlatform.Api.Runners;
 /// </summary>
 public static class RunnersModule
 {
-    public static bool RemoteRunnersEnabled(IConfiguration configuration) =>
-        configuration.GetValue($"{RemoteRunnersOptions.Section}:{nameof(RemoteRunnersOptions.Enabled)}", false);
-
     public static WebApplicationBuilder AddRunners(this WebApplicationBuilder builder, InstanceRoles roles)
     {
         var services = builder.Services;

@@ -143,8 +143,13 @@ public sealed partial class ObjectStore : IDisposable
         return parts;
     }
 
+    /// <summary>The buckets of public media (HLS, web videos), which players on other origins read.</summary>
+    public IReadOnlyList<string> PublicMediaBuckets() =>
+        new[] { _options.StreamingPlaylists, _options.WebVideos }.Where(b => b.IsSet).Select(b => b.BucketName!).Distinct(StringComparer.Ordinal).ToList();
+
     /// <summary>
-    /// Sets a CORS rule on a public media bucket, once per bucket and process, so that players on the academies' pages
+    /// Sets a CORS rule on a public media bucket, once per bucket and process (at start, and again before an upload when
+    /// the bucket did not exist then), so that players on the academies' pages
     /// (hls.js fetches playlists and segments cross-origin) may read its objects: GET and HEAD from any origin, with the
     /// Range header. Idempotent (the same rule replaces itself); a server that refuses it is logged, not fatal (the
     /// bucket may be configured by its administrator, or behind a CDN that answers CORS itself).
@@ -176,6 +181,12 @@ public sealed partial class ObjectStore : IDisposable
                 },
             }, ct);
             LogCorsSet(_logger, bucket);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // No such bucket (yet): asked again before the first upload to it.
+            LogCorsBucketMissing(_logger, bucket);
+            return;
         }
         catch (AmazonS3Exception ex)
         {
@@ -289,6 +300,20 @@ public sealed partial class ObjectStore : IDisposable
             return null;
         }
     }
+
+    /// <summary>
+    /// A short-lived URL that reads one object without credentials (S3 query-string signature, valid until
+    /// <paramref name="expires"/>): for programs of the instance that read an object by URL (ffprobe), whatever its privacy.
+    /// </summary>
+    public string PresignedGetUrl(ObjectKind kind, string key, DateTimeOffset expires) =>
+        Client.GetPreSignedURL(new GetPreSignedUrlRequest
+        {
+            BucketName = Bucket(kind).BucketName,
+            Key = ObjectKey(kind, key),
+            Verb = HttpVerb.GET,
+            Expires = expires.UtcDateTime,
+            Protocol = new Uri(_options.Endpoint!).Scheme == Uri.UriSchemeHttp ? Protocol.HTTP : Protocol.HTTPS,
+        });
 
     /// <summary>Size, ETag and last change of an object; null when it does not exist.</summary>
     public async Task<GetObjectMetadataResponse?> HeadAsync(ObjectKind kind, string key, CancellationToken ct)
@@ -407,6 +432,9 @@ public sealed partial class ObjectStore : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bucket {Bucket} lets browsers read its objects (CORS GET/HEAD from any origin)")]
     private static partial void LogCorsSet(ILogger logger, string bucket);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bucket {Bucket} does not exist yet: its CORS rule is set before the first upload to it")]
+    private static partial void LogCorsBucketMissing(ILogger logger, string bucket);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bucket {Bucket} refused the CORS rule ({Status}: {Reason}); browsers on other origins cannot play from it unless it is configured otherwise")]
     private static partial void LogCorsRefused(ILogger logger, string bucket, HttpStatusCode status, string reason);

@@ -23,7 +23,8 @@ public sealed record MoveToFileSystemJob(long VideoId) : IJobPayload
 }
 
 /// <summary>
-/// Moves a published local video's media (HLS playlists, fragmented MP4s, <c>segments-sha256.json</c>, web videos)
+/// Moves a published local video's media (HLS playlists, fragmented MP4s, <c>segments-sha256.json</c>, web videos, and
+/// the kept original when <c>ObjectStorage:OriginalVideoFiles</c> names a bucket: <see cref="VideoOriginals"/>)
 /// between the local disk and object storage. Crash-safe in three steps: copy every file to the other store (uploads
 /// verified by their ETag), switch the rows in ONE transaction (which clears the files' torrents: their web seeds
 /// named the old place), then delete the old copies and tell the change listeners (new torrents are made; the start-up
@@ -36,6 +37,7 @@ public sealed partial class StorageMoves(
     VideoMediaRepository media,
     MediaStore store,
     ObjectStore objects,
+    VideoOriginals originals,
     VideoChangeNotifier notifier,
     ILogger<StorageMoves> logger) : IJobHandler<MoveToObjectStorageJob>, IJobHandler<MoveToFileSystemJob>
 {
@@ -81,6 +83,7 @@ public sealed partial class StorageMoves(
         var files = (await videos.FilesAsync(video.Id, ct)).Where(f => f.Kind != VideoFileKinds.Source && f.FileName is not null).ToList();
         var names = MediaNames(playlist, files);
         var isPrivate = MediaStore.IsPrivateMedia(video.Privacy);
+        var original = await OriginalToMoveAsync(video, to, ct);
         if (playlist.Storage != to)
         {
             if (to == FileStorage.ObjectStorage)
@@ -91,11 +94,13 @@ public sealed partial class StorageMoves(
             {
                 await DownloadAsync(video, names, isPrivate, context, ct);
             }
-            var switched = await media.SwitchStorageAsync(video.Id, playlist.MasterName, to, CancellationToken.None);
+            await CopyOriginalAsync(video, original, to, ct);
+            var switched = await media.SwitchStorageAsync(video.Id, playlist.MasterName, to, original?.Name, CancellationToken.None);
             if (!switched)
             {
                 // A transcode replaced the media meanwhile: what we copied is referenced by nothing.
                 await RemoveCopiesAsync(video, names, removeFrom: to, ct);
+                await RemoveOriginalCopyAsync(video, original, removeFrom: to, ct);
                 return false;
             }
             foreach (var file in files.Where(f => f.TorrentName is not null))
@@ -104,12 +109,108 @@ public sealed partial class StorageMoves(
             }
             LogMoved(logger, video.Uuid, to);
         }
+        else if (original is not null)
+        {
+            // The media is there already (moved before the originals' bucket was set, or by an attempt that died): the original alone.
+            await CopyOriginalAsync(video, original, to, ct);
+            await media.SwitchOriginalStorageAsync(video.Id, to, original.Name, CancellationToken.None);
+            LogOriginalMoved(logger, video.Uuid, to);
+        }
         // Switched (now, or by an attempt that died before its cleanup): the old copies go.
-        await RemoveCopiesAsync(video, names, removeFrom: to == FileStorage.ObjectStorage ? FileStorage.FileSystem : FileStorage.ObjectStorage, ct);
+        var from = to == FileStorage.ObjectStorage ? FileStorage.FileSystem : FileStorage.ObjectStorage;
+        await RemoveCopiesAsync(video, names, removeFrom: from, ct);
+        var stored = await media.OriginalAsync(video.Id, ct);
+        if (stored.Storage == to && stored.Name is not null)
+        {
+            await RemoveOriginalCopyAsync(video, new OriginalMove(stored.Name, null), removeFrom: from, ct);
+        }
+        if (to == FileStorage.ObjectStorage)
+        {
+            await RemoveStrayObjectsAsync(video, names, stored.Name, isPrivate, ct);
+        }
         // Safe to run twice (a retried job): listeners only queue work (torrents for files that lack them).
         await notifier.StorageChangedAsync(video.Id, ct);
         return true;
     }
+
+    /// <summary>The kept original when it has to move with the media: to object storage when its bucket is set, back when it is there.</summary>
+    private async Task<OriginalMove?> OriginalToMoveAsync(VideoRow video, FileStorage to, CancellationToken ct)
+    {
+        var stored = await media.OriginalAsync(video.Id, ct);
+        if (stored.Storage == to)
+        {
+            return null;
+        }
+        if (to == FileStorage.ObjectStorage)
+        {
+            return originals.InObjectStorage && store.FindOriginal(video.Uuid) is { } local ? new OriginalMove(Path.GetFileName(local), local) : null;
+        }
+        return stored.Name is null ? null : new OriginalMove(stored.Name, null);
+    }
+
+    private async Task CopyOriginalAsync(VideoRow video, OriginalMove? original, FileStorage to, CancellationToken ct)
+    {
+        if (original is null)
+        {
+            return;
+        }
+        if (to == FileStorage.ObjectStorage)
+        {
+            await originals.UploadAsync(video.Uuid, original.LocalPath!, ct);
+        }
+        else
+        {
+            await originals.DownloadAsync(video.Uuid, original.Name, ct);
+        }
+    }
+
+    private async Task RemoveOriginalCopyAsync(VideoRow video, OriginalMove? original, FileStorage removeFrom, CancellationToken ct)
+    {
+        if (original is null)
+        {
+            return;
+        }
+        if (removeFrom == FileStorage.FileSystem)
+        {
+            originals.DeleteLocal(video.Uuid);
+        }
+        else
+        {
+            await originals.DeleteObjectAsync(video.Uuid, original.Name, ct);
+        }
+    }
+
+    /// <summary>
+    /// Objects of the video's folder that its media no longer names (an earlier transcode's, replaced by a re-transcode
+    /// while in object storage) go once the switch is done; the original, which may share the bucket, stays.
+    /// </summary>
+    private async Task RemoveStrayObjectsAsync(VideoRow video, List<(string Name, ObjectKind Kind)> names, string? originalName, bool isPrivate,
+        CancellationToken ct)
+    {
+        var keep = names.Select(n => ObjectStore.VideoKey(video.Uuid, n.Name, isPrivate)).ToHashSet(StringComparer.Ordinal);
+        if (originalName is not null)
+        {
+            keep.Add(VideoOriginals.Key(video.Uuid, originalName));
+        }
+        var folder = ObjectStore.VideoFolder(video.Uuid, isPrivate);
+        foreach (var kind in new[] { ObjectKind.StreamingPlaylist, ObjectKind.WebVideo })
+        {
+            foreach (var key in (await objects.ListAsync(kind, folder, ct)).Where(k => !keep.Contains(k)))
+            {
+                try
+                {
+                    await objects.DeleteAsync(kind, key, ct);
+                }
+                catch (Amazon.Runtime.AmazonServiceException ex)
+                {
+                    LogDeleteFailed(logger, key, video.Uuid, ex.Message);
+                }
+            }
+        }
+    }
+
+    /// <summary>An original to move: its file name, and where it is on the disk when it moves to object storage.</summary>
+    private sealed record OriginalMove(string Name, string? LocalPath);
 
     /// <summary>The files of a video's media by name, and which kind of object each is.</summary>
     private static List<(string Name, ObjectKind Kind)> MediaNames(StreamingPlaylistRow playlist, IReadOnlyList<VideoFileRow> files)
@@ -216,6 +317,9 @@ public sealed partial class StorageMoves(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Media of video {Uuid} moved to {Storage}")]
     private static partial void LogMoved(ILogger logger, string uuid, FileStorage storage);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Original of video {Uuid} moved to {Storage}")]
+    private static partial void LogOriginalMoved(ILogger logger, string uuid, FileStorage storage);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Media of video {Uuid} stays on the disk, where an administrator moved it")]
     private static partial void LogKeptOnDisk(ILogger logger, string uuid);

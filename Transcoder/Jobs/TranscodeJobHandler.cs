@@ -30,6 +30,7 @@ public sealed partial class TranscodeJobHandler(
     VideoRepository videos,
     VideoMediaRepository media,
     MediaStore store,
+    VideoOriginals originals,
     TranscodePublisher publisher,
     TimeProvider clock,
     ILogger<TranscodeJobHandler> logger) : IJobHandler<TranscodeJob>
@@ -50,8 +51,8 @@ public sealed partial class TranscodeJobHandler(
             return;
         }
         var video = found.Video;
-        var source = store.FindOriginal(video.Uuid);
-        if (source is null)
+        var original = await originals.FindAsync(video, ct);
+        if (original is null)
         {
             const string missing = "The uploaded file is missing from storage; please upload the video again.";
             await media.MarkFailedAsync(video.Id, missing, CancellationToken.None);
@@ -60,6 +61,23 @@ public sealed partial class TranscodeJobHandler(
 
         // Only the lease holder works here, so leftovers belong to a dead attempt.
         var work = store.CreateWorkFolder("transcode-" + video.Uuid);
+        // An original kept in object storage (a re-transcode after the move) is read from a local copy, removed at the end.
+        var sourceFolder = original.LocalPath is null ? store.CreateWorkFolder("source-" + video.Uuid) : null;
+        try
+        {
+            await TranscodeAsync(video, await originals.LocalCopyAsync(original, sourceFolder ?? work, ct), original, work, context, ct);
+        }
+        finally
+        {
+            if (sourceFolder is not null)
+            {
+                store.Delete(sourceFolder);
+            }
+        }
+    }
+
+    private async Task TranscodeAsync(VideoRow video, string source, OriginalFile original, string work, JobContext context, CancellationToken ct)
+    {
         var settings = new TranscodeSettings { Threads = Math.Max(1, options.Value.Threads), Preset = options.Value.Preset, WebVideos = options.Value.WebVideos };
         var sink = new LatestProgress();
         TranscodeResult result;
@@ -73,7 +91,10 @@ public sealed partial class TranscodeJobHandler(
             catch (UploadRejectedException ex)
             {
                 await media.MarkFailedAsync(video.Id, ex.Message, CancellationToken.None);
-                store.Delete(source);
+                if (original.LocalPath is not null)
+                {
+                    store.Delete(source);
+                }
                 store.Delete(work);
                 throw new PermanentJobFailureException(ex.Message);
             }

@@ -1,5 +1,5 @@
 // Benchmark: upload-complete → published with object storage (s3rver on 127.0.0.1: the transcode, then the
-// move-to-object-storage job until the API names the bucket) vs the local disk (the transcode alone), same clip, same
+// move-to-object-storage job, the kept original included, until the API names the bucket) vs the local disk (the transcode alone), same clip, same
 // run, alternated. Prints each run, the medians and their ratio (aim ≤ 1.2×).
 using System.Diagnostics;
 using System.Globalization;
@@ -36,7 +36,8 @@ try
         var endpoint = $"http://127.0.0.1:{port}";
         await using var withS3 = await BenchInstance.StartAsync("--ObjectStorage:Enabled", "true", "--ObjectStorage:Endpoint", endpoint,
             "--ObjectStorage:ForcePathStyle", "true", "--ObjectStorage:AccessKeyId", "S3RVER", "--ObjectStorage:SecretAccessKey", "S3RVER",
-            "--ObjectStorage:StreamingPlaylists:BucketName", "bench-hls", "--ObjectStorage:WebVideos:BucketName", "bench-videos", "--P2P:PeerPort", "-1");
+            "--ObjectStorage:StreamingPlaylists:BucketName", "bench-hls", "--ObjectStorage:WebVideos:BucketName", "bench-videos",
+            "--ObjectStorage:OriginalVideoFiles:BucketName", "bench-originals", "--P2P:PeerPort", "-1");
         await using var local = await BenchInstance.StartAsync("--P2P:PeerPort", "-1");
         var objects = withS3.App.Services.GetRequiredService<ObjectStore>();
         for (var i = 0; ; i++)
@@ -45,6 +46,7 @@ try
             {
                 await objects.Client.PutBucketAsync("bench-hls");
                 await objects.Client.PutBucketAsync("bench-videos");
+                await objects.Client.PutBucketAsync("bench-originals");
                 break;
             }
             catch (Exception) when (i < 50)

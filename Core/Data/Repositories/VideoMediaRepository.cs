@@ -19,6 +19,13 @@ public sealed record RekeyedMedia(string MasterName, string? SegmentsSha256Name,
 
 public sealed record RekeyedFile(long FileId, string? FileName, string? PlaylistName);
 
+/// <summary>Where a local video's kept original upload lives, and its file name there (null: found on the disk by the video's uuid).</summary>
+public sealed record StoredOriginal
+{
+    public FileStorage Storage { get; init; }
+    public string? Name { get; init; }
+}
+
 /// <summary>The media side of a video: publishing a transcode, its failure, and the jobs working on it.</summary>
 public sealed class VideoMediaRepository(Database database, TimeProvider clock)
 {
@@ -116,7 +123,9 @@ public sealed class VideoMediaRepository(Database database, TimeProvider clock)
     /// not win meanwhile) and it is not there already. The files' torrents are cleared with it (their web seeds named
     /// the old place; the info hashes stay, the content is the same). False when nothing changed.
     /// </summary>
-    public Task<bool> SwitchStorageAsync(long videoId, string expectedMasterName, FileStorage storage, CancellationToken ct = default) =>
+    /// <para>With <paramref name="originalName"/>, the kept original (named so in its new place) switches in the same transaction.</para>
+    public Task<bool> SwitchStorageAsync(long videoId, string expectedMasterName, FileStorage storage, string? originalName = null,
+        CancellationToken ct = default) =>
         database.WriteAsync(async (c, t) =>
         {
             var updated = await c.ExecuteAsync("""
@@ -132,8 +141,29 @@ public sealed class VideoMediaRepository(Database database, TimeProvider clock)
                 WHERE video_id = @videoId AND kind IN (@hls, @webVideo)
                 """, new { videoId, storage = (int)storage, hls = VideoFileKinds.Hls, webVideo = VideoFileKinds.WebVideo }, t);
             await c.ExecuteAsync("UPDATE videos SET updated_at = @now WHERE id = @videoId", new { videoId, now = Now }, t);
+            if (originalName is not null)
+            {
+                await SwitchOriginalAsync(c, t, videoId, storage, originalName);
+            }
             return true;
         }, ct);
+
+    /// <summary>Where a local video's kept original lives and its name there (the name is only recorded for object storage).</summary>
+    public Task<StoredOriginal> OriginalAsync(long videoId, CancellationToken ct = default) =>
+        database.ReadAsync(async c => await c.QuerySingleOrDefaultAsync<StoredOriginal>(
+            "SELECT original_storage AS Storage, original_name AS Name FROM videos WHERE id = @videoId", new { videoId })
+            ?? new StoredOriginal(), ct);
+
+    /// <summary>
+    /// Switches only the kept original to <paramref name="storage"/> (its media already there); false when it already was.
+    /// </summary>
+    public Task<bool> SwitchOriginalStorageAsync(long videoId, FileStorage storage, string originalName, CancellationToken ct = default) =>
+        database.WriteAsync((c, t) => SwitchOriginalAsync(c, t, videoId, storage, originalName), ct);
+
+    private static async Task<bool> SwitchOriginalAsync(DbConnection c, DbTransaction t, long videoId, FileStorage storage, string originalName) =>
+        await c.ExecuteAsync("""
+            UPDATE videos SET original_storage = @storage, original_name = @originalName WHERE id = @videoId AND original_storage <> @storage
+            """, new { videoId, storage = (int)storage, originalName }, t) > 0;
 
     /// <summary>Records where an administrator wants these videos' media (an explicit storage move), before the move is queued.</summary>
     public Task SetWantedStorageAsync(IReadOnlyCollection<long> videoIds, FileStorage storage, CancellationToken ct = default) =>
@@ -152,6 +182,26 @@ public sealed class VideoMediaRepository(Database database, TimeProvider clock)
             SELECT v.id FROM videos v JOIN video_streaming_playlists p ON p.video_id = v.id
             WHERE v.is_local = TRUE AND v.state = @published AND p.master_name IS NOT NULL AND p.storage = @storage ORDER BY v.id
             """, new { storage = (int)storage, published = (int)VideoState.Published })).AsList(), ct);
+
+    /// <summary>
+    /// An administrator's new transcode of a published local video (PeerTube's <c>POST /videos/{id}/transcoding</c>): back
+    /// to state 2 and <paramref name="enqueue"/> (the transcode job) in one transaction, only if it still is published and
+    /// not a live. False when it was not (already transcoding, or changed meanwhile).
+    /// </summary>
+    public Task<bool> RequestTranscodeAsync(long videoId, Func<DbConnection, DbTransaction, Task> enqueue, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var updated = await c.ExecuteAsync("""
+                UPDATE videos SET state = @toTranscode, transcode_progress = 0, updated_at = @now
+                WHERE id = @videoId AND state = @published AND is_local = TRUE AND is_live = FALSE
+                """, new { videoId, toTranscode = (int)VideoState.ToTranscode, published = (int)VideoState.Published, now = Now }, t);
+            if (updated == 0)
+            {
+                return false;
+            }
+            await enqueue(c, t);
+            return true;
+        }, ct);
 
     /// <summary>A transcode that cannot succeed: state 7 with the reason the uploader reads.</summary>
     public Task MarkFailedAsync(long videoId, string error, CancellationToken ct = default) =>

@@ -30,6 +30,8 @@ public sealed class ObjectStorageTests
     private const string HlsBucket = "academy-hls";
     private const string VideosBucket = "academy-videos";
     private const string HlsPrefix = "lyon/";
+    private const string OriginalsBucket = "academy-originals";
+    private const string OriginalsPrefix = "sources/";
 
     private S3Server _s3 = null!;
     private TestInstance _instance = null!;
@@ -38,6 +40,7 @@ public sealed class ObjectStorageTests
     private string _dir = null!;
     private JsonElement _public;
     private JsonElement _private;
+    private Dictionary<string, int> _corsRulesBeforeAnyUpload = [];
 
     [OneTimeSetUp]
     public async Task StartAsync()
@@ -45,9 +48,18 @@ public sealed class ObjectStorageTests
         FfmpegTool.RequireFfmpeg();
         _dir = Path.Combine(Path.GetTempPath(), "vp-s3-" + Guid.NewGuid().ToString("N"));
         _s3 = await S3Server.StartAsync(Path.Combine(_dir, "s3"));
-        _instance = await TestInstance.StartAsync(DbKind.Sqlite, [.. _s3.InstanceArgs(HlsBucket, VideosBucket, HlsPrefix), "--P2P:PeerPort", "-1"]);
-        await Objects.Client.PutBucketAsync(HlsBucket);
-        await Objects.Client.PutBucketAsync(VideosBucket);
+        // The buckets exist before the instance starts (as in a deployment): it gives the public ones their CORS rule at start.
+        using (var admin = new Amazon.S3.AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials(S3Server.AccessKey, S3Server.SecretKey),
+            new Amazon.S3.AmazonS3Config { ServiceURL = _s3.Endpoint, ForcePathStyle = true }))
+        {
+            foreach (var bucket in new[] { HlsBucket, VideosBucket, OriginalsBucket })
+            {
+                await admin.PutBucketAsync(bucket);
+            }
+        }
+        _instance = await TestInstance.StartAsync(DbKind.Sqlite, [.. _s3.InstanceArgs(HlsBucket, VideosBucket, HlsPrefix), "--P2P:PeerPort", "-1",
+            "--ObjectStorage:OriginalVideoFiles:BucketName", OriginalsBucket, "--ObjectStorage:OriginalVideoFiles:Prefix", OriginalsPrefix]);
+        _corsRulesBeforeAnyUpload = await CorsRulesAsync();
         _teacher = await _instance.CreateUserAsync("teacher");
         _clip = await Uploader.ClipAsync(Path.Combine(_dir, "clips"), "lesson.mp4", seconds: 2, size: "320x180");
         var channel = await Uploader.ChannelIdAsync(_teacher);
@@ -82,12 +94,13 @@ public sealed class ObjectStorageTests
         return (await repo.PlaylistAsync(video.Video.Id))!;
     }
 
-    /// <summary>Waits until the video is published, in object storage, and its moved local copies are gone; returns its details.</summary>
+    /// <summary>Waits until the video is published, in object storage, and its moved local copies (the original's too) are gone; returns its details.</summary>
     private async Task<JsonElement> WaitMovedAsync(string uuid, FileStorage storage = FileStorage.ObjectStorage)
     {
         await Uploader.WaitForStateAsync(_teacher, uuid, 1, TimeSpan.FromSeconds(90));
         var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while ((await PlaylistAsync(uuid)).Storage != storage || (storage == FileStorage.ObjectStorage && LocalFiles(uuid).Count > 0))
+        while ((await PlaylistAsync(uuid)).Storage != storage
+            || (storage == FileStorage.ObjectStorage && (LocalFiles(uuid).Count > 0 || LocalOriginal(uuid) is not null)))
         {
             Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), $"video {uuid} did not move to {storage}");
             await Task.Delay(100);
@@ -99,6 +112,21 @@ public sealed class ObjectStorageTests
     {
         var store = _instance.Services.GetRequiredService<MediaStore>();
         return [.. store.ListFiles(store.HlsFolder(uuid, isPrivate: false)), .. store.ListFiles(store.HlsFolder(uuid, isPrivate: true))];
+    }
+
+    private string? LocalOriginal(string uuid) => _instance.Services.GetRequiredService<MediaStore>().FindOriginal(uuid);
+
+    private Task<List<string>> OriginalKeysAsync(string uuid) => KeysAsync(OriginalsBucket, OriginalsPrefix + "private/" + uuid + "/");
+
+    /// <summary>Waits (bounded) until a bucket holds no key under a prefix: deletions follow the switch.</summary>
+    private async Task WaitNoKeysAsync(string bucket, string prefix, string what)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while ((await KeysAsync(bucket, prefix)).Count > 0)
+        {
+            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), what);
+            await Task.Delay(100);
+        }
     }
 
     private async Task<List<string>> KeysAsync(string bucket, string prefix)
@@ -145,6 +173,90 @@ public sealed class ObjectStorageTests
         using var old = await _instance.Http.GetAsync(MediaUrls.HlsFile(uuid, playlist.MasterName!, isPrivate: false));
         Assert.That(old.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         Assert.That(old.Headers.Location!.ToString(), Is.EqualTo(Hls(_public).GetProperty("playlistUrl").GetString()));
+    }
+
+    /// <summary>The CORS rules of the public media buckets, once both have one (bounded wait: the instance sets them in the background at start).</summary>
+    private async Task<Dictionary<string, int>> CorsRulesAsync()
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var rules = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var bucket in new[] { HlsBucket, VideosBucket })
+            {
+                try
+                {
+                    var cors = await Objects.Client.GetCORSConfigurationAsync(bucket);
+                    rules[bucket] = cors.Configuration?.Rules?.Count(r => r.AllowedOrigins.Contains("*") && r.AllowedMethods.Contains("GET")) ?? 0;
+                }
+                catch (Amazon.S3.AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+                {
+                    rules[bucket] = 0;
+                }
+            }
+            if (rules.Values.All(n => n > 0) || DateTimeOffset.UtcNow > deadline)
+            {
+                return rules;
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    [Test, Order(1)]
+    public void Public_media_buckets_get_their_cors_rule_at_start_before_any_upload()
+    {
+        Assert.That(_corsRulesBeforeAnyUpload, Is.EqualTo(new Dictionary<string, int> { [HlsBucket] = 1, [VideosBucket] = 1 }));
+    }
+
+    [Test, Order(1)]
+    public async Task The_original_upload_is_kept_in_its_own_bucket_under_the_private_folder_and_leaves_the_disk()
+    {
+        var clipHash = SHA256.HashData(await File.ReadAllBytesAsync(_clip));
+        foreach (var video in new[] { _public, _private })
+        {
+            var uuid = Uuid(video);
+            Assert.That(LocalOriginal(uuid), Is.Null, "the local original is removed after the switch");
+            var keys = await OriginalKeysAsync(uuid);
+            Assert.That(keys, Has.Count.EqualTo(1), "one original, under the private folder whatever the video's privacy");
+            Assert.That(keys[0], Does.EndWith(".mp4"));
+            Assert.That(await KeysAsync(OriginalsBucket, OriginalsPrefix + uuid + "/"), Is.Empty, "never under the public folder");
+            using var original = await Objects.Client.GetObjectAsync(OriginalsBucket, keys[0]);
+            Assert.That(await SHA256.HashDataAsync(original.ResponseStream), Is.EqualTo(clipHash), "the bytes uploaded by the teacher");
+            var id = (await _instance.Services.GetRequiredService<VideoRepository>().FindAsync(uuid))!.Video.Id;
+            var stored = await _instance.Services.GetRequiredService<VideoMediaRepository>().OriginalAsync(id);
+            Assert.That(stored.Storage, Is.EqualTo(FileStorage.ObjectStorage));
+            Assert.That(OriginalsPrefix + "private/" + uuid + "/" + stored.Name, Is.EqualTo(keys[0]));
+            // No URL of the originals' bucket is ever handed out.
+            var details = await _teacher.GetStringAsync($"/api/v1/videos/{uuid}");
+            Assert.That(details, Does.Not.Contain(OriginalsBucket).And.Not.Contain(stored.Name!));
+        }
+    }
+
+    [Test, Order(2)]
+    public async Task File_metadata_of_files_in_object_storage_is_read_from_the_bucket_in_the_local_shape()
+    {
+        foreach (var (video, client) in new[] { (_public, _instance.Http), (_private, _teacher) })
+        {
+            var files = video.GetProperty("files").EnumerateArray().Concat(Hls(video).GetProperty("files").EnumerateArray()).ToList();
+            Assert.That(files, Has.Count.GreaterThanOrEqualTo(2), "web videos and HLS renditions");
+            foreach (var file in files)
+            {
+                var fileUrl = file.GetProperty("fileUrl").GetString()!;
+                using var response = await client.GetAsync(file.GetProperty("metadataUrl").GetString());
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+                var metadata = await response.Content.ReadFromJsonAsync<JsonElement>();
+                var format = metadata.GetProperty("format");
+                Assert.That(format.GetProperty("filename").GetString(), Is.EqualTo(fileUrl[(fileUrl.LastIndexOf('/') + 1)..]), "the file's name, not the signed URL");
+                Assert.That(double.Parse(format.GetProperty("duration").GetString()!, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(2).Within(0.5));
+                var hasVideo = file.GetProperty("resolution").GetProperty("id").GetInt32() > 0;
+                Assert.That(metadata.GetProperty("streams").EnumerateArray().Select(st => st.GetProperty("codec_type").GetString()),
+                    Does.Contain(hasVideo ? "video" : "audio"));
+            }
+        }
+        // A private video's file metadata is no more public than the video.
+        var privateFile = _private.GetProperty("files")[0].GetProperty("metadataUrl").GetString();
+        using var anonymous = await _instance.Http.GetAsync(privateFile);
+        Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     [Test, Order(2)]
@@ -286,12 +398,15 @@ public sealed class ObjectStorageTests
         var details = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
         Assert.That(Hls(details).GetProperty("playlistUrl").GetString(), Is.EqualTo(BucketUrl(HlsBucket, HlsPrefix + uuid + "/" + after.MasterName)));
 
+        Assert.That(await OriginalKeysAsync(uuid), Has.Count.EqualTo(1), "the original stays in its private folder whatever the privacy");
         using (var delete = await _teacher.DeleteAsync($"/api/v1/videos/{uuid}"))
         {
             Assert.That(delete.IsSuccessStatusCode, Is.True, await delete.Content.ReadAsStringAsync());
         }
         Assert.That(await KeysAsync(HlsBucket, HlsPrefix + uuid + "/"), Is.Empty);
         Assert.That(await KeysAsync(VideosBucket, uuid + "/"), Is.Empty);
+        Assert.That(await OriginalKeysAsync(uuid), Is.Empty, "the deleted video's original is removed from its bucket");
+        Assert.That(LocalOriginal(uuid), Is.Null);
     }
 
     [Test, Order(6)]
@@ -310,6 +425,10 @@ public sealed class ObjectStorageTests
             Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "the objects were not removed after the move back");
             await Task.Delay(100);
         }
+        // The original came back to the disk with the media (same bytes), and left its bucket.
+        Assert.That(LocalOriginal(uuid), Is.Not.Null, "the original is back on the disk");
+        Assert.That(SHA256.HashData(await File.ReadAllBytesAsync(LocalOriginal(uuid)!)), Is.EqualTo(SHA256.HashData(await File.ReadAllBytesAsync(_clip))));
+        await WaitNoKeysAsync(OriginalsBucket, OriginalsPrefix + "private/" + uuid + "/", "the original's object was not removed after the move back");
         var master = Hls(local).GetProperty("playlistUrl").GetString()!;
         Assert.That(master, Does.StartWith(_instance.BaseUrl + "/static/streaming-playlists/hls/" + uuid + "/"));
 
@@ -359,8 +478,64 @@ public sealed class ObjectStorageTests
         }
         var moved = await WaitMovedAsync(uuid);
         Assert.That(Hls(moved).GetProperty("playlistUrl").GetString(), Does.StartWith(BucketUrl(HlsBucket, HlsPrefix + uuid + "/")));
+        Assert.That(await OriginalKeysAsync(uuid), Has.Count.EqualTo(1), "the original went back to its bucket with the media");
         using var http = new HttpClient(new SocketsHttpHandler());
         Assert.That(await http.GetStringAsync(Hls(moved).GetProperty("playlistUrl").GetString()), Does.StartWith("#EXTM3U"));
+    }
+
+    [Test, Order(7)]
+    public async Task An_admin_re_transcode_reads_the_original_from_its_bucket_and_publishes_again_to_object_storage()
+    {
+        var uuid = Uuid(_public);
+        var before = await PlaylistAsync(uuid);
+        Assert.That(before.Storage, Is.EqualTo(FileStorage.ObjectStorage));
+        Assert.That(LocalOriginal(uuid), Is.Null, "the only copy of the original is the bucket's");
+        var originalKeys = await OriginalKeysAsync(uuid);
+        Assert.That(originalKeys, Has.Count.EqualTo(1));
+
+        using var admin = _instance.Authed(await _instance.TokenAsync());
+        using (var wrong = await admin.PostAsJsonAsync($"/api/v1/videos/{uuid}/transcoding", new { transcodingType = "mp3" }))
+        {
+            Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(wrong.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        }
+        using (var notAdmin = await _teacher.PostAsJsonAsync($"/api/v1/videos/{uuid}/transcoding", new { transcodingType = "hls" }))
+        {
+            Assert.That(notAdmin.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        }
+        using (var unknown = await admin.PostAsJsonAsync("/api/v1/videos/00000000-0000-4000-8000-000000000000/transcoding", new { transcodingType = "hls" }))
+        {
+            Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        }
+        using (var transcode = await admin.PostAsJsonAsync($"/api/v1/videos/{uuid}/transcoding", new { transcodingType = "hls" }))
+        {
+            Assert.That(transcode.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await transcode.Content.ReadAsStringAsync());
+        }
+        using (var again = await admin.PostAsJsonAsync($"/api/v1/videos/{uuid}/transcoding", new { transcodingType = "web-video" }))
+        {
+            Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "already transcoding");
+        }
+
+        // Published again under new names, moved to the buckets, the old transcode's objects gone, the original kept.
+        await Uploader.WaitForStateAsync(_teacher, uuid, 1, TimeSpan.FromSeconds(90));
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        StreamingPlaylistRow after;
+        while ((after = await PlaylistAsync(uuid)).MasterName == before.MasterName || after.Storage != FileStorage.ObjectStorage
+            || LocalFiles(uuid).Count > 0 || (await KeysAsync(HlsBucket, HlsPrefix + uuid + "/" + before.MasterName)).Count > 0)
+        {
+            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "the re-transcode was not published and moved to object storage");
+            await Task.Delay(100);
+        }
+        var hlsKeys = await KeysAsync(HlsBucket, HlsPrefix + uuid + "/");
+        Assert.That(hlsKeys, Does.Contain(HlsPrefix + uuid + "/" + after.MasterName));
+        var details = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
+        Assert.That(hlsKeys.Count(k => k.EndsWith("-fragmented.mp4", StringComparison.Ordinal)), Is.EqualTo(Hls(details).GetProperty("files").GetArrayLength()),
+            "only the new transcode's renditions are in the bucket");
+        Assert.That(await KeysAsync(VideosBucket, uuid + "/"), Has.Count.EqualTo(details.GetProperty("files").GetArrayLength()));
+        Assert.That(await OriginalKeysAsync(uuid), Is.EqualTo(originalKeys), "the original stays in its bucket");
+        Assert.That(LocalOriginal(uuid), Is.Null, "the transcode's local copy of the original is not kept");
+        using var http = new HttpClient(new SocketsHttpHandler());
+        Assert.That(await http.GetStringAsync(Hls(details).GetProperty("playlistUrl").GetString()), Does.StartWith("#EXTM3U"));
     }
 
     [Test]
