@@ -99,7 +99,15 @@ public sealed class RunnerTests(DbKind kind)
         Assert.That(me.GetProperty("lastContact").GetDateTimeOffset(), Is.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(-1)));
 
         // The runner's folder holds its state only (work folders are removed); its token is stored hashed by the instance.
-        var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).ToList();
+        // The runner removes its work folder once its success report has been answered, which may be just after the
+        // video is seen published here: wait for that (bounded), then check.
+        List<string> RunnerFiles() => Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (RunnerFiles().Count > 1 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        var files = RunnerFiles();
         Assert.That(files, Is.EqualTo(new[] { "runner.json" }));
         if (!OperatingSystem.IsWindows())
         {
