@@ -13,6 +13,7 @@ var seconds = 60;
 var threads = 2;
 var work = Path.Combine(Path.GetTempPath(), "vp-bench-ladder");
 var onlyWebVideos = false;
+var onlyAudioOnce = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -26,11 +27,14 @@ for (var i = 0; i < args.Length; i++)
         case "--web-videos-only":
             onlyWebVideos = true;
             break;
+        case "--audio-once-only":
+            onlyAudioOnce = true;
+            break;
         case "--work":
             work = Path.GetFullPath(args[++i]);
             break;
         default:
-            Console.Error.WriteLine("usage: ladder [--seconds 60] [--threads 2] [--work DIR] [--web-videos-only]");
+            Console.Error.WriteLine("usage: ladder [--seconds 60] [--threads 2] [--work DIR] [--web-videos-only] [--audio-once-only]");
             return 2;
     }
 }
@@ -42,6 +46,12 @@ if (Directory.Exists(work))
 
 Directory.CreateDirectory(work);
 var settings = new TranscodeSettings { Threads = threads };
+if (onlyAudioOnce)
+{
+    await AudioOnce.RunAsync(settings, work, 40);
+    return 0;
+}
+
 var source = Path.Combine(work, "source.mp4");
 Console.WriteLine($"Making a {seconds} s 1920x1080 30 fps noisy source…");
 await Tool.RunAsync(settings.FfmpegPath, work,
@@ -127,6 +137,8 @@ Console.WriteLine($"ours / bare              {oursTime / bare:0.00}   (goal ≤ 
 Console.WriteLine($"web videos on / off      {cpuOn / cpuOff:0.00} CPU, {wallOn / wallOff:0.00} wall   (bare command, Transcoding:WebVideos)");
 Console.WriteLine($"SSIM {top.Resolution}p ours          {oursSsim}");
 Console.WriteLine($"SSIM {top.Resolution}p PeerTube way  {peertubeSsim}");
+Console.WriteLine();
+await AudioOnce.RunAsync(settings, work, 40);
 return 0;
 
 internal static class Tool
