@@ -82,6 +82,11 @@ internal static class FfmpegArguments
             args.AddRange(SeparateAudioOutput(plan.Audio!, id, settings));
         }
 
+        if (plan.Audio is { Copy: true })
+        {
+            args.AddRange(CopiedAudioDecodeCheck());
+        }
+
         return args;
     }
 
@@ -96,6 +101,12 @@ internal static class FfmpegArguments
         "-threads", Str(settings.Threads), "-map_metadata", "-1",
         .. RenditionOutput(id, 0, settings, webVideo: false, hlsStreams: null),
     ];
+
+    /// <summary>
+    /// A copied stream is never decoded, so damage in it would pass unseen: the audio is also decoded into a null output
+    /// (AAC decodes at hundreds of times real time), and with -xerror a damaged packet stops the run as an encode would.
+    /// </summary>
+    internal static IReadOnlyList<string> CopiedAudioDecodeCheck() => ["-map", "0:a:0", "-vn", "-c:a", "pcm_s16le", "-f", "null", "-"];
 
     /// <summary>
     /// AAC of at most 384 kbit/s is copied packet for packet, as PeerTube does; anything else is encoded to AAC-LC stereo

@@ -30,7 +30,9 @@ public class FfmpegArgumentsTests
         Assert.That(line, Does.Contain("select=v:f=hls:hls_time=4:hls_list_size=0:hls_playlist_type=vod:hls_segment_type=fmp4:hls_flags=single_file:hls_segment_filename=ID-240-fragmented.mp4]ID-240.m3u8|[f=mp4:movflags=+faststart]ID-240.mp4"));
         Assert.That(line, Does.EndWith("-map 0:a:0 -vn -c:a copy -threads 2 -map_metadata -1 "
             + "-f hls -hls_time 4 -hls_list_size 0 -hls_playlist_type vod -hls_segment_type fmp4 -hls_flags single_file "
-            + "-hls_segment_filename ID-0-fragmented.mp4 ID-0.m3u8"));
+            + "-hls_segment_filename ID-0-fragmented.mp4 ID-0.m3u8 "
+            // The copied audio is still decoded once (to nothing), so that damage in it stops the run (-xerror).
+            + "-map 0:a:0 -vn -c:a pcm_s16le -f null -"));
         Assert.That(FfmpegArguments.WebVideoName("ID", 720), Is.EqualTo("ID-720.mp4"));
     }
 
@@ -107,6 +109,9 @@ public class FfmpegArgumentsTests
         var plan = LadderPlanner.Plan(source, Settings);
 
         Assert.That(string.Join(' ', FfmpegArguments.AudioCodec(plan.Audio!)), Is.EqualTo(expected));
+        var ladder = string.Join(' ', FfmpegArguments.Ladder("in.mp4", plan, "ID", Settings));
+        Assert.That(ladder.EndsWith(" -map 0:a:0 -vn -c:a pcm_s16le -f null -", StringComparison.Ordinal), Is.EqualTo(plan.Audio!.Copy),
+            "a copied stream is decoded to nothing so that damage in it is found; an encoded one is decoded anyway");
         Assert.That(plan.SeparateAudio, Is.True);
         Assert.That(LadderPlanner.AudioRendition(plan)!.Resolution, Is.EqualTo(0));
     }
