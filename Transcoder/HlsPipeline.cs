@@ -42,7 +42,8 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
         var temp = Path.Combine(workDir, $".tmp-{id}");
         var final = Path.Combine(workDir, id);
         Directory.CreateDirectory(temp);
-        LogPlanned(logger, id, string.Join(", ", plan.Renditions.Select(r => $"{r.Resolution}p@{r.Fps}")));
+        LogPlanned(logger, id, string.Join(", ", plan.Renditions.Select(r => $"{r.Resolution}p@{r.Fps}")),
+            plan.Audio is null ? "none" : (plan.SeparateAudio ? "separate, " : "") + (plan.Audio.Copy ? "copied" : $"AAC {plan.Audio.Kbps}k"));
 
         try
         {
@@ -82,31 +83,53 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
             var renditions = new List<RenditionResult>();
             var hashes = new List<KeyValuePair<string, IReadOnlyList<KeyValuePair<ByteRange, string>>>>();
             var variants = new List<VariantStream>();
+
+            // The separate audio rendition first: every video variant's CODECS and BANDWIDTH include it.
+            RenditionResult? audio = null;
+            if (LadderPlanner.AudioRendition(plan) is { } audioPlan)
+            {
+                var measured = await MeasureAsync(temp, id, audioPlan.Resolution, source.Duration, cancellationToken).ConfigureAwait(false);
+                hashes.Add(new(measured.FragmentedName, measured.Hashes));
+                var codec = await AudioCodecAsync(measured.FragmentedPath, settings, cancellationToken).ConfigureAwait(false);
+                audio = new RenditionResult(0, 0, 0, 0, measured.Size, measured.Average, measured.Peak, codec, measured.PlaylistName,
+                    measured.FragmentedName, null, 0, HasAudio: true);
+            }
+
             foreach (var r in plan.Renditions)
             {
-                var playlistName = FfmpegArguments.PlaylistName(id, r.Resolution);
-                var fragmentedName = FfmpegArguments.FragmentedName(id, r.Resolution);
-                var fragmentedPath = Path.Combine(temp, fragmentedName);
-                var playlist = MediaPlaylist.Parse(
-                    await File.ReadAllTextAsync(Path.Combine(temp, playlistName), cancellationToken).ConfigureAwait(false));
-                var size = new FileInfo(fragmentedPath).Length;
-                var duration = playlist.Duration > 0 ? playlist.Duration : source.Duration.TotalSeconds;
-                var average = (long)Math.Ceiling(size * 8 / duration);
-                var peak = playlist.PeakBitrate(average);
-                var codecs = await CodecsAsync(fragmentedPath, r, plan.SourceHasAudio, settings, cancellationToken).ConfigureAwait(false);
+                var measured = await MeasureAsync(temp, id, r.Resolution, source.Duration, cancellationToken).ConfigureAwait(false);
+                hashes.Add(new(measured.FragmentedName, measured.Hashes));
+                string codecs;
+                if (r.IsAudioOnly)
+                {
+                    codecs = await AudioCodecAsync(measured.FragmentedPath, settings, cancellationToken).ConfigureAwait(false);
+                    variants.Add(new VariantStream(measured.PlaylistName, measured.Peak, measured.Average, 0, 0, 0, codecs));
+                }
+                else
+                {
+                    codecs = await VideoCodecAsync(measured.FragmentedPath, settings, cancellationToken).ConfigureAwait(false);
+                    variants.Add(audio is null
+                        ? new VariantStream(measured.PlaylistName, measured.Peak, measured.Average, r.Width, r.Height, r.Fps, codecs)
+                        // HLS: a variant's BANDWIDTH and CODECS cover the audio rendition played with it.
+                        : new VariantStream(measured.PlaylistName, measured.Peak + audio.PeakBitrate, measured.Average + audio.AverageBitrate,
+                            r.Width, r.Height, r.Fps, $"{codecs},{audio.Codecs}", MasterPlaylist.AudioGroupId));
+                }
 
-                hashes.Add(new(fragmentedName, await SegmentsSha256.HashRangesAsync(
-                    fragmentedPath, playlist.Segments.Select(s => s.Range), cancellationToken).ConfigureAwait(false)));
-                variants.Add(new VariantStream(playlistName, peak, average, r.Width, r.Height, r.Fps, codecs));
                 var webVideoName = settings.WebVideos ? FfmpegArguments.WebVideoName(id, r.Resolution) : null;
                 var webVideoSize = webVideoName is null ? 0 : new FileInfo(Path.Combine(temp, webVideoName)).Length;
-                renditions.Add(new RenditionResult(r.Resolution, r.Width, r.Height, r.Fps, size, average, peak, codecs, playlistName, fragmentedName,
-                    webVideoName, webVideoSize, plan.SourceHasAudio));
+                renditions.Add(new RenditionResult(r.Resolution, r.Width, r.Height, r.Fps, measured.Size, measured.Average, measured.Peak, codecs,
+                    measured.PlaylistName, measured.FragmentedName, webVideoName, webVideoSize, HasAudio: r.IsAudioOnly || (plan.SourceHasAudio && audio is null)));
+            }
+
+            if (audio is not null)
+            {
+                renditions.Add(audio);
             }
 
             var masterName = $"{id}-master.m3u8";
             var sha256Name = $"{id}-segments-sha256.json";
-            await File.WriteAllTextAsync(Path.Combine(temp, masterName), MasterPlaylist.Write(variants), cancellationToken).ConfigureAwait(false);
+            var master = MasterPlaylist.Write(variants, audio is null ? null : new AudioMedia(audio.PlaylistName));
+            await File.WriteAllTextAsync(Path.Combine(temp, masterName), master, cancellationToken).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(temp, sha256Name), SegmentsSha256.Serialize(hashes), cancellationToken).ConfigureAwait(false);
 
             // The one publishing step: a rename within the same folder, atomic on one file system.
@@ -202,20 +225,41 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
             Math.Round(Stopwatch.GetElapsedTime(start).TotalSeconds, 3));
     }
 
-    /// <summary>The CODECS value from what the encoder really wrote (profile and level), not from what we asked.</summary>
-    private static async Task<string> CodecsAsync(
-        string fragmentedPath, RenditionPlan rendition, bool hasAudio, TranscodeSettings settings, CancellationToken cancellationToken)
-    {
-        if (rendition.IsAudioOnly)
-        {
-            return CodecStrings.AacLc;
-        }
+    /// <summary>One rendition's files as ffmpeg wrote them: size, bitrates from its playlist, and the hash of each byte range.</summary>
+    private sealed record MeasuredRendition(
+        string PlaylistName, string FragmentedName, string FragmentedPath, long Size, long Average, long Peak,
+        IReadOnlyList<KeyValuePair<ByteRange, string>> Hashes);
 
+    private static async Task<MeasuredRendition> MeasureAsync(string folder, string id, int resolution, TimeSpan sourceDuration, CancellationToken cancellationToken)
+    {
+        var playlistName = FfmpegArguments.PlaylistName(id, resolution);
+        var fragmentedName = FfmpegArguments.FragmentedName(id, resolution);
+        var fragmentedPath = Path.Combine(folder, fragmentedName);
+        var playlist = MediaPlaylist.Parse(
+            await File.ReadAllTextAsync(Path.Combine(folder, playlistName), cancellationToken).ConfigureAwait(false));
+        var size = new FileInfo(fragmentedPath).Length;
+        var duration = playlist.Duration > 0 ? playlist.Duration : sourceDuration.TotalSeconds;
+        var average = (long)Math.Ceiling(size * 8 / duration);
+        var hashes = await SegmentsSha256.HashRangesAsync(fragmentedPath, playlist.Segments.Select(s => s.Range), cancellationToken).ConfigureAwait(false);
+        return new MeasuredRendition(playlistName, fragmentedName, fragmentedPath, size, average, playlist.PeakBitrate(average), hashes);
+    }
+
+    /// <summary>The video part of CODECS from what the encoder really wrote (profile and level), not from what we asked.</summary>
+    private static async Task<string> VideoCodecAsync(string fragmentedPath, TranscodeSettings settings, CancellationToken cancellationToken)
+    {
         var analysis = await FFProbe.AnalyseAsync(
             fragmentedPath, new FFOptions { BinaryFolder = settings.FfprobeFolder }, customArguments: null, cancellationToken).ConfigureAwait(false);
         var video = analysis.PrimaryVideoStream ?? throw new InvalidDataException($"{Path.GetFileName(fragmentedPath)} has no video stream.");
-        var avc = CodecStrings.Avc(video.Profile, video.Level);
-        return hasAudio ? $"{avc},{CodecStrings.AacLc}" : avc;
+        return CodecStrings.Avc(video.Profile, video.Level);
+    }
+
+    /// <summary>The audio part of CODECS from the stream written (a copied source may be HE-AAC).</summary>
+    private static async Task<string> AudioCodecAsync(string fragmentedPath, TranscodeSettings settings, CancellationToken cancellationToken)
+    {
+        var analysis = await FFProbe.AnalyseAsync(
+            fragmentedPath, new FFOptions { BinaryFolder = settings.FfprobeFolder }, customArguments: null, cancellationToken).ConfigureAwait(false);
+        var audio = analysis.PrimaryAudioStream ?? throw new InvalidDataException($"{Path.GetFileName(fragmentedPath)} has no audio stream.");
+        return CodecStrings.Aac(audio.Profile);
     }
 
     private void TryDelete(string directory)
@@ -243,8 +287,8 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
         public void Report(double value) => inner.Report(offset + (value * share));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id}: renditions {Renditions}")]
-    private static partial void LogPlanned(ILogger logger, string id, string renditions);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id}: renditions {Renditions}, audio {Audio}")]
+    private static partial void LogPlanned(ILogger logger, string id, string renditions, string audio);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id}: {Content} content (frame difference median {Median:0.###}, 75th percentile {P75:0.###}), analysed in {Seconds:0.00} s")]
     private static partial void LogAnalysed(ILogger logger, string id, string content, double median, double p75, double seconds);

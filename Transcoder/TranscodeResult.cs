@@ -5,7 +5,9 @@ namespace VideoPlatform.Transcoder;
 
 /// <summary>
 /// One published rendition: {id}-{resolution}.m3u8 over {id}-{resolution}-fragmented.mp4, and its web video
-/// {id}-{resolution}.mp4 when web videos are on (<see cref="WebVideoName"/> null otherwise).
+/// {id}-{resolution}.mp4 when web videos are on (<see cref="WebVideoName"/> null otherwise). Resolution 0 is the audio: the
+/// separate audio rendition of a video (no web video), or the only rendition of an audio file. <see cref="HasAudio"/> says
+/// whether the HLS file carries audio (a video rung's does not when the audio is separate; its web video does).
 /// </summary>
 public sealed record RenditionResult(
     int Resolution,
@@ -55,6 +57,9 @@ public sealed record TranscodeOutput(
     string ThumbnailName,
     string PreviewName)
 {
+    /// <summary>True when the audio is its own rendition (resolution 0) next to video renditions that carry none.</summary>
+    public bool HasSeparateAudio => Renditions.Any(r => r.Resolution == 0) && Renditions.Any(r => r.Resolution > 0);
+
     /// <summary>Every file of the transcode: master, hashes, images, and per rendition its playlist, fragmented MP4 and web video.</summary>
     public IReadOnlyList<string> FileNames =>
     [

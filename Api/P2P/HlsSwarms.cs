@@ -32,6 +32,13 @@ public sealed class HlsSwarms(VideoRepository videos, VideoMediaFiles media, Tor
             ids.Add(new SwarmId(HlsSwarmIds.ForVariant(masterUrl, i), HlsSwarmIds.PeerTubeScheme, i, resolution));
             ids.Add(new SwarmId(HlsSwarmIds.ForLoaderStream(video.Video.Uuid, variants[i]), HlsSwarmIds.LoaderScheme, i, resolution));
         }
+        // The separate audio rendition is its own swarm (the loader's "secondary" stream), numbered after the variants.
+        var audio = HlsSwarmIds.AudioRenditions(master);
+        for (var i = 0; i < audio.Count; i++)
+        {
+            var resolution = renditions.FirstOrDefault(f => f.PlaylistName == audio[i].Uri)?.Resolution ?? 0;
+            ids.Add(new SwarmId(HlsSwarmIds.ForLoaderAudio(video.Video.Uuid, audio[i]), HlsSwarmIds.LoaderScheme, variants.Count + i, resolution));
+        }
         await torrents.ReplaceSwarmIdsAsync(video.Video.Id, ids, ct);
         // An announce made before (refused) is cached as unknown for a few seconds: forget it.
         catalog.Forget();

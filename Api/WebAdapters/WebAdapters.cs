@@ -102,7 +102,8 @@ public sealed class WebMedia(VideoRepository videos, VideoFileFormatter files, M
         // MediaSource; its web video (faststart MP4, plays anywhere, offline too) when there is one.
         var fileRows = await videos.FilesAsync(v.Id, ct);
         var fallback = fileRows.Where(f => f.Resolution > 0 && f.Kind != VideoFileKinds.Source)
-            .OrderBy(f => f.Kind == VideoFileKinds.WebVideo ? 0 : 1).ThenBy(f => Math.Abs(f.Resolution - 480)).FirstOrDefault();
+            // With the audio in its own HLS rendition, a rung's fragmented MP4 has none: web videos (which keep it) come first.
+            .OrderBy(f => f.Kind == VideoFileKinds.WebVideo ? 0 : 1).ThenByDescending(f => f.HasAudio).ThenBy(f => Math.Abs(f.Resolution - 480)).FirstOrDefault();
         // The page has already applied the privacy rules; the token lets this viewer's player fetch the private files.
         var token = isPrivate && playlist.RemotePlaylistUrl is null ? _fileTokens?.Issue(v.Uuid).Token : null;
         return new PlayerSources(master, sha, fallback is null ? null : files.Format(v, fallback).FileUrl, _hasTracker ? files.TrackerUrls() : [], token);

@@ -30,6 +30,15 @@ public sealed record LinkObject
     public long? Size { get; init; }
     public int? Fps { get; init; }
     public IReadOnlyList<LinkObject>? Tag { get; init; }
+
+    /// <summary>On a file Link, PeerTube's stream flags: <c>ffprobe_codec_type</c> (audio, video) and <c>peertube_format_flag</c>.</summary>
+    public IReadOnlyList<PropertyValue>? Attachment { get; init; }
+}
+
+/// <summary>A schema.org PropertyValue, as PeerTube attaches them to file Links.</summary>
+public sealed record PropertyValue(string Name, string Value)
+{
+    public string Type => "PropertyValue";
 }
 
 /// <summary>A Video object with PeerTube's members and shapes (see federation-interop.md §4).</summary>

@@ -4,8 +4,12 @@ using VideoPlatform.Core.Domain;
 
 namespace VideoPlatform.Federation.ActivityStreams;
 
-/// <summary>One HLS rendition: its fragmented MP4, the torrent of that file, and the torrent's v1 info hash.</summary>
-public sealed record HlsRendition(int Height, int Width, long Size, int Fps, string FileUrl, string TorrentUrl, string InfoHash);
+/// <summary>
+/// One HLS rendition: its fragmented MP4, the torrent of that file, and the torrent's v1 info hash. A separate audio
+/// rendition (PeerTube ≥ 6.3) has height 0, <see cref="HasVideo"/> false; the video rungs beside it have <see cref="HasAudio"/> false.
+/// </summary>
+public sealed record HlsRendition(int Height, int Width, long Size, int Fps, string FileUrl, string TorrentUrl, string InfoHash,
+    bool HasAudio = true, bool HasVideo = true);
 
 public sealed record HlsPlaylist(string MasterPlaylistUrl, string SegmentsSha256Url, IReadOnlyList<HlsRendition> Renditions);
 
@@ -132,12 +136,35 @@ public static class VideoObjectBuilder
         tag.Add(new LinkObject { Name = "sha256", MediaType = "application/json", Rel = ["sha256"], Href = hls.SegmentsSha256Url });
         foreach (var r in hls.Renditions.OrderByDescending(r => r.Height))
         {
-            tag.Add(new LinkObject { MediaType = "video/mp4", Href = r.FileUrl, Height = r.Height, Width = r.Width, Size = r.Size, Fps = r.Fps });
+            tag.Add(new LinkObject
+            {
+                MediaType = "video/mp4", Href = r.FileUrl, Height = r.Height, Width = r.Width, Size = r.Size, Fps = r.Fps,
+                Attachment = FileAttachment(r.HasAudio, r.HasVideo, "fragmented"),
+            });
             tag.Add(new LinkObject { MediaType = TorrentMediaType, Href = r.TorrentUrl, Height = r.Height, Width = r.Width, Fps = r.Fps });
             tag.Add(new LinkObject { MediaType = MagnetMediaType, Href = Magnet(video, r), Height = r.Height, Width = r.Width, Fps = r.Fps });
         }
         return new LinkObject { MediaType = HlsMediaType, Href = hls.MasterPlaylistUrl, Tag = tag };
     }
+
+    /// <summary>PeerTube's attachment of a file Link (VideoFileModel.toActivityPubObject): which streams it holds, and its format.</summary>
+    public static IReadOnlyList<PropertyValue> FileAttachment(bool hasAudio, bool hasVideo, string formatFlag)
+    {
+        var attachment = new List<PropertyValue>();
+        if (hasAudio)
+        {
+            attachment.Add(new PropertyValue(CodecTypeProperty, "audio"));
+        }
+        if (hasVideo)
+        {
+            attachment.Add(new PropertyValue(CodecTypeProperty, "video"));
+        }
+        attachment.Add(new PropertyValue("peertube_format_flag", formatFlag));
+        return attachment;
+    }
+
+    /// <summary>The PropertyValue name listing a file's stream types.</summary>
+    public const string CodecTypeProperty = "ffprobe_codec_type";
 
     /// <summary>PeerTube reads the info hash from <c>xt</c> and the torrent URL from <c>xs</c>.</summary>
     public static string Magnet(VideoPublication video, HlsRendition rendition)

@@ -9,7 +9,12 @@ public enum RemotePrivacy
     Unlisted = 2,
 }
 
-public sealed record RemoteVideoFile(int Resolution, int? Width, long? Size, int? Fps, string Url, string? TorrentUrl, string? MagnetUri, string? InfoHash);
+/// <summary>
+/// A file of a remote video. <see cref="HasAudio"/>/<see cref="HasVideo"/> come from PeerTube's <c>ffprobe_codec_type</c>
+/// attachment; without one, a file has both, except a resolution 0 file (audio only).
+/// </summary>
+public sealed record RemoteVideoFile(int Resolution, int? Width, long? Size, int? Fps, string Url, string? TorrentUrl, string? MagnetUri, string? InfoHash,
+    bool HasAudio = true, bool HasVideo = true);
 
 /// <summary>A remote Video flattened to what we store; ids are IRIs, never trusted for ownership by themselves.</summary>
 public sealed record RemoteVideo
@@ -212,6 +217,9 @@ public static class VideoObjectReader
             }
             var torrent = links.FirstOrDefault(l => l.String("mediaType") == VideoObjectBuilder.TorrentMediaType && l.Integer("height") == height).Iri();
             var magnet = links.FirstOrDefault(l => l.String("mediaType") == VideoObjectBuilder.MagnetMediaType && l.Integer("height") == height).Iri();
+            var codecTypes = file.Many("attachment")
+                .Where(a => a.ValueKind == JsonValueKind.Object && a.String("name") == VideoObjectBuilder.CodecTypeProperty)
+                .Select(a => a.String("value")).ToList();
             yield return new RemoteVideoFile(
                 (int)height.Value,
                 (int?)file.Integer("width"),
@@ -220,7 +228,9 @@ public static class VideoObjectReader
                 href,
                 torrent ?? TorrentUrlFromMagnet(magnet),
                 magnet,
-                InfoHashFromMagnet(magnet));
+                InfoHashFromMagnet(magnet),
+                codecTypes.Count > 0 ? codecTypes.Contains("audio") : true,
+                codecTypes.Count > 0 ? codecTypes.Contains("video") : height > 0);
         }
     }
 

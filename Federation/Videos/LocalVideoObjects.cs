@@ -57,7 +57,8 @@ public sealed class LocalVideoObjects(VideoRepository videos, CaptionRepository 
             var renditions = fileRows
                 // The HLS renditions only: web videos are not in the federated object yet (a PeerTube web-video Link needs its own magnet Link).
                 .Where(f => f.Kind == VideoFileKinds.Hls && f.InfoHash is not null && f.TorrentName is not null && f.FileName is not null)
-                .Select(f => new HlsRendition(f.Resolution, f.Width, f.Size, f.Fps, links.FileUrl(v, f), baseUrl + MediaUrls.Torrent(f.TorrentName!), f.InfoHash!))
+                .Select(f => new HlsRendition(f.Resolution, f.Width, f.Size, f.Fps, links.FileUrl(v, f), baseUrl + MediaUrls.Torrent(f.TorrentName!), f.InfoHash!,
+                    f.HasAudio, f.HasVideo))
                 .ToArray();
             hls = new HlsPlaylist(
                 media.HlsUrl(v, playlist.MasterName, playlist.Storage),

@@ -146,6 +146,8 @@ public sealed partial class RemoteVideos(
                 RemoteFileUrl = file.Url,
                 RemoteTorrentUrl = file.TorrentUrl,
                 RemoteMagnetUri = file.MagnetUri,
+                HasAudio = file.HasAudio,
+                HasVideo = file.HasVideo,
                 CreatedAt = now,
             }));
             if (fetchImages)

@@ -47,7 +47,7 @@ public sealed partial class TranscodePublisher(
                 output.ThumbnailName,
                 output.PreviewName,
                 (int)Math.Round(output.DurationSeconds),
-                output.Renditions.SelectMany(FileRows).ToList()),
+                output.Renditions.SelectMany(r => FileRows(r, output.HasSeparateAudio)).ToList()),
                 // The outbox: federation, torrents and cache eviction are queued with the publication, so a crash after
                 // this commit (or a failing listener) cannot leave a published video that is never federated.
                 async (c, t) =>
@@ -97,8 +97,11 @@ public sealed partial class TranscodePublisher(
         store.DeleteImages(output.ThumbnailName, output.PreviewName);
     }
 
-    /// <summary>A rendition's rows: its HLS file and, when made, its web video (the same streams in a faststart MP4).</summary>
-    private static IEnumerable<VideoFileRow> FileRows(RenditionResult r)
+    /// <summary>
+    /// A rendition's rows: its HLS file and, when made, its web video (the same streams in a faststart MP4, plus the audio
+    /// when the HLS audio is a separate rendition).
+    /// </summary>
+    private static IEnumerable<VideoFileRow> FileRows(RenditionResult r, bool separateAudio)
     {
         var hls = new VideoFileRow
         {
@@ -117,7 +120,11 @@ public sealed partial class TranscodePublisher(
         yield return hls;
         if (r.WebVideoName is not null)
         {
-            yield return hls with { FileName = r.WebVideoName, PlaylistName = null, Size = r.WebVideoSizeBytes, Kind = VideoFileKinds.WebVideo };
+            yield return hls with
+            {
+                FileName = r.WebVideoName, PlaylistName = null, Size = r.WebVideoSizeBytes, Kind = VideoFileKinds.WebVideo,
+                HasAudio = r.HasAudio || separateAudio,
+            };
         }
     }
 

@@ -33,13 +33,16 @@ internal static class Bitrates
         return Math.Max(Min(resolution, ratio, fps), target);
     }
 
+    /// <summary>PeerTube's audio ceiling: 384 kbit/s.</summary>
+    public const long MaxAudioBitrate = 384_000;
+
     /// <summary>
     /// AAC bitrate in kbit/s from the source's audio, as PeerTube's getMaxAudioKBitrate: the source's own rate
     /// capped at 384k; 256k when unknown (384k for FLAC, whose uploader wants quality).
     /// </summary>
     public static int AudioKbps(string codec, long? sourceBitrate)
     {
-        const int max = 384;
+        const int max = (int)(MaxAudioBitrate / 1000);
         if (sourceBitrate is not > 0)
         {
             return string.Equals(codec, "flac", StringComparison.Ordinal) ? max : 256;

@@ -42,59 +42,107 @@ internal static class FfmpegArguments
         {
             if (rendition.IsAudioOnly)
             {
+                // An audio-only source: the 0p rendition alone, with its web video like any rendition.
                 args.AddRange(["-map", "0:a:0", "-vn"]);
-            }
-            else
-            {
-                var gop = Str(rendition.Fps * settings.KeyframeIntervalSeconds);
-                args.AddRange(["-map", $"[v{videoIndex++}]"]);
-                if (plan.SourceHasAudio)
-                {
-                    args.AddRange(["-map", "0:a:0"]);
-                }
-
-                args.AddRange(
-                [
-                    "-c:v", "libx264", "-preset", settings.Preset, "-profile:v", "high",
-                    .. RateControl.For(rendition, plan.Content, settings.Crf).Arguments,
-                    // A keyframe exactly every N seconds in every rendition: fixed GOP, no scene-cut keyframes.
-                    "-g", gop, "-keyint_min", gop, "-sc_threshold", "0",
-                ]);
+                args.AddRange(AudioCodec(plan.Audio!));
+                args.AddRange(["-threads", threads, "-map_metadata", "-1"]);
+                args.AddRange(RenditionOutput(id, rendition.Resolution, settings, settings.WebVideos, hlsStreams: null));
+                continue;
             }
 
-            if (plan.SourceHasAudio)
+            var gop = Str(rendition.Fps * settings.KeyframeIntervalSeconds);
+            args.AddRange(["-map", $"[v{videoIndex++}]"]);
+            // The rung's HLS file has no audio (the audio rendition is shared); its web video, a download that plays
+            // offline, keeps the audio muxed in.
+            var webVideoAudio = settings.WebVideos && plan.Audio is not null;
+            if (webVideoAudio)
             {
-                // Stereo, as PeerTube: other layouts break HLS playback in Chrome.
-                args.AddRange(["-c:a", "aac", "-b:a", Str(rendition.AudioKbps) + "k", "-ac", "2"]);
+                args.AddRange(["-map", "0:a:0"]);
+            }
+
+            args.AddRange(
+            [
+                "-c:v", "libx264", "-preset", settings.Preset, "-profile:v", "high",
+                .. RateControl.For(rendition, plan.Content, settings.Crf).Arguments,
+                // A keyframe exactly every N seconds in every rendition: fixed GOP, no scene-cut keyframes.
+                "-g", gop, "-keyint_min", gop, "-sc_threshold", "0",
+            ]);
+            if (webVideoAudio)
+            {
+                args.AddRange(AudioCodec(plan.Audio!));
             }
 
             args.AddRange(["-threads", threads, "-map_metadata", "-1"]);
-            if (settings.WebVideos)
-            {
-                // The same encoded packets written twice by the tee muxer: HLS fragmented MP4 and a faststart MP4 (the
-                // download that plays offline). No second encode; the MP4 muxers need the codec headers out of band.
-                args.AddRange(["-flags", "+global_header", "-f", "tee",
-                    $"[f=hls:hls_time={Str(settings.SegmentSeconds)}:hls_list_size=0:hls_playlist_type=vod:hls_segment_type=fmp4"
-                    + $":hls_flags=single_file:hls_segment_filename={FragmentedName(id, rendition.Resolution)}]{PlaylistName(id, rendition.Resolution)}"
-                    + $"|[f=mp4:movflags=+faststart]{WebVideoName(id, rendition.Resolution)}"]);
-            }
-            else
-            {
-                args.AddRange(
-                [
-                    "-f", "hls",
-                    "-hls_time", Str(settings.SegmentSeconds),
-                    "-hls_list_size", "0",
-                    "-hls_playlist_type", "vod",
-                    "-hls_segment_type", "fmp4",
-                    "-hls_flags", "single_file",
-                    "-hls_segment_filename", FragmentedName(id, rendition.Resolution),
-                    PlaylistName(id, rendition.Resolution),
-                ]);
-            }
+            args.AddRange(RenditionOutput(id, rendition.Resolution, settings, settings.WebVideos, hlsStreams: webVideoAudio ? "v" : null));
+        }
+
+        if (plan.SeparateAudio)
+        {
+            args.AddRange(SeparateAudioOutput(plan.Audio!, id, settings));
+        }
+
+        if (plan.Audio is { Copy: true })
+        {
+            args.AddRange(CopiedAudioDecodeCheck());
         }
 
         return args;
+    }
+
+    /// <summary>
+    /// The audio rendition shared by every video rung (PeerTube's separated audio, resolution 0): the source's first audio
+    /// stream alone in <c>{id}-0-fragmented.mp4</c> with its byte-range playlist <c>{id}-0.m3u8</c>, segmented as the rungs.
+    /// </summary>
+    internal static IReadOnlyList<string> SeparateAudioOutput(AudioPlan audio, string id, TranscodeSettings settings) =>
+    [
+        "-map", "0:a:0", "-vn",
+        .. AudioCodec(audio),
+        "-threads", Str(settings.Threads), "-map_metadata", "-1",
+        .. RenditionOutput(id, 0, settings, webVideo: false, hlsStreams: null),
+    ];
+
+    /// <summary>
+    /// A copied stream is never decoded, so damage in it would pass unseen: the audio is also decoded into a null output
+    /// (AAC decodes at hundreds of times real time), and with -xerror a damaged packet stops the run as an encode would.
+    /// </summary>
+    internal static IReadOnlyList<string> CopiedAudioDecodeCheck() => ["-map", "0:a:0", "-vn", "-c:a", "pcm_s16le", "-f", "null", "-"];
+
+    /// <summary>
+    /// AAC of at most 384 kbit/s is copied packet for packet, as PeerTube does; anything else is encoded to AAC-LC stereo
+    /// (other layouts break HLS playback in Chrome) at the planned bitrate.
+    /// </summary>
+    internal static IReadOnlyList<string> AudioCodec(AudioPlan audio) =>
+        audio.Copy ? ["-c:a", "copy"] : ["-c:a", "aac", "-b:a", Str(audio.Kbps) + "k", "-ac", "2"];
+
+    /// <summary>
+    /// The output of one rendition: its byte-range HLS (one fragmented MP4), and with <paramref name="webVideo"/> also its
+    /// faststart MP4 from the same packets through the tee muxer; <paramref name="hlsStreams"/> (a stream specifier) limits
+    /// what the HLS file takes of the mapped streams (the video rung's HLS leaves the web video's audio out).
+    /// </summary>
+    internal static IReadOnlyList<string> RenditionOutput(string id, int resolution, TranscodeSettings settings, bool webVideo, string? hlsStreams)
+    {
+        if (webVideo)
+        {
+            // The same encoded packets written twice by the tee muxer: HLS fragmented MP4 and a faststart MP4 (the
+            // download that plays offline). No second encode; the MP4 muxers need the codec headers out of band.
+            var select = hlsStreams is null ? "" : $"select={hlsStreams}:";
+            return ["-flags", "+global_header", "-f", "tee",
+                $"[{select}f=hls:hls_time={Str(settings.SegmentSeconds)}:hls_list_size=0:hls_playlist_type=vod:hls_segment_type=fmp4"
+                + $":hls_flags=single_file:hls_segment_filename={FragmentedName(id, resolution)}]{PlaylistName(id, resolution)}"
+                + $"|[f=mp4:movflags=+faststart]{WebVideoName(id, resolution)}"];
+        }
+
+        return
+        [
+            "-f", "hls",
+            "-hls_time", Str(settings.SegmentSeconds),
+            "-hls_list_size", "0",
+            "-hls_playlist_type", "vod",
+            "-hls_segment_type", "fmp4",
+            "-hls_flags", "single_file",
+            "-hls_segment_filename", FragmentedName(id, resolution),
+            PlaylistName(id, resolution),
+        ];
     }
 
     /// <summary>

@@ -13,8 +13,22 @@ public sealed record RenditionPlan(int Resolution, int Width, int Height, int Fp
     public long BufferSize => MaxBitrate * 2;
 }
 
-/// <summary>The renditions of a source; <see cref="Content"/> (from the content analysis) chooses each rendition's <see cref="RateControl"/>.</summary>
-public sealed record TranscodePlan(IReadOnlyList<RenditionPlan> Renditions, bool SourceHasVideo, bool SourceHasAudio, ContentKind Content = ContentKind.Normal);
+/// <summary>How the source's first audio stream is written: copied as it is (<see cref="Copy"/>) or encoded to AAC at <see cref="Kbps"/>.</summary>
+public sealed record AudioPlan(bool Copy, int Kbps);
+
+/// <summary>
+/// The renditions of a transcode. A source with video and audio gets its audio once, as its own rendition (resolution 0,
+/// PeerTube's separated audio) shared by every video rung, whose HLS files carry no audio; an audio-only source has the 0p
+/// rendition alone. <see cref="Content"/> (from the content analysis) chooses each rendition's <see cref="RateControl"/>.
+/// </summary>
+public sealed record TranscodePlan(IReadOnlyList<RenditionPlan> Renditions, bool SourceHasVideo, bool SourceHasAudio, ContentKind Content = ContentKind.Normal)
+{
+    /// <summary>Null when the source has no audio.</summary>
+    public AudioPlan? Audio { get; init; }
+
+    /// <summary>True when the audio is its own HLS rendition next to the video rungs (EXT-X-MEDIA TYPE=AUDIO).</summary>
+    public bool SeparateAudio => SourceHasVideo && Audio is not null;
+}
 
 /// <summary>Chooses the renditions for a source, following PeerTube's rules (computeResolutionsToTranscode, computeOutputFPS).</summary>
 internal static class LadderPlanner
@@ -28,10 +42,11 @@ internal static class LadderPlanner
     public static TranscodePlan Plan(SourceMedia source, TranscodeSettings settings)
     {
         var audioKbps = source.Audio is { } a ? Bitrates.AudioKbps(a.Codec, a.BitRate) : 0;
+        var audio = source.Audio is { } sourceAudio ? new AudioPlan(CanCopyAudio(sourceAudio), audioKbps) : null;
         if (source.Video is not { } video)
         {
             var audioOnly = new RenditionPlan(0, 0, 0, 0, audioKbps * 1000L, audioKbps);
-            return new TranscodePlan(source.HasAudio ? [audioOnly] : [], false, source.HasAudio);
+            return new TranscodePlan(source.HasAudio ? [audioOnly] : [], false, source.HasAudio) { Audio = audio };
         }
 
         var inputResolution = Math.Min(video.DisplayWidth, video.DisplayHeight);
@@ -46,8 +61,21 @@ internal static class LadderPlanner
             renditions.Add(new RenditionPlan(resolution, width, height, fps, maxrate, audioKbps));
         }
 
-        return new TranscodePlan(renditions, true, source.HasAudio);
+        return new TranscodePlan(renditions, true, source.HasAudio) { Audio = audio };
     }
+
+    /// <summary>The separate audio rendition of <paramref name="plan"/> (resolution 0), or null when the audio is not separate.</summary>
+    public static RenditionPlan? AudioRendition(TranscodePlan plan) =>
+        plan.SeparateAudio ? new RenditionPlan(0, 0, 0, 0, plan.Audio!.Kbps * 1000L, plan.Audio.Kbps) : null;
+
+    /// <summary>
+    /// PeerTube's quick audio transcode rule (canDoQuickAudioTranscode): AAC whose bitrate is known and at most 384 kbit/s
+    /// is copied as it is. We also ask for mono or stereo, the layouts our encoder would produce (others break Chrome's HLS).
+    /// </summary>
+    internal static bool CanCopyAudio(SourceAudio audio) =>
+        string.Equals(audio.Codec, "aac", StringComparison.Ordinal)
+        && audio.BitRate is > 0 and <= Bitrates.MaxAudioBitrate
+        && audio.Channels is 1 or 2;
 
     /// <summary>Enabled resolutions not above the source's, largest first, plus the source's own (even) when configured.</summary>
     internal static IReadOnlyList<int> Resolutions(int inputResolution, TranscodeSettings settings)

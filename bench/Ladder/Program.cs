@@ -17,6 +17,7 @@ var contentOnly = false;
 var threads = 2;
 var work = Path.Combine(Path.GetTempPath(), "vp-bench-ladder");
 var onlyWebVideos = false;
+var onlyAudioOnce = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -36,11 +37,14 @@ for (var i = 0; i < args.Length; i++)
         case "--content-only":
             content = contentOnly = true;
             break;
+        case "--audio-once-only":
+            onlyAudioOnce = true;
+            break;
         case "--work":
             work = Path.GetFullPath(args[++i]);
             break;
         default:
-            Console.Error.WriteLine("usage: ladder [--seconds 60] [--threads 2] [--work DIR] [--web-videos-only | --content | --content-only]");
+            Console.Error.WriteLine("usage: ladder [--seconds 60] [--threads 2] [--work DIR] [--web-videos-only | --content | --content-only | --audio-once-only]");
             return 2;
     }
 }
@@ -52,6 +56,12 @@ if (Directory.Exists(work))
 
 Directory.CreateDirectory(work);
 var settings = new TranscodeSettings { Threads = threads };
+if (onlyAudioOnce)
+{
+    await AudioOnce.RunAsync(settings, work, 40);
+    return 0;
+}
+
 var source = Path.Combine(work, "source.mp4");
 Console.WriteLine($"Making a {seconds} s 1920x1080 30 fps noisy source…");
 await Tool.RunAsync(settings.FfmpegPath, work,
@@ -147,6 +157,8 @@ if (content)
     await ContentBench.RunAsync(work, source, seconds, settings, runner);
 }
 
+Console.WriteLine();
+await AudioOnce.RunAsync(settings, work, 40);
 return 0;
 
 internal static class Tool

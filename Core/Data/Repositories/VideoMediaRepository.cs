@@ -233,12 +233,13 @@ public sealed class VideoMediaRepository(Database database, TimeProvider clock)
         {
             await c.ExecuteAsync("""
                 INSERT INTO video_files (video_id, resolution, width, height, fps, size, info_hash, remote_file_url, remote_torrent_url,
-                    remote_magnet_uri, created_at)
-                VALUES (@videoId, @Resolution, @Width, @Height, @Fps, @Size, @InfoHash, @RemoteFileUrl, @RemoteTorrentUrl, @RemoteMagnetUri, @CreatedAt)
+                    remote_magnet_uri, has_audio, has_video, created_at)
+                VALUES (@videoId, @Resolution, @Width, @Height, @Fps, @Size, @InfoHash, @RemoteFileUrl, @RemoteTorrentUrl, @RemoteMagnetUri,
+                    @HasAudio, @HasVideo, @CreatedAt)
                 """, new
             {
                 videoId, file.Resolution, file.Width, file.Height, file.Fps, file.Size, file.InfoHash, file.RemoteFileUrl, file.RemoteTorrentUrl,
-                file.RemoteMagnetUri, file.CreatedAt,
+                file.RemoteMagnetUri, file.HasAudio, file.HasVideo, file.CreatedAt,
             }, t);
         }
     }

@@ -73,7 +73,17 @@ public sealed class WebVideoFilesTests(DbKind kind)
         var files = published.GetProperty("files").EnumerateArray().ToList();
         var hls = published.GetProperty("streamingPlaylists")[0].GetProperty("files").EnumerateArray().ToList();
         Assert.That(files.Select(f => f.GetProperty("resolution").GetProperty("id").GetInt32()),
-            Is.EqualTo(hls.Select(f => f.GetProperty("resolution").GetProperty("id").GetInt32())), "one web video per HLS rendition, largest first");
+            Is.EqualTo(hls.Where(f => f.GetProperty("hasVideo").GetBoolean()).Select(f => f.GetProperty("resolution").GetProperty("id").GetInt32())),
+            "one web video per HLS video rendition, largest first");
+        // The HLS audio is stored once, as PeerTube 6.3's separated audio: resolution 0 "Audio", audio only; the video rungs carry none
+        // (their web videos, the downloads, keep it: checked below).
+        var audioFile = hls.Single(f => f.GetProperty("resolution").GetProperty("id").GetInt32() == 0);
+        Assert.That((audioFile.GetProperty("resolution").GetProperty("label").GetString(), audioFile.GetProperty("hasAudio").GetBoolean(),
+            audioFile.GetProperty("hasVideo").GetBoolean()), Is.EqualTo(("Audio", true, false)));
+        Assert.That(audioFile.GetProperty("torrentUrl").GetString(), Does.EndWith("-0-hls.torrent"), "the audio file has its own torrent");
+        Assert.That(hls.Where(f => f.GetProperty("resolution").GetProperty("id").GetInt32() != 0).Select(f => (f.GetProperty("hasAudio").GetBoolean(), f.GetProperty("hasVideo").GetBoolean())),
+            Has.All.EqualTo((false, true)));
+        Assert.That(files.Select(f => (f.GetProperty("hasAudio").GetBoolean(), f.GetProperty("hasVideo").GetBoolean())), Has.All.EqualTo((true, true)));
         Assert.That(files.Select(f => f.GetProperty("fileUrl").GetString()), Has.None.EqualTo(sourceFile.GetProperty("fileUrl").GetString()));
 
         var folder = Path.Combine(_web.Database.Folder, "downloads");

@@ -240,6 +240,8 @@ public sealed class P2PPrivacyTests(DbKind kind)
         // with the right hashes of the byte ranges the playlists give.
         var masterText = await _instance.Http.GetStringAsync(Path(master));
         var variants = masterText.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        // The separate audio rendition is named by its #EXT-X-MEDIA line.
+        variants.AddRange(masterText.Split('\n').Where(l => l.StartsWith("#EXT-X-MEDIA:", StringComparison.Ordinal)).Select(l => l.Split("URI=\"")[1].Split('"')[0]));
         Assert.That(variants, Has.Count.EqualTo(Playlist(video).GetProperty("files").GetArrayLength()));
         var baseUrl = master[..(master.LastIndexOf('/') + 1)];
         var referenced = new HashSet<string>(StringComparer.Ordinal);

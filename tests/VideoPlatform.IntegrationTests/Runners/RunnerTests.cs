@@ -83,7 +83,11 @@ public sealed class RunnerTests(DbKind kind)
         var playlist = published.GetProperty("streamingPlaylists")[0];
         var hls = playlist.GetProperty("files").GetArrayLength();
         Assert.That(hls, Is.GreaterThanOrEqualTo(1));
-        Assert.That(published.GetProperty("files").GetArrayLength(), Is.EqualTo(hls), "web videos too (Transcoding:WebVideos)");
+        Assert.That(published.GetProperty("files").GetArrayLength(),
+            Is.EqualTo(playlist.GetProperty("files").EnumerateArray().Count(f => f.GetProperty("hasVideo").GetBoolean())),
+            "web videos too (Transcoding:WebVideos), one per video rendition (the separate audio rendition has none)");
+        Assert.That(playlist.GetProperty("files").EnumerateArray().Count(f => f.GetProperty("resolution").GetProperty("id").GetInt32() == 0), Is.EqualTo(1),
+            "the runner sends the audio rendition back with the rungs");
         var master = await _instance.Http.GetStringAsync(new Uri(playlist.GetProperty("playlistUrl").GetString()!).PathAndQuery);
         Assert.That(master, Does.StartWith("#EXTM3U"));
         var sha = await _instance.Http.GetFromJsonAsync<JsonElement>(new Uri(playlist.GetProperty("segmentsSha256Url").GetString()!).PathAndQuery);

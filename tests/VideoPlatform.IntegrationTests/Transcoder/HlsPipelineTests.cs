@@ -46,8 +46,8 @@ public class HlsPipelineTests
 
         Assert.That(result.Renditions.Select(r => (r.Resolution, r.Width, r.Height, r.Fps)), Is.EqualTo(new[]
         {
-            (720, 1280, 720, 30), (480, 854, 480, 30), (360, 640, 360, 30), (240, 426, 240, 30),
-        }));
+            (720, 1280, 720, 30), (480, 854, 480, 30), (360, 640, 360, 30), (240, 426, 240, 30), (0, 0, 0, 0),
+        }), "the video rungs, then the audio once as its own rendition");
         Assert.That(result.Directory, Is.EqualTo(Path.Combine(WorkDir, result.Id)));
         Assert.That(Guid.TryParse(result.Id, out _), Is.True);
         Assert.That(Directory.GetDirectories(WorkDir), Is.EqualTo(new[] { result.Directory }), "no temp folder left");
@@ -59,6 +59,7 @@ public class HlsPipelineTests
         await AssertSha256Async(result);
         await AssertMasterAsync(result, expectAudio: true);
         await AssertImagesAsync(result);
+        await AssertSeparateAudioAsync(result);
     }
 
     [Test]
@@ -71,7 +72,7 @@ public class HlsPipelineTests
 
         Assert.That(result.Renditions.Select(r => (r.Resolution, r.Width, r.Height)), Is.EqualTo(new[]
         {
-            (1080, 1080, 1920), (720, 720, 1280), (480, 480, 854), (360, 360, 640), (240, 240, 426),
+            (1080, 1080, 1920), (720, 720, 1280), (480, 480, 854), (360, 360, 640), (240, 240, 426), (0, 0, 0),
         }));
         await AssertRenditionsAsync(result);
         await AssertSha256Async(result);
@@ -91,7 +92,7 @@ public class HlsPipelineTests
         Assert.That(result.Source.Video!.IsQuarterTurn, Is.True);
         Assert.That(result.Renditions.Select(r => (r.Resolution, r.Width, r.Height)), Is.EqualTo(new[]
         {
-            (360, 360, 640), (240, 240, 426),
+            (360, 360, 640), (240, 240, 426), (0, 0, 0),
         }));
         await AssertRenditionsAsync(result);
         var stream = await FfmpegTool.ProbeStreamAsync(Path.Combine(result.Directory, result.Renditions[0].FragmentedName));
@@ -114,6 +115,55 @@ public class HlsPipelineTests
         await AssertSha256Async(result);
         await AssertMasterAsync(result, expectAudio: true);
         await AssertImagesAsync(result);
+    }
+
+    [Test]
+    public async Task Aac_up_to_384k_is_copied_packet_for_packet_into_the_audio_rendition_and_the_downloads()
+    {
+        var source = Path.Combine(_dir, "lesson-aac.mp4");
+        await FfmpegTool.MakeClipAsync(source, "testsrc2=size=320x180:rate=25", 3, true, "-c:a", "aac", "-b:a", "128k", "-ac", "2");
+        var settings = Settings with { EnabledResolutions = new HashSet<int> { 180 } };
+
+        var result = await Pipeline().RunAsync(source, WorkDir, settings, null, CancellationToken.None);
+
+        Assert.That(result.Source.Audio, Is.Not.Null.And.Property("Codec").EqualTo("aac"));
+        Assert.That(result.Source.Audio!.BitRate, Is.LessThanOrEqualTo(384_000));
+        var audio = result.Renditions.Single(r => r.Resolution == 0);
+        var expected = await AudioPacketHashesAsync(source);
+        Assert.That(expected, Has.Count.GreaterThan(100), "3 s of 48 kHz AAC");
+        Assert.That(await AudioPacketHashesAsync(Path.Combine(result.Directory, audio.FragmentedName)), Is.EqualTo(expected),
+            "the audio rendition holds the source's packets, not a new encode");
+        var rung = result.Renditions.Single(r => r.Resolution == 180);
+        Assert.That(await AudioPacketHashesAsync(Path.Combine(result.Directory, rung.WebVideoName!)), Is.EqualTo(expected));
+        await AssertSha256Async(result);
+        await AssertSeparateAudioAsync(result);
+    }
+
+    [Test]
+    public async Task Mp3_audio_of_a_video_is_re_encoded_to_aac_once()
+    {
+        var source = Path.Combine(_dir, "lesson-mp3.mp4");
+        await FfmpegTool.MakeClipAsync(source, "testsrc2=size=320x180:rate=25", 2, true, "-c:a", "libmp3lame", "-b:a", "96k");
+        var settings = Settings with { EnabledResolutions = new HashSet<int> { 180 } };
+
+        var result = await Pipeline().RunAsync(source, WorkDir, settings, null, CancellationToken.None);
+
+        Assert.That(result.Source.Audio!.Codec, Is.EqualTo("mp3"));
+        var audio = result.Renditions.Single(r => r.Resolution == 0);
+        var stream = await FfmpegTool.ProbeStreamAsync(Path.Combine(result.Directory, audio.FragmentedName), "a:0");
+        Assert.That((stream.GetProperty("codec_name").GetString(), stream.GetProperty("profile").GetString()), Is.EqualTo(("aac", "LC")));
+        Assert.That(stream.GetProperty("channels").GetInt32(), Is.EqualTo(2));
+        await AssertSha256Async(result);
+        await AssertSeparateAudioAsync(result);
+    }
+
+    /// <summary>The MD5 of every audio packet's payload, in order (timestamps left out: the fMP4 drops the source's edit list).</summary>
+    private static async Task<IReadOnlyList<string>> AudioPacketHashesAsync(string path)
+    {
+        var json = await FfmpegTool.RunAsync("ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries", "packet=data_hash",
+            "-show_data_hash", "MD5", "-of", "json", path);
+        return JsonDocument.Parse(json).RootElement.GetProperty("packets").EnumerateArray()
+            .Select(p => p.GetProperty("data_hash").GetString()!).ToList();
     }
 
     [Test]
@@ -144,7 +194,7 @@ public class HlsPipelineTests
 
         Assert.That(result.Source.Video!.IsVariableFrameRate, Is.True, $"avg {result.Source.Video.AverageFps} r {result.Source.Video.RealFps}");
         await AssertRenditionsAsync(result);
-        foreach (var r in result.Renditions)
+        foreach (var r in Rungs(result))
         {
             var stream = await FfmpegTool.ProbeStreamAsync(Path.Combine(result.Directory, r.FragmentedName));
             Assert.That(stream.GetProperty("r_frame_rate").GetString(), Is.EqualTo($"{r.Fps}/1"));
@@ -205,10 +255,46 @@ public class HlsPipelineTests
         Assert.That(Directory.GetDirectories(WorkDir), Is.Empty);
     }
 
+    /// <summary>The video renditions (the audio rendition, resolution 0, is checked by <see cref="AssertSeparateAudioAsync"/>).</summary>
+    private static IEnumerable<RenditionResult> Rungs(TranscodeResult result) => result.Renditions.Where(r => r.Resolution > 0);
+
+    private static async Task<IReadOnlyList<string>> CodecTypesAsync(string path) =>
+        (await FfmpegTool.RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", path))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// The audio is stored once: one AAC rendition (resolution 0, no web video) in the master as #EXT-X-MEDIA, every video rung's
+    /// HLS file without audio and its variant pointing to the audio group, and every web video (the download) with both streams.
+    /// </summary>
+    private static async Task AssertSeparateAudioAsync(TranscodeResult result)
+    {
+        var audio = result.Renditions.Single(r => r.Resolution == 0);
+        Assert.That((audio.Width, audio.Height, audio.Fps, audio.HasAudio, audio.WebVideoName), Is.EqualTo((0, 0, 0, true, (string?)null)));
+        Assert.That(audio.Codecs, Is.EqualTo("mp4a.40.2"));
+        Assert.That(await CodecTypesAsync(Path.Combine(result.Directory, audio.FragmentedName)), Is.EqualTo(new[] { "audio" }));
+        Assert.That(result.Output.HasSeparateAudio, Is.True);
+        Assert.That(result.Output.FileNames, Does.Contain(audio.PlaylistName).And.Contain(audio.FragmentedName));
+        foreach (var r in Rungs(result))
+        {
+            Assert.That(r.HasAudio, Is.False, r.PlaylistName);
+            Assert.That(await CodecTypesAsync(Path.Combine(result.Directory, r.FragmentedName)), Is.EqualTo(new[] { "video" }), r.FragmentedName);
+            Assert.That(r.WebVideoName, Is.Not.Null);
+            Assert.That(await CodecTypesAsync(Path.Combine(result.Directory, r.WebVideoName!)), Is.EquivalentTo(new[] { "video", "audio" }),
+                "the download keeps its audio");
+        }
+
+        var master = await File.ReadAllTextAsync(Path.Combine(result.Directory, result.MasterPlaylistName));
+        Assert.That(master, Does.Contain($"#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"Audio\",AUTOSELECT=YES,DEFAULT=YES,URI=\"{audio.PlaylistName}\"\n"));
+        Assert.That(master.Split('\n').Count(l => l.StartsWith("#EXT-X-STREAM-INF:", StringComparison.Ordinal)), Is.EqualTo(Rungs(result).Count()),
+            "the audio rendition is not a variant of its own");
+        Assert.That(master.Split('\n').Where(l => l.StartsWith("#EXT-X-STREAM-INF:", StringComparison.Ordinal)),
+            Has.All.EndsWith(",mp4a.40.2\",AUDIO=\"audio\""));
+    }
+
     private static async Task AssertRenditionsAsync(TranscodeResult result)
     {
         IReadOnlyList<double>? first = null;
-        foreach (var r in result.Renditions)
+        foreach (var r in Rungs(result))
         {
             var path = Path.Combine(result.Directory, r.FragmentedName);
             Assert.That(File.Exists(Path.Combine(result.Directory, r.PlaylistName)), r.PlaylistName);
@@ -257,11 +343,19 @@ public class HlsPipelineTests
     {
         var master = await File.ReadAllTextAsync(Path.Combine(result.Directory, result.MasterPlaylistName));
         Assert.That(master, Does.StartWith("#EXTM3U\n"));
+        // With separate audio, a video variant's bandwidth includes the audio played with it (HLS: BANDWIDTH covers every rendition).
+        var separate = result.Output.HasSeparateAudio ? result.Renditions.Single(r => r.Resolution == 0) : null;
         foreach (var r in result.Renditions)
         {
-            Assert.That(master, Does.Contain("\n" + r.PlaylistName + "\n"));
-            Assert.That(master, Does.Contain($"BANDWIDTH={r.PeakBitrate},AVERAGE-BANDWIDTH={r.AverageBitrate}"));
             Assert.That(r.PeakBitrate, Is.GreaterThanOrEqualTo(r.AverageBitrate));
+            if (r == separate)
+            {
+                Assert.That(master, Does.Contain($"URI=\"{r.PlaylistName}\"\n"));
+                continue;
+            }
+
+            Assert.That(master, Does.Contain("\n" + r.PlaylistName + "\n"));
+            Assert.That(master, Does.Contain($"BANDWIDTH={r.PeakBitrate + (separate?.PeakBitrate ?? 0)},AVERAGE-BANDWIDTH={r.AverageBitrate + (separate?.AverageBitrate ?? 0)}"));
         }
 
         Assert.That(master.Contains("mp4a.40.2", StringComparison.Ordinal), Is.EqualTo(expectAudio));

@@ -49,8 +49,18 @@ public sealed partial class BrowserP2PTests : BrowserFixture
         await using var second = await ViewerAsync();
         var viewer = await second.NewPageAsync();
         var errors = Chromium.WatchErrors(viewer);
+        // Where each segment came from, as the player reports it (the audio is its own rendition, shared by every rung).
+        await viewer.AddInitScriptAsync("""
+            window.vpSegments = [];
+            document.addEventListener("vp-segment-loaded", (e) => window.vpSegments.push(e.detail));
+            """);
         await PlayAsync(viewer);
         await viewer.WaitForFunctionAsync("() => Number(document.querySelector('[data-player]').dataset.p2pFromPeers) > 0", null, new() { Timeout = 60_000, PollingInterval = 250 });
+        // Audio segments travel between peers too: the audio swarm is one our tracker knows.
+        await viewer.WaitForFunctionAsync("""
+            () => ["-0-fragmented.mp4", "-240-fragmented.mp4"].every(file =>
+                window.vpSegments.some(s => s.source === "p2p" && s.url.includes(file)))
+            """, null, new() { Timeout = 60_000, PollingInterval = 250 });
         await viewer.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 3", null, new() { Timeout = 30_000, PollingInterval = 250 });
 
         var player = viewer.Locator("[data-player]");

@@ -86,6 +86,10 @@ public sealed class UploadAndPlayTests : BrowserFixture
         await page.EvaluateAsync("() => { const v = document.querySelector('video'); v.muted = true; return v.play(); }");
         await page.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 3", null, new() { Timeout = 30_000 });
         Assert.That((await viewReported).Status, Is.EqualTo(204), "the view is reported as PeerTube's player does, after a few seconds");
+        // The sound is the separate audio rendition (EXT-X-MEDIA TYPE=AUDIO): the player loads it and Chromium decodes it.
+        await page.WaitForFunctionAsync("() => document.querySelector('video').webkitAudioDecodedByteCount > 0", null, new() { Timeout = 30_000 });
+        var master = await _instance.Http.GetStringAsync(await player.GetAttributeAsync("data-playlist"));
+        Assert.That(master, Does.Contain("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\""));
 
         await player.Locator("select.quality").SelectOptionAsync(new SelectOptionValue { Label = "240p" });
         await page.EvaluateAsync("() => { const v = document.querySelector('video'); v.currentTime = 0; return v.play(); }");
@@ -114,6 +118,11 @@ public sealed class UploadAndPlayTests : BrowserFixture
         {
             Assert.That((int)file.StatusCode, Is.EqualTo(200));
             Assert.That(file.Content.Headers.ContentLength, Is.GreaterThan(0));
+            // The download is a web video: the audio stays muxed in, next to the video.
+            var saved = Path.Combine(_instance.Database.Folder, "download.mp4");
+            await File.WriteAllBytesAsync(saved, await file.Content.ReadAsByteArrayAsync());
+            var streams = await VideoPlatform.IntegrationTests.Transcoder.FfmpegTool.RunAsync("ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", saved);
+            Assert.That(streams.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Is.EquivalentTo(new[] { "video", "audio" }));
         }
         using (var bare = await _instance.Http.GetAsync(download![..download.IndexOf('?', StringComparison.Ordinal)], HttpCompletionOption.ResponseHeadersRead))
         {

@@ -126,6 +126,48 @@ public class VideoObjectTests
     }
 
     [Test]
+    public void Separate_audio_file_federates_in_PeerTube_shape_and_reads_back()
+    {
+        var sample = Sample();
+        var hls = sample.Hls!;
+        sample = sample with
+        {
+            Hls = hls with
+            {
+                Renditions =
+                [
+                    hls.Renditions[0] with { HasAudio = false },
+                    new HlsRendition(0, 0, 50_000, 0, "https://lyon.example/static/streaming-playlists/hls/5f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b/13-0-fragmented.mp4",
+                        "https://lyon.example/lazy-static/torrents/17-0-hls.torrent", "00112233445566778899aabbccddeeff00112233", HasAudio: true, HasVideo: false),
+                ],
+            },
+        };
+        var json = Serialize(VideoObjectBuilder.Build(Base, sample));
+        var tag = json.GetProperty("url")[1].GetProperty("tag").EnumerateArray().ToArray();
+        string Attachment(JsonElement link) => string.Join(' ', link.GetProperty("attachment").EnumerateArray()
+            .Select(a => $"{a.GetProperty("type").GetString()}:{a.GetProperty("name").GetString()}={a.GetProperty("value").GetString()}"));
+        var files = tag.Where(t => t.TryGetProperty("mediaType", out var m) && m.GetString() == "video/mp4").ToArray();
+        var audio = files.Single(t => t.GetProperty("href").GetString()!.EndsWith("-0-fragmented.mp4", StringComparison.Ordinal));
+        var video = files.Single(t => t.GetProperty("href").GetString()!.EndsWith("-720-fragmented.mp4", StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            // PeerTube's VideoFileModel.toActivityPubObject: height 0, the stream types it holds, the fragmented flag.
+            Assert.That(audio.GetProperty("mediaType").GetString(), Is.EqualTo("video/mp4"));
+            Assert.That(audio.GetProperty("height").GetInt32(), Is.EqualTo(0));
+            Assert.That(Attachment(audio), Is.EqualTo("PropertyValue:ffprobe_codec_type=audio PropertyValue:peertube_format_flag=fragmented"));
+            Assert.That(Attachment(video), Is.EqualTo("PropertyValue:ffprobe_codec_type=video PropertyValue:peertube_format_flag=fragmented"));
+            Assert.That(tag.Count(t => t.GetProperty("type").GetString() == "Link" && t.TryGetProperty("height", out var h) && h.GetInt32() == 0), Is.EqualTo(3),
+                "the audio file has its own torrent and magnet Links");
+            Assert.That(new VideoObjectValidator().Validate(json), Is.Empty);
+        });
+
+        var remote = VideoObjectReader.Read(json, out var error);
+        Assert.That(remote, Is.Not.Null, error);
+        Assert.That(remote!.Files.Select(f => (f.Resolution, f.HasAudio, f.HasVideo)), Is.EquivalentTo(new[] { (720, false, true), (0, true, false) }));
+        Assert.That(remote.Files.Single(f => f.Resolution == 0).InfoHash, Is.EqualTo("00112233445566778899aabbccddeeff00112233"));
+    }
+
+    [Test]
     public void PeerTube_fixture_passes_validator_and_reads()
     {
         using var doc = ActivityJson.Parse(Fixtures.Bytes("peertube-video.json"));

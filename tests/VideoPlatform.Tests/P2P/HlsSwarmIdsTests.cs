@@ -33,6 +33,28 @@ public class HlsSwarmIdsTests
             Is.EqualTo("100-avc1.4d401e-640-360----25-"));
 
     [Test]
+    public void Separate_audio_is_a_secondary_stream_keyed_by_the_codecs_of_its_group()
+    {
+        const string master = """
+            #EXTM3U
+            #EXT-X-VERSION:3
+            #EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="Audio",AUTOSELECT=YES,DEFAULT=YES,URI="c71712df-0.m3u8"
+            #EXT-X-STREAM-INF:BANDWIDTH=3750000,AVERAGE-BANDWIDTH=3300000,RESOLUTION=1280x720,FRAME-RATE=30,CODECS="avc1.64001f,mp4a.40.2",AUDIO="audio"
+            c71712df-720.m3u8
+            """;
+
+        var audio = HlsSwarmIds.AudioRenditions(master);
+
+        Assert.That(audio, Has.Count.EqualTo(1));
+        Assert.That((audio[0].Uri, audio[0].Name), Is.EqualTo(("c71712df-0.m3u8", "Audio")));
+        Assert.That(audio[0].Codecs, Is.EqualTo(new[] { "mp4a.40.2" }));
+        // p2p-media-loader's generateStreamShortId for an hls.js audio track: bitrate 0, codecs, no size, language, channels, name.
+        Assert.That(HlsSwarmIds.LoaderAudioKey(audio[0]), Is.EqualTo("0-mp4a.40.2-----audio--"));
+        Assert.That(HlsSwarmIds.ForLoaderAudio(Uuid, audio[0]), Is.Not.EqualTo(HlsSwarmIds.ForLoaderStream(Uuid, HlsSwarmIds.Variants(master)[0])));
+        Assert.That(HlsSwarmIds.AudioRenditions(Master), Is.Empty);
+    }
+
+    [Test]
     public void Attribute_lists_keep_commas_inside_quotes()
     {
         var attributes = HlsSwarmIds.Variants("#EXT-X-STREAM-INF:CODECS=\"a,b\",BANDWIDTH=5\nv.m3u8")[0].Attributes;

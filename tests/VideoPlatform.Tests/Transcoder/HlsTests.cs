@@ -94,6 +94,31 @@ public class HlsTests
             + "id-0.m3u8\n"));
     }
 
+    [Test]
+    public void Separate_audio_is_one_audio_media_shared_by_every_video_variant_as_PeerTube()
+    {
+        var master = MasterPlaylist.Write(
+        [
+            new VariantStream("id-720.m3u8", 3_230_000, 2_128_000, 1280, 720, 30, "avc1.64001f,mp4a.40.2", MasterPlaylist.AudioGroupId),
+            new VariantStream("id-240.m3u8", 430_000, 328_000, 426, 240, 30, "avc1.64000d,mp4a.40.2", MasterPlaylist.AudioGroupId),
+        ], new AudioMedia("id-0.m3u8"));
+
+        Assert.That(master, Is.EqualTo(
+            "#EXTM3U\n#EXT-X-VERSION:3\n"
+            + "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"Audio\",AUTOSELECT=YES,DEFAULT=YES,URI=\"id-0.m3u8\"\n"
+            + "#EXT-X-STREAM-INF:BANDWIDTH=3230000,AVERAGE-BANDWIDTH=2128000,RESOLUTION=1280x720,FRAME-RATE=30,CODECS=\"avc1.64001f,mp4a.40.2\",AUDIO=\"audio\"\n"
+            + "id-720.m3u8\n"
+            + "#EXT-X-STREAM-INF:BANDWIDTH=430000,AVERAGE-BANDWIDTH=328000,RESOLUTION=426x240,FRAME-RATE=30,CODECS=\"avc1.64000d,mp4a.40.2\",AUDIO=\"audio\"\n"
+            + "id-240.m3u8\n"));
+    }
+
+    [TestCase("LC", "mp4a.40.2")]
+    [TestCase("HE-AAC", "mp4a.40.5")]
+    [TestCase("HE-AACv2", "mp4a.40.29")]
+    [TestCase(null, "mp4a.40.2")]
+    public void Aac_codec_string_from_profile(string? profile, string expected) =>
+        Assert.That(CodecStrings.Aac(profile), Is.EqualTo(expected));
+
     [TestCase("High", 31, "avc1.64001f")]
     [TestCase("High", 40, "avc1.640028")]
     [TestCase("Main", 30, "avc1.4d401e")]
