@@ -133,10 +133,10 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
         ? "SELECT rowid FROM video_caption_cues_fts WHERE video_caption_cues_fts MATCH @captionQuery"
         : "SELECT id FROM video_caption_cues WHERE to_tsvector('simple', text) @@ to_tsquery('simple', @captionQuery)";
 
-    /// <summary>A condition on <c>v.id</c> for video listings: the video has a caption cue matching <c>@captionQuery</c>.</summary>
-    public static string VideoHasMatchingCue(SqlDialect dialect) => dialect == SqlDialect.Sqlite
-        ? $"v.id IN (SELECT video_id FROM video_caption_cues WHERE id IN ({MatchingCues(dialect)}))"
-        : $"v.id IN (SELECT video_id FROM video_caption_cues WHERE to_tsvector('simple', text) @@ to_tsquery('simple', @captionQuery))";
+    /// <summary>SQL selecting the ids of videos with a caption cue matching <c>@captionQuery</c>, through the index.</summary>
+    public static string VideosWithMatchingCue(SqlDialect dialect) => dialect == SqlDialect.Sqlite
+        ? $"SELECT video_id FROM video_caption_cues WHERE id IN ({MatchingCues(dialect)})"
+        : "SELECT video_id FROM video_caption_cues WHERE to_tsvector('simple', text) @@ to_tsquery('simple', @captionQuery)";
 
     /// <summary>For each of <paramref name="videoIds"/> with a cue matching <paramref name="search"/>, the start (ms) of its first one.</summary>
     public Task<IReadOnlyDictionary<long, long>> FirstMatchesAsync(IReadOnlyCollection<long> videoIds, string search, CancellationToken ct = default)
