@@ -31,6 +31,7 @@ public sealed partial class TranscodeJobHandler(
     VideoMediaRepository media,
     MediaStore store,
     TranscodePublisher publisher,
+    VideoPlatform.Core.Settings.InstanceSettings instanceSettings,
     TimeProvider clock,
     ILogger<TranscodeJobHandler> logger) : IJobHandler<TranscodeJob>
 {
@@ -60,7 +61,12 @@ public sealed partial class TranscodeJobHandler(
 
         // Only the lease holder works here, so leftovers belong to a dead attempt.
         var work = store.CreateWorkFolder("transcode-" + video.Uuid);
-        var settings = new TranscodeSettings { Threads = Math.Max(1, options.Value.Threads), Preset = options.Value.Preset, WebVideos = options.Value.WebVideos };
+        // The ladder chosen on the admin settings page (else the default one), read for each video: applied without restart.
+        var ladder = (await instanceSettings.CurrentAsync(ct)).TranscodingResolutions;
+        var settings = new TranscodeSettings
+        {
+            Threads = Math.Max(1, options.Value.Threads), Preset = options.Value.Preset, WebVideos = options.Value.WebVideos, EnabledResolutions = ladder.ToHashSet(),
+        };
         var sink = new LatestProgress();
         TranscodeResult result;
         using (var progressStop = CancellationTokenSource.CreateLinkedTokenSource(ct))

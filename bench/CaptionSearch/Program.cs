@@ -168,7 +168,10 @@ static async Task SeedAsync(WebApplication app, int lessons, int cuesPerLesson)
         FROM ({Series("@cues")}) AS seq
         """,
         new { captionBase, videoBase, cuesPerLesson, cues = (long)lessons * cuesPerLesson }, t, commandTimeout: 1200));
-    await db.WriteAsync((c, t) => c.ExecuteAsync("ANALYZE", transaction: t, commandTimeout: 600));
+    foreach (var table in new[] { "videos", "video_captions", "video_caption_cues" })
+    {
+        await db.WriteAsync((c, t) => c.ExecuteAsync("ANALYZE " + table, transaction: t, commandTimeout: 600));
+    }
 }
 
 // The plans of the search query as the endpoint sends it (anonymous: public and published), for a caption word and a title word.
