@@ -21,7 +21,8 @@ var lessons = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture)
 var cuesPerLesson = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
 var requests = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 400;
 const int Concurrency = 8;
-// Topic words: each cue says two of them, each title one; a topic word is then in about (2 × cues) / Vocabulary cues.
+// Topic words (notion10000 … notion29999, all of one width, so that a word is no other's prefix): each cue says two of
+// them, each title one theme; a topic word is then in about (2 × cues) / Vocabulary cues.
 const int Vocabulary = 20_000;
 var postgresAdmin = Environment.GetEnvironmentVariable("VP_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres";
 
@@ -62,14 +63,14 @@ foreach (var provider in new[] { "sqlite", "postgres" })
     await PrintPlansAsync(app);
 
     // Warm-up (JIT, connection pool, pages in cache), then each kind with its own words.
-    await RunAsync(http, Enumerable.Range(0, 100).Select(i => Search($"notion{Vocabulary - 1 - i}")).ToList());
+    await RunAsync(http, Enumerable.Range(0, 100).Select(i => Search($"notion{10000 + Vocabulary - 1 - i}")).ToList());
     var health = await RunAsync(http, Enumerable.Repeat("/health", requests).ToList());
     var kinds = new (string Name, List<string> Urls)[]
     {
-        ("word said in captions", Enumerable.Range(0, requests).Select(i => Search($"notion{i * 37 % (Vocabulary - 200)}")).ToList()),
+        ("word said in captions", Enumerable.Range(0, requests).Select(i => Search($"notion{10000 + i * 37 % (Vocabulary - 200)}")).ToList()),
         ("word of titles", Enumerable.Range(0, requests).Select(i => Search($"theme{i * 13 % Math.Max(1, lessons / 5)}x")).ToList()),
         ("word found nowhere", Enumerable.Range(0, requests).Select(i => Search($"absent{i}q")).ToList()),
-        ("two words (caption)", Enumerable.Range(0, requests).Select(i => Search($"voyons notion{(i * 53 + 11) % (Vocabulary - 200)}")).ToList()),
+        ("two words (caption)", Enumerable.Range(0, requests).Select(i => Search($"voyons notion{10000 + (i * 53 + 11) % (Vocabulary - 200)}")).ToList()),
     };
     Console.WriteLine($"| {provider} | /health | {health.P50:F1} | {health.P99:F1} | 1.00 | {health.Rps:F0} | {health.Errors} | |");
     foreach (var (name, urls) in kinds)
@@ -164,7 +165,7 @@ static async Task SeedAsync(WebApplication app, int lessons, int cuesPerLesson)
     await db.WriteAsync((c, t) => c.ExecuteAsync($"""
         INSERT INTO video_caption_cues (caption_id, video_id, start_ms, text)
         SELECT @captionBase + (n - 1) / @cuesPerLesson, @videoBase + (n - 1) / @cuesPerLesson, ((n - 1) % @cuesPerLesson) * 3000,
-            'alors nous voyons ici la notion' || {Text($"(n * 7919) % {Vocabulary}")} || ' puis la notion' || {Text($"(n * 104729) % {Vocabulary}")} || ' avec un exemple'
+            'alors nous voyons ici la notion' || {Text($"10000 + (n * 7919) % {Vocabulary}")} || ' puis la notion' || {Text($"10000 + (n * 104729) % {Vocabulary}")} || ' avec un exemple'
         FROM ({Series("@cues")}) AS seq
         """,
         new { captionBase, videoBase, cuesPerLesson, cues = (long)lessons * cuesPerLesson }, t, commandTimeout: 1200));
@@ -179,7 +180,7 @@ static async Task PrintPlansAsync(WebApplication app)
 {
     var db = app.Services.GetRequiredService<Database>();
     var postgres = db.Dialect == SqlDialect.Postgres;
-    foreach (var search in new[] { "notion42", "theme42x" })
+    foreach (var search in new[] { "notion10042", "theme42x" })
     {
         var captionQuery = CaptionRepository.FullTextQuery(db.Dialect, search);
         var titleQuery = VideoRepository.TrigramPhrase(search);
