@@ -59,6 +59,7 @@ public static class FederationModule
             services.AddJobHandler<DeliveryJob, DeliveryJobHandler>();
             services.AddJobHandler<OutboxCrawlJob, OutboxCrawlJobHandler>();
             services.AddJobHandler<RemoteThumbnailJob, RemoteThumbnailJobHandler>();
+            services.AddJobHandler<RemoteCaptionsJob, RemoteCaptionsJobHandler>();
         }
         return services;
     }

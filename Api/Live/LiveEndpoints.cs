@@ -131,11 +131,11 @@ public static class LiveEndpoints
         return null;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, IOptions<LiveOptions> options, IOptions<InstanceOptions> instance,
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, LiveSettings liveSettings, IOptions<InstanceOptions> instance,
         Database database, VideoRepository videos, ActorRepository actors, LiveRepository lives, Core.Jobs.JobQueue queue, MediaStore store, TimeProvider clock,
         CancellationToken ct)
     {
-        var o = options.Value;
+        var o = await liveSettings.CurrentAsync(ct);
         if (!o.Enabled)
         {
             return Problems.Forbidden("Live is not enabled on this instance.");
@@ -268,8 +268,9 @@ public static class LiveEndpoints
     }
 
     private static async Task<IResult> UpdateAsync(string id, HttpRequest request, ClaimsPrincipal user, VideoRepository videos, LiveRepository lives,
-        IOptions<LiveOptions> options, CancellationToken ct)
+        LiveSettings liveSettings, CancellationToken ct)
     {
+        var o = await liveSettings.CurrentAsync(ct);
         var (video, live) = await FindAsync(id, videos, lives, ct);
         if (video is null || live is null || !VideoAccess.CanView(video, user))
         {
@@ -280,9 +281,9 @@ public static class LiveEndpoints
             return Problems.Forbidden("Only the owner of this live can change it.");
         }
         var body = await ReadAsync(request, ct);
-        if (ValidateLiveFields(body, options.Value) is { } invalid)
+        if (ValidateLiveFields(body, o) is { } invalid)
         {
-            return body.SaveReplay == true && !options.Value.AllowReplay ? Problems.Forbidden(invalid) : Problems.BadRequest(invalid);
+            return body.SaveReplay == true && !o.AllowReplay ? Problems.Forbidden(invalid) : Problems.BadRequest(invalid);
         }
         if (video.Video.State == VideoState.LiveEnded && !live.PermanentLive)
         {

@@ -21,6 +21,10 @@ public static class LiveModule
             .Validate(o => o.Transcoding.PlaylistSize >= 3, "Live:Transcoding:PlaylistSize must be at least 3 segments.")
             .ValidateOnStart();
         services.AddSingleton<LiveRepository>();
+        // The admin settings page overrides the limits (and the VOD ladder) over these configuration defaults.
+        services.AddSingleton<LiveSettings>();
+        services.AddSingleton(sp => new Core.Settings.SettingsDefaults(Core.Settings.SettingsDefaults.Ladder,
+            LiveSettings.Defaults(sp.GetRequiredService<IOptions<LiveOptions>>().Value)));
         services.AddSingleton<Web.IWebLives, WebLives>();
         var enabled = builder.Configuration.GetValue(LiveOptions.Section + ":Enabled", false);
         if (enabled && roles.HasFlag(InstanceRoles.Transcoder))

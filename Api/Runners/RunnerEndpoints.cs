@@ -32,7 +32,8 @@ public sealed record RunnerJobPayload(RunnerJobInput Input, RunnerJobOutput Outp
 
 public sealed record RunnerJobInput(string VideoFileUrl, string VideoFileName, string VideoUuid);
 
-public sealed record RunnerJobOutput(bool WebVideos);
+/// <summary>What the runner makes: web videos too or not, and the ladder's heights (the admin settings'; null from older servers: the default ladder).</summary>
+public sealed record RunnerJobOutput(bool WebVideos, IReadOnlyList<int>? Resolutions = null);
 
 public sealed record RunnerJobDto(string Uuid, string Type, RunnerJobPayload Payload, int Progress, int Failures, string? JobToken = null);
 

@@ -31,6 +31,7 @@ public sealed partial class RunnerJobService(
     IOptions<RemoteRunnersOptions> options,
     IOptions<InstanceOptions> instance,
     IConfiguration configuration,
+    VideoPlatform.Core.Settings.InstanceSettings instanceSettings,
     TimeProvider clock,
     ILogger<RunnerJobService> logger)
 {
@@ -393,7 +394,7 @@ public sealed partial class RunnerJobService(
         var uuid = RunnerJobRules.JobUuid(job.Id);
         var url = $"{instance.Value.PublicUrl}/api/v1/runners/jobs/{uuid}/files/videos/{found.Video.Uuid}/max-quality";
         return new RunnerJobPayload(new RunnerJobInput(url, source.Name, found.Video.Uuid),
-            new RunnerJobOutput(configuration.GetValue("Transcoding:WebVideos", true)));
+            new RunnerJobOutput(configuration.GetValue("Transcoding:WebVideos", true), (await instanceSettings.CurrentAsync(ct)).TranscodingResolutions));
     }
 
     /// <summary>A job no runner can do (its video deleted or published meanwhile, or its source missing) is settled, not offered forever.</summary>

@@ -126,6 +126,10 @@ public sealed partial class RunnerWorker(
             var source = Path.Combine(work, "source" + (extension.Length is > 1 and <= 10 ? extension : ".bin"));
             await client.DownloadAsync(job.Payload.Input.VideoFileUrl, state.RunnerToken, jobToken, source, lost.Token);
             var settings = new TranscodeSettings { Threads = Options.Threads, Preset = Options.Preset, WebVideos = job.Payload.Output.WebVideos };
+            if (job.Payload.Output.Resolutions is { Count: > 0 } ladder)
+            {
+                settings = settings with { EnabledResolutions = ladder.ToHashSet() };
+            }
             var result = await pipeline.RunAsync(source, Path.Combine(work, "out"), settings, sink, lost.Token);
             await StopAsync(lost, updates);
             if (await client.SuccessAsync(job.Uuid, state.RunnerToken, jobToken, result.Output, result.Directory, stoppingToken))

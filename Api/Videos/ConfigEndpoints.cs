@@ -12,7 +12,7 @@ public static class ConfigEndpoints
     {
         app.MapGet("/api/v1/config", async (IOptions<InstanceOptions> instance, IOptions<UploadOptions> uploads, IConfiguration configuration,
             VideoFileFormatter files, VideoPlatform.Core.Settings.InstanceSettings settings,
-            IOptions<Transcoder.Live.LiveOptions> live, IServiceProvider services, CancellationToken ct) =>
+            IOptions<Transcoder.Live.LiveOptions> live, Transcoder.Live.LiveSettings liveSettings, IServiceProvider services, CancellationToken ct) =>
         {
             var i = instance.Value;
             // What administrators changed on /admin/settings, over the configuration.
@@ -77,14 +77,14 @@ public static class ConfigEndpoints
                 {
                     hls = new { enabled = true, splitAudioAndVideo = false },
                     web_videos = new { enabled = webVideos },
-                    enabledResolutions = new[] { 240, 360, 480, 720, 1080 },
+                    enabledResolutions = current.TranscodingResolutions,
                     profile = "default",
                     availableProfiles = new[] { "default" },
                     remoteRunners = disabled,
                     alwaysTranscodeOriginalResolution = true,
                     alwaysTranscodePodcastOptimizedAudio = false,
                 },
-                live = Live.LiveModule.Config(live.Value, Live.LiveModule.RtmpPort(live.Value, services)),
+                live = Live.LiveModule.Config(await liveSettings.CurrentAsync(ct), Live.LiveModule.RtmpPort(live.Value, services)),
                 videoStudio = new { enabled = false, remoteRunners = disabled },
                 videoFile = new { update = disabled },
                 import = new { videos = new { http = disabled, torrent = disabled }, videoChannelSynchronization = disabled, users = new { enabled = false, resumableUpload = new { minChunkSize = 256 * 1024 } } },

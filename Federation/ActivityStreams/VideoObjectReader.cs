@@ -51,6 +51,9 @@ public sealed record RemoteVideo
 
     /// <summary>Its captions (<c>subtitleLanguage</c>), kept as links to the origin's WebVTT files.</summary>
     public IReadOnlyList<VideoPlatform.Core.Data.Repositories.RemoteCaption> Captions { get; init; } = [];
+
+    /// <summary>The URL of its chapters object (<c>hasParts</c>, an http(s) URL), fetched by the captions job; null when it has none.</summary>
+    public string? ChaptersUrl { get; init; }
 }
 
 /// <summary>
@@ -128,6 +131,8 @@ public static class VideoObjectReader
             State = (int)(video.Integer("state") ?? 1),
             Nsfw = video.Boolean("sensitive") ?? false,
             Captions = ReadCaptions(video),
+            ChaptersUrl = video.String("hasParts") is { } parts && Uri.TryCreate(parts, UriKind.Absolute, out var partsUri)
+                && (partsUri.Scheme == Uri.UriSchemeHttps || partsUri.Scheme == Uri.UriSchemeHttp) ? parts : null,
         };
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Storage;
 using VideoPlatform.Core.Videos;
 using VideoPlatform.Federation.ActivityStreams;
@@ -28,6 +29,7 @@ public sealed partial class RemoteVideos(
     CaptionRepository captions,
     Database database,
     RemoteThumbnails thumbnails,
+    JobQueue queue,
     MediaStore store,
     VideoCommands commands,
     IOptions<FederationOptions> options,
@@ -108,6 +110,7 @@ public sealed partial class RemoteVideos(
 
         // Read and written in one transaction with the images' state, as the thumbnail job writes it concurrently.
         var fetchImages = false;
+        var fetchCaptions = false;
         VideoImages? stale = null;
         var videoId = await database.WriteAsync(async (c, t) =>
         {
@@ -131,7 +134,17 @@ public sealed partial class RemoteVideos(
                 fetchImages = video.ThumbnailUrl is not null && (imagesChanged || images is { ThumbnailName: null, PreviewName: null });
                 await videos.UpdateRemoteAsync(c, t, row, imagesChanged);
             }
-            await captions.ReplaceRemoteAsync(c, t, id, video.Captions);
+            // Captions not copied yet and the chapters object: fetched by a job, off the inbox request; no hasParts, no chapters.
+            var awaitingCopy = await captions.ReplaceRemoteAsync(c, t, id, video.Captions);
+            if (video.ChaptersUrl is null)
+            {
+                await CaptionRepository.ReplaceChaptersAsync(c, t, id, []);
+            }
+            fetchCaptions = awaitingCopy > 0 || video.ChaptersUrl is not null;
+            if (fetchCaptions)
+            {
+                await RemoteCaptionsJob.EnqueueAsync(queue, c, t, new RemoteCaptionsJob(id, video.Url, video.ChaptersUrl));
+            }
             var playlist = video.MasterPlaylistUrl is null
                 ? null
                 : new StreamingPlaylistRow { RemotePlaylistUrl = video.MasterPlaylistUrl, RemoteSegmentsSha256Url = video.SegmentsSha256Url, CreatedAt = now };
@@ -156,9 +169,9 @@ public sealed partial class RemoteVideos(
             }
             return id;
         }, ct);
-        if (fetchImages)
+        if (fetchImages || fetchCaptions)
         {
-            thumbnails.Signal();
+            queue.Signal();
         }
         if (stale is not null)
         {

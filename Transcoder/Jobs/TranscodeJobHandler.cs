@@ -32,6 +32,7 @@ public sealed partial class TranscodeJobHandler(
     MediaStore store,
     VideoOriginals originals,
     TranscodePublisher publisher,
+    VideoPlatform.Core.Settings.InstanceSettings instanceSettings,
     TimeProvider clock,
     ILogger<TranscodeJobHandler> logger) : IJobHandler<TranscodeJob>
 {
@@ -78,7 +79,12 @@ public sealed partial class TranscodeJobHandler(
 
     private async Task TranscodeAsync(VideoRow video, string source, OriginalFile original, string work, JobContext context, CancellationToken ct)
     {
-        var settings = new TranscodeSettings { Threads = Math.Max(1, options.Value.Threads), Preset = options.Value.Preset, WebVideos = options.Value.WebVideos };
+        // The ladder chosen on the admin settings page (else the default one), read for each video: applied without restart.
+        var ladder = (await instanceSettings.CurrentAsync(ct)).TranscodingResolutions;
+        var settings = new TranscodeSettings
+        {
+            Threads = Math.Max(1, options.Value.Threads), Preset = options.Value.Preset, WebVideos = options.Value.WebVideos, EnabledResolutions = ladder.ToHashSet(),
+        };
         var sink = new LatestProgress();
         TranscodeResult result;
         using (var progressStop = CancellationTokenSource.CreateLinkedTokenSource(ct))

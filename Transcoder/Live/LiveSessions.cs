@@ -49,6 +49,7 @@ public sealed partial class LiveSessions(
     MediaStore store,
     LiveReplays replays,
     IOptions<LiveOptions> options,
+    LiveSettings liveSettings,
     TimeProvider clock,
     ILogger<LiveSessions> logger)
 {
@@ -133,9 +134,15 @@ public sealed partial class LiveSessions(
         {
             return (null, new LiveRefusal("NetStream.Publish.BadName", "This live has ended; create a new live or make it permanent."));
         }
+        // The limits in force now (configuration and admin settings): the ladder and the longest session of this one.
+        var limits = await liveSettings.CurrentAsync(ct);
+        if (!limits.Enabled)
+        {
+            return (null, new LiveRefusal("NetStream.Publish.BadName", "Lives are switched off on this instance."));
+        }
         var folder = store.HlsFolder(video.Video.Uuid, MediaStore.IsPrivateMedia(video.Video.Privacy));
         LivePublication? publication = null;
-        publication = new LivePublication(folder, live, options.Value, _ffmpegPath, ct2 => OnAirAsync(publication!, live, ct2), logger);
+        publication = new LivePublication(folder, live, limits, _ffmpegPath, ct2 => OnAirAsync(publication!, live, ct2), logger);
         var expiry = new CancellationTokenSource();
         var entry = new OnAir(streamKey, live.VideoId, publication, expiry);
         entry.Publisher = new LiveHandle(this, entry);
@@ -147,7 +154,7 @@ public sealed partial class LiveSessions(
                 return (null, new LiveRefusal("NetStream.Publish.BadConnection", "Another publisher is already streaming to this key."));
             }
         }
-        if (options.Value.MaxDuration is { } max && max > TimeSpan.Zero)
+        if (limits.MaxDuration is { } max && max > TimeSpan.Zero)
         {
             expiry.CancelAfter(max);
         }
@@ -242,7 +249,7 @@ public sealed partial class LiveSessions(
                     await lives.EndSessionAsync(live.VideoId, sessionId, live.PermanentLive, error, CancellationToken.None);
                     LogOffAir(logger, live.VideoId, sessionId, error);
                     await NotifyAsync(live.VideoId, CancellationToken.None);
-                    if (recording is not null && live.SaveReplay && options.Value.AllowReplay)
+                    if (recording is not null && live.SaveReplay && (await liveSettings.CurrentAsync(CancellationToken.None)).AllowReplay)
                     {
                         await replays.SaveAsync(live, sessionId, recording, CancellationToken.None);
                     }

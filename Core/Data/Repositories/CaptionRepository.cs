@@ -55,7 +55,15 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
                 VALUES (@videoId, @language, @fileName, @content, NULL, @createdAt, @now) RETURNING id
                 """, new { videoId, language, fileName, content = caption.WebVtt, createdAt, now }, t);
             await InsertCuesAsync(c, t, id, videoId, caption.Cues);
+            await TouchAsync(c, t, videoId, now);
         }, ct);
+
+    /// <summary>
+    /// A local video's captions or chapters changed: its <c>updated_at</c> moves, so the Video object's <c>updated</c> and the
+    /// id of the Update sent to followers are new (a follower drops an activity id it has already seen).
+    /// </summary>
+    private static Task<int> TouchAsync(DbConnection c, DbTransaction t, long videoId, long now) =>
+        c.ExecuteAsync("UPDATE videos SET updated_at = @now WHERE id = @videoId AND is_local = TRUE", new { videoId, now }, t);
 
     /// <summary>Cues in multi-row INSERTs: a lesson's few hundred cues in a few round trips.</summary>
     public static async Task InsertCuesAsync(DbConnection c, DbTransaction t, long captionId, long videoId, IReadOnlyList<CaptionCue> cues)
@@ -81,22 +89,67 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
 
     /// <summary>False when the video has no caption in that language.</summary>
     public Task<bool> DeleteAsync(long videoId, string language, CancellationToken ct = default) =>
-        database.WriteAsync(async (c, t) => await c.ExecuteAsync(
-            "DELETE FROM video_captions WHERE video_id = @videoId AND language = @language", new { videoId, language }, t) > 0, ct);
+        database.WriteAsync(async (c, t) =>
+        {
+            var deleted = await c.ExecuteAsync("DELETE FROM video_captions WHERE video_id = @videoId AND language = @language", new { videoId, language }, t) > 0;
+            if (deleted)
+            {
+                await TouchAsync(c, t, videoId, Now);
+            }
+            return deleted;
+        }, ct);
 
-    /// <summary>A remote video's captions become exactly those its origin announces (links only: the files stay at the origin).</summary>
-    public async Task ReplaceRemoteAsync(DbConnection c, DbTransaction t, long videoId, IReadOnlyList<RemoteCaption> captions)
+    /// <summary>
+    /// A remote video's captions become exactly those its origin announces: a language whose URL did not change keeps its
+    /// fetched copy; the others are (re)inserted as links. Returns how many await a copy (<see cref="StoreRemoteCopyAsync"/>).
+    /// </summary>
+    public async Task<int> ReplaceRemoteAsync(DbConnection c, DbTransaction t, long videoId, IReadOnlyList<RemoteCaption> captions)
     {
         var now = Now;
-        await c.ExecuteAsync("DELETE FROM video_captions WHERE video_id = @videoId", new { videoId }, t);
-        foreach (var caption in captions)
+        var current = (await c.QueryAsync<(string Language, string? RemoteUrl)>(
+            "SELECT language, remote_url FROM video_captions WHERE video_id = @videoId", new { videoId }, t)).ToList();
+        foreach (var (language, remoteUrl) in current)
+        {
+            if (!captions.Any(x => x.Language == language && string.Equals(x.Url, remoteUrl, StringComparison.Ordinal)))
+            {
+                await c.ExecuteAsync("DELETE FROM video_captions WHERE video_id = @videoId AND language = @language", new { videoId, language }, t);
+            }
+        }
+        foreach (var caption in captions.Where(x => !current.Any(k => k.Language == x.Language && string.Equals(k.RemoteUrl, x.Url, StringComparison.Ordinal))))
         {
             await c.ExecuteAsync("""
                 INSERT INTO video_captions (video_id, language, file_name, content, remote_url, created_at, updated_at)
                 VALUES (@videoId, @Language, NULL, NULL, @Url, @now, @now)
                 """, new { videoId, caption.Language, caption.Url, now }, t);
         }
+        return await c.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM video_captions WHERE video_id = @videoId AND remote_url IS NOT NULL AND content IS NULL", new { videoId }, t);
     }
+
+    /// <summary>A remote video's captions still waiting for their copy (language and origin URL).</summary>
+    public Task<IReadOnlyList<RemoteCaption>> RemoteAwaitingCopyAsync(long videoId, CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<RemoteCaption>)(await c.QueryAsync<RemoteCaption>(
+            "SELECT language, remote_url AS url FROM video_captions WHERE video_id = @videoId AND remote_url IS NOT NULL AND content IS NULL ORDER BY language",
+            new { videoId })).AsList(), ct);
+
+    /// <summary>
+    /// Stores the fetched copy of a remote caption under <paramref name="fileName"/> with its cues (searchable), if the
+    /// caption still has that origin URL (an Update may have replaced it meanwhile); false otherwise.
+    /// </summary>
+    public Task<bool> StoreRemoteCopyAsync(long videoId, RemoteCaption origin, string fileName, ParsedCaption caption, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var id = await c.ExecuteScalarAsync<long?>("""
+                UPDATE video_captions SET file_name = @fileName, content = @content, updated_at = @now
+                WHERE video_id = @videoId AND language = @Language AND remote_url = @Url AND content IS NULL RETURNING id
+                """, new { videoId, origin.Language, origin.Url, fileName, content = caption.WebVtt, now = Now }, t);
+            if (id is null)
+            {
+                return false;
+            }
+            await InsertCuesAsync(c, t, id.Value, videoId, caption.Cues);
+            return true;
+        }, ct);
 
     /// <summary>
     /// The folded words of a search as full-text terms, each matched as a word prefix (SQLite FTS5 <c>"w"*</c>, PostgreSQL
@@ -133,10 +186,10 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
         ? "SELECT rowid FROM video_caption_cues_fts WHERE video_caption_cues_fts MATCH @captionQuery"
         : "SELECT id FROM video_caption_cues WHERE to_tsvector('simple', text) @@ to_tsquery('simple', @captionQuery)";
 
-    /// <summary>A condition on <c>v.id</c> for video listings: the video has a caption cue matching <c>@captionQuery</c>.</summary>
-    public static string VideoHasMatchingCue(SqlDialect dialect) => dialect == SqlDialect.Sqlite
-        ? $"v.id IN (SELECT video_id FROM video_caption_cues WHERE id IN ({MatchingCues(dialect)}))"
-        : $"v.id IN (SELECT video_id FROM video_caption_cues WHERE to_tsvector('simple', text) @@ to_tsquery('simple', @captionQuery))";
+    /// <summary>SQL selecting the ids of videos with a caption cue matching <c>@captionQuery</c>, through the index.</summary>
+    public static string VideosWithMatchingCue(SqlDialect dialect) => dialect == SqlDialect.Sqlite
+        ? $"SELECT video_id FROM video_caption_cues WHERE id IN ({MatchingCues(dialect)})"
+        : "SELECT video_id FROM video_caption_cues WHERE to_tsvector('simple', text) @@ to_tsquery('simple', @captionQuery)";
 
     /// <summary>For each of <paramref name="videoIds"/> with a cue matching <paramref name="search"/>, the start (ms) of its first one.</summary>
     public Task<IReadOnlyDictionary<long, long>> FirstMatchesAsync(IReadOnlyCollection<long> videoIds, string search, CancellationToken ct = default)
@@ -163,7 +216,16 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
         return stored.Count > 0 ? stored : Chapters.FromDescription(video.Description);
     }
 
+    /// <summary>A local video's chapters (API): its <c>updated_at</c> moves with them.</summary>
     public Task ReplaceChaptersAsync(long videoId, IReadOnlyList<Chapter> chapters, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            await ReplaceChaptersAsync(c, t, videoId, chapters);
+            await TouchAsync(c, t, videoId, Now);
+        }, ct);
+
+    /// <summary>A remote video's chapters as its origin's chapters object lists them.</summary>
+    public Task ReplaceRemoteChaptersAsync(long videoId, IReadOnlyList<Chapter> chapters, CancellationToken ct = default) =>
         database.WriteAsync((c, t) => ReplaceChaptersAsync(c, t, videoId, chapters), ct);
 
     public static async Task ReplaceChaptersAsync(DbConnection c, DbTransaction t, long videoId, IReadOnlyList<Chapter> chapters)

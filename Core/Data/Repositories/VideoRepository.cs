@@ -152,6 +152,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     public Task<(long Total, IReadOnlyList<VideoWithOwners> Videos)> ListAsync(VideoQuery q, CancellationToken ct = default)
     {
         var captionQuery = string.IsNullOrWhiteSpace(q.Search) ? null : CaptionRepository.FullTextQuery(database.Dialect, q.Search);
+        var titleQuery = string.IsNullOrWhiteSpace(q.Search) ? null : TrigramPhrase(q.Search);
         var where = new StringBuilder(" WHERE ").Append(database.In("v.privacy", "privacies"));
         if (!q.IncludeBlacklisted)
         {
@@ -187,10 +188,14 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         }
         if (!string.IsNullOrWhiteSpace(q.Search))
         {
-            // Name, description and tags (a LIKE on the folded text), or a word said in a caption (through the full-text index).
-            where.Append(captionQuery is null
-                ? " AND v.search_text LIKE @search ESCAPE '\\'"
-                : " AND (v.search_text LIKE @search ESCAPE '\\' OR " + CaptionRepository.VideoHasMatchingCue(database.Dialect) + ")");
+            // Name, description and tags (any substring of the folded text, through the trigram index), or a word said in a
+            // caption (through the caption full-text index): one set of video ids, both sides index lookups.
+            where.Append(" AND v.id IN (").Append(VideosWithMatchingText(database.Dialect, titleQuery is not null));
+            if (captionQuery is not null)
+            {
+                where.Append(" UNION ").Append(CaptionRepository.VideosWithMatchingCue(database.Dialect));
+            }
+            where.Append(')');
         }
         var descending = q.Sort.StartsWith('-');
         var column = SortColumns.GetValueOrDefault(q.Sort.TrimStart('-'), "v.published_at");
@@ -204,6 +209,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             accountId = q.AccountId,
             search = q.Search is null ? null : SearchText.LikePattern(q.Search),
             captionQuery,
+            titleQuery,
             start = q.Start,
             count = q.Count,
         };
@@ -237,6 +243,22 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             return (total, (IReadOnlyList<VideoWithOwners>)videos);
         }, ct);
     }
+
+    /// <summary>
+    /// SQLite: the folded query as an FTS5 phrase for the trigram index on <c>videos.search_text</c> (a phrase of trigrams is a
+    /// substring, as the LIKE it replaces), or null when it is shorter than a trigram (then the LIKE reads every row).
+    /// </summary>
+    public static string? TrigramPhrase(string search)
+    {
+        var folded = SearchText.Fold(search.Trim());
+        return folded.EnumerateRunes().Count() < 3 ? null : "\"" + folded.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    /// <summary>SQL selecting the ids of videos whose folded name, description or tags contain the query (<c>@search</c>, <c>@titleQuery</c>).</summary>
+    public static string VideosWithMatchingText(SqlDialect dialect, bool hasTrigramPhrase) => dialect == SqlDialect.Sqlite && hasTrigramPhrase
+        ? "SELECT rowid FROM videos_search_fts WHERE videos_search_fts MATCH @titleQuery"
+        // PostgreSQL: the GIN trigram index (pg_trgm) serves this LIKE; on SQLite, a query under 3 characters scans.
+        : "SELECT id FROM videos WHERE search_text LIKE @search ESCAPE '\\'";
 
     private async Task RefreshCountAsync(string countKey, string whereSql, object param)
     {

@@ -261,6 +261,36 @@ public sealed class ApiTests(DbKind kind)
     }
 
     [Test]
+    public async Task Search_index_follows_renames_deletions_and_matches_any_substring()
+    {
+        var suffix = kind.ToString().ToLowerInvariant();
+        using var teacher = await _instance.CreateUserAsync("indexer_" + suffix);
+        var video = await _instance.SeedVideoAsync($"indexer_{suffix}_channel", $"Géométrie dans l'espace {suffix}", tags: ["Pyramide_100%"]);
+        async Task<string[]> Found(string q) => (await _instance.Http.GetFromJsonAsync<JsonElement>("/api/v1/search/videos?count=100&search=" + Uri.EscapeDataString(q)))
+            .GetProperty("data").EnumerateArray().Select(v => v.GetProperty("uuid").GetString()!).ToArray();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Found($"OMETRIE DANS L'ESPACE {suffix}"), Is.EqualTo(new[] { video.Uuid }), "a substring across words, folded");
+            Assert.That(await Found("pyramide_100%"), Is.EqualTo(new[] { video.Uuid }), "LIKE's wildcards are plain characters");
+            Assert.That(await Found("pyramideX100%"), Is.Empty, "'_' is not a wildcard");
+            Assert.That(await Found("é"), Does.Contain(video.Uuid), "a query shorter than a trigram still matches");
+        });
+
+        using var renamed = await teacher.PutAsJsonAsync($"/api/v1/videos/{video.Uuid}", new { name = $"Volumes des solides {suffix}" });
+        Assert.That(renamed.IsSuccessStatusCode, Is.True, await renamed.Content.ReadAsStringAsync());
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Found($"volumes des solides {suffix}"), Is.EqualTo(new[] { video.Uuid }), "the new name is indexed");
+            Assert.That(await Found($"géométrie dans l'espace {suffix}"), Is.Empty, "the old name left the index");
+        });
+
+        using var deleted = await teacher.DeleteAsync($"/api/v1/videos/{video.Uuid}");
+        Assert.That(deleted.IsSuccessStatusCode, Is.True);
+        Assert.That(await Found($"volumes des solides {suffix}"), Is.Empty, "a deleted video left the index");
+    }
+
+    [Test]
     public async Task Users_channels_accounts_and_config()
     {
         var suffix = kind.ToString().ToLowerInvariant();

@@ -51,6 +51,9 @@ public sealed class FederationFlowTests
         }
         await EventuallyAsync(async () => await RemoteVideoAsync(lille, "Géométrie dans l'espace (corrigé)") is not null, "update");
 
+        // Captions and chapters: Lille copies the caption (served from its own lazy-static, searchable) and the chapters.
+        await RemoteCaptionsAndChaptersFollowTheOriginAsync(lyon, lille, lyonAdmin, fresh.Uuid);
+
         // Delete propagates.
         using (var delete = await lyonAdmin.DeleteAsync($"/api/v1/videos/{fresh.Uuid}"))
         {
@@ -69,6 +72,58 @@ public sealed class FederationFlowTests
         var after = await lyon.PublishVideoAsync("root_channel", "Publié après le désabonnement");
         Assert.That(await CountAsync(lyon, $"SELECT COUNT(*) FROM jobs WHERE type = '{DeliveryJob.JobType}'"), Is.EqualTo(jobsBefore));
         Assert.That(await RemoteVideoAsync(lille, after.Name), Is.Null);
+    }
+
+    private static async Task RemoteCaptionsAndChaptersFollowTheOriginAsync(TestInstance lyon, TestInstance lille, HttpClient lyonAdmin, string uuid)
+    {
+        async Task<JsonElement[]> CaptionsAt(TestInstance instance) =>
+            (await instance.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}/captions")).GetProperty("data").EnumerateArray().ToArray();
+        async Task<string[]> FoundAtLille(string q) =>
+            (await lille.Http.GetFromJsonAsync<JsonElement>("/api/v1/search/videos?search=" + Uri.EscapeDataString(q))).GetProperty("data")
+                .EnumerateArray().Select(v => v.GetProperty("uuid").GetString()!).ToArray();
+        async Task<string> ChaptersAtLille() => string.Join(" | ", (await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}/chapters"))
+            .GetProperty("chapters").EnumerateArray().Select(c => $"{c.GetProperty("timecode").GetInt32()} {c.GetProperty("title").GetString()}"));
+        async Task PutCaptionAsync(string text)
+        {
+            using var put = await lyonAdmin.PutAsync($"/api/v1/videos/{uuid}/captions/fr",
+                Captions.CaptionApiTests.CaptionForm($"WEBVTT\n\n00:00:01.000 --> 00:00:02.500\n{text}\n", "fr.vtt"));
+            Assert.That(put.IsSuccessStatusCode, Is.True, await put.Content.ReadAsStringAsync());
+        }
+        async Task PutChaptersAsync(params object[] chapters)
+        {
+            using var put = await lyonAdmin.PutAsJsonAsync($"/api/v1/videos/{uuid}/chapters", new { chapters });
+            Assert.That(put.IsSuccessStatusCode, Is.True, await put.Content.ReadAsStringAsync());
+        }
+
+        await PutCaptionAsync("Voici un parallélépipède rectangle.");
+        await PutChaptersAsync(new { timecode = 0, title = "Introduction" }, new { timecode = 1, title = "Le pavé droit" });
+        JsonElement copied = default;
+        await EventuallyAsync(async () =>
+        {
+            var local = (await CaptionsAt(lille)).Where(c => c.GetProperty("captionPath").GetString()!.StartsWith("/lazy-static/video-captions/", StringComparison.Ordinal)).ToArray();
+            copied = local.FirstOrDefault();
+            return local.Length == 1;
+        }, "the remote caption copied by the follower");
+        var path = copied.GetProperty("captionPath").GetString()!;
+        Assert.Multiple(async () =>
+        {
+            Assert.That(copied.GetProperty("language").GetProperty("id").GetString(), Is.EqualTo("fr"));
+            Assert.That(copied.GetProperty("fileUrl").GetString(), Is.EqualTo(lille.BaseUrl + path), "served by the follower");
+            Assert.That(path, Is.Not.EqualTo((await CaptionsAt(lyon))[0].GetProperty("captionPath").GetString()), "under the follower's own name");
+            Assert.That(await lille.Http.GetStringAsync(path), Does.Contain("Voici un parallélépipède rectangle."));
+        });
+        await EventuallyAsync(async () => (await FoundAtLille("PARALLELEPIPEDE")).Contains(uuid), "search inside the remote caption");
+        await EventuallyAsync(async () => await ChaptersAtLille() == "0 Introduction | 1 Le pavé droit", "remote chapters");
+
+        // A new caption and new chapters at the origin replace the copies.
+        await PutCaptionAsync("Voici un tétraèdre régulier.");
+        await PutChaptersAsync(new { timecode = 0, title = "Début" }, new { timecode = 2, title = "Le tétraèdre" });
+        await EventuallyAsync(async () => (await CaptionsAt(lille)) is [var only] && only.GetProperty("captionPath").GetString() != path
+            && only.GetProperty("captionPath").GetString()!.StartsWith("/lazy-static/video-captions/", StringComparison.Ordinal), "the new caption copied");
+        await EventuallyAsync(async () => (await FoundAtLille("tetraedre")).Contains(uuid) && !(await FoundAtLille("parallelepipede")).Contains(uuid),
+            "the search follows the new caption");
+        await EventuallyAsync(async () => await ChaptersAtLille() == "0 Début | 2 Le tétraèdre", "the new chapters");
+        Assert.That((await lille.Http.GetAsync(path)).StatusCode, Is.EqualTo(System.Net.HttpStatusCode.NotFound), "the old copy is gone");
     }
 
     [Test]

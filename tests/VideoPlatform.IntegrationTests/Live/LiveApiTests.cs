@@ -139,6 +139,48 @@ public class LiveApiTests(DbKind kind)
         using var notALive = await _instance.Http.GetAsync("/api/v1/videos/live/999999");
         Assert.That(notALive.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
+
+    [Test]
+    public async Task Limits_saved_by_the_administrator_apply_without_restart()
+    {
+        var settings = _instance.Services.GetRequiredService<VideoPlatform.Core.Settings.InstanceSettings>();
+        var before = await settings.CurrentAsync();
+        Assert.That(before.Live.MaxUserLives, Is.EqualTo(2), "the configuration's default");
+        using var user = await _instance.CreateUserAsync("limite.admin");
+        var channel = await Uploader.ChannelIdAsync(user);
+        try
+        {
+            await settings.SaveAsync(before with { Live = before.Live with { MaxUserLives = 1, AllowReplay = false, Resolutions = [240, 480] } }, "root");
+            var live = (await _instance.Http.GetFromJsonAsync<JsonElement>("/api/v1/config")).GetProperty("live");
+            Assert.That(live.GetProperty("maxUserLives").GetInt32(), Is.EqualTo(1));
+            Assert.That(live.GetProperty("transcoding").GetProperty("enabledResolutions").EnumerateArray().Select(r => r.GetInt32()), Is.EqualTo(new[] { 240, 480 }));
+            using (var replay = await user.PostAsJsonAsync("/api/v1/videos/live", new { channelId = channel, name = "Avec rediffusion", saveReplay = true }))
+            {
+                Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "replays switched off");
+            }
+            using (var first = await user.PostAsJsonAsync("/api/v1/videos/live", new { channelId = channel, name = "Premier direct" }))
+            {
+                Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            }
+            using (var second = await user.PostAsJsonAsync("/api/v1/videos/live", new { channelId = channel, name = "Second direct" }))
+            {
+                Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+                Assert.That(await second.Content.ReadAsStringAsync(), Does.Contain("max user lives"));
+            }
+
+            await settings.SaveAsync(before with { Live = before.Live with { Enabled = false } }, "root");
+            using (var closed = await user.PostAsJsonAsync("/api/v1/videos/live", new { channelId = channel, name = "Directs fermés" }))
+            {
+                Assert.That(closed.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+                Assert.That(await closed.Content.ReadAsStringAsync(), Does.Contain("Live is not enabled"));
+            }
+            Assert.That((await _instance.Http.GetFromJsonAsync<JsonElement>("/api/v1/config")).GetProperty("live").GetProperty("enabled").GetBoolean(), Is.False);
+        }
+        finally
+        {
+            await settings.SaveAsync(before, "root");
+        }
+    }
 }
 
 /// <summary>An instance without Live:Enabled refuses lives as PeerTube does and starts no RTMP listener.</summary>

@@ -172,6 +172,42 @@ public sealed class AdminPagesTests : BrowserFixture
 
         await page.GotoAsync("/admin/audit");
         await Assertions.Expect(page.Locator("table.audit tr", new() { HasText = "Modification des paramètres" }).First).ToContainTextAsync("nom, description, inscriptions, quota par défaut");
+
+        // The transcoding ladder and the live limits, saved on the page and reported by /api/v1/config at once.
+        await page.GotoAsync("/admin/settings");
+        var ladder = page.GetByRole(AriaRole.Group, new() { Name = "Définitions produites pour chaque vidéo envoyée" });
+        var live = page.GetByRole(AriaRole.Group, new() { Name = "Directs" });
+        await Assertions.Expect(live).ToContainTextAsync("n'est pas activée dans la configuration du serveur");
+        await ladder.GetByLabel("1080p").UncheckAsync();
+        await ladder.GetByLabel("144p").CheckAsync();
+        await live.GetByLabel("Durée maximale d'un direct, en minutes (-1 : sans limite)").FillAsync("90");
+        await live.GetByLabel("Directs en cours au plus sur l'instance (-1 : sans limite)").FillAsync("5");
+        await live.GetByLabel("Directs en cours au plus par utilisateur (-1 : sans limite)").FillAsync("-5");
+        await live.GetByLabel("Enregistrement des directs (rediffusion) autorisé").UncheckAsync();
+        var liveLadder = live.GetByRole(AriaRole.Group, new() { Name = "Définitions produites pendant un direct" });
+        await liveLadder.GetByLabel("240p").CheckAsync();
+        await liveLadder.GetByLabel("480p").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Les limites des directs sont des nombres entiers");
+        await page.GetByLabel("Directs en cours au plus par utilisateur (-1 : sans limite)").FillAsync("1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync("Paramètres enregistrés : ils s'appliquent dès maintenant.");
+        await Assertions.Expect(page.GetByRole(AriaRole.Group, new() { Name = "Définitions produites pour chaque vidéo envoyée" }).GetByLabel("144p")).ToBeCheckedAsync();
+
+        config = await _instance.Http.GetFromJsonAsync<JsonElement>("/api/v1/config");
+        var liveConfig = config.GetProperty("live");
+        Assert.Multiple(() =>
+        {
+            Assert.That(config.GetProperty("transcoding").GetProperty("enabledResolutions").EnumerateArray().Select(r => r.GetInt32()), Is.EqualTo(new[] { 144, 240, 360, 480, 720 }));
+            Assert.That(liveConfig.GetProperty("enabled").GetBoolean(), Is.False, "no ingest in this instance's configuration");
+            Assert.That(liveConfig.GetProperty("maxDuration").GetInt64(), Is.EqualTo(90 * 60 * 1000));
+            Assert.That(liveConfig.GetProperty("maxInstanceLives").GetInt32(), Is.EqualTo(5));
+            Assert.That(liveConfig.GetProperty("maxUserLives").GetInt32(), Is.EqualTo(1));
+            Assert.That(liveConfig.GetProperty("allowReplay").GetBoolean(), Is.False);
+            Assert.That(liveConfig.GetProperty("transcoding").GetProperty("enabledResolutions").EnumerateArray().Select(r => r.GetInt32()), Is.EqualTo(new[] { 240, 480 }));
+        });
+        await page.GotoAsync("/admin/audit");
+        await Assertions.Expect(page.Locator("table.audit tr", new() { HasText = "Modification des paramètres" }).First).ToContainTextAsync("définitions produites, limites des directs");
     }
 
     [Test]

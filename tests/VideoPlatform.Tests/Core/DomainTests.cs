@@ -38,6 +38,13 @@ public class SearchTextTests
 
     [Test]
     public void Like_pattern_escapes_wildcards() => Assert.That(SearchText.LikePattern(" 100%_ "), Is.EqualTo("%100\\%\\_%"));
+
+    [TestCase(" Leçon \"3\" ", "\"lecon \"\"3\"\"\"")]
+    [TestCase("Été", "\"ete\"")]
+    [TestCase("é1", null)]
+    [TestCase("  ab  ", null)]
+    public void Trigram_phrase_is_the_folded_query_quoted_or_null_under_three_characters(string search, string? expected) =>
+        Assert.That(VideoPlatform.Core.Data.Repositories.VideoRepository.TrigramPhrase(search), Is.EqualTo(expected));
 }
 
 public class JobBackoffTests

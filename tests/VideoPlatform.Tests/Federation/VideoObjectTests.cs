@@ -324,4 +324,29 @@ public class VideoObjectCaptionTests
             Is.EqualTo(("Introduction", 0, 90)));
         Assert.That((parts[1].GetProperty("startOffset").GetInt32(), parts[1].GetProperty("endOffset").GetInt32()), Is.EqualTo((90, 300)));
     }
+
+    [Test]
+    public void Reads_the_chapters_url_and_PeerTube_chapters_objects()
+    {
+        using var doc = ActivityJson.Parse(Fixtures.Bytes("peertube-video.json"));
+        Assert.That(VideoObjectReader.Read(doc.RootElement, out _)!.ChaptersUrl,
+            Is.EqualTo("http://peertube.test/videos/watch/717c9d87-c912-4943-a392-49fadf2f235d/chapters"));
+        var video = JsonNode.Parse(ActivityJson.Serialize(VideoObjectBuilder.Build(new Uri("https://lyon.example"), VideoObjectTests.Sample())))!.AsObject();
+        video["hasParts"] = "javascript:alert(1)";
+        using (var unsafeUrl = JsonDocument.Parse(video.ToJsonString()))
+        {
+            Assert.That(VideoObjectReader.Read(unsafeUrl.RootElement, out _)!.ChaptersUrl, Is.Null);
+        }
+
+        var built = JsonDocument.Parse(ActivityJson.Serialize(ChaptersObject.Build("https://lyon.example/videos/watch/u",
+            [(0, "Introduction"), (90, " Exercices ")], 300))).RootElement;
+        Assert.That(VideoPlatform.Federation.Videos.RemoteCaptionsJobHandler.ReadChapters(built),
+            Is.EqualTo(new[] { new VideoPlatform.Core.Captions.Chapter(0, "Introduction"), new VideoPlatform.Core.Captions.Chapter(90, "Exercices") }));
+        using var unordered = JsonDocument.Parse("""{"hasPart": [{"name": "B", "startOffset": 60}, {"name": "A", "startOffset": 0}]}""");
+        Assert.That(VideoPlatform.Federation.Videos.RemoteCaptionsJobHandler.ReadChapters(unordered.RootElement)!.Select(c => c.Title), Is.EqualTo(new[] { "A", "B" }));
+        using var broken = JsonDocument.Parse("""{"hasPart": [{"name": "A", "startOffset": -1}]}""");
+        Assert.That(VideoPlatform.Federation.Videos.RemoteCaptionsJobHandler.ReadChapters(broken.RootElement), Is.Null);
+        using var untitled = JsonDocument.Parse("""{"hasPart": [{"startOffset": 3}]}""");
+        Assert.That(VideoPlatform.Federation.Videos.RemoteCaptionsJobHandler.ReadChapters(untitled.RootElement), Is.Null);
+    }
 }
