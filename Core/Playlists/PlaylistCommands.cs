@@ -57,7 +57,7 @@ public sealed class PlaylistCommands(PlaylistRepository playlists, ActorReposito
             AccountId = accountId,
             ChannelId = input.VideoChannelId,
             IsLocal = true,
-            Url = instance.Value.PublicUrl + "/video-playlists/" + uuid,
+            Url = LocalUrls.Playlist(instance.Value.PublicUrl, uuid),
         };
         var id = await playlists.CreateAsync(row, ct);
         await NotifyChangedAsync(id, ct);
