@@ -21,7 +21,8 @@ public sealed record PlaylistError(int Status, string Message);
 /// <summary>Told of changes to local playlists (federation sends them to followers).</summary>
 public interface IPlaylistChangeListener
 {
-    Task OnChangedAsync(long playlistId, CancellationToken ct);
+    /// <param name="becamePublic">Created public, or public now and not before: followers get a Create rather than an Update.</param>
+    Task OnChangedAsync(long playlistId, bool becamePublic, CancellationToken ct);
     Task OnDeletedAsync(PlaylistWithOwners playlist, CancellationToken ct);
 }
 
@@ -60,7 +61,7 @@ public sealed class PlaylistCommands(PlaylistRepository playlists, ActorReposito
             Url = LocalUrls.Playlist(instance.Value.PublicUrl, uuid),
         };
         var id = await playlists.CreateAsync(row, ct);
-        await NotifyChangedAsync(id, ct);
+        await NotifyChangedAsync(id, ct, becamePublic: row.Privacy == PlaylistPrivacy.Public);
         return (row with { Id = id }, null);
     }
 
@@ -91,7 +92,7 @@ public sealed class PlaylistCommands(PlaylistRepository playlists, ActorReposito
         }
         else
         {
-            await NotifyChangedAsync(p.Id, ct);
+            await NotifyChangedAsync(p.Id, ct, becamePublic: p.Privacy != PlaylistPrivacy.Public && privacy == (int)PlaylistPrivacy.Public);
         }
         return null;
     }
@@ -169,11 +170,11 @@ public sealed class PlaylistCommands(PlaylistRepository playlists, ActorReposito
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private async Task NotifyChangedAsync(long playlistId, CancellationToken ct)
+    private async Task NotifyChangedAsync(long playlistId, CancellationToken ct, bool becamePublic = false)
     {
         foreach (var listener in listeners)
         {
-            await listener.OnChangedAsync(playlistId, ct);
+            await listener.OnChangedAsync(playlistId, becamePublic, ct);
         }
     }
 

@@ -121,6 +121,43 @@ public sealed class PlaylistApiTests(DbKind kind)
         Assert.That(last.GetProperty("stopTimestamp").GetInt32(), Is.EqualTo(8));
         Assert.That(last.GetProperty("type").GetInt32(), Is.EqualTo(0));
 
+        // Federation: PeerTube's Playlist (a paged collection of PlaylistElement URLs) and its elements, as activity+json.
+        var ap = new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/activity+json");
+        async Task<JsonElement> FetchAsync(string url)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Accept.Add(ap);
+            using var response = await _instance.Http.SendAsync(request);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), url);
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/activity+json"));
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+        var root = await FetchAsync($"/video-playlists/{uuid}");
+        Assert.That(root.GetProperty("type").GetString(), Is.EqualTo("Playlist"));
+        Assert.That(root.GetProperty("id").GetString(), Is.EqualTo(_instance.BaseUrl + "/video-playlists/" + uuid));
+        Assert.That(root.GetProperty("name").GetString(), Is.EqualTo("Séquence 3 : les fractions"));
+        Assert.That(root.GetProperty("mediaType").GetString(), Is.EqualTo("text/markdown"));
+        Assert.That(root.GetProperty("uuid").GetString(), Is.EqualTo(uuid));
+        Assert.That(root.GetProperty("totalItems").GetInt32(), Is.EqualTo(3));
+        Assert.That(root.GetProperty("attributedTo").EnumerateArray().Select(a => a.GetString()), Is.EqualTo(new[] { _instance.BaseUrl + "/video-channels/teacher_channel" }));
+        Assert.That(root.GetProperty("to").EnumerateArray().Select(a => a.GetString()), Is.EqualTo(new[] { "https://www.w3.org/ns/activitystreams#Public" }));
+        var firstPage = await FetchAsync(root.GetProperty("first").GetString()!);
+        var items = firstPage.GetProperty("orderedItems").EnumerateArray().Select(i => i.GetString()!).ToList();
+        Assert.That(items, Is.EqualTo(new[] { elementIds[2], elementIds[1], elementIds[0] }.Select(e => $"{_instance.BaseUrl}/video-playlists/{uuid}/videos/{e}")));
+        Assert.That(firstPage.GetProperty("partOf").GetString(), Is.EqualTo(_instance.BaseUrl + "/video-playlists/" + uuid));
+        var lastElement = await FetchAsync(items[2]);
+        Assert.That(lastElement.GetProperty("type").GetString(), Is.EqualTo("PlaylistElement"));
+        Assert.That(lastElement.GetProperty("url").GetString(), Is.EqualTo(lessons[0].Url));
+        Assert.That(lastElement.GetProperty("position").GetInt32(), Is.EqualTo(3));
+        Assert.That(lastElement.GetProperty("startTimestamp").GetInt32(), Is.EqualTo(2));
+        using (var html = new HttpRequestMessage(HttpMethod.Get, $"/video-playlists/{uuid}"))
+        {
+            html.Headers.Accept.ParseAdd("text/html");
+            using var page = await _instance.Http.SendAsync(html);
+            Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain("Leçon 1 sur 3"), "a browser gets the playlist page");
+        }
+
         // Removing the middle one closes the gap.
         using (var delete = await _teacher.DeleteAsync($"/api/v1/video-playlists/{uuid}/videos/{elementIds[1]}"))
         {
