@@ -250,6 +250,54 @@ public sealed class PlaylistApiTests(DbKind kind)
         }
     }
 
+    /// <summary>The activities queued for a remote follower of the teacher's account: (type, object type or IRI) in order.</summary>
+    private async Task<List<(string Type, string Object)>> SentAboutAsync(string playlistUrl)
+    {
+        var payloads = await _instance.Services.GetRequiredService<VideoPlatform.Core.Data.Database>().ReadAsync(async c =>
+            (await Dapper.SqlMapper.QueryAsync<string>(c, "SELECT payload FROM jobs WHERE type = 'activitypub-deliver' ORDER BY id")).ToList());
+        var sent = new List<(string, string)>();
+        foreach (var payload in payloads)
+        {
+            using var job = JsonDocument.Parse(payload);
+            using var activity = JsonDocument.Parse(job.RootElement.GetProperty("body").GetString()!);
+            var o = activity.RootElement.GetProperty("object");
+            var id = o.ValueKind == JsonValueKind.String ? o.GetString() : o.GetProperty("id").GetString();
+            if (id == playlistUrl)
+            {
+                sent.Add((activity.RootElement.GetProperty("type").GetString()!, o.ValueKind == JsonValueKind.String ? "IRI" : o.GetProperty("type").GetString()!));
+            }
+        }
+        return sent;
+    }
+
+    [Test]
+    public async Task Public_playlists_go_to_followers_as_create_update_and_delete()
+    {
+        var actors = _instance.Services.GetRequiredService<ActorRepository>();
+        var teacher = await actors.FindLocalAsync(ActorTypes.Person, "teacher");
+        var watcher = await actors.UpsertRemoteAsync(new ActorRow
+        {
+            Type = ActorTypes.Person, Name = "watcher", DisplayName = "Watcher", Url = "http://127.0.0.1:9/accounts/watcher", InboxUrl = "http://127.0.0.1:9/inbox",
+        });
+        await _instance.Services.GetRequiredService<FollowRepository>().UpsertAsync(watcher, teacher!.Id, FollowStates.Accepted, null, CancellationToken.None);
+
+        var hidden = (await OkJsonAsync(await _teacher.PostAsJsonAsync("/api/v1/video-playlists", new { displayName = "Brouillon", privacy = 3 })))
+            .GetProperty("videoPlaylist").GetProperty("uuid").GetString()!;
+        var uuid = (await OkJsonAsync(await _teacher.PostAsJsonAsync("/api/v1/video-playlists",
+            new { displayName = "Séquence suivie", privacy = 1, videoChannelId = _channelId }))).GetProperty("videoPlaylist").GetProperty("uuid").GetString()!;
+        using (var put = await _teacher.PutAsJsonAsync($"/api/v1/video-playlists/{uuid}", new { displayName = "Séquence suivie (v2)" }))
+        {
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        using (var delete = await _teacher.DeleteAsync($"/api/v1/video-playlists/{uuid}"))
+        {
+            Assert.That(delete.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
+        Assert.That(await SentAboutAsync(_instance.BaseUrl + "/video-playlists/" + uuid),
+            Is.EqualTo(new[] { ("Create", "Playlist"), ("Update", "Playlist"), ("Delete", "IRI") }));
+        Assert.That(await SentAboutAsync(_instance.BaseUrl + "/video-playlists/" + hidden), Is.Empty, "a private playlist stays home");
+    }
+
     [Test]
     public async Task Bad_input_and_other_users_are_refused_with_problem_details()
     {
