@@ -91,11 +91,20 @@ public static class PlaylistRules
         return blacklisted ? PlaylistElementType.Unavailable : PlaylistElementType.Regular;
     }
 
-    /// <summary>What an element whose video is <paramref name="video"/> (null: deleted) shows to <paramref name="user"/>; moderators see every video.</summary>
-    public static PlaylistElementType ElementType(Data.Repositories.VideoWithOwners? video, System.Security.Claims.ClaimsPrincipal user) => video is null
-        ? PlaylistElementType.Deleted
-        : ElementType(true, video.Video.Privacy, video.Video.Blacklisted, Domain.VideoAccess.IsOwner(video, user) || Domain.ClaimsPrincipalExtensions.CanSeeAllVideos(user),
-            Domain.ClaimsPrincipalExtensions.UserId(user) is not null);
+    /// <summary>
+    /// What an element whose video is <paramref name="video"/> (null: deleted) shows to <paramref name="user"/>; moderators see every video.
+    /// A video the viewer still cannot see by <see cref="Domain.VideoAccess.CanView"/> (a class audience they are not in) is private to them.
+    /// </summary>
+    public static PlaylistElementType ElementType(Data.Repositories.VideoWithOwners? video, System.Security.Claims.ClaimsPrincipal user)
+    {
+        if (video is null)
+        {
+            return PlaylistElementType.Deleted;
+        }
+        var type = ElementType(true, video.Video.Privacy, video.Video.Blacklisted,
+            Domain.VideoAccess.IsOwner(video, user) || Domain.ClaimsPrincipalExtensions.CanSeeAllVideos(user), Domain.ClaimsPrincipalExtensions.UserId(user) is not null);
+        return type == PlaylistElementType.Regular && !Domain.VideoAccess.CanView(video, user) ? PlaylistElementType.Private : type;
+    }
 
     /// <summary>An element's start and stop (seconds): each at least 0, the stop after the start.</summary>
     public static string? ValidateTimestamps(int? start, int? stop)
