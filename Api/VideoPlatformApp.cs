@@ -1,4 +1,5 @@
 using VideoPlatform.Api.Captions;
+using VideoPlatform.Api.Playlists;
 using VideoPlatform.Core.Accounts;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -89,6 +90,7 @@ public static class VideoPlatformApp
             app.MapVideoAudienceEndpoints();
             app.MapCaptionEndpoints();
             VideoPlatform.Api.Comments.CommentEndpoints.MapCommentEndpoints(app);
+            app.MapPlaylistEndpoints();
             app.MapConfigEndpoints();
             app.MapStats();
             app.MapWeb();
@@ -164,6 +166,7 @@ public static class VideoPlatformApp
         services.AddSingleton<CaptionRepository>();
         services.AddSingleton<VideoPasswordRepository>();
         services.AddSingleton<CommentRepository>();
+        services.AddPlaylists();
         services.AddSingleton<HttpMetrics>();
         services.AddSingleton<IMetricsSource>(sp => sp.GetRequiredService<HttpMetrics>());
         // Registered first so that migrations run before any other hosted service, and before Kestrel listens.

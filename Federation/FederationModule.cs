@@ -54,6 +54,8 @@ public static class FederationModule
         services.AddSingleton<IVideoChangeListener, FederationPublisher>();
         services.AddSingleton<CommentFederation>();
         services.AddSingleton<ICommentChangeListener>(sp => sp.GetRequiredService<CommentFederation>());
+        services.AddSingleton<Playlists.LocalPlaylistObjects>();
+        services.AddSingleton<VideoPlatform.Core.Playlists.IPlaylistChangeListener, Playlists.PlaylistPublisher>();
         if (roles.HasFlag(InstanceRoles.Federation))
         {
             services.AddJobHandler<DeliveryJob, DeliveryJobHandler>();

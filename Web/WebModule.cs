@@ -39,6 +39,7 @@ public static class WebModule
                 // PeerTube's watch URL is shared with federation, which answers the same path with ActivityPub JSON.
                 o.Conventions.AddPageRoute("/Actor", "/a/{name}");
                 o.Conventions.AddPageRoute("/Watch", "/videos/watch/{id:" + AcceptsHtmlConstraint.Name + "}");
+                o.Conventions.AddPageRoute("/PlaylistWatch", "/video-playlists/{id:" + AcceptsHtmlConstraint.Name + "}");
             })
             .ConfigureApplicationPartManager(m =>
             {

@@ -25,7 +25,7 @@ const keepByteRangeSize = {
 };
 
 await build({
-  entryPoints: { player: "Scripts/player.ts", uploader: "Scripts/uploader.ts", "live-publishing": "Scripts/live-publishing.ts", dashboard: "Scripts/dashboard.ts" },
+  entryPoints: { player: "Scripts/player.ts", playlist: "Scripts/playlist.ts", uploader: "Scripts/uploader.ts", "live-publishing": "Scripts/live-publishing.ts", dashboard: "Scripts/dashboard.ts" },
   outdir: "wwwroot/dist",
   bundle: true,
   minify: true,

@@ -133,6 +133,7 @@ public static class ActivityPubEndpoints
             return Json(ChaptersObject.Build(item.Video.Url, chapters.Select(c => (c.Timecode, c.Title)).ToList(), item.Video.Duration));
         });
 
+        app.MapPlaylistActivityPub();
         MapDiscovery(app);
         return app;
     }

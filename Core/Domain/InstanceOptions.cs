@@ -38,5 +38,7 @@ public static class LocalUrls
     public static string Account(string baseUrl, string name) => $"{baseUrl}/accounts/{Uri.EscapeDataString(name)}";
     public static string Channel(string baseUrl, string name) => $"{baseUrl}/video-channels/{Uri.EscapeDataString(name)}";
     public static string Video(string baseUrl, string uuid) => $"{baseUrl}/videos/watch/{uuid}";
+    public static string Playlist(string baseUrl, string uuid) => $"{baseUrl}/video-playlists/{uuid}";
+    public static string PlaylistElement(string baseUrl, string uuid, long elementId) => $"{baseUrl}/video-playlists/{uuid}/videos/{elementId}";
     public static string SharedInbox(string baseUrl) => $"{baseUrl}/inbox";
 }

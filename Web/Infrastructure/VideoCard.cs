@@ -31,5 +31,8 @@ public static class WebUrls
     public static string Embed(VideoRow v) => "/videos/embed/" + v.Uuid;
     public static string Channel(ActorRow channel) => "/c/" + Uri.EscapeDataString(Handle(channel));
     public static string Account(ActorRow account) => "/a/" + Uri.EscapeDataString(Handle(account));
+    public static string Playlist(PlaylistRow p, int? position = null) =>
+        "/w/p/" + p.ShortUuid + (position is { } n ? "?playlistPosition=" + n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+    public static string PlaylistEmbed(PlaylistRow p) => "/video-playlists/embed/" + p.Uuid;
     public static string Handle(ActorRow actor) => actor.IsLocal ? actor.Name : $"{actor.Name}@{actor.Host}";
 }

@@ -18,7 +18,7 @@ public abstract class VideoPageBase(VideoRepository videos, CaptionRepository ca
     public bool? PasswordPrompt { get; private set; }
 
     public VideoWithOwners Video { get; private set; } = null!;
-    public PlayerView? Player { get; private set; }
+    public PlayerView? Player { get; protected set; }
     public (string Title, string Message)? Refusal { get; private set; }
     public string PublicUrl => instance.Value.PublicUrl;
     public string InstanceName => instance.Value.Name;
@@ -101,7 +101,7 @@ public abstract class VideoPageBase(VideoRepository videos, CaptionRepository ca
         return (Part(match.Groups[1]) * 3600) + (Part(match.Groups[2]) * 60) + Part(match.Groups[3]);
     }
 
-    private PageResult Refuse(int status, string title, string message)
+    protected PageResult Refuse(int status, string title, string message)
     {
         Response.StatusCode = status;
         Refusal = (title, message);

@@ -141,6 +141,12 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         return Task.FromResult<VideoWithOwners?>(null);
     }
 
+    /// <summary>The videos of <paramref name="ids"/> that exist, in no particular order.</summary>
+    public Task<IReadOnlyList<VideoWithOwners>> FindManyAsync(IReadOnlyCollection<long> ids, CancellationToken ct = default) => ids.Count == 0
+        ? Task.FromResult<IReadOnlyList<VideoWithOwners>>([])
+        : database.ReadAsync(async c => (IReadOnlyList<VideoWithOwners>)await QueryWithOwnersAsync(c, SelectWithOwners + " WHERE " + database.In("v.id", "ids"),
+            new { ids = ids.ToArray() }), ct);
+
     public Task<VideoWithOwners?> FindByUrlAsync(string url, CancellationToken ct = default) => FindOneAsync("v.url = @key", url, ct);
 
     private Task<VideoWithOwners?> FindOneAsync(string where, object key, CancellationToken ct) =>

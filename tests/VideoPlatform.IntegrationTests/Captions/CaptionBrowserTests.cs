@@ -17,7 +17,7 @@ namespace VideoPlatform.IntegrationTests.Captions;
 [Category("Browser")]
 [Category("Ffmpeg")]
 [NonParallelizable]
-public sealed class CaptionBrowserTests : BrowserFixture
+public sealed partial class CaptionBrowserTests : BrowserFixture
 {
     private const string French = "WEBVTT\n\n00:00.000 --> 00:01.500\nBonjour les élèves\n\n00:01.500 --> 00:03.000\nLes fractions équivalentes\n\n00:03.000 --> 00:04.000\nAu revoir\n";
     private const string English = "1\n00:00:00,000 --> 00:00:02,000\nHello pupils\n\n2\n00:00:02,000 --> 00:00:04,000\nEquivalent fractions\n";
@@ -50,6 +50,7 @@ public sealed class CaptionBrowserTests : BrowserFixture
             Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await put.Content.ReadAsStringAsync());
         }
         await SeedCommentsAsync(teacher);
+        await CreateSequenceAsync(teacher);
     }
 
     /// <summary>
@@ -180,6 +181,7 @@ public sealed class CaptionBrowserTests : BrowserFixture
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForFunctionAsync("() => document.querySelector('[data-player]').dataset.chapter === '2'", null, new() { Timeout = 10_000 });
         Assert.That(await TimeAsync(page), Is.GreaterThanOrEqualTo(2));
+        await NextLessonInTheSequenceWithTheKeyboardAsync(page);
         Assert.That(errors, Is.Empty);
     }
 
@@ -308,12 +310,13 @@ public sealed class CaptionBrowserTests : BrowserFixture
             failures.AddRange(violations.EnumerateArray().Select(v => $"{path}: {v.GetString()}"));
         }
         foreach (var path in new[] { "/", "/search?q=fractions", "/search?q=" + Uri.EscapeDataString("équivalentes"), $"/w/{_shortUuid}", $"/w/{_shortUuid}?start=2",
-            $"/videos/embed/{_uuid}", "/c/teacher_channel", "/login" })
+            $"/videos/embed/{_uuid}", "/c/teacher_channel", "/login", $"/w/p/{_sequenceShortUuid}", $"/video-playlists/embed/{_sequenceUuid}" })
         {
             await AuditAsync(path);
         }
         await Chromium.LoginAsync(page, "teacher", "teacher-password");
-        foreach (var path in new[] { "/videos/upload", "/my-library/videos", $"/videos/update/{_uuid}", $"/w/{_shortUuid}", $"/my-library/videos/{_uuid}/stats", "/admin/dashboard" })
+        foreach (var path in new[] { "/videos/upload", "/my-library/videos", $"/videos/update/{_uuid}", $"/w/{_shortUuid}", $"/my-library/videos/{_uuid}/stats",
+            "/my-library/video-playlists", $"/my-library/video-playlists/update/{_sequenceUuid}", $"/w/p/{_sequenceShortUuid}?playlistPosition=2", "/admin/dashboard" })
         {
             await AuditAsync(path);
         }
