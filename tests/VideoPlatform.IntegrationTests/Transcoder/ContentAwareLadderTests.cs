@@ -61,8 +61,10 @@ public sealed class ContentAwareLadderTests
     {
         foreach (var video in new[] { _slides, _motion })
         {
-            var files = video.GetProperty("streamingPlaylists")[0].GetProperty("files").EnumerateArray().ToList();
-            Assert.That(files.Select(f => f.GetProperty("resolution").GetProperty("id").GetInt32()), Is.EquivalentTo(new[] { 360, 240 }));
+            var hlsFiles = video.GetProperty("streamingPlaylists")[0].GetProperty("files").EnumerateArray().ToList();
+            // The video rungs, and the audio stored once as its own rendition (resolution 0, issue 17's separate audio).
+            Assert.That(hlsFiles.Select(f => f.GetProperty("resolution").GetProperty("id").GetInt32()), Is.EquivalentTo(new[] { 360, 240, 0 }));
+            var files = hlsFiles.Where(f => f.GetProperty("resolution").GetProperty("id").GetInt32() > 0).ToList();
             foreach (var file in files)
             {
                 var resolution = file.GetProperty("resolution").GetProperty("id").GetInt32();
@@ -92,7 +94,9 @@ public sealed class ContentAwareLadderTests
 
         foreach (var (video, details, isSlides) in new[] { (_slides, slides, true), (_motion, motion, false) })
         {
+            // Size and SSIM are measured for the video renditions; the audio rendition (resolution 0) has neither rate control nor SSIM.
             var files = video.GetProperty("streamingPlaylists")[0].GetProperty("files").EnumerateArray()
+                .Where(f => f.GetProperty("resolution").GetProperty("id").GetInt32() > 0)
                 .ToDictionary(f => f.GetProperty("resolution").GetProperty("id").GetInt32(), f => f.GetProperty("size").GetInt64());
             var renditions = details.GetProperty("renditions").EnumerateArray().ToList();
             Assert.That(renditions.Select(r => r.GetProperty("resolution").GetInt32()), Is.EquivalentTo(files.Keys));
