@@ -531,7 +531,14 @@ public sealed class ObjectStorageTests
         var details = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
         Assert.That(hlsKeys.Count(k => k.EndsWith("-fragmented.mp4", StringComparison.Ordinal)), Is.EqualTo(Hls(details).GetProperty("files").GetArrayLength()),
             "only the new transcode's renditions are in the bucket");
-        Assert.That(await KeysAsync(VideosBucket, uuid + "/"), Has.Count.EqualTo(details.GetProperty("files").GetArrayLength()));
+        // The old web videos are removed from their bucket after the switch, the HLS leftovers first: wait for it (bounded).
+        var webVideos = details.GetProperty("files").GetArrayLength();
+        var webDeadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while ((await KeysAsync(VideosBucket, uuid + "/")).Count != webVideos && DateTimeOffset.UtcNow < webDeadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.That(await KeysAsync(VideosBucket, uuid + "/"), Has.Count.EqualTo(webVideos));
         Assert.That(await OriginalKeysAsync(uuid), Is.EqualTo(originalKeys), "the original stays in its bucket");
         Assert.That(LocalOriginal(uuid), Is.Null, "the transcode's local copy of the original is not kept");
         using var http = new HttpClient(new SocketsHttpHandler());
