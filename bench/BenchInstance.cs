@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using VideoPlatform.Api;
 using VideoPlatform.Api.Videos;
 using VideoPlatform.Api.Accounts;
@@ -20,20 +21,50 @@ namespace VideoPlatform.Bench;
 /// <summary>An instance for a benchmark: built by VideoPlatformApp.Build on 127.0.0.1 with a temp folder (SQLite).</summary>
 public sealed class BenchInstance : IAsyncDisposable
 {
-    private BenchInstance(WebApplication app, string folder, string baseUrl)
+    private readonly string? _postgresDatabase;
+    private readonly string? _postgresAdmin;
+
+    private BenchInstance(WebApplication app, string folder, string baseUrl, string? postgresDatabase = null, string? postgresAdmin = null)
     {
         App = app;
         Folder = folder;
         BaseUrl = baseUrl;
+        _postgresDatabase = postgresDatabase;
+        _postgresAdmin = postgresAdmin;
     }
 
     public WebApplication App { get; }
     public string Folder { get; }
     public string BaseUrl { get; }
 
-    public static async Task<BenchInstance> StartAsync(params string[] extra)
+    public static Task<BenchInstance> StartAsync(params string[] extra) =>
+        StartAsync(Path.Combine(Path.GetTempPath(), "vp-bench-" + Guid.NewGuid().ToString("N")), null, null, extra);
+
+    /// <summary>
+    /// An instance on <paramref name="provider"/> ("sqlite": a file in its temp folder; "postgres": a fresh database on
+    /// <paramref name="postgresAdmin"/>'s server with at most <paramref name="maxPoolSize"/> connections), dropped on dispose.
+    /// </summary>
+    public static async Task<BenchInstance> StartOnAsync(string provider, string postgresAdmin, int maxPoolSize)
     {
         var folder = Path.Combine(Path.GetTempPath(), "vp-bench-" + Guid.NewGuid().ToString("N"));
+        if (provider == "sqlite")
+        {
+            Directory.CreateDirectory(folder);
+            return await StartAsync(folder, null, null, "--Database:Provider", provider,
+                "--Database:ConnectionString", $"Data Source={Path.Combine(folder, "bench.db")}");
+        }
+        var database = "vp_bench_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var admin = new NpgsqlConnection(postgresAdmin))
+        {
+            await admin.OpenAsync();
+            await admin.ExecuteAsync($"CREATE DATABASE {database}");
+        }
+        var connectionString = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = database, MaxPoolSize = maxPoolSize }.ToString();
+        return await StartAsync(folder, database, postgresAdmin, "--Database:Provider", provider, "--Database:ConnectionString", connectionString);
+    }
+
+    private static async Task<BenchInstance> StartAsync(string folder, string? postgresDatabase, string? postgresAdmin, params string[] extra)
+    {
         var app = VideoPlatformApp.Build(["--urls", "http://127.0.0.1:0", "--Storage:Root", folder, "--Admin:Password", "bench-pass",
             "--Logging:LogLevel:Default", "Warning", .. extra]);
         await app.StartAsync();
@@ -43,7 +74,7 @@ public sealed class BenchInstance : IAsyncDisposable
         {
             await Task.Delay(100);
         }
-        return new BenchInstance(app, folder, baseUrl);
+        return new BenchInstance(app, folder, baseUrl, postgresDatabase, postgresAdmin);
     }
 
     /// <summary>A published video whose one rendition is <paramref name="size"/> random bytes, with its torrent made.</summary>
@@ -91,6 +122,13 @@ public sealed class BenchInstance : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
+        if (_postgresDatabase is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(_postgresAdmin);
+            await admin.OpenAsync();
+            await admin.ExecuteAsync($"DROP DATABASE {_postgresDatabase} WITH (FORCE)");
+        }
         if (Directory.Exists(Folder))
         {
             Directory.Delete(Folder, true);

@@ -24,33 +24,9 @@ Console.WriteLine("|---|---|---|---|---|");
 var summary = new List<string>();
 foreach (var provider in new[] { "sqlite", "postgres" })
 {
-    var folder = Path.Combine(Path.GetTempPath(), "vp-bench-" + Guid.NewGuid().ToString("N"));
-    string connectionString;
-    string? pgName = null;
-    if (provider == "sqlite")
-    {
-        Directory.CreateDirectory(folder);
-        connectionString = $"Data Source={Path.Combine(folder, "bench.db")}";
-    }
-    else
-    {
-        pgName = "vp_bench_" + Guid.NewGuid().ToString("N")[..8];
-        await using var admin = new NpgsqlConnection(postgresAdmin);
-        await admin.OpenAsync();
-        await admin.ExecuteAsync($"CREATE DATABASE {pgName}");
-        connectionString = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = pgName, MaxPoolSize = 100 }.ToString();
-    }
-    var app = VideoPlatformApp.Build(["--urls", "http://127.0.0.1:0", "--Storage:Root", folder, "--Database:Provider", provider,
-        "--Database:ConnectionString", connectionString, "--Admin:Password", "bench-pass", "--Logging:LogLevel:Default", "Warning"]);
-    await app.StartAsync();
-    var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-    using (var http = new HttpClient(new SocketsHttpHandler()))
-    {
-        while (!(await http.GetAsync(baseUrl + "/health")).IsSuccessStatusCode)
-        {
-            await Task.Delay(100);
-        }
-    }
+    await using var instance = await BenchInstance.StartOnAsync(provider, postgresAdmin, 100);
+    var app = instance.App;
+    var baseUrl = instance.BaseUrl;
     await SeedAsync(app, videos);
     await PrintPlansAsync(app);
 
@@ -75,19 +51,6 @@ foreach (var provider in new[] { "sqlite", "postgres" })
         + $"student list/health = {listStudent.RequestsPerSecond / health.RequestsPerSecond:F2}, p99 {listStudent.P99Ms:F1} ms; "
         + $"admin list/health = {listAdmin.RequestsPerSecond / health.RequestsPerSecond:F2}, p99 {listAdmin.P99Ms:F1} ms (aim: ratio >= 0.3, p99 < 50 ms)");
 
-    await app.StopAsync();
-    await app.DisposeAsync();
-    if (pgName is not null)
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(postgresAdmin);
-        await admin.OpenAsync();
-        await admin.ExecuteAsync($"DROP DATABASE {pgName} WITH (FORCE)");
-    }
-    if (Directory.Exists(folder))
-    {
-        Directory.Delete(folder, true);
-    }
 }
 summary.ForEach(Console.WriteLine);
 

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using VideoPlatform.Api;
+using VideoPlatform.Bench;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
@@ -32,31 +33,10 @@ Console.WriteLine("|---|---|---|---|---|---|---|---|");
 var summary = new List<string>();
 foreach (var provider in new[] { "sqlite", "postgres" })
 {
-    var folder = Path.Combine(Path.GetTempPath(), "vp-bench-" + Guid.NewGuid().ToString("N"));
-    string connectionString;
-    string? pgName = null;
-    if (provider == "sqlite")
-    {
-        Directory.CreateDirectory(folder);
-        connectionString = $"Data Source={Path.Combine(folder, "bench.db")}";
-    }
-    else
-    {
-        pgName = "vp_bench_" + Guid.NewGuid().ToString("N")[..8];
-        await using var admin = new NpgsqlConnection(postgresAdmin);
-        await admin.OpenAsync();
-        await admin.ExecuteAsync($"CREATE DATABASE {pgName}");
-        connectionString = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = pgName, MaxPoolSize = 50 }.ToString();
-    }
-    var app = VideoPlatformApp.Build(["--urls", "http://127.0.0.1:0", "--Storage:Root", folder, "--Database:Provider", provider,
-        "--Database:ConnectionString", connectionString, "--Admin:Password", "bench-pass", "--Logging:LogLevel:Default", "Warning"]);
-    await app.StartAsync();
-    var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    await using var instance = await BenchInstance.StartOnAsync(provider, postgresAdmin, 50);
+    var app = instance.App;
+    var baseUrl = instance.BaseUrl;
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { BaseAddress = new Uri(baseUrl) };
-    while (!(await http.GetAsync("/health")).IsSuccessStatusCode)
-    {
-        await Task.Delay(100);
-    }
     var seeding = Stopwatch.StartNew();
     await SeedAsync(app, lessons, cuesPerLesson);
     Console.WriteLine($"{provider}: seeded {lessons} lessons and {(long)lessons * cuesPerLesson} cues in {seeding.Elapsed.TotalSeconds:F0} s");
@@ -81,19 +61,6 @@ foreach (var provider in new[] { "sqlite", "postgres" })
     }
 
     http.Dispose();
-    await app.StopAsync();
-    await app.DisposeAsync();
-    if (pgName is not null)
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(postgresAdmin);
-        await admin.OpenAsync();
-        await admin.ExecuteAsync($"DROP DATABASE {pgName} WITH (FORCE)");
-    }
-    if (Directory.Exists(folder))
-    {
-        Directory.Delete(folder, true);
-    }
 }
 summary.ForEach(Console.WriteLine);
 
