@@ -36,7 +36,7 @@ public sealed partial class BrowserP2PTests
         var seeder = await OpenAndBufferAllAsync(first);
         await using var second = await ViewerAsync();
         var viewer = await second.NewPageAsync();
-        await PlayAsync(viewer);
+        await PlayAsync(viewer, afterAPeer: true);
         await viewer.WaitForFunctionAsync("() => Number(document.querySelector('[data-player]').dataset.p2pFromPeers) > 0", null, new() { Timeout = 60_000, PollingInterval = 250 });
 
         await using var adminContext = await _chromium.ContextAsync(_instance.BaseUrl);

@@ -54,7 +54,7 @@ public sealed partial class BrowserP2PTests : BrowserFixture
             window.vpSegments = [];
             document.addEventListener("vp-segment-loaded", (e) => window.vpSegments.push(e.detail));
             """);
-        await PlayAsync(viewer);
+        await PlayAsync(viewer, afterAPeer: true);
         await viewer.WaitForFunctionAsync("() => Number(document.querySelector('[data-player]').dataset.p2pFromPeers) > 0", null, new() { Timeout = 60_000, PollingInterval = 250 });
         // Audio segments travel between peers too: the audio swarm is one our tracker knows.
         await viewer.WaitForFunctionAsync("""
@@ -107,7 +107,7 @@ public sealed partial class BrowserP2PTests : BrowserFixture
                 }
             }
         };
-        await PlayAsync(viewer);
+        await PlayAsync(viewer, afterAPeer: true);
         await viewer.WaitForFunctionAsync("() => Number(document.querySelector('[data-player]').dataset.p2pRejected) > 0", null, new() { Timeout = 60_000, PollingInterval = 250 });
         // Every segment it refused, it took from the server instead; playback goes on to the end.
         await viewer.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 27", null, new() { Timeout = 60_000, PollingInterval = 250 });
@@ -152,14 +152,29 @@ public sealed partial class BrowserP2PTests : BrowserFixture
         return page;
     }
 
-    /// <summary>Both viewers pick the same rendition from the quality menu, so that they are in the same swarm.</summary>
-    private async Task PlayAsync(IPage page)
+    /// <summary>
+    /// Both viewers pick the same rendition from the quality menu, so that they are in the same swarm. A viewer that
+    /// <paramref name="afterAPeer"/> starts playing only once its player has met a peer: the loader fetches over HTTP
+    /// whatever comes within 15 s of the playhead, so on a loaded machine, where WebRTC takes long to connect, a
+    /// viewer already playing could take the whole 30 s lesson from the server before the peer arrives.
+    /// </summary>
+    private async Task PlayAsync(IPage page, bool afterAPeer = false)
     {
         await page.GotoAsync(_watchUrl);
         var player = page.Locator("[data-player]");
         await Assertions.Expect(player).ToHaveAttributeAsync("data-p2p", "true");
         await Assertions.Expect(player.Locator("select.quality option", new() { HasText = "240p" })).ToHaveCountAsync(1, new() { Timeout = 20_000 });
         await player.Locator("select.quality").SelectOptionAsync(new SelectOptionValue { Label = "240p" });
+        if (afterAPeer)
+        {
+            // The player loads before play is pressed, so it announces to the tracker and meets the first viewer. It has
+            // met one when it is connected to it, or already took or refused a segment from it (the loader drops a peer
+            // whose segment failed the check, so the peer count alone may be back to 0 between two polls).
+            await page.WaitForFunctionAsync("""
+                () => { const d = document.querySelector('[data-player]').dataset;
+                        return Number(d.p2pPeers) > 0 || Number(d.p2pFromPeers) > 0 || Number(d.p2pRejected) > 0; }
+                """, null, new() { Timeout = 60_000, PollingInterval = 250 });
+        }
         // play()'s promise is not awaited: it settles only once frames flow, and evaluate has no timeout of its own.
         await page.EvaluateAsync("() => { const v = document.querySelector('video'); v.muted = true; void v.play().catch(() => undefined); }");
         await Assertions.Expect(player).ToHaveAttributeAsync("data-current-height", "240", new() { Timeout = 20_000 });
