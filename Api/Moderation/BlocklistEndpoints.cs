@@ -51,8 +51,8 @@ public static class BlocklistEndpoints
                 var (_, by) = await OwnersAsync(instanceWide, user, actors, ct);
                 return Answer(await blocklists.UnblockAccountAsync(by, accountName, user.Identity!.Name!, ct));
             });
-            group.MapGet("/servers", ([AsParameters] BlocklistParameters p, ClaimsPrincipal user, BlocklistRepository repo, ServerRepository servers,
-                ActorRepository actors, ApiFormatter format, CancellationToken ct) => ListServersAsync(instanceWide, p, user, repo, servers, actors, format, ct));
+            group.MapGet("/servers", ([AsParameters] BlocklistParameters p, ClaimsPrincipal user, Blocklists blocklists, ActorRepository actors, ApiFormatter format,
+                CancellationToken ct) => ListServersAsync(instanceWide, p, user, blocklists, actors, format, ct));
             group.MapPost("/servers", async (BlockServerRequest? body, ClaimsPrincipal user, Blocklists blocklists, ActorRepository actors, CancellationToken ct) =>
             {
                 var (_, by) = await OwnersAsync(instanceWide, user, actors, ct);
@@ -117,7 +117,7 @@ public static class BlocklistEndpoints
     }
 
     private static async Task<Results<Ok<ListResult<ServerBlockDto>>, ProblemHttpResult>> ListServersAsync(bool instanceWide, BlocklistParameters p,
-        ClaimsPrincipal user, BlocklistRepository repo, ServerRepository servers, ActorRepository actors, ApiFormatter format, CancellationToken ct)
+        ClaimsPrincipal user, Blocklists blocklists, ActorRepository actors, ApiFormatter format, CancellationToken ct)
     {
         var (newestFirst, error) = Validate(p);
         if (error is not null)
@@ -125,16 +125,10 @@ public static class BlocklistEndpoints
             return error;
         }
         var (me, by) = await OwnersAsync(instanceWide, user, actors, ct);
-        if (by is { } accountId)
-        {
-            var (total, items) = await repo.ListServersAsync(accountId, p.Search, newestFirst, p.Start ?? 0, p.Count ?? 15, ct);
-            return TypedResults.Ok(new ListResult<ServerBlockDto>(total, items.Select(i =>
-                new ServerBlockDto(format.Account(me), new BlockedServerDto(i.Host), ApiFormatter.Time(i.CreatedAt))).ToList()));
-        }
-        var owner = format.Account(await ServerActorAsync(actors, ct));
-        var (count, rows) = await servers.ListBlockedAsync(p.Search, newestFirst, p.Start ?? 0, p.Count ?? 15, ct);
-        return TypedResults.Ok(new ListResult<ServerBlockDto>(count, rows.Select(s =>
-            new ServerBlockDto(owner, new BlockedServerDto(s.Host), ApiFormatter.Time(s.BlockedAt ?? 0))).ToList()));
+        var owner = format.Account(instanceWide ? await ServerActorAsync(actors, ct) : me);
+        var (total, items) = await blocklists.ListServersAsync(by, p.Search, newestFirst, p.Start ?? 0, p.Count ?? 15, ct);
+        return TypedResults.Ok(new ListResult<ServerBlockDto>(total, items.Select(i =>
+            new ServerBlockDto(owner, new BlockedServerDto(i.Host), ApiFormatter.Time(i.CreatedAt))).ToList()));
     }
 
     /// <summary>The instance's own account in PeerTube's answers (its server actor, <c>peertube</c>).</summary>

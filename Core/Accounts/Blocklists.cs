@@ -175,6 +175,19 @@ public sealed class Blocklists(BlocklistRepository blocklists, ServerRepository 
         return (total, rows.Where(r => accounts.ContainsKey(r.TargetAccountId)).Select(r => (r, accounts[r.TargetAccountId])).ToList());
     }
 
+    /// <summary>The blocked servers of a page: the instance's (<paramref name="byAccountId"/> null) or a user's own, with when each was blocked.</summary>
+    public async Task<(long Total, IReadOnlyList<(string Host, long CreatedAt)> Items)> ListServersAsync(long? byAccountId, string? search, bool newestFirst,
+        int start, int count, CancellationToken ct)
+    {
+        if (byAccountId is { } by)
+        {
+            var (total, rows) = await blocklists.ListServersAsync(by, search, newestFirst, start, count, ct);
+            return (total, rows.Select(r => (r.Host, r.CreatedAt)).ToList());
+        }
+        var (instanceTotal, blocked) = await servers.ListBlockedAsync(search, newestFirst, start, count, ct);
+        return (instanceTotal, blocked.Select(s => (s.Host, s.BlockedAt ?? 0)).ToList());
+    }
+
     /// <summary>PeerTube's handle of an account: <c>name</c> when local, else <c>name@host</c>.</summary>
     public static string Handle(ActorRow account) => account.Host is null ? account.Name : account.Name + "@" + account.Host;
 
