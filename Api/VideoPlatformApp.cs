@@ -84,6 +84,7 @@ public static class VideoPlatformApp
             app.MapOidcSignIn();
             VideoPlatform.Api.Moderation.AbuseEndpoints.MapAbuseEndpoints(app);
             VideoPlatform.Api.Moderation.BlacklistEndpoints.MapBlacklistEndpoints(app);
+            VideoPlatform.Api.Moderation.BlocklistEndpoints.MapBlocklistEndpoints(app);
             app.MapUserEndpoints();
             app.MapChannelEndpoints();
             app.MapVideoEndpoints();
@@ -191,6 +192,9 @@ public static class VideoPlatformApp
         services.AddOidcSignIn(builder.Configuration);
         services.AddSingleton<SettingsRepository>();
         services.AddSingleton<AuditRepository>();
+        services.AddSingleton<BlocklistRepository>();
+        services.AddSingleton<VideoPlatform.Core.Accounts.Blocklists>();
+        services.AddSingleton<VideoPlatform.Core.Accounts.IBlocklistChangeListener, PublicListingCache>();
         services.AddSingleton<AbuseRepository>();
         services.AddSingleton<BlacklistRepository>();
         services.AddSingleton<VideoModeration>();

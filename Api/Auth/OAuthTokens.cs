@@ -12,7 +12,8 @@ namespace VideoPlatform.Api.Auth;
 /// PeerTube's OAuth2 tokens, the one place they are checked, issued, rotated and turned into a user: used by the token
 /// endpoint, the bearer handler and the web session (Api/WebAdapters).
 /// </summary>
-public sealed class OAuthTokens(OAuthRepository oauth, UserRepository users, LoginThrottle throttle, SessionCache sessions, TimeProvider clock)
+public sealed class OAuthTokens(OAuthRepository oauth, UserRepository users, BlocklistRepository blocklists, LoginThrottle throttle, SessionCache sessions,
+    TimeProvider clock)
 {
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromDays(1);
     public static readonly TimeSpan RefreshTokenLifetime = TimeSpan.FromDays(14);
@@ -78,6 +79,9 @@ public sealed class OAuthTokens(OAuthRepository oauth, UserRepository users, Log
             ClaimsPrincipalExtensions.RoleClaim(user.Role),
             new Claim(TokenIdClaim, row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             .. entry.Groups.Select(g => new Claim(VideoAudience.GroupClaim, g)),
+            .. entry.BlocklistAccount is { } blocklist
+                ? [new Claim(ClaimsPrincipalExtensions.BlocklistClaim, blocklist.ToString(System.Globalization.CultureInfo.InvariantCulture))]
+                : Array.Empty<Claim>(),
         ], scheme);
         return new ClaimsPrincipal(identity);
     }
@@ -86,7 +90,8 @@ public sealed class OAuthTokens(OAuthRepository oauth, UserRepository users, Log
     {
         var row = await oauth.FindByAccessTokenAsync(accessToken, ct);
         var user = row is null ? null : await users.FindByIdAsync(row.UserId, ct);
-        return user is null ? null : new SessionCache.Entry(row!, user, await users.GroupsAsync(user.Id, ct));
+        return user is null ? null
+            : new SessionCache.Entry(row!, user, await users.GroupsAsync(user.Id, ct), await blocklists.AccountWithOwnBlocksAsync(user.Id, ct));
     }
 
     /// <summary>Revokes the pair an access token belongs to (sign-out); unknown tokens are ignored.</summary>

@@ -16,8 +16,11 @@ public sealed class SessionCache
     /// <summary>Beyond this many cached tokens the cache starts again empty (a flood of distinct tokens stays bounded).</summary>
     public const int MaxEntries = 50_000;
 
-    /// <summary>A token, its user and the user's directory groups (which decide class audiences).</summary>
-    public sealed record Entry(OAuthTokenRow Token, UserRow User, IReadOnlyList<string> Groups);
+    /// <summary>
+    /// A token, its user, the user's directory groups (which decide class audiences) and, when the user keeps their own
+    /// blocklist, their account id (their listings are filtered for them; migration 0030 moves the generation on a change).
+    /// </summary>
+    public sealed record Entry(OAuthTokenRow Token, UserRow User, IReadOnlyList<string> Groups, long? BlocklistAccount = null);
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly FreshReads<long> _generation;

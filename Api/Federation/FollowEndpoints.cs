@@ -11,8 +11,6 @@ namespace VideoPlatform.Api.Federation;
 
 public sealed record FollowHostsRequest(IReadOnlyList<string>? Hosts, IReadOnlyList<string>? Handles);
 
-public sealed record BlockServerRequest(string? Host);
-
 public sealed record FollowActorDto(long Id, string Name, string Host, string Url, string DisplayName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>
@@ -29,9 +27,7 @@ public sealed record ActorFollowDto(long Id, FollowActorDto Follower, FollowActo
 public sealed record ServerHealthDto(string Host, bool Unreachable, int FailedDeliveries, DateTimeOffset? FailingSince, DateTimeOffset? UnreachableSince,
     DateTimeOffset? NextProbeAt);
 
-public sealed record ServerBlockDto(string Host, bool Blocked);
-
-/// <summary>Instance follows (PeerTube's admin API): <c>/api/v1/server/following</c>, <c>/followers</c> and the server block list.</summary>
+/// <summary>Instance follows (PeerTube's admin API): <c>/api/v1/server/following</c> and <c>/followers</c> (the block lists are in Api/Moderation/BlocklistEndpoints).</summary>
 public static class FollowEndpoints
 {
     public static IEndpointRouteBuilder MapFollowEndpoints(this IEndpointRouteBuilder app)
@@ -78,26 +74,6 @@ public static class FollowEndpoints
                 .RequireAuthorization(Policies.Admin);
         }
 
-        var blocklist = server.MapGroup("/blocklist/servers").RequireAuthorization(Policies.Admin);
-        blocklist.MapGet("/", async (ServerRepository servers, CancellationToken ct) =>
-        {
-            var blocked = await servers.ListBlockedAsync(ct);
-            return Results.Ok(new ListResult<ServerBlockDto>(blocked.Count, blocked.Select(s => new ServerBlockDto(s.Host, true)).ToList()));
-        });
-        blocklist.MapPost("/", async (BlockServerRequest request, ServerRepository servers, CancellationToken ct) =>
-        {
-            if (string.IsNullOrWhiteSpace(request.Host))
-            {
-                return Problems.BadRequest("host is required.");
-            }
-            await servers.SetBlockedAsync(request.Host.Trim(), true, ct);
-            return Results.NoContent();
-        });
-        blocklist.MapDelete("/{host}", async (string host, ServerRepository servers, CancellationToken ct) =>
-        {
-            await servers.SetBlockedAsync(host, false, ct);
-            return Results.NoContent();
-        });
         return app;
     }
 

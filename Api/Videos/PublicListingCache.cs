@@ -9,7 +9,7 @@ namespace VideoPlatform.Api.Videos;
 /// The output cache of anonymous video listings and details (requests with credentials are never cached). Entries live
 /// <see cref="Lifetime"/> at most and are evicted as soon as a local video changes.
 /// </summary>
-public sealed class PublicListingCache(IOutputCacheStore store) : IVideoChangeListener
+public sealed class PublicListingCache(IOutputCacheStore store) : IVideoChangeListener, VideoPlatform.Core.Accounts.IBlocklistChangeListener
 {
     public const string Policy = "public-listing";
     public const string Tag = "videos";
@@ -18,6 +18,9 @@ public sealed class PublicListingCache(IOutputCacheStore store) : IVideoChangeLi
     public Task OnPublishedAsync(long videoId, CancellationToken ct) => EvictAsync(ct);
     public Task OnUpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct) => EvictAsync(ct);
     public Task OnDeletedAsync(VideoWithOwners video, CancellationToken ct) => EvictAsync(ct);
+
+    /// <summary>A blocked or unblocked account or server: listings leave out or show again its videos at once.</summary>
+    public Task OnBlocklistChangedAsync(CancellationToken ct) => EvictAsync(ct);
 
     public Task EvictAsync(CancellationToken ct) => store.EvictByTagAsync(Tag, ct).AsTask();
 }

@@ -109,6 +109,7 @@ public static class VideoEndpoints
             CategoryOneOf = p.CategoryOneOf,
             LanguageOneOf = p.LanguageOneOf,
             Search = p.Search,
+            BlockViewer = user.BlockViewer(),
         });
         if (query.Privacies.Count == 0)
         {

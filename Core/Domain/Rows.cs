@@ -206,6 +206,7 @@ public sealed record ServerRow
     public long Id { get; init; }
     public required string Host { get; init; }
     public bool Blocked { get; init; }
+    public long? BlockedAt { get; init; }
     public int FailureCount { get; init; }
     public long? FailingSince { get; init; }
     public long? UnreachableSince { get; init; }

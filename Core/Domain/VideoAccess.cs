@@ -71,6 +71,16 @@ public static class ClaimsPrincipalExtensions
 
     private static string RoleValue(UserRole role) => ((int)role).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Carried by users who blocked accounts or servers for themself: their account id (see <see cref="BlockViewer"/>).</summary>
+    public const string BlocklistClaim = "blocklist_account";
+
+    /// <summary>
+    /// The account whose own blocklist filters what this user is shown, or null when they keep none (then what they are
+    /// shown depends on their audience only, and listings may be shared through the cache).
+    /// </summary>
+    public static long? BlockViewer(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(BlocklistClaim), System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+
     /// <summary>Administrators and moderators see and manage every video (PeerTube's SEE_ALL_VIDEOS right).</summary>
     public static bool CanSeeAllVideos(this ClaimsPrincipal user) => user.Role() is UserRole.Administrator or UserRole.Moderator;
 }

@@ -74,7 +74,8 @@ public static class VideoAudience
         return result.Count > MaxDomains ? ([], $"embedAllowedDomains: at most {MaxDomains} domains.") : (result, null);
     }
 
-    private static bool IsHostAndPort(string value)
+    /// <summary>A DNS name or IPv4 address with an optional port (no scheme, no path), as PeerTube writes hosts.</summary>
+    public static bool IsHostAndPort(string value)
     {
         var colon = value.LastIndexOf(':');
         var host = colon < 0 ? value : value[..colon];

@@ -20,13 +20,14 @@ public sealed record InboxOutcome(int Status, string? Problem)
 }
 
 /// <summary>
-/// Receives inbox POSTs: per-IP rate limit, size limit, per-host rate limit, block list, HTTP signature, actor/id host check and replay
+/// Receives inbox POSTs: per-IP rate limit, size limit, per-host rate limit, server block list, HTTP signature, actor/id host check, account block list and replay
 /// check, in that order (cheap checks first), then processes the activity before answering 202. The HTTP endpoint turns
 /// an <see cref="InboxOutcome"/> into its response.
 /// </summary>
 public sealed partial class InboxReceiver(
     HttpSignatureVerifier verifier,
     ServerRepository servers,
+    BlocklistRepository blocklists,
     ReceivedActivityRepository received,
     DeliveryQueue delivery,
     InboxProcessor processor,
@@ -99,6 +100,11 @@ public sealed partial class InboxReceiver(
             if (!HttpSignatureVerifier.IsActivityFromSigner(verification.Key!, actorUrl, activityId))
             {
                 return Refuse(StatusCodes.Status401Unauthorized, $"activity actor {actorUrl} / id {activityId} is not the signer {verification.Key!.OwnerId}", keyHost);
+            }
+            // PeerTube's instance account blocklist: a muted account's (or its channels') activities are refused like a blocked server's.
+            if (actorUrl is not null && await blocklists.IsActorBlockedByInstanceAsync(actorUrl, ct))
+            {
+                return Refuse(StatusCodes.Status403Forbidden, "account is blocked", keyHost);
             }
             await delivery.OnReachableAsync(keyHost, ct);
             if (activityId is not null && await received.WasReceivedAsync(activityId, ct))

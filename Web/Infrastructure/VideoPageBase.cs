@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
@@ -53,6 +54,12 @@ public abstract class VideoPageBase(VideoRepository videos, CaptionRepository ca
             return !found.Video.Blacklisted && VideoAccess.IsOutsideAudience(found, User)
                 ? Refuse(StatusCodes.Status403Forbidden, Text.L("Audience_Title"), Text.L("Audience_Message", string.Join(", ", VideoAudience.Groups(found.Video))))
                 : Refuse(StatusCodes.Status403Forbidden, Text.L("Watch_ForbiddenTitle"), Text.L("Watch_Forbidden"));
+        }
+        // PeerTube's mutes: a video of an account or server blocked by the instance (or by this viewer) is not shown, and the page says why.
+        if (!VideoAccess.CanManage(found, User)
+            && await HttpContext.RequestServices.GetRequiredService<BlocklistRepository>().IsHiddenAsync(found.Channel.Id, User.BlockViewer(), ct))
+        {
+            return Refuse(StatusCodes.Status403Forbidden, Text.L("Blocklist_HiddenTitle"), Text.L("Blocklist_HiddenMessage", found.Account.Name));
         }
         Video = found;
         if (found.Video.State == VideoState.Published && await media.PlayerSourcesAsync(found, ct) is { } sources)

@@ -45,6 +45,7 @@ public sealed class ActorModel(ActorRepository actors, VideoRepository videos, P
             ChannelId = isAccount ? null : Actor.Id,
             AccountId = isAccount ? Actor.Id : null,
             Privacies = VideoAccess.ListablePrivacies(User, null),
+            BlockViewer = User.BlockViewer(),
         }, ct);
         Total = total;
         Videos = rows.Select(v => VideoCard.From(v, media)).ToList();

@@ -16,9 +16,9 @@ public sealed class IndexModel(VideoRepository videos, IWebMedia media) : PageMo
     public async Task OnGetAsync(CancellationToken ct)
     {
         var privacies = VideoAccess.ListablePrivacies(User, null);
-        Latest = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-publishedAt", IsLocal = true, Privacies = privacies }, ct);
-        Popular = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-views", Privacies = privacies }, ct);
-        Followed = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-publishedAt", IsLocal = false, Privacies = privacies }, ct);
+        Latest = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-publishedAt", IsLocal = true, Privacies = privacies, BlockViewer = User.BlockViewer() }, ct);
+        Popular = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-views", Privacies = privacies, BlockViewer = User.BlockViewer() }, ct);
+        Followed = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-publishedAt", IsLocal = false, Privacies = privacies, BlockViewer = User.BlockViewer() }, ct);
     }
 
     private async Task<IReadOnlyList<VideoCard>> ListAsync(VideoQuery query, CancellationToken ct) =>

@@ -31,6 +31,7 @@ public sealed class SearchModel(VideoRepository videos, CaptionRepository captio
             Count = Pager.PageSize,
             Search = Q.Trim(),
             Privacies = VideoAccess.ListablePrivacies(User, null),
+            BlockViewer = User.BlockViewer(),
         }, ct);
         Total = total;
         // A lesson found by what is said in it opens at the moment it is said.

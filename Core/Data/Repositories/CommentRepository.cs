@@ -63,7 +63,10 @@ public sealed class CommentRepository(Database database, TimeProvider clock)
         LEFT JOIN servers s ON s.id = a.server_id
         """;
 
-    private const string Visible = "(c.held_for_review = FALSE OR @manages OR c.account_id = @reader)";
+    /// <summary>Held comments are seen by their author and the video's managers; comments of accounts and servers blocked by the instance or the reader by nobody.</summary>
+    private static readonly string Visible = "(c.held_for_review = FALSE OR @manages OR c.account_id = @reader) AND " + NotHidden("c");
+
+    private static string NotHidden(string alias) => $"({alias}.account_id IS NULL OR {alias}.account_id NOT IN ({BlocklistRepository.HiddenActors("@reader")}))";
 
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -115,7 +118,7 @@ public sealed class CommentRepository(Database database, TimeProvider clock)
                 _ => "c.created_at DESC, c.id DESC",
             };
             var replies = "(SELECT COUNT(*) FROM video_comments r WHERE r.origin_comment_id = c.id"
-                + " AND (r.held_for_review = FALSE OR @manages OR r.account_id = @reader)) AS total_replies, "
+                + " AND (r.held_for_review = FALSE OR @manages OR r.account_id = @reader) AND " + NotHidden("r") + ") AS total_replies, "
                 + "(SELECT COUNT(*) FROM video_comments r WHERE r.origin_comment_id = c.id AND r.held_for_review = FALSE AND r.account_id = @videoAccountId)"
                 + " AS total_replies_from_video_author, ";
             var items = (await c.QueryAsync<CommentRow>(

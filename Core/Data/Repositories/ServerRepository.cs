@@ -23,14 +23,35 @@ public sealed class ServerRepository(Database database, TimeProvider clock)
     public Task<ServerRow?> FindAsync(string host, CancellationToken ct) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<ServerRow>("SELECT * FROM servers WHERE host = @host", new { host = host.ToLowerInvariant() }), ct);
 
-    public Task<IReadOnlyList<ServerRow>> ListBlockedAsync(CancellationToken ct) =>
-        database.ReadAsync(async c => (IReadOnlyList<ServerRow>)(await c.QueryAsync<ServerRow>("SELECT * FROM servers WHERE blocked = TRUE ORDER BY host")).AsList(), ct);
+    /// <summary>The servers blocked by the instance, filtered by a part of their host, oldest or newest block first.</summary>
+    public Task<(long Total, IReadOnlyList<ServerRow> Items)> ListBlockedAsync(string? search, bool newestFirst, int start, int count, CancellationToken ct) =>
+        database.ReadAsync(async c =>
+        {
+            var where = " WHERE blocked = TRUE" + (string.IsNullOrWhiteSpace(search) ? "" : " AND host LIKE @pattern ESCAPE '\\'");
+            var param = new { pattern = string.IsNullOrWhiteSpace(search) ? null : SearchText.LikePattern(search), start, count };
+            var total = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM servers" + where, param);
+            var direction = newestFirst ? "DESC" : "ASC";
+            var items = (await c.QueryAsync<ServerRow>("SELECT * FROM servers" + where
+                + $" ORDER BY COALESCE(blocked_at, 0) {direction}, id {direction} LIMIT @count OFFSET @start", param)).AsList();
+            return (total, (IReadOnlyList<ServerRow>)items);
+        }, ct);
 
-    public Task SetBlockedAsync(string host, bool blocked, CancellationToken ct) =>
+    /// <summary>
+    /// Blocks or unblocks <paramref name="host"/> for the whole instance, with the audit line of <paramref name="actor"/> in
+    /// the same transaction. False when it already was in that state.
+    /// </summary>
+    public Task<bool> SetBlockedAsync(string host, bool blocked, string actor, CancellationToken ct) =>
         database.WriteAsync(async (c, t) =>
         {
-            var id = await EnsureAsync(c, t, host, Now);
-            await c.ExecuteAsync("UPDATE servers SET blocked = @blocked WHERE id = @id", new { id, blocked }, t);
+            var now = Now;
+            var id = await EnsureAsync(c, t, host, now);
+            if (await c.ExecuteAsync("UPDATE servers SET blocked = @blocked, blocked_at = @at WHERE id = @id AND blocked <> @blocked",
+                new { id, blocked, at = blocked ? now : (long?)null }, t) == 0)
+            {
+                return false;
+            }
+            await AuditRepository.AddAsync(c, t, actor, blocked ? "server.block" : "server.unblock", host.ToLowerInvariant(), null, now);
+            return true;
         }, ct);
 
     /// <summary>

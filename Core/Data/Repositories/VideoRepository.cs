@@ -53,6 +53,12 @@ public sealed record VideoQuery
 
     /// <summary>Videos with a class audience are left out of listings but for those who see every video (moderators).</summary>
     public bool IncludeAudienceRestricted { get; init; }
+
+    /// <summary>
+    /// The viewer's account when they keep their own blocklist (PeerTube's user mutes): its accounts and servers are left out
+    /// too. Accounts and servers blocked by the instance are always left out.
+    /// </summary>
+    public long? BlockViewer { get; init; }
 }
 
 public sealed class VideoRepository(Database database, TimeProvider clock)
@@ -164,6 +170,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         {
             where.Append(" AND v.blacklisted = FALSE");
         }
+        where.Append(" AND v.channel_id NOT IN (").Append(BlocklistRepository.HiddenActors("@blockViewer")).Append(')');
         if (q.PublishedOnly)
         {
             where.Append(" AND v.state = 1");
@@ -216,12 +223,13 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             search = q.Search is null ? null : SearchText.LikePattern(q.Search),
             captionQuery,
             titleQuery,
+            blockViewer = q.BlockViewer,
             start = q.Start,
             count = q.Count,
         };
         var whereSql = where.ToString();
         var countKey = string.Join('|', whereSql, string.Join(',', q.Privacies), q.CategoryOneOf is null ? "" : string.Join(',', q.CategoryOneOf),
-            q.LanguageOneOf is null ? "" : string.Join(',', q.LanguageOneOf), q.ChannelId, q.AccountId, param.search);
+            q.LanguageOneOf is null ? "" : string.Join(',', q.LanguageOneOf), q.ChannelId, q.AccountId, param.search, q.BlockViewer);
         return database.ReadAsync(async c =>
         {
             var now = Now;

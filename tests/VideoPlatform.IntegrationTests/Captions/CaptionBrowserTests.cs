@@ -316,7 +316,8 @@ public sealed partial class CaptionBrowserTests : BrowserFixture
         }
         await Chromium.LoginAsync(page, "teacher", "teacher-password");
         foreach (var path in new[] { "/videos/upload", "/my-library/videos", $"/videos/update/{_uuid}", $"/w/{_shortUuid}", $"/my-library/videos/{_uuid}/stats",
-            "/my-library/video-playlists", $"/my-library/video-playlists/update/{_sequenceUuid}", $"/w/p/{_sequenceShortUuid}?playlistPosition=2", "/admin/dashboard" })
+            "/my-library/video-playlists", $"/my-library/video-playlists/update/{_sequenceUuid}", $"/w/p/{_sequenceShortUuid}?playlistPosition=2", "/my-account/blocklist",
+            "/admin/dashboard" })
         {
             await AuditAsync(path);
         }
@@ -325,7 +326,7 @@ public sealed partial class CaptionBrowserTests : BrowserFixture
         page = await adminContext.NewPageAsync();
         await Chromium.LoginAsync(page, "root", TestInstance.AdminPassword);
         foreach (var path in new[] { "/admin/dashboard", "/admin/academies/load", "/admin/follows", "/admin/jobs", "/admin/runners", "/admin/users",
-            "/admin/users/new", "/admin/users/import", "/admin/settings", "/admin/reports", "/admin/audit" })
+            "/admin/users/new", "/admin/users/import", "/admin/settings", "/admin/reports", "/admin/blocklist", "/admin/audit" })
         {
             await AuditAsync(path);
         }

@@ -268,4 +268,71 @@ public sealed class AdminPagesTests : BrowserFixture
         await Assertions.Expect(page.Locator("table.audit tr", new() { HasText = "Signalement traité" }).Filter(new() { HasText = $"#{id}" })).ToContainTextAsync("Accepted");
         await Assertions.Expect(page.Locator("table.audit tr", new() { HasText = "Vidéo bloquée" })).ToContainTextAsync("Leçon signalée");
     }
+
+    [Test]
+    public async Task Accounts_and_servers_are_blocked_on_the_moderation_page_and_masked_by_a_user_on_theirs()
+    {
+        (await _instance.CreateUserAsync("prof.muet")).Dispose();
+        (await _instance.CreateUserAsync("eleve.muet")).Dispose();
+        await _instance.SeedVideoAsync("prof.muet_channel", "Leçon du compte muet");
+        async Task<string[]> ListedAsync() => (await _instance.Http.GetFromJsonAsync<JsonElement>("/api/v1/search/videos?search=compte%20muet"))
+            .GetProperty("data").EnumerateArray().Select(v => v.GetProperty("name").GetString()!).ToArray();
+
+        await using var context = await _chromium.ContextAsync(_instance.BaseUrl, width: 390);
+        var page = await AdminAsync(context);
+        await page.GotoAsync("/admin/users");
+        await Assertions.Expect(page.Locator("nav.tabs a[href='/admin/blocklist']")).ToHaveTextAsync("Comptes bloqués");
+        await page.GotoAsync("/admin/blocklist");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Comptes bloqués" })).ToBeVisibleAsync();
+        await page.GetByLabel("Compte à bloquer").FillAsync("inconnu");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Bloquer le compte" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Aucun compte « inconnu » n'est connu de cette plateforme.");
+        await page.GetByLabel("Compte à bloquer").FillAsync("prof.muet");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Bloquer le compte" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync("Le compte prof.muet est bloqué.");
+        await Assertions.Expect(page.Locator("table.blocked-accounts")).ToContainTextAsync("prof.muet");
+        Assert.That(await ListedAsync(), Is.Empty, "hidden from everyone");
+
+        await page.GetByLabel("Serveur à bloquer").FillAsync(_instance.Host);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Bloquer le serveur" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Vous ne pouvez pas bloquer votre propre serveur.");
+        await page.GetByLabel("Serveur à bloquer").FillAsync("videos.ac-muette.fr");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Bloquer le serveur" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync("Le serveur videos.ac-muette.fr est bloqué.");
+        await Assertions.Expect(page.Locator("table.blocked-servers")).ToContainTextAsync("videos.ac-muette.fr");
+        Assert.That((await _instance.Services.GetRequiredService<ServerRepository>().FindAsync("videos.ac-muette.fr", CancellationToken.None))!.Blocked, Is.True);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Débloquer prof.muet" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync("Le compte prof.muet est débloqué.");
+        await Assertions.Expect(page.Locator("table.blocked-accounts")).ToHaveCountAsync(0);
+        Assert.That(await ListedAsync(), Is.EqualTo(new[] { "Leçon du compte muet" }));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Débloquer videos.ac-muette.fr" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice")).ToHaveTextAsync("Le serveur videos.ac-muette.fr est débloqué.");
+
+        await page.GotoAsync("/admin/audit");
+        foreach (var (action, target) in new[] { ("Compte bloqué", "prof.muet"), ("Compte débloqué", "prof.muet"), ("Serveur bloqué", "videos.ac-muette.fr"),
+            ("Serveur débloqué", "videos.ac-muette.fr") })
+        {
+            await Assertions.Expect(page.Locator("table.audit tr", new() { HasText = action }).Filter(new() { HasText = target }).First).ToContainTextAsync("root");
+        }
+
+        // A student masks the teacher for themself, from their own page: their search no longer shows the lesson, others' still does.
+        await using var studentContext = await _chromium.ContextAsync(_instance.BaseUrl, width: 390);
+        var student = await studentContext.NewPageAsync();
+        await Chromium.LoginAsync(student, "eleve.muet", "password123");
+        await student.GotoAsync("/");
+        await Assertions.Expect(student.Locator("a[href='/my-account/blocklist']")).ToHaveTextAsync("Comptes et serveurs masqués");
+        await student.GotoAsync("/my-account/blocklist");
+        await student.GetByLabel("Compte à bloquer").FillAsync("eleve.muet");
+        await student.GetByRole(AriaRole.Button, new() { Name = "Bloquer le compte" }).ClickAsync();
+        await Assertions.Expect(student.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Vous ne pouvez pas vous bloquer vous-même.");
+        await student.GetByLabel("Compte à bloquer").FillAsync("prof.muet");
+        await student.GetByRole(AriaRole.Button, new() { Name = "Bloquer le compte" }).ClickAsync();
+        await Assertions.Expect(student.Locator(".notice")).ToHaveTextAsync("Le compte prof.muet est bloqué.");
+        await student.GotoAsync("/search?q=compte%20muet");
+        await Assertions.Expect(student.Locator("main")).Not.ToContainTextAsync("Leçon du compte muet");
+        await page.GotoAsync("/search?q=compte%20muet");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Leçon du compte muet");
+        Assert.That(await ListedAsync(), Is.EqualTo(new[] { "Leçon du compte muet" }), "a user's mask is theirs alone");
+    }
 }
