@@ -37,6 +37,9 @@ public sealed partial class UploadService(
     MediaProber prober,
     ILogger<UploadService> logger)
 {
+    /// <summary>The <c>Retry-After</c> of an upload whose inspection could not run.</summary>
+    public static readonly TimeSpan ProbeRetryAfter = TimeSpan.FromSeconds(5);
+
     public UploadOptions Options => options.Value;
 
     /// <summary>Metadata checks, including PeerTube's required name and channel.</summary>
@@ -91,9 +94,20 @@ public sealed partial class UploadService(
     public async Task<IResult> CompleteAsync(long userId, UpdateVideoRequest metadata, string fileName, string uploadedPath, string? sessionId, CancellationToken ct)
     {
         var size = store.Length(uploadedPath);
-        var inspection = size == 0
-            ? new UploadInspection(null, new ValidationResult(ValidationError.Unreadable, "The file is empty."))
-            : await prober.InspectUploadAsync(uploadedPath, fileName, ct);
+        UploadInspection inspection;
+        try
+        {
+            inspection = size == 0
+                ? new UploadInspection(null, new ValidationResult(ValidationError.Unreadable, "The file is empty."))
+                : await prober.InspectUploadAsync(uploadedPath, fileName, ct);
+        }
+        catch (ProbeUnavailableException ex)
+        {
+            // Not the file's fault: keep the bytes (and the resumable session) so that the client retries the completion.
+            LogProbeUnavailable(logger, fileName, ex.Message);
+            return new RateLimits.RetryAfterResult(Problems.Status(StatusCodes.Status503ServiceUnavailable,
+                "The server could not inspect the video right now; nothing was lost: retry in a moment.", "probe_unavailable"), ProbeRetryAfter);
+        }
         var (probe, validation) = (inspection.Media, inspection.Result);
         if (!validation.IsValid)
         {
@@ -198,6 +212,9 @@ public sealed partial class UploadService(
             CreatedAt = now,
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upload {FileName} kept for a retry: the probe could not run ({Reason})")]
+    private static partial void LogProbeUnavailable(ILogger logger, string fileName, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload {FileName} refused: {Reason}")]
     private static partial void LogRejected(ILogger logger, string fileName, string reason);
