@@ -184,7 +184,7 @@ public static class RateLimits
     public static string RetryAfterSeconds(TimeSpan retryAfter) =>
         Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>A 429 problem detail with <c>Retry-After</c>.</summary>
+    /// <summary>A problem detail (429, or 503 when a retry will do) with <c>Retry-After</c>.</summary>
     public sealed class RetryAfterResult(IResult inner, TimeSpan? retryAfter) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)

@@ -148,13 +148,9 @@ public static class LiveEndpoints
             CommentsPolicy = body.CommentsPolicy,
             DownloadEnabled = body.DownloadEnabled, ChannelId = body.ChannelId,
         };
-        if (body.Name is null || body.ChannelId is null)
+        if (NewVideos.Validate(metadata) is { } invalid)
         {
-            return Problems.BadRequest(body.Name is null ? "name is required." : "channelId is required.");
-        }
-        if (VideoCommands.Validate(metadata) is { } invalid)
-        {
-            return Problems.BadRequest(invalid.Message);
+            return Problems.BadRequest(invalid);
         }
         if (ValidateLiveFields(body, o) is { } invalidLive)
         {
@@ -176,41 +172,18 @@ public static class LiveEndpoints
             return Problems.Forbidden("Cannot create this live because the max user lives limit is reached.");
         }
 
-        var uuid = Guid.NewGuid();
-        var uuidText = uuid.ToString("D");
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var tags = body.Tags ?? [];
-        var name = body.Name!.Trim();
         // Images from the start, replaced by the first segment's when on air: followers refuse a Video without an icon.
         var (thumbnail, preview) = await LiveImages.WriteDefaultsAsync(store, ct);
-        var row = new VideoRow
+        var row = NewVideos.Row(metadata, VideoCommands.ResolveAudience(null, metadata).Audience!, instance.Value.PublicUrl, now) with
         {
-            Uuid = uuidText,
-            ShortUuid = ShortUuid.FromUuid(uuid),
-            Name = name,
-            Description = body.Description,
-            Support = body.Support,
-            ChannelId = body.ChannelId.Value,
-            Privacy = body.Privacy is { } p ? (VideoPrivacy)p : VideoPrivacy.Public,
             State = VideoState.WaitingForLive,
-            Category = body.Category,
-            Licence = body.Licence,
-            Language = body.Language,
-            Tags = JsonSerializer.Serialize(tags),
-            Nsfw = body.Nsfw ?? false,
-            CommentsPolicy = CommentsPolicies.Resolve(body.CommentsPolicy, body.CommentsEnabled, CommentsPolicies.Enabled),
-            DownloadEnabled = body.DownloadEnabled ?? true,
             WaitTranscoding = false,
-            IsLocal = true,
             IsLive = true,
-            Url = LocalUrls.Video(instance.Value.PublicUrl, uuidText),
             ThumbnailName = thumbnail,
             PreviewName = preview,
-            SearchText = SearchText.ForVideo(name, body.Description, tags),
-            PublishedAt = now,
-            CreatedAt = now,
-            UpdatedAt = now,
         };
+        var uuidText = row.Uuid;
         var id = await database.WriteAsync(async (c, t) =>
         {
             var videoId = await videos.CreateAsync(c, t, row);

@@ -78,21 +78,9 @@ public static class PlaylistEndpoints
         group.MapPut("/{id}/videos/{elementId:long}", async Task<Results<NoContent, ProblemHttpResult>> (string id, long elementId, HttpRequest request,
             ClaimsPrincipal user, PlaylistRepository playlists, ActorRepository actors, PlaylistCommands commands, CancellationToken ct) =>
         {
-            var (playlist, problem) = await OwnedAsync(id, user, playlists, actors, ct);
-            if (problem is not null)
-            {
-                return problem;
-            }
-            var (fields, bodyError) = await FieldsAsync(request, ct);
-            if (bodyError is not null)
-            {
-                return bodyError;
-            }
-            if (IntError(fields, "startTimestamp", "stopTimestamp") is { } error)
-            {
-                return Problems.BadRequest(error);
-            }
-            return ToResult(await commands.UpdateElementAsync(playlist!, elementId, Int(fields, "startTimestamp"), Int(fields, "stopTimestamp"), ct));
+            var (change, problem) = await OwnedChangeAsync(id, request, user, playlists, actors, f => IntError(f, "startTimestamp", "stopTimestamp"), ct);
+            return problem ?? ToResult(await commands.UpdateElementAsync(change!.Playlist, elementId, Int(change.Fields, "startTimestamp"),
+                Int(change.Fields, "stopTimestamp"), ct));
         }).RequireAuthorization().DisableAntiforgery();
         group.MapDelete("/{id}/videos/{elementId:long}", async Task<Results<NoContent, ProblemHttpResult>> (string id, long elementId, ClaimsPrincipal user,
             PlaylistRepository playlists, ActorRepository actors, PlaylistCommands commands, CancellationToken ct) =>
@@ -157,15 +145,12 @@ public static class PlaylistEndpoints
     private static async Task<Results<Ok<CreatedPlaylist>, ProblemHttpResult>> CreateAsync(HttpRequest request, ClaimsPrincipal user, ActorRepository actors,
         PlaylistCommands commands, CancellationToken ct)
     {
-        var (fields, bodyError) = await FieldsAsync(request, ct);
-        if (bodyError is not null)
+        var (fields, problem) = await CheckedFieldsAsync(request, InputError, ct);
+        if (problem is not null)
         {
-            return bodyError;
+            return problem;
         }
-        if (ReadInput(fields) is not { } input)
-        {
-            return Problems.BadRequest(InputError(fields)!);
-        }
+        var input = ReadInput(fields!)!;
         var accountId = await AccountIdAsync(user, actors, ct);
         var (created, error) = await commands.CreateAsync(accountId!.Value, input, ct);
         return error is not null
@@ -176,71 +161,39 @@ public static class PlaylistEndpoints
     private static async Task<Results<NoContent, ProblemHttpResult>> UpdateAsync(string id, HttpRequest request, ClaimsPrincipal user,
         PlaylistRepository playlists, ActorRepository actors, PlaylistCommands commands, CancellationToken ct)
     {
-        var (playlist, problem) = await OwnedAsync(id, user, playlists, actors, ct);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        var (fields, bodyError) = await FieldsAsync(request, ct);
-        if (bodyError is not null)
-        {
-            return bodyError;
-        }
-        if (ReadInput(fields) is not { } input)
-        {
-            return Problems.BadRequest(InputError(fields)!);
-        }
-        return ToResult(await commands.UpdateAsync(playlist!, input, ct));
+        var (change, problem) = await OwnedChangeAsync(id, request, user, playlists, actors, InputError, ct);
+        return problem ?? ToResult(await commands.UpdateAsync(change!.Playlist, ReadInput(change.Fields)!, ct));
     }
 
     private static async Task<Results<Ok<CreatedElement>, ProblemHttpResult>> AddVideoAsync(string id, HttpRequest request, ClaimsPrincipal user,
         PlaylistRepository playlists, ActorRepository actors, VideoRepository videos, PlaylistCommands commands, CancellationToken ct)
     {
-        var (playlist, problem) = await OwnedAsync(id, user, playlists, actors, ct);
+        var (change, problem) = await OwnedChangeAsync(id, request, user, playlists, actors, f => f.GetValueOrDefault("videoId") is not { Length: > 0 }
+            ? "videoId (the video's id, uuid or short uuid) is required."
+            : IntError(f, "startTimestamp", "stopTimestamp"), ct);
         if (problem is not null)
         {
             return problem;
         }
-        var (fields, bodyError) = await FieldsAsync(request, ct);
-        if (bodyError is not null)
-        {
-            return bodyError;
-        }
-        if (fields.GetValueOrDefault("videoId") is not { Length: > 0 } videoId)
-        {
-            return Problems.BadRequest("videoId (the video's id, uuid or short uuid) is required.");
-        }
-        if (IntError(fields, "startTimestamp", "stopTimestamp") is { } intError)
-        {
-            return Problems.BadRequest(intError);
-        }
-        var (element, error) = await commands.AddVideoAsync(playlist!, await videos.FindAsync(videoId, ct), user, Int(fields, "startTimestamp"),
-            Int(fields, "stopTimestamp"), ct);
+        var fields = change!.Fields;
+        var (element, error) = await commands.AddVideoAsync(change.Playlist, await videos.FindAsync(fields["videoId"]!, ct), user,
+            Int(fields, "startTimestamp"), Int(fields, "stopTimestamp"), ct);
         return error is not null ? Problem(error) : TypedResults.Ok(new CreatedElement(new PlaylistIdOnly(element!.Id)));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ReorderAsync(string id, HttpRequest request, ClaimsPrincipal user,
         PlaylistRepository playlists, ActorRepository actors, PlaylistCommands commands, CancellationToken ct)
     {
-        var (playlist, problem) = await OwnedAsync(id, user, playlists, actors, ct);
+        var (change, problem) = await OwnedChangeAsync(id, request, user, playlists, actors, f =>
+            IntError(f, "startPosition", "insertAfterPosition", "reorderLength")
+            ?? (Int(f, "startPosition") is null || Int(f, "insertAfterPosition") is null ? "startPosition and insertAfterPosition are required." : null), ct);
         if (problem is not null)
         {
             return problem;
         }
-        var (fields, bodyError) = await FieldsAsync(request, ct);
-        if (bodyError is not null)
-        {
-            return bodyError;
-        }
-        if (IntError(fields, "startPosition", "insertAfterPosition", "reorderLength") is { } error)
-        {
-            return Problems.BadRequest(error);
-        }
-        if (Int(fields, "startPosition") is not { } startPosition || Int(fields, "insertAfterPosition") is not { } insertAfter)
-        {
-            return Problems.BadRequest("startPosition and insertAfterPosition are required.");
-        }
-        return ToResult(await commands.ReorderAsync(playlist!, startPosition, insertAfter, Int(fields, "reorderLength") ?? 1, ct));
+        var fields = change!.Fields;
+        return ToResult(await commands.ReorderAsync(change.Playlist, Int(fields, "startPosition")!.Value, Int(fields, "insertAfterPosition")!.Value,
+            Int(fields, "reorderLength") ?? 1, ct));
     }
 
     private static async Task<Results<Ok<Dictionary<string, List<VideoExistsInPlaylist>>>, ProblemHttpResult>> VideosExistAsync(HttpRequest request,
@@ -299,6 +252,37 @@ public static class PlaylistEndpoints
         return PlaylistCommands.IsOwner(playlist, await AccountIdAsync(user, actors, ct))
             ? (playlist, null)
             : (null, Problems.Forbidden("Cannot manage video playlist of another user."));
+    }
+
+    /// <summary>An owned playlist with the body's fields, checked by the handler's own <c>check</c> (an error message, or null).</summary>
+    private sealed record OwnedChange(PlaylistWithOwners Playlist, Dictionary<string, string?> Fields);
+
+    /// <summary>
+    /// The prelude of every change to a playlist: the playlist, owned by <paramref name="user"/> (404, 403), then the body's
+    /// fields (415, 400), then the handler's <paramref name="check"/> of them (400); the first refusal is the answer.
+    /// </summary>
+    private static async Task<(OwnedChange? Change, ProblemHttpResult? Problem)> OwnedChangeAsync(string id, HttpRequest request, ClaimsPrincipal user,
+        PlaylistRepository playlists, ActorRepository actors, Func<Dictionary<string, string?>, string?> check, CancellationToken ct)
+    {
+        var (playlist, problem) = await OwnedAsync(id, user, playlists, actors, ct);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+        var (fields, bodyProblem) = await CheckedFieldsAsync(request, check, ct);
+        return bodyProblem is not null ? (null, bodyProblem) : (new OwnedChange(playlist!, fields!), null);
+    }
+
+    /// <summary>The body's fields (see <see cref="FieldsAsync"/>) once <paramref name="check"/> finds no error in them; else the problem.</summary>
+    private static async Task<(Dictionary<string, string?>? Fields, ProblemHttpResult? Problem)> CheckedFieldsAsync(HttpRequest request,
+        Func<Dictionary<string, string?>, string?> check, CancellationToken ct)
+    {
+        var (fields, problem) = await FieldsAsync(request, ct);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+        return check(fields) is { } error ? (null, Problems.BadRequest(error)) : (fields, null);
     }
 
     private static ProblemHttpResult Problem(PlaylistError error) => Problems.Status(error.Status, error.Message);

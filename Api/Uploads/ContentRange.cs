@@ -75,6 +75,11 @@ public static class UploadOffsets
         {
             return ChunkDecision.ReportOffset;
         }
+        if (stored == sessionSize && range.End == sessionSize - 1 && range.Start < stored)
+        {
+            // Every byte is stored but the completion did not finish (a retryable 503): the client re-sends its last chunk.
+            return ChunkDecision.ReportOffset;
+        }
         if (range.Start != stored)
         {
             return ChunkDecision.WrongOffset;

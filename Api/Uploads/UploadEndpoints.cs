@@ -64,7 +64,7 @@ public static partial class UploadEndpoints
         {
             return Problems.BadRequest("filename is required in the metadata.");
         }
-        if (UploadService.ValidateMetadata(metadata) is { } error)
+        if (NewVideos.Validate(metadata) is { } error)
         {
             return Problems.BadRequest(error);
         }
@@ -293,7 +293,7 @@ public static partial class UploadEndpoints
             {
                 return Problems.BadRequest("A form field is not valid: " + ex.Message);
             }
-            if (UploadService.ValidateMetadata(metadata) is { } error)
+            if (NewVideos.Validate(metadata) is { } error)
             {
                 return Problems.BadRequest(error);
             }

@@ -37,21 +37,10 @@ public sealed partial class UploadService(
     MediaProber prober,
     ILogger<UploadService> logger)
 {
-    public UploadOptions Options => options.Value;
+    /// <summary>The <c>Retry-After</c> of an upload whose inspection could not run.</summary>
+    public static readonly TimeSpan ProbeRetryAfter = TimeSpan.FromSeconds(5);
 
-    /// <summary>Metadata checks, including PeerTube's required name and channel.</summary>
-    public static string? ValidateMetadata(UpdateVideoRequest metadata)
-    {
-        if (metadata.Name is null)
-        {
-            return "name is required.";
-        }
-        if (metadata.ChannelId is null)
-        {
-            return "channelId is required.";
-        }
-        return VideoCommands.Validate(metadata)?.Message ?? VideoCommands.ResolveAudience(null, metadata).Error?.Message;
-    }
+    public UploadOptions Options => options.Value;
 
     /// <summary>Everything that can be refused before the first byte; null when the upload may start.</summary>
     public async Task<IResult?> CheckBeforeBytesAsync(long userId, long channelId, string fileName, long size, string? exceptSessionId, CancellationToken ct)
@@ -91,9 +80,20 @@ public sealed partial class UploadService(
     public async Task<IResult> CompleteAsync(long userId, UpdateVideoRequest metadata, string fileName, string uploadedPath, string? sessionId, CancellationToken ct)
     {
         var size = store.Length(uploadedPath);
-        var inspection = size == 0
-            ? new UploadInspection(null, new ValidationResult(ValidationError.Unreadable, "The file is empty."))
-            : await prober.InspectUploadAsync(uploadedPath, fileName, ct);
+        UploadInspection inspection;
+        try
+        {
+            inspection = size == 0
+                ? new UploadInspection(null, new ValidationResult(ValidationError.Unreadable, "The file is empty."))
+                : await prober.InspectUploadAsync(uploadedPath, fileName, ct);
+        }
+        catch (ProbeUnavailableException ex)
+        {
+            // Not the file's fault: keep the bytes (and the resumable session) so that the client retries the completion.
+            LogProbeUnavailable(logger, fileName, ex.Message);
+            return new RateLimits.RetryAfterResult(Problems.Status(StatusCodes.Status503ServiceUnavailable,
+                "The server could not inspect the video right now; nothing was lost: retry in a moment.", "probe_unavailable"), ProbeRetryAfter);
+        }
         var (probe, validation) = (inspection.Media, inspection.Result);
         if (!validation.IsValid)
         {
@@ -106,45 +106,19 @@ public sealed partial class UploadService(
             return Problems.Status(StatusCodes.Status422UnprocessableEntity, validation.Message ?? "The file is not a usable video.", "invalid_video_file");
         }
 
-        var uuid = Guid.NewGuid();
-        var uuidText = uuid.ToString("D");
-        var original = store.OriginalPath(uuidText, Path.GetExtension(fileName));
-        store.PublishFile(uploadedPath, original);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var tags = metadata.Tags ?? [];
-        var name = metadata.Name!.Trim();
         var audience = VideoCommands.ResolveAudience(null, metadata).Audience!;
-        var row = new VideoRow
+        var row = NewVideos.Row(metadata, audience, instance.Value.PublicUrl, now) with
         {
-            Uuid = uuidText,
-            ShortUuid = ShortUuid.FromUuid(uuid),
-            Name = name,
-            Description = metadata.Description,
-            Support = metadata.Support,
-            ChannelId = metadata.ChannelId!.Value,
-            Privacy = audience.Privacy,
-            AudienceGroups = audience.AudienceGroups,
-            EmbedAllowedDomains = audience.EmbedAllowedDomains,
             State = VideoState.ToTranscode,
             Duration = (int)Math.Round(probe!.Duration.TotalSeconds),
-            Category = metadata.Category,
-            Licence = metadata.Licence,
-            Language = metadata.Language,
-            Tags = JsonSerializer.Serialize(tags),
-            Nsfw = metadata.Nsfw ?? false,
-            CommentsPolicy = CommentsPolicies.Resolve(metadata.CommentsPolicy, metadata.CommentsEnabled, CommentsPolicies.Enabled),
-            DownloadEnabled = metadata.DownloadEnabled ?? true,
             WaitTranscoding = metadata.WaitTranscoding ?? true,
-            IsLocal = true,
-            Url = LocalUrls.Video(instance.Value.PublicUrl, uuidText),
-            SearchText = SearchText.ForVideo(name, metadata.Description, tags),
             OriginalSize = size,
             TranscodeProgress = 0,
-            PublishedAt = now,
-            OriginallyPublishedAt = metadata.OriginallyPublishedAt?.ToUnixTimeMilliseconds(),
-            CreatedAt = now,
-            UpdatedAt = now,
         };
+        var uuidText = row.Uuid;
+        var original = store.OriginalPath(uuidText, Path.GetExtension(fileName));
+        store.PublishFile(uploadedPath, original);
         long id;
         try
         {
@@ -198,6 +172,9 @@ public sealed partial class UploadService(
             CreatedAt = now,
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upload {FileName} kept for a retry: the probe could not run ({Reason})")]
+    private static partial void LogProbeUnavailable(ILogger logger, string fileName, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload {FileName} refused: {Reason}")]
     private static partial void LogRejected(ILogger logger, string fileName, string reason);

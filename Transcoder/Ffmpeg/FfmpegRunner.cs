@@ -37,12 +37,7 @@ public static partial class FfmpegFailure
     /// <summary>The decoder error line when the input is to blame, else null (success, signal, timeout, disk or memory trouble).</summary>
     public static string? DecoderError(int exitCode, string stderr)
     {
-        // 0 is success; a process ended by a signal reports 128 + the signal (137 = SIGKILL) or a negative status.
-        if (exitCode is <= 0 or >= 128 || string.IsNullOrEmpty(stderr))
-        {
-            return null;
-        }
-        if (TransientMarkers.Any(m => stderr.Contains(m, StringComparison.OrdinalIgnoreCase)))
+        if (exitCode == 0 || string.IsNullOrEmpty(stderr) || IsMachineFailure(exitCode, stderr))
         {
             return null;
         }
@@ -56,6 +51,14 @@ public static partial class FfmpegFailure
         }
         return null;
     }
+
+    /// <summary>
+    /// Whether a failed ffmpeg or ffprobe run is the machine's doing rather than the input's: ended by a signal (killed,
+    /// timed out) or short of disk, memory, file handles or processes. A retry may succeed.
+    /// </summary>
+    public static bool IsMachineFailure(int exitCode, string stderr) =>
+        // A process ended by a signal reports 128 + the signal (137 = SIGKILL) or a negative status.
+        exitCode is < 0 or >= 128 || TransientMarkers.Any(m => stderr.Contains(m, StringComparison.OrdinalIgnoreCase));
 
     // "[h264 @ 0x55d0c8a2e8c0] error while decoding MB 30 14" → "h264: error while decoding MB 30 14"
     [System.Text.RegularExpressions.GeneratedRegex(@"^\[([A-Za-z0-9_,\-]+) @ 0x[0-9a-fA-F]+\] ", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]

@@ -8,9 +8,16 @@ namespace VideoPlatform.Transcoder.Probing;
 /// <summary>What the door decided about an upload: the probed media (null when unreadable) and the verdict.</summary>
 public sealed record UploadInspection(SourceMedia? Media, ValidationResult Result);
 
-/// <summary>Runs ffprobe on a file and maps its answer to <see cref="SourceMedia"/>; null when ffprobe cannot read it.</summary>
-public sealed partial class MediaProber(ILogger<MediaProber> logger, string? binaryFolder = null, TimeProvider? timeProvider = null)
+/// <summary>
+/// Runs ffprobe on a file and maps its answer to <see cref="SourceMedia"/>: null when ffprobe read the file and refused it,
+/// <see cref="ProbeUnavailableException"/> when ffprobe could not judge it (not started, killed, out of time or resources).
+/// </summary>
+public sealed partial class MediaProber(ILogger<MediaProber> logger, string? binaryFolder = null, TimeProvider? timeProvider = null,
+    TimeSpan? probeTimeout = null)
 {
+    /// <summary>How long ffprobe may take on one file before the probe counts as not done (not as an unreadable file).</summary>
+    public static readonly TimeSpan DefaultProbeTimeout = TimeSpan.FromMinutes(1);
+
     /// <summary>How much of the start of an upload is decoded at the door.</summary>
     public static readonly TimeSpan DecodeCheckLength = TimeSpan.FromSeconds(5);
 
@@ -21,6 +28,7 @@ public sealed partial class MediaProber(ILogger<MediaProber> logger, string? bin
     /// <summary>
     /// The door of an upload, cheapest check first: ffprobe and the validator's rules, then for MP4/MOV the sample
     /// tables against the file size (a cut-off transfer), then a decode of the first seconds with error detection.
+    /// Throws <see cref="ProbeUnavailableException"/> when ffprobe could not judge the file.
     /// </summary>
     public async Task<UploadInspection> InspectUploadAsync(string path, string fileName, CancellationToken cancellationToken)
     {
@@ -85,14 +93,21 @@ public sealed partial class MediaProber(ILogger<MediaProber> logger, string? bin
         }
 
         IMediaAnalysis analysis;
+        using var timeout = new CancellationTokenSource(probeTimeout ?? DefaultProbeTimeout, _clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             var options = new FFOptions { BinaryFolder = binaryFolder ?? ResolveBinaryFolder() };
-            analysis = await FFProbe.AnalyseAsync(path, options, customArguments: null, cancellationToken).ConfigureAwait(false);
+            analysis = await FFProbe.AnalyseAsync(path, options, customArguments: null, linked.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
+        }
+        catch (Exception ex) when (ProbeFailure.NotTheFiles(ex, timeout.IsCancellationRequested) is { } reason)
+        {
+            LogProbeUnavailable(logger, path, reason);
+            throw new ProbeUnavailableException(reason, ex);
         }
         catch (Exception ex)
         {
@@ -210,6 +225,9 @@ public sealed partial class MediaProber(ILogger<MediaProber> logger, string? bin
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The decode check of {Path} could not run: {Reason}")]
     private static partial void LogDecodeCheckFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ffprobe could not judge {Path}, not the file's fault: {Reason}")]
+    private static partial void LogProbeUnavailable(ILogger logger, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "ffprobe could not read {Path}: {Reason}")]
     private static partial void LogProbeFailed(ILogger logger, string path, string reason);

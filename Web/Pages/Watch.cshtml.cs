@@ -8,10 +8,11 @@ using VideoPlatform.Web.Infrastructure;
 
 namespace VideoPlatform.Web.Pages;
 
-[IgnoreAntiforgeryToken] // the password form of a protected video changes nothing
+[IgnoreAntiforgeryToken] // for the password form of a protected video (the default post handler), which changes nothing
+[ValidateAntiforgeryExceptPasswordForm] // every other post (comments, moderation) needs its token
 public sealed class WatchModel(VideoRepository videos, CaptionRepository captions, IWebMedia media, IWebLives lives, IOptions<WebOptions> options,
     IOptions<InstanceOptions> instance, VideoPasswordRepository passwords, WatchComments watchComments, CommentRepository commentRows,
-    CommentCommands commentCommands, ActorRepository actors, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery)
+    CommentCommands commentCommands, ActorRepository actors)
     : VideoPageBase(videos, captions, media, options, instance, passwords)
 {
     public IReadOnlyList<string> Tags { get; private set; } = [];
@@ -30,10 +31,6 @@ public sealed class WatchModel(VideoRepository videos, CaptionRepository caption
     /// <summary>A new thread (no <paramref name="inReplyTo"/>) or a reply, through the API's rules; back to the comment on success.</summary>
     public async Task<IActionResult> OnPostCommentAsync(string id, [FromForm] string? text, [FromForm] long? inReplyTo, CancellationToken ct)
     {
-        if (!await antiforgery.IsRequestValidAsync(HttpContext))
-        {
-            return BadRequest();
-        }
         if (User.UserId() is not { } userId)
         {
             return Challenge(WebSessionHandler.SchemeName);
@@ -68,11 +65,6 @@ public sealed class WatchModel(VideoRepository videos, CaptionRepository caption
     private async Task<IActionResult> ActOnCommentAsync(string id, long commentId, Func<CommentRow, VideoWithOwners, System.Security.Claims.ClaimsPrincipal, bool> allowed,
         Func<CommentRow, VideoWithOwners, Task> act, CancellationToken ct)
     {
-        // The page lets the password form through without a token (it changes nothing); these changes need one.
-        if (!await antiforgery.IsRequestValidAsync(HttpContext))
-        {
-            return BadRequest();
-        }
         if (User.UserId() is null)
         {
             return Challenge(WebSessionHandler.SchemeName);

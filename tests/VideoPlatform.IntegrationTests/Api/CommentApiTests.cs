@@ -57,6 +57,40 @@ public sealed class CommentApiTests(DbKind kind)
     private static long Id(JsonElement comment) => comment.GetProperty("id").GetInt64();
 
     [Test]
+    public async Task The_watch_page_refuses_comment_posts_without_their_antiforgery_token()
+    {
+        var video = await _instance.PublishVideoAsync("prof_channel", "Les nombres décimaux");
+        var watch = $"/w/{video.Uuid}";
+        var student = new WebForms(_instance.Http);
+        using (var login = await student.LoginAsync("eleve", "password123"))
+        {
+            Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        }
+
+        using (var forged = await student.SendAsync(HttpMethod.Post, watch + "?handler=Comment",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["text"] = "Commentaire sans jeton" })))
+        {
+            Assert.That(forged.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "a comment without the page's token is refused");
+        }
+        using (var posted = await student.PostFormAsync(watch, new() { ["text"] = "Merci pour la leçon !" }, watch + "?handler=Comment"))
+        {
+            Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await posted.Content.ReadAsStringAsync());
+            Assert.That(posted.Headers.Location?.OriginalString, Does.Contain("#comment-"));
+        }
+        var threads = await _student.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{video.Uuid}/comment-threads");
+        Assert.That(threads.GetProperty("data").EnumerateArray().Select(c => c.GetProperty("text").GetString()), Is.EqualTo(new[] { "Merci pour la leçon !" }));
+
+        var commentId = Id(threads.GetProperty("data")[0]).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using (var forgedDelete = await student.SendAsync(HttpMethod.Post, watch + "?handler=DeleteComment",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["commentId"] = commentId })))
+        {
+            Assert.That(forgedDelete.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "a deletion without the page's token is refused");
+        }
+        var after = await _student.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{video.Uuid}/comment-threads");
+        Assert.That(after.GetProperty("data")[0].GetProperty("isDeleted").GetBoolean(), Is.False, "the comment is still there");
+    }
+
+    [Test]
     public async Task Threads_replies_tree_and_deletion_with_tombstone()
     {
         var video = await _instance.PublishVideoAsync("prof_channel", "Les fractions");

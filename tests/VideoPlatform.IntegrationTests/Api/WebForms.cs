@@ -45,15 +45,15 @@ internal sealed partial class WebForms(HttpClient http, string? forwardedFor = n
         return response;
     }
 
-    /// <summary>GETs the form page, then posts <paramref name="fields"/> with its antiforgery token.</summary>
-    public async Task<HttpResponseMessage> PostFormAsync(string path, Dictionary<string, string> fields)
+    /// <summary>GETs the form page, then posts <paramref name="fields"/> with its antiforgery token (to <paramref name="action"/>, else the page).</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string path, Dictionary<string, string> fields, string? action = null)
     {
         using var page = await SendAsync(HttpMethod.Get, path);
         Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK), path);
         var match = TokenPattern().Match(await page.Content.ReadAsStringAsync());
         Assert.That(match.Success, Is.True, "antiforgery token in " + path);
         fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(match.Groups[1].Value);
-        return await SendAsync(HttpMethod.Post, path, new FormUrlEncodedContent(fields));
+        return await SendAsync(HttpMethod.Post, action ?? path, new FormUrlEncodedContent(fields));
     }
 
     public Task<HttpResponseMessage> LoginAsync(string username, string password) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -272,7 +271,7 @@ public sealed class ObjectStorageTests
     [Test, Order(3)]
     public async Task Aria2_downloads_through_the_bucket_web_seed()
     {
-        Prerequisites.Require(Prerequisites.HasCommand("aria2c"), "aria2c (apt-get install aria2)");
+        Aria2.Require();
         var uuid = Uuid(_public);
         // The torrents are made again after the move: their web seed is the bucket URL.
         JsonElement file;
@@ -294,20 +293,7 @@ public sealed class ObjectStorageTests
         var torrentPath = Path.Combine(_dir, "bucket.torrent");
         await File.WriteAllBytesAsync(torrentPath, torrentBytes);
         var outDir = Path.Combine(_dir, "aria2");
-        var start = new ProcessStartInfo("aria2c") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-        {
-            "--bt-exclude-tracker=*", "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false",
-            "--seed-time=0", "--bt-save-metadata=false", "--summary-interval=0", "--console-log-level=warn", "--dir=" + outDir, torrentPath,
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.That(process.ExitCode, Is.Zero, await output);
+        await Aria2.DownloadAsync(torrentPath, outDir, TimeSpan.FromSeconds(60), "--bt-exclude-tracker=*");
         using var http = new HttpClient(new SocketsHttpHandler());
         var fromBucket = await http.GetByteArrayAsync(metainfo.UrlList[0]);
         Assert.That(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(outDir, metainfo.Name))), Is.EqualTo(SHA256.HashData(fromBucket)));

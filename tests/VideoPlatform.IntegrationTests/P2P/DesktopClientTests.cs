@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
@@ -33,32 +32,18 @@ public sealed class DesktopClientTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        Prerequisites.Require(Prerequisites.HasCommand("aria2c"), "aria2c (apt-get install aria2)");
+        Aria2.Require();
         _dir = Path.Combine(Path.GetTempPath(), "vp-desktop-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
         _instance = await TestInstance.StartAsync(DbKind.Sqlite);
         // 128 MiB: four clients at once then share the seeder for about a second, long enough for their rates to be
         // compared (16 MiB took under 100 ms each on a quiet machine, where a rate is mostly scheduling noise).
         _content = RandomNumberGenerator.GetBytes(128 * 1024 * 1024);
-        var video = await InstanceP2PTests.SeedPublishedRenditionAsync(_instance, "root_channel", "Leçon pour clients de bureau", _content);
-        await _instance.Services.GetRequiredService<VideoChangeNotifier>().PublishedAsync(video.Id, CancellationToken.None);
-
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        var files = _instance.Services.GetRequiredService<VideoRepository>();
-        while ((await files.FilesAsync(video.Id)).Single().TorrentName is null)
-        {
-            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "torrent job did not run");
-            await Task.Delay(100);
-        }
+        var (video, stored) = await SeededRendition.PublishAsync(_instance, "root_channel", "Leçon pour clients de bureau", _content);
         var details = await _instance.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{video.Uuid}");
         var torrentUrl = details.GetProperty("streamingPlaylists")[0].GetProperty("files")[0].GetProperty("torrentUrl").GetString()!;
         _metainfo = TorrentMetainfo.Parse(await _instance.Http.GetByteArrayAsync(torrentUrl));
-        var registry = _instance.Services.GetRequiredService<VideoPlatform.P2P.Tracker.SwarmRegistry>();
-        while (registry.Scrape(_metainfo.InfoHash).Complete == 0)
-        {
-            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "the seeder did not announce the new torrent");
-            await Task.Delay(100);
-        }
+        Assert.That(_metainfo.InfoHash, Is.EqualTo(stored.InfoHash), "the served torrent is the one the seeder announced");
 
         // The served torrent's trackers, in the served order, and its info dictionary; no url-list.
         static byte[] Text(string s) => [.. Encoding.ASCII.GetBytes($"{Encoding.UTF8.GetByteCount(s)}:"), .. Encoding.UTF8.GetBytes(s)];
@@ -97,31 +82,8 @@ public sealed class DesktopClientTests
     {
         var outDir = Path.Combine(_dir, name);
         var log = Path.Combine(_dir, name + ".log");
-        var start = new ProcessStartInfo("aria2c") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])
-        [
-            .. extra,
-            "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--seed-time=0",
-            "--bt-save-metadata=false", "--summary-interval=0", "--console-log-level=warn", "--file-allocation=none",
-            "--log=" + log, "--log-level=debug", "--dir=" + outDir, _torrentPath,
-        ])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("aria2c did not finish in 60 s");
-        }
-        Assert.That(process.ExitCode, Is.Zero, await output + await error);
+        await Aria2.DownloadAsync(_torrentPath, outDir, TimeSpan.FromSeconds(60),
+            [.. extra, "--file-allocation=none", "--log=" + log, "--log-level=debug"]);
         Assert.That(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(outDir, _metainfo.Name))), Is.EqualTo(SHA256.HashData(_content)), name);
         return Aria2Log.Read(log);
     }

@@ -32,7 +32,6 @@ namespace VideoPlatform.IntegrationTests.P2P;
 [NonParallelizable]
 public sealed class InstanceP2PTests
 {
-    private const string Aria2 = "aria2c";
     private TestInstance _instance = null!;
     private byte[] _content = null!;
     private VideoRow _video = null!;
@@ -41,27 +40,12 @@ public sealed class InstanceP2PTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        Prerequisites.Require(Prerequisites.HasCommand(Aria2), "aria2c (apt-get install aria2)");
+        Aria2.Require();
         _dir = Path.Combine(Path.GetTempPath(), "vp-p2p-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_dir);
         _instance = await TestInstance.StartAsync(DbKind.Sqlite);
         _content = RandomNumberGenerator.GetBytes((3 * 1024 * 1024) + 12345);
-        _video = await SeedPublishedRenditionAsync(_instance, "root_channel", "Leçon partagée", _content);
-        await _instance.Services.GetRequiredService<VideoChangeNotifier>().PublishedAsync(_video.Id, CancellationToken.None);
-
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
-        while (await TorrentNameAsync() is null)
-        {
-            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "torrent job did not run");
-            await Task.Delay(200);
-        }
-        var registry = _instance.Services.GetRequiredService<VideoPlatform.P2P.Tracker.SwarmRegistry>();
-        var infoHash = (await TorrentAsync()).InfoHash;
-        while (registry.Scrape(infoHash).Complete == 0)
-        {
-            Assert.That(DateTimeOffset.UtcNow, Is.LessThan(deadline), "the seeder did not announce the new torrent");
-            await Task.Delay(100);
-        }
+        (_video, _) = await SeededRendition.PublishAsync(_instance, "root_channel", "Leçon partagée", _content);
     }
 
     [OneTimeTearDown]
@@ -77,30 +61,6 @@ public sealed class InstanceP2PTests
         }
     }
 
-    /// <summary>A published local video whose one rendition is <paramref name="content"/> (any bytes: BitTorrent does not care).</summary>
-    internal static async Task<VideoRow> SeedPublishedRenditionAsync(TestInstance instance, string channel, string name, byte[] content)
-    {
-        var video = await instance.SeedVideoAsync(channel, name);
-        var store = instance.Services.GetRequiredService<MediaStore>();
-        var id = Guid.NewGuid().ToString("D");
-        var folder = store.HlsFolder(video.Uuid, isPrivate: false);
-        Directory.CreateDirectory(folder);
-        await File.WriteAllBytesAsync(Path.Combine(folder, $"{id}-720-fragmented.mp4"), content);
-        await File.WriteAllTextAsync(Path.Combine(folder, $"{id}-master.m3u8"),
-            $"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000000,RESOLUTION=1280x720\n{id}-720.m3u8\n");
-        var db = instance.Services.GetRequiredService<Database>();
-        await db.WriteAsync(async (c, t) =>
-        {
-            await c.ExecuteAsync("INSERT INTO video_streaming_playlists (video_id, master_name, created_at) VALUES (@v, @m, 0)",
-                new { v = video.Id, m = $"{id}-master.m3u8" }, t);
-            await c.ExecuteAsync("""
-                INSERT INTO video_files (video_id, resolution, width, height, fps, size, file_name, playlist_name, created_at)
-                VALUES (@v, 720, 1280, 720, 30, @size, @f, @p, 0)
-                """, new { v = video.Id, size = (long)content.Length, f = $"{id}-720-fragmented.mp4", p = $"{id}-720.m3u8" }, t);
-        });
-        return video;
-    }
-
     private async Task<string?> TorrentNameAsync() =>
         (await _instance.Services.GetRequiredService<VideoRepository>().FilesAsync(_video.Id)).Single().TorrentName;
 
@@ -112,33 +72,8 @@ public sealed class InstanceP2PTests
 
     private string HttpTracker => _instance.BaseUrl + "/tracker/announce";
 
-    private async Task Aria2Async(string target, string outDir, params string[] extra)
-    {
-        var start = new ProcessStartInfo(Aria2) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])
-        [
-            .. extra,
-            "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--seed-time=0",
-            "--bt-save-metadata=false", "--summary-interval=0", "--console-log-level=warn", "--dir=" + outDir, target,
-        ])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("aria2c did not finish in 90 s");
-        }
-        Assert.That(process.ExitCode, Is.Zero, await output + await error);
-    }
+    private static Task Aria2Async(string target, string outDir, params string[] extra) =>
+        Aria2.DownloadAsync(target, outDir, TimeSpan.FromSeconds(90), extra);
 
     private async Task AssertDownloadedAsync(string outDir, string name) =>
         Assert.That(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(outDir, name))), Is.EqualTo(SHA256.HashData(_content)));

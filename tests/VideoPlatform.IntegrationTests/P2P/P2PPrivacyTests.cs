@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -42,7 +41,7 @@ public sealed class P2PPrivacyTests(DbKind kind)
     public async Task StartAsync()
     {
         FfmpegTool.RequireFfmpeg();
-        Prerequisites.Require(Prerequisites.HasCommand("aria2c"), "aria2c (apt-get install aria2)");
+        Aria2.Require();
         _instance = await TestInstance.StartAsync(kind, "--Transcoder:Threads", "2", "--P2P:MaxConnectionsPerIp", PerIpLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         _teacher = await _instance.CreateUserAsync("teacher");
         var clip = await Uploader.ClipAsync(System.IO.Path.Combine(_instance.Database.Folder, "clips"), "lesson.mp4", seconds: 3);
@@ -350,35 +349,12 @@ public sealed class P2PPrivacyTests(DbKind kind)
         }
     }
 
+    /// <summary>aria2c's exit status, -1 when still trying after <paramref name="limit"/> (it got nothing so far, which is what we check).</summary>
     private static async Task<int> Aria2Async(string target, string outDir, TimeSpan limit)
     {
-        var start = new ProcessStartInfo("aria2c") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-        {
-            "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--seed-time=0",
-            "--bt-stop-timeout=15", "--max-tries=2", "--retry-wait=1", "--bt-save-metadata=false", "--summary-interval=0",
-            "--console-log-level=warn", "--dir=" + outDir, target,
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(limit);
-        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Still trying after the limit: it got nothing so far, which is what we check.
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            return -1;
-        }
-        TestContext.Out.WriteLine(await output + await error);
-        return process.ExitCode;
+        var (exitCode, output) = await Aria2.RunAsync(target, outDir, limit, "--bt-stop-timeout=15", "--max-tries=2", "--retry-wait=1");
+        TestContext.Out.WriteLine(output);
+        return exitCode;
     }
 
     /// <summary>

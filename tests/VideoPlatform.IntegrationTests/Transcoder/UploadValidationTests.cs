@@ -97,6 +97,18 @@ public class UploadValidationTests
         Assert.That(Directory.Exists(Path.Combine(_dir, "work")), Is.False);
     }
 
+    [Test]
+    public async Task A_probe_out_of_time_is_not_the_files_fault()
+    {
+        var path = await Uploader.ClipAsync(_dir, "lesson.mp4", seconds: 2);
+        var prober = new MediaProber(NullLogger<MediaProber>.Instance, "/usr/bin", probeTimeout: TimeSpan.FromMilliseconds(1));
+
+        var ex = Assert.ThrowsAsync<ProbeUnavailableException>(() => prober.InspectUploadAsync(path, "lesson.mp4", CancellationToken.None));
+        Assert.That(ex!.Message, Does.StartWith("ffprobe"));
+        Assert.That(await new MediaProber(NullLogger<MediaProber>.Instance, "/usr/bin").ProbeAsync(path, CancellationToken.None), Is.Not.Null,
+            "the same file probes with time to do it");
+    }
+
     private static Task<UploadInspection> InspectAsync(string path) =>
         new MediaProber(NullLogger<MediaProber>.Instance, "/usr/bin").InspectUploadAsync(path, Path.GetFileName(path), CancellationToken.None);
 

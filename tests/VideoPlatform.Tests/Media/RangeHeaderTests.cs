@@ -73,6 +73,10 @@ public class UploadOffsetsTests
     [TestCase(100, 1000, "bytes 100-199/2000", 100L, ChunkDecision.WrongTotal)]
     [TestCase(100, 1000, "bytes */999", 0L, ChunkDecision.WrongTotal)]
     [TestCase(100, 1000, "bytes 100-199/1000", 50L, ChunkDecision.WrongLength)]
+    [TestCase(1000, 1000, "bytes 900-999/1000", 100L, ChunkDecision.ReportOffset)]
+    [TestCase(1000, 1000, "bytes 0-999/1000", 1000L, ChunkDecision.ReportOffset)]
+    [TestCase(1000, 1000, "bytes 900-998/1000", 99L, ChunkDecision.WrongOffset)]
+    [TestCase(999, 1000, "bytes 900-999/1000", 100L, ChunkDecision.WrongOffset)]
     public void Decides(long stored, long size, string header, long? contentLength, ChunkDecision expected)
     {
         Assert.That(ContentRange.TryParse(header, out var range), Is.True);
