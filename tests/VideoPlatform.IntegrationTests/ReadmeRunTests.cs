@@ -24,8 +24,9 @@ public sealed class ReadmeRunTests
     public async Task Run_script_starts_an_instance_that_reports_healthy(CancellationToken ct)
     {
         var port = FreePort();
-        var storage = Path.Combine(Path.GetTempPath(), "vp-readme-" + Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo("bash", ["scripts/run.sh", "--urls", $"http://127.0.0.1:{port}", "--Storage:Root", storage, "--Admin:Password", "readme-pass"])
+        var name = "vp-readme-" + Guid.NewGuid().ToString("N");
+        var storage = Path.Combine(Path.GetTempPath(), name);
+        var start = new ProcessStartInfo("bash", ["scripts/run.sh", "--urls", $"http://127.0.0.1:{port}", "--Storage:Root", storage, "--Admin:Password", "readme-pass", "--Instance:Name", name])
         {
             WorkingDirectory = RepositoryRoot(),
             RedirectStandardOutput = true,
@@ -45,7 +46,9 @@ public sealed class ReadmeRunTests
             {
                 try
                 {
-                    healthy = (await http.GetAsync($"http://127.0.0.1:{port}/health", ct)).StatusCode == HttpStatusCode.OK;
+                    // Healthy, and ours: on a shared machine another program may take the free port first.
+                    healthy = (await http.GetAsync($"http://127.0.0.1:{port}/health", ct)).StatusCode == HttpStatusCode.OK
+                        && (await http.GetStringAsync($"http://127.0.0.1:{port}/api/v1/config", ct)).Contains(name, StringComparison.Ordinal);
                 }
                 catch (HttpRequestException)
                 {
@@ -65,7 +68,10 @@ public sealed class ReadmeRunTests
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
-            Directory.Delete(storage, recursive: true);
+            if (Directory.Exists(storage))
+            {
+                Directory.Delete(storage, recursive: true);
+            }
         }
     }
 

@@ -70,7 +70,11 @@ public sealed class TestInstance : IAsyncDisposable
             "--Logging:LogLevel:Default", "Warning",
             .. extraArgs,
         ];
-        var app = VideoPlatformApp.Build(args, services);
+        var app = VideoPlatformApp.Build(args, s =>
+        {
+            services?.Invoke(s);
+            s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider, UnhandledErrorsLog>();
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var instance = new TestInstance(app, database, address.TrimEnd('/'), args, services, ownsDatabase);
