@@ -14,9 +14,19 @@ namespace VideoPlatform.Api.Media;
 /// </summary>
 public sealed class ObjectStorageListener(VideoRepository videos, ObjectStore objects, JobQueue queue) : IVideoChangeListener
 {
-    /// <summary>Safe to run twice: a move finds the media already moved and only cleans up.</summary>
-    public Task OnPublishedAsync(long videoId, CancellationToken ct) =>
-        objects.Enabled ? MoveToObjectStorageJob.EnqueueAsync(queue, videoId, ct) : Task.CompletedTask;
+    /// <summary>
+    /// Safe to run twice: a move finds the media already moved and only cleans up. A live is published at its creation
+    /// with no media yet; what it gets are sliding playlists its ffmpeg rewrites on the disk: nothing to move (its replay
+    /// is a video of its own, moved when it is published).
+    /// </summary>
+    public async Task OnPublishedAsync(long videoId, CancellationToken ct)
+    {
+        if (!objects.Enabled || await videos.FindAsync(videoId.ToString(CultureInfo.InvariantCulture), ct) is not { Video.IsLive: false })
+        {
+            return;
+        }
+        await MoveToObjectStorageJob.EnqueueAsync(queue, videoId, ct);
+    }
 
     public async Task OnUpdatedAsync(long videoId, VideoPrivacy previousPrivacy, CancellationToken ct)
     {

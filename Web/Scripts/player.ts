@@ -217,19 +217,25 @@ function p2pPanel(root: HTMLElement, stats: P2PStats): () => void {
   };
 }
 
-/** hls.js's distance to a live's edge, in segments (PeerTube's default latency mode). */
-const LIVE_SYNC_SEGMENTS = 5;
-/** The seconds ahead of a live's position loaded over HTTP without waiting for peers (PeerTube's live setting). */
-const LIVE_HIGH_DEMAND_SECONDS = 4;
+/**
+ * A live viewer's distance to the edge, in segments, drawn once per viewer between 2 and 3.5 (4-7 s with the default
+ * 2 s segments, 2-3.5 s in small-latency mode). Viewers who all sat at the same distance would all need each new segment
+ * at the same instant, and all fetch it over HTTP: spread out, the viewers closest to the edge fetch it and the others,
+ * a second or more behind, take it from them before they need it.
+ */
+const liveSyncSegments = (random: number): number => 2 + 1.5 * random;
+/** Only the segment being played and the next one of a live must come over HTTP at once; later ones wait for a peer. */
+const LIVE_HIGH_DEMAND_SEGMENTS = 1;
+/** A live's segment duration until its playlist says (the transcoder's default-mode segments). */
+const LIVE_SEGMENT_SECONDS = 2;
 
 async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void): Promise<Hls> {
   const base = {
     enableWorker: false,
     capLevelToPlayerSize: true,
     startLevel: -1,
-    // A live is played 5 segments behind its edge (PeerTube's default latency mode): the segments between the
-    // position and the edge are what viewers of the same class share before they are needed.
-    ...(data.live ? { liveSyncDurationCount: LIVE_SYNC_SEGMENTS } : {}),
+    // A live is played 2 to 3.5 segments behind its edge, a distance drawn for this viewer (see liveSyncSegments).
+    ...(data.live ? { liveSyncDurationCount: liveSyncSegments(Math.random()) } : {}),
     xhrSetup: data.fileToken
       ? (xhr: XMLHttpRequest, url: string) => xhr.open("GET", withToken(url, data.fileToken), true)
       : undefined,
@@ -267,8 +273,9 @@ async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void)
         announceTrackers: [data.tracker],
         rtcConfig: { iceServers: data.iceServers },
         swarmId: data.swarmId,
-        // Only the next seconds of a live must come over HTTP at once; later segments wait for a peer first (PeerTube's 4 s).
-        ...(data.live ? { highDemandTimeWindow: LIVE_HIGH_DEMAND_SECONDS } : {}),
+        // Only the next segment of a live must come over HTTP at once; later ones wait for a peer first (adjusted below
+        // to the live's segment duration once its playlist is read).
+        ...(data.live ? { highDemandTimeWindow: LIVE_HIGH_DEMAND_SEGMENTS * LIVE_SEGMENT_SECONDS } : {}),
         validateP2PSegment: async (url, byteRange, bytes) => {
           const ok = await validate(url, byteRange, bytes);
           if (!ok) {
@@ -296,6 +303,14 @@ async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void)
       },
     },
   });
+  if (data.live) {
+    hls.once(Hls.Events.LEVEL_LOADED, (_e, loaded) => {
+      const seconds = loaded.details.targetduration;
+      if (seconds > 0 && seconds !== LIVE_SEGMENT_SECONDS) {
+        hls.p2pEngine.applyDynamicConfig({ core: { highDemandTimeWindow: LIVE_HIGH_DEMAND_SEGMENTS * seconds } });
+      }
+    });
+  }
   return hls;
 }
 

@@ -275,10 +275,31 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
         }
         var joinedWithin = (DateTimeOffset.UtcNow - classStart).TotalSeconds;
         var measureFrom = classStart.AddSeconds(ClassWarmup).ToUnixTimeMilliseconds();
-        await Task.Delay(classStart.AddSeconds(ClassWarmup + ClassMeasured) - DateTimeOffset.UtcNow);
+        // Every 10 s, per viewer: peers connected, distance to the live edge (hls.js latency), bytes from peers / server.
+        while (DateTimeOffset.UtcNow < classStart.AddSeconds(ClassWarmup + ClassMeasured))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            var line = new List<string>();
+            foreach (var page in pages)
+            {
+                var d = await page.EvaluateAsync<string[]>("""
+                    () => { const r = document.querySelector("[data-player]").dataset;
+                            return [r.p2pPeers ?? "-", r.latency ?? "-", r.p2pFromPeers ?? "0", r.p2pFromServer ?? "0"]; }
+                    """);
+                line.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{d[0]}p {d[1]}s {double.Parse(d[2], CultureInfo.InvariantCulture) / 1048576:0.0}/{double.Parse(d[3], CultureInfo.InvariantCulture) / 1048576:0.0}"));
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  t+{(DateTimeOffset.UtcNow - classStart).TotalSeconds:0}s (peers, behind edge, MiB peers/server): {string.Join(" | ", line)}"));
+        }
         double peer = 0, server = 0, rejected = 0;
         foreach (var page in pages)
         {
+            var levels = (await page.EvaluateAsync<JsonElement>("() => window.__segments")).EnumerateArray()
+                .Where(l => l.GetProperty("at").GetDouble() >= measureFrom)
+                .GroupBy(l => Path.GetFileName(l.GetProperty("url").GetString()!).Split('-')[0])
+                .Select(g => $"rung {g.Key}: {g.Count(l => l.GetProperty("source").GetString() == "p2p")}/{g.Count()} from peers");
+            Console.WriteLine($"  viewer {pages.IndexOf(page) + 1}: {string.Join(", ", levels)}");
             foreach (var load in (await page.EvaluateAsync<JsonElement>("() => window.__segments")).EnumerateArray())
             {
                 if (load.GetProperty("at").GetDouble() < measureFrom)

@@ -35,7 +35,9 @@ public class LiveStreamingTests
         _instance = await VideoPlatform.IntegrationTests.Federation.FederationHarness.StartAsync(
             "--Live:Enabled", "true", "--Live:RtmpPort", "0", "--Live:RtmpAddress", "127.0.0.1",
             "--Live:Transcoding:Resolutions:0", "144", "--Live:Transcoding:Preset", "ultrafast", "--Live:Transcoding:Threads", "1",
-            "--Live:IdleTimeout", "00:00:03", "--Live:ReconnectGrace", "00:00:08");
+            "--Live:IdleTimeout", "00:00:03", "--Live:ReconnectGrace", "00:00:08",
+            // A 30 s window: room for a second viewer well behind the first one (the P2P test).
+            "--Live:Transcoding:PlaylistSize", "15");
         _teacher = await _instance.CreateUserAsync("teacher");
         // Another academy follows this one: it sees the lives and their replays.
         _follower = await VideoPlatform.IntegrationTests.Federation.FederationHarness.StartAsync();
@@ -331,7 +333,7 @@ public class LiveStreamingTests
     }
 
     [Test]
-    public async Task Watch_page_gives_the_owner_url_and_key_then_two_viewers_play_the_live_and_are_counted()
+    public async Task Watch_page_gives_the_owner_url_and_key_then_two_viewers_share_the_live_and_are_counted()
     {
         // Loopback ICE candidates exist only with this switch (and camera/microphone granted to the page).
         await using var chromium = await VideoPlatform.IntegrationTests.Web.Chromium.LaunchAsync("--allow-loopback-in-peer-connection");
@@ -378,17 +380,35 @@ public class LiveStreamingTests
             TestContext.Out.WriteLine($"latency shown: {latency} s");
             Assert.That(latency, Is.LessThan(15), "near the live edge");
 
-            // A second student joins and plays too.
+            // Both students watch the same rung (one swarm per rung): the first one picks 144p.
+            await SelectQualityAsync(viewer, "144");
+
+            // A second student joins and plays too, then goes back within the live's window to well behind the first
+            // one: the segments the first one holds (those it plays next) are ahead of the second one's high-demand
+            // window, so its player takes them from the first one's over WebRTC, introduced by our tracker, each checked
+            // against the live's segments-sha256.json. (Side by side, both would need each segment at the same instant.)
             await using var secondContext = await ViewerContextAsync(chromium);
             var second = await secondContext.NewPageAsync();
             var secondErrors = VideoPlatform.IntegrationTests.Web.Chromium.WatchErrors(second);
             await second.GotoAsync($"/w/{uuid}");
+            await SelectQualityAsync(second, "144");
             await second.EvaluateAsync("() => { const v = document.querySelector('video'); v.muted = true; void v.play().catch(() => undefined); }");
-            await second.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 1 && document.querySelector('[data-player]').dataset.p2pRejected !== undefined",
+            await second.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 1 && document.querySelector('[data-player]').dataset.latency !== undefined",
                 null, new() { Timeout = 30_000, PollingInterval = 250 });
+            var firstBehind = await LatencyAsync(viewer);
+            var secondBehind = await LatencyAsync(second);
+            // 10 s behind the first one, within the 30 s window (the first one plays 4-7 s behind the edge, more after stalls).
+            var goBack = Math.Min(firstBehind + 10, 24) - secondBehind;
+            TestContext.Out.WriteLine($"first viewer {firstBehind} s behind the edge, second {secondBehind} s: the second goes back {goBack:0.0} s");
+            await second.EvaluateAsync("back => { const v = document.querySelector('video'); v.currentTime = Math.max(0, v.currentTime - back); }", goBack);
+            await second.WaitForFunctionAsync("() => Number(document.querySelector('[data-player]').dataset.p2pFromPeers) > 0", null,
+                new() { Timeout = 60_000, PollingInterval = 250 });
             var player = second.Locator("[data-player]");
             Assert.That(int.Parse((await player.GetAttributeAsync("data-p2p-rejected"))!, System.Globalization.CultureInfo.InvariantCulture), Is.Zero,
-                "no live segment failed its sha256 check");
+                "the peer's live segments pass the sha256 check");
+            await viewer.WaitForFunctionAsync("() => Number(document.querySelector('[data-player]').dataset.p2pUploaded) > 0", null,
+                new() { Timeout = 30_000, PollingInterval = 250 });
+            Assert.That(await second.EvaluateAsync<string>("() => document.querySelector('[data-player]').dataset.currentHeight"), Is.EqualTo("144"));
 
             // Both are counted: the video's viewers and the live badge's "2 spectateurs", refreshed as heartbeats come.
             await Microsoft.Playwright.Assertions.Expect(second.Locator(".live-viewers")).ToHaveTextAsync("2 spectateurs", new() { Timeout = 40_000 });
@@ -403,6 +423,19 @@ public class LiveStreamingTests
         }
         Assert.That(ownerErrors, Is.Empty);
     }
+
+    /// <summary>Picks a height in the player's quality menu (filled once the master playlist is read) and waits for hls.js to switch.</summary>
+    private static async Task SelectQualityAsync(Microsoft.Playwright.IPage page, string height)
+    {
+        var menu = page.Locator("select.quality");
+        await Microsoft.Playwright.Assertions.Expect(menu).ToBeEnabledAsync(new() { Timeout = 30_000 });
+        await menu.SelectOptionAsync(new Microsoft.Playwright.SelectOptionValue { Label = height + "p" });
+        await Microsoft.Playwright.Assertions.Expect(page.Locator($"[data-player][data-current-height='{height}']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+    }
+
+    /// <summary>How far behind the live edge the player says it plays (seconds).</summary>
+    private static async Task<double> LatencyAsync(Microsoft.Playwright.IPage page) =>
+        double.Parse((await page.Locator("[data-player]").GetAttributeAsync("data-latency"))!, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A viewer's browser context; Chromium offers loopback ICE candidates only to a page granted camera and microphone.</summary>
     private async Task<Microsoft.Playwright.IBrowserContext> ViewerContextAsync(VideoPlatform.IntegrationTests.Web.Chromium chromium)

@@ -57,7 +57,8 @@ public sealed class ObjectStorageTests
             }
         }
         _instance = await TestInstance.StartAsync(DbKind.Sqlite, [.. _s3.InstanceArgs(HlsBucket, VideosBucket, HlsPrefix), "--P2P:PeerPort", "-1",
-            "--ObjectStorage:OriginalVideoFiles:BucketName", OriginalsBucket, "--ObjectStorage:OriginalVideoFiles:Prefix", OriginalsPrefix]);
+            "--ObjectStorage:OriginalVideoFiles:BucketName", OriginalsBucket, "--ObjectStorage:OriginalVideoFiles:Prefix", OriginalsPrefix,
+            "--Live:Enabled", "true", "--Live:RtmpPort", "0", "--Live:RtmpAddress", "127.0.0.1"]);
         _corsRulesBeforeAnyUpload = await CorsRulesAsync();
         _teacher = await _instance.CreateUserAsync("teacher");
         _clip = await Uploader.ClipAsync(Path.Combine(_dir, "clips"), "lesson.mp4", seconds: 2, size: "320x180");
@@ -529,6 +530,25 @@ public sealed class ObjectStorageTests
         Assert.That(LocalOriginal(uuid), Is.Null, "the transcode's local copy of the original is not kept");
         using var http = new HttpClient(new SocketsHttpHandler());
         Assert.That(await http.GetStringAsync(Hls(details).GetProperty("playlistUrl").GetString()), Does.StartWith("#EXTM3U"));
+    }
+
+    [Test]
+    public async Task A_new_live_is_not_queued_for_the_move_to_object_storage()
+    {
+        // Lives are published at creation, with no media yet (their playlists are rewritten on the disk while on air).
+        var channel = await Uploader.ChannelIdAsync(_teacher);
+        using var created = await _teacher.PostAsJsonAsync("/api/v1/videos/live", new { channelId = channel, name = "Direct sans fichier", privacy = 1 });
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.OK), await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("video").GetProperty("id").GetInt64();
+        var payload = $"{{\"videoId\":{id}}}";
+        // Its publication has been handled by every listener (the job completed)...
+        await VideoPlatform.IntegrationTests.Federation.FederationHarness.EventuallyAsync(async () =>
+            await VideoPlatform.IntegrationTests.Federation.FederationHarness.CountAsync(_instance,
+                $"SELECT COUNT(*) FROM jobs WHERE type = 'video-published' AND payload = '{payload}' AND state = 2") == 1,
+            "the live's video-published job completed", 30);
+        // ... and no move was queued for it.
+        Assert.That(await VideoPlatform.IntegrationTests.Federation.FederationHarness.CountAsync(_instance,
+            $"SELECT COUNT(*) FROM jobs WHERE type = '{MoveToObjectStorageJob.JobType}' AND payload = '{payload}'"), Is.Zero);
     }
 
     [Test]
