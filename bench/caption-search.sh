@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GET /api/v1/search/videos with 10,000 lessons x 200 caption cues (caption words, title words, absent words) vs GET /health,
-# SQLite and PostgreSQL, with the search's query plans. Usage: bench/caption-search.sh [lessons=10000] [cues=200] [requests=400]
+# SQLite and PostgreSQL, with the search's query plans. Usage: bench/caption-search.sh [lessons=10000] [cues=200] [requests=400] [sqlite|postgres]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/prerequisites.sh test >/dev/null

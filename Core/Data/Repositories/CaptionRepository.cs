@@ -29,6 +29,7 @@ public sealed record RemoteCaption(string Language, string Url);
 public sealed class CaptionRepository(Database database, TimeProvider clock)
 {
     private const int MaxQueryTerms = 8;
+    private const int MinPrefixLength = 3;
 
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -152,8 +153,11 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
         }, ct);
 
     /// <summary>
-    /// The folded words of a search as full-text terms, each matched as a word prefix (SQLite FTS5 <c>"w"*</c>, PostgreSQL
-    /// <c>w:*</c>), all required; null when the query has no word. Terms hold letters and digits only: nothing to escape.
+    /// The folded words of a search as full-text terms, all required: every word but the last one typed is a whole word
+    /// (SQLite FTS5 <c>"w"</c>, PostgreSQL <c>w</c>), the last one a word prefix when it has 3 characters or more (<c>"w"*</c>,
+    /// <c>w:*</c>) as it may still be being typed. A prefix of a common word walks every cue of every word it begins, so the
+    /// words already typed are exact and a prefix needs 3 characters. Null when the query has no word. Terms hold letters
+    /// and digits only: nothing to escape.
     /// </summary>
     public static string? FullTextQuery(SqlDialect dialect, string search)
     {
@@ -175,21 +179,32 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
         {
             return null;
         }
-        var terms = words.Distinct(StringComparer.Ordinal).Take(MaxQueryTerms);
+        var last = words[^1];
+        var prefix = last.Length >= MinPrefixLength && words.IndexOf(last) == words.Count - 1;
+        var terms = words.Distinct(StringComparer.Ordinal).Take(MaxQueryTerms)
+            .Select(w => (Word: w, Prefix: prefix && string.Equals(w, last, StringComparison.Ordinal)));
         return dialect == SqlDialect.Sqlite
-            ? string.Join(' ', terms.Select(w => "\"" + w + "\"*"))
-            : string.Join(" & ", terms.Select(w => w + ":*"));
+            ? string.Join(' ', terms.Select(t => "\"" + t.Word + (t.Prefix ? "\"*" : "\"")))
+            : string.Join(" & ", terms.Select(t => t.Word + (t.Prefix ? ":*" : "")));
     }
 
-    /// <summary>SQL selecting the ids of cues whose text matches <c>@captionQuery</c> (built by <see cref="FullTextQuery"/>), through the index.</summary>
+    /// <summary>
+    /// SQL selecting <c>video_id, start_ms</c> of the cues whose text matches <c>@captionQuery</c> (built by
+    /// <see cref="FullTextQuery"/>) through the index, at most <see cref="MaxCueHits"/> of them (SQLite: the most recent
+    /// cues; PostgreSQL: the first the index yields): a common word then costs a bounded number of row reads, not one per
+    /// cue of the catalogue. A rarer word, the case that matters for finding a moment, has all its cues.
+    /// </summary>
     private static string MatchingCues(SqlDialect dialect) => dialect == SqlDialect.Sqlite
-        ? "SELECT rowid FROM video_caption_cues_fts WHERE video_caption_cues_fts MATCH @captionQuery"
-        : "SELECT id FROM video_caption_cues WHERE to_tsvector('simple', text) @@ to_tsquery('simple', @captionQuery)";
+        ? "SELECT video_id, start_ms FROM video_caption_cues WHERE id IN (SELECT rowid FROM video_caption_cues_fts WHERE video_caption_cues_fts MATCH @captionQuery ORDER BY rowid DESC LIMIT " + MaxCueHitsSql + ")"
+        : "SELECT video_id, start_ms FROM video_caption_cues WHERE to_tsvector('simple', text) @@ to_tsquery('simple', @captionQuery) LIMIT " + MaxCueHitsSql;
 
-    /// <summary>SQL selecting the ids of videos with a caption cue matching <c>@captionQuery</c>, through the index.</summary>
-    public static string VideosWithMatchingCue(SqlDialect dialect) => dialect == SqlDialect.Sqlite
-        ? $"SELECT video_id FROM video_caption_cues WHERE id IN ({MatchingCues(dialect)})"
-        : "SELECT video_id FROM video_caption_cues WHERE to_tsvector('simple', text) @@ to_tsquery('simple', @captionQuery)";
+    /// <summary>How many matching cues a search reads at most.</summary>
+    public const int MaxCueHits = 5000;
+
+    private static readonly string MaxCueHitsSql = MaxCueHits.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>SQL selecting the ids of videos with a caption cue matching <c>@captionQuery</c> (see <see cref="MatchingCues"/>).</summary>
+    public static string VideosWithMatchingCue(SqlDialect dialect) => $"SELECT video_id FROM ({MatchingCues(dialect)}) AS cue_hits";
 
     /// <summary>For each of <paramref name="videoIds"/> with a cue matching <paramref name="search"/>, the start (ms) of its first one.</summary>
     public Task<IReadOnlyDictionary<long, long>> FirstMatchesAsync(IReadOnlyCollection<long> videoIds, string search, CancellationToken ct = default)
@@ -199,7 +214,7 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
         {
             return Task.FromResult<IReadOnlyDictionary<long, long>>(new Dictionary<long, long>());
         }
-        var sql = $"SELECT video_id AS Key, MIN(start_ms) AS Value FROM video_caption_cues WHERE id IN ({MatchingCues(database.Dialect)}) AND {database.In("video_id", "ids")} GROUP BY video_id";
+        var sql = $"SELECT video_id AS Key, MIN(start_ms) AS Value FROM ({MatchingCues(database.Dialect)}) AS cue_hits WHERE {database.In("video_id", "ids")} GROUP BY video_id";
         return database.ReadAsync(async c => (IReadOnlyDictionary<long, long>)(await c.QueryAsync<(long Key, long Value)>(sql,
             new { captionQuery, ids = videoIds.ToArray() })).ToDictionary(r => r.Key, r => r.Value), ct);
     }

@@ -161,7 +161,8 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     private static async Task<List<VideoWithOwners>> QueryWithOwnersAsync(DbConnection c, string sql, object param) =>
         (await c.QueryAsync<VideoRow, ActorRow, ActorRow, VideoWithOwners>(sql, (v, ch, ac) => new VideoWithOwners(v, ch, ac), param, splitOn: "id,id")).AsList();
 
-    public Task<(long Total, IReadOnlyList<VideoWithOwners> Videos)> ListAsync(VideoQuery q, CancellationToken ct = default)
+    /// <summary>The WHERE clause (with its leading space), the ORDER BY … LIMIT clause and the parameters of a list or search.</summary>
+    private (string Where, string Order, object Param, string CountKey) ListQuery(VideoQuery q)
     {
         var captionQuery = string.IsNullOrWhiteSpace(q.Search) ? null : CaptionRepository.FullTextQuery(database.Dialect, q.Search);
         var titleQuery = string.IsNullOrWhiteSpace(q.Search) ? null : TrigramPhrase(q.Search);
@@ -171,9 +172,12 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             where.Append(" AND v.blacklisted = FALSE");
         }
         where.Append(" AND v.channel_id NOT IN (").Append(BlocklistRepository.HiddenActors("@blockViewer")).Append(')');
+        var searching = !string.IsNullOrWhiteSpace(q.Search);
         if (q.PublishedOnly)
         {
-            where.Append(" AND v.state = 1");
+            // SQLite: a search takes the videos by id from the matching set (the "+" keeps the planner off the listing
+            // index, which would walk every published video to find the few that match).
+            where.Append(searching && database.Dialect == SqlDialect.Sqlite ? " AND +v.state = 1" : " AND v.state = 1");
         }
         if (!q.IncludeAudienceRestricted)
         {
@@ -199,16 +203,18 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         {
             where.Append(" AND v.channel_id IN (SELECT id FROM actors WHERE account_id = @accountId)");
         }
-        if (!string.IsNullOrWhiteSpace(q.Search))
+        if (searching)
         {
             // Name, description and tags (any substring of the folded text, through the trigram index), or a word said in a
-            // caption (through the caption full-text index): one set of video ids, both sides index lookups.
-            where.Append(" AND v.id IN (").Append(VideosWithMatchingText(database.Dialect, titleQuery is not null));
+            // caption (through the caption full-text index): one set of video ids, both sides index lookups, and the videos
+            // read by id from it (PostgreSQL: an array computed once, so no hash join against a scan of the videos).
+            where.Append(database.Dialect == SqlDialect.Postgres ? " AND v.id = ANY (ARRAY(" : " AND v.id IN (")
+                .Append(VideosWithMatchingText(database.Dialect, titleQuery is not null));
             if (captionQuery is not null)
             {
                 where.Append(" UNION ").Append(CaptionRepository.VideosWithMatchingCue(database.Dialect));
             }
-            where.Append(')');
+            where.Append(database.Dialect == SqlDialect.Postgres ? "))" : ")");
         }
         var descending = q.Sort.StartsWith('-');
         var column = SortColumns.GetValueOrDefault(q.Sort.TrimStart('-'), "v.published_at");
@@ -230,6 +236,12 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         var whereSql = where.ToString();
         var countKey = string.Join('|', whereSql, string.Join(',', q.Privacies), q.CategoryOneOf is null ? "" : string.Join(',', q.CategoryOneOf),
             q.LanguageOneOf is null ? "" : string.Join(',', q.LanguageOneOf), q.ChannelId, q.AccountId, param.search, q.BlockViewer);
+        return (whereSql, order, param, countKey);
+    }
+
+    public Task<(long Total, IReadOnlyList<VideoWithOwners> Videos)> ListAsync(VideoQuery q, CancellationToken ct = default)
+    {
+        var (whereSql, order, param, countKey) = ListQuery(q);
         return database.ReadAsync(async c =>
         {
             var now = Now;
@@ -255,6 +267,42 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             }
             var videos = await QueryWithOwnersAsync(c, SelectWithOwners + whereSql + order, param);
             return (total, (IReadOnlyList<VideoWithOwners>)videos);
+        }, ct);
+    }
+
+    /// <summary>
+    /// The database's plan for the page and for the count of <see cref="ListAsync"/> with <paramref name="q"/> (SQLite:
+    /// EXPLAIN QUERY PLAN's details; PostgreSQL: EXPLAIN ANALYZE without costs), for the benchmark and the plan tests.
+    /// <paramref name="asForALargeCatalogue"/>: PostgreSQL plans as it would for tables too large to read whole (sequential
+    /// scans discouraged for this explain only), so a test on a few rows sees which indexes the query can use; SQLite's
+    /// plan does not depend on the size of the tables.
+    /// </summary>
+    public Task<(IReadOnlyList<string> Page, IReadOnlyList<string> Count)> ExplainListAsync(VideoQuery q, bool asForALargeCatalogue = false, CancellationToken ct = default)
+    {
+        var (whereSql, order, param, _) = ListQuery(q);
+        var postgres = database.Dialect == SqlDialect.Postgres;
+        var explain = postgres ? "EXPLAIN (ANALYZE, COSTS OFF) " : "EXPLAIN QUERY PLAN ";
+        return database.ReadAsync(async c =>
+        {
+            async Task<IReadOnlyList<string>> PlanAsync(string sql) => postgres
+                ? (await c.QueryAsync<string>(explain + sql, param)).Select(l => l.TrimEnd()).ToList()
+                : (await c.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>(explain + sql, param)).Select(r => r.Detail).ToList();
+            var large = postgres && asForALargeCatalogue;
+            if (large)
+            {
+                await c.ExecuteAsync("SET enable_seqscan = off");
+            }
+            try
+            {
+                return (await PlanAsync(SelectWithOwners + whereSql + order), await PlanAsync("SELECT COUNT(*) FROM videos v" + whereSql));
+            }
+            finally
+            {
+                if (large)
+                {
+                    await c.ExecuteAsync("RESET enable_seqscan");
+                }
+            }
         }, ct);
     }
 

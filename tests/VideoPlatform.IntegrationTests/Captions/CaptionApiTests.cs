@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.IntegrationTests.Infrastructure;
 
 namespace VideoPlatform.IntegrationTests.Captions;
@@ -183,6 +185,41 @@ public sealed class CaptionApiTests(DbKind kind)
             Assert.That(delete.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         }
         Assert.That(await SearchAsync("equivalentes"), Is.Empty);
+    }
+
+    [Test]
+    public async Task Search_plans_read_the_full_text_indexes_and_the_videos_by_id()
+    {
+        var videos = _instance.Services.GetRequiredService<VideoRepository>();
+        // A caption word, a whole word and a word being typed, a title word.
+        foreach (var search in new[] { "notion42", "voyons notion42", "théorème" })
+        {
+            var (page, count) = await videos.ExplainListAsync(new VideoQuery { Search = search, Count = 25 }, asForALargeCatalogue: true);
+            foreach (var (what, plan) in new[] { ("page", page), ("count", count) })
+            {
+                var text = string.Join('\n', plan);
+                var why = $"{what} of \"{search}\":\n{text}";
+                if (kind == DbKind.Sqlite)
+                {
+                    Assert.That(text, Does.Contain("SCAN video_caption_cues_fts VIRTUAL TABLE"), why);
+                    Assert.That(text, Does.Contain("SCAN videos_search_fts VIRTUAL TABLE"), why);
+                    Assert.That(text, Does.Contain("SEARCH v USING INTEGER PRIMARY KEY"), why);
+                    Assert.That(plan, Has.None.Match("^SCAN (v|videos|video_caption_cues)( |$)"), "no full scan of videos or cues: " + why);
+                }
+                else
+                {
+                    Assert.That(text, Does.Contain("Bitmap Index Scan on ix_video_caption_cues_text"), why);
+                    Assert.That(text, Does.Contain("Bitmap Index Scan on ix_videos_search_text"), why);
+                    Assert.That(text, Does.Not.Contain("Seq Scan on video"), "no full scan of videos or cues: " + why);
+                    if (what == "count")
+                    {
+                        // (Which index reads the videos depends on the statistics: a few unanalysed rows may be walked
+                        // through the listing index; a catalogue reads the matches by id, as bench/caption-search.sh prints.)
+                        Assert.That(text, Does.Not.Contain(" Join"), "the videos read by id from the matches, not joined to them: " + why);
+                    }
+                }
+            }
+        }
     }
 
     [Test]

@@ -81,12 +81,16 @@ public class CaptionFileTests
     [TestCase(360_000_000L, "100:00:00.000")]
     public void Formats_times(long ms, string expected) => Assert.That(CaptionFile.FormatTime(ms), Is.EqualTo(expected));
 
-    [TestCase(SqlDialect.Sqlite, "Les Fractions ÉQUIVALENTES", "\"les\"* \"fractions\"* \"equivalentes\"*")]
-    [TestCase(SqlDialect.Postgres, "Les Fractions ÉQUIVALENTES", "les:* & fractions:* & equivalentes:*")]
-    [TestCase(SqlDialect.Sqlite, "\"x\" OR y* -- ; DROP", "\"x\"* \"or\"* \"y\"* \"drop\"*")]
-    [TestCase(SqlDialect.Postgres, "a & b | !c:*", "a:* & b:* & c:*")]
+    [TestCase(SqlDialect.Sqlite, "Les Fractions ÉQUIVALENTES", "\"les\" \"fractions\" \"equivalentes\"*")]
+    [TestCase(SqlDialect.Postgres, "Les Fractions ÉQUIVALENTES", "les & fractions & equivalentes:*")]
+    [TestCase(SqlDialect.Sqlite, "\"x\" OR y* -- ; DROP", "\"x\" \"or\" \"y\" \"drop\"*")]
+    [TestCase(SqlDialect.Postgres, "a & b | !c:*", "a & b & c")]
     [TestCase(SqlDialect.Sqlite, "  %%  ", null)]
-    [TestCase(SqlDialect.Postgres, "cœur cœur", "coeur:*")]
+    [TestCase(SqlDialect.Postgres, "cœur cœur", "coeur")]
+    [TestCase(SqlDialect.Postgres, "Dénominat", "denominat:*")]
+    [TestCase(SqlDialect.Sqlite, "la fr", "\"la\" \"fr\"")]
+    [TestCase(SqlDialect.Sqlite, "fractions la", "\"fractions\" \"la\"")]
+    [TestCase(SqlDialect.Postgres, "voyons notion1234 ", "voyons & notion1234:*")]
     public void Full_text_queries_hold_only_folded_words(SqlDialect dialect, string search, string? expected) =>
         Assert.That(CaptionRepository.FullTextQuery(dialect, search), Is.EqualTo(expected));
 }
