@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using VideoPlatform.Transcoder.Jobs;
 using System.Security.Claims;
 using VideoPlatform.Api.Videos;
@@ -8,6 +9,7 @@ using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Videos;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Storage;
+using VideoPlatform.Web.Infrastructure;
 
 namespace VideoPlatform.Api.Media;
 
@@ -41,10 +43,10 @@ public static class MediaEndpoints
             VideoFileTokens tokens, MediaStore store, ObjectStore objects) => ServeWebVideoAsync(context, name, WebVideoRoute.Download, user, repo, tokens, store, objects))
             .ExcludeFromDescription();
 
-        app.MapMethods(MediaUrls.ThumbnailsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store) =>
-            Serve(context, name, store.ThumbnailPath)).ExcludeFromDescription();
-        app.MapMethods(MediaUrls.PreviewsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store) =>
-            Serve(context, name, store.PreviewPath)).ExcludeFromDescription();
+        app.MapMethods(MediaUrls.ThumbnailsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, VideoRepository repo,
+            VideoFileTokens tokens) => ServeImageAsync(context, name, preview: false, store, repo, tokens)).ExcludeFromDescription();
+        app.MapMethods(MediaUrls.PreviewsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, VideoRepository repo,
+            VideoFileTokens tokens) => ServeImageAsync(context, name, preview: true, store, repo, tokens)).ExcludeFromDescription();
         app.MapMethods(MediaUrls.TorrentsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, TorrentRepository torrents) =>
             ServeTorrentAsync(context, name, store, torrents, attachment: false)).ExcludeFromDescription();
         app.MapMethods("/download/torrents/{name}", GetHead, (HttpContext context, string name, MediaStore store, TorrentRepository torrents) =>
@@ -276,6 +278,45 @@ public static class MediaEndpoints
             return;
         }
         await Serve(context, name, store.TorrentPath, attachment);
+    }
+
+    /// <summary>
+    /// A thumbnail or preview. As PeerTube, the images of videos are public (a password-protected video is listed with a
+    /// lock and its thumbnail), except those of a class video: served only to whoever may watch it (an API token, the
+    /// pages' session cookie, which is all an <c>img</c> element sends, or a file token), never stored by shared caches;
+    /// anyone else is told the file does not exist.
+    /// </summary>
+    private static async Task ServeImageAsync(HttpContext context, string name, bool preview, MediaStore store, VideoRepository repo, VideoFileTokens tokens)
+    {
+        if (!IsSafe(name))
+        {
+            await Problems.NotFound("File not found.").ExecuteAsync(context);
+            return;
+        }
+        var path = preview ? store.PreviewPath(name) : store.ThumbnailPath(name);
+        if (await repo.FindRestrictedImageOwnerAsync(name, preview, context.RequestAborted) is not { } videoId)
+        {
+            await FileResponder.ServeAsync(context, path, MediaCache.PublicImmutable);
+            return;
+        }
+        var video = await repo.FindAsync(videoId.ToString(System.Globalization.CultureInfo.InvariantCulture), context.RequestAborted);
+        if (video is null || !(tokens.IsValid(context.Request.Query["videoFileToken"], video.Video.Uuid) || VideoAccess.CanView(video, await ViewerAsync(context))))
+        {
+            await Problems.NotFound("File not found.").ExecuteAsync(context);
+            return;
+        }
+        await FileResponder.ServeAsync(context, path, MediaCache.Private);
+    }
+
+    /// <summary>The API's user (bearer token), else the pages' signed-in user from the session cookie, else anonymous.</summary>
+    private static async Task<ClaimsPrincipal> ViewerAsync(HttpContext context)
+    {
+        if (context.User.Identity?.IsAuthenticated == true)
+        {
+            return context.User;
+        }
+        var session = await context.AuthenticateAsync(WebSessionHandler.SchemeName);
+        return session.Succeeded ? session.Principal : context.User;
     }
 
     private static Task Serve(HttpContext context, string name, Func<string, string> pathOf, bool attachment = false) =>

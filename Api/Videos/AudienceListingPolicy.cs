@@ -8,7 +8,10 @@ namespace VideoPlatform.Api.Videos;
 /// The output cache of video listings for every audience, signed in or not. A listing depends on the viewer only
 /// through the privacies they may list (<see cref="VideoAccess.ListablePrivacies"/>): public for anonymous visitors,
 /// public + internal for every signed-in user, everything for administrators and moderators. So entries vary by that
-/// audience, never by user or token: a class of signed-in students shares one entry. Authentication runs before the
+/// audience, never by user or token: a class of signed-in students shares one entry. A signed-in user with directory
+/// groups also lists the class videos of those groups (<see cref="VideoAccess.ForViewer"/>), so their audience is
+/// "signed-in" plus their set of groups: the pupils of « 5e B » share one entry, never seen by « 5e C » nor by users
+/// without groups; anonymous visitors and users without groups keep their single entries. Authentication runs before the
 /// cache (a revoked token is refused, or served as anonymous where the endpoint allows it, before any lookup). Same
 /// lifetime and eviction tag as <see cref="PublicListingCache"/>; only 200 answers without cookies are stored.
 /// </summary>
@@ -18,8 +21,21 @@ public sealed class AudienceListingPolicy : IOutputCachePolicy
     public static readonly AudienceListingPolicy Instance = new();
 
     /// <summary>The cache key part that stands for the viewer: the only thing of theirs a listing depends on.</summary>
-    public static string Audience(System.Security.Claims.ClaimsPrincipal user) =>
-        user.CanSeeAllVideos() ? "all" : user.UserId() is not null ? "signed-in" : "anonymous";
+    public static string Audience(System.Security.Claims.ClaimsPrincipal user)
+    {
+        if (user.CanSeeAllVideos())
+        {
+            return "all";
+        }
+        if (user.UserId() is null)
+        {
+            return "anonymous";
+        }
+        var groups = VideoAudience.GroupsOf(user);
+        return groups.Count == 0
+            ? "signed-in"
+            : "signed-in:" + System.Text.Json.JsonSerializer.Serialize(groups.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    }
 
     ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
     {

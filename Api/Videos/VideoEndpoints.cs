@@ -99,18 +99,16 @@ public static class VideoEndpoints
         {
             return Problems.BadRequest("privacyOneOf has an unknown privacy.");
         }
-        var query = scope(new VideoQuery
+        var query = scope(VideoAccess.ForViewer(new VideoQuery
         {
             Start = p.Start ?? 0,
             Count = p.Count ?? 15,
             Sort = p.Sort ?? "-publishedAt",
             IsLocal = p.IsLocal,
-            Privacies = VideoAccess.ListablePrivacies(user, p.PrivacyOneOf),
             CategoryOneOf = p.CategoryOneOf,
             LanguageOneOf = p.LanguageOneOf,
             Search = p.Search,
-            BlockViewer = user.BlockViewer(),
-        });
+        }, user, p.PrivacyOneOf));
         if (query.Privacies.Count == 0)
         {
             return TypedResults.Ok(new ListResult<VideoDto>(0, []));

@@ -39,6 +39,18 @@ public static class VideoAccess
     /// <summary>A video restricted to groups the user is not in (signed in or not): refused with the groups' names.</summary>
     public static bool IsOutsideAudience(VideoWithOwners video, ClaimsPrincipal user) => !CanManage(video, user) && !VideoAudience.IsInAudience(video.Video, user);
 
+    /// <summary>
+    /// A listing as this viewer may see it: the privacies they may list (of <paramref name="requested"/>, if given), the
+    /// class videos of their directory groups, every class video for moderators, and without what the viewer blocked.
+    /// </summary>
+    public static VideoQuery ForViewer(VideoQuery query, ClaimsPrincipal user, IReadOnlyCollection<int>? requested = null) => query with
+    {
+        Privacies = ListablePrivacies(user, requested),
+        AudienceGroups = user.UserId() is null ? [] : VideoAudience.GroupsOf(user),
+        IncludeAudienceRestricted = user.CanSeeAllVideos(),
+        BlockViewer = user.BlockViewer(),
+    };
+
     /// <summary>Privacies a listing may include for this user (PeerTube lists public, plus internal for logged-in users).</summary>
     public static IReadOnlyCollection<int> ListablePrivacies(ClaimsPrincipal user, IReadOnlyCollection<int>? requested)
     {

@@ -35,9 +35,15 @@ public abstract class VideoPageBase(VideoRepository videos, CaptionRepository ca
         }
         if (VideoAccess.NeedsPassword(found, User))
         {
-            // PeerTube's privacy 5: the page asks for a password and posts it back to itself; nothing is kept.
+            // PeerTube's privacy 5: the page asks for a password and posts it back to itself; a right one is remembered
+            // for the browser session (RememberedVideoPasswords), and checked again against the current ones each time.
             string? given = Request.HasFormContentType ? (await Request.ReadFormAsync(ct))[PasswordField].ToString() : null;
-            if (string.IsNullOrEmpty(given) || !VideoAudience.MatchesAny(await passwords.PasswordsAsync(found.Video.Id, ct), given))
+            var current = await passwords.PasswordsAsync(found.Video.Id, ct);
+            if (!string.IsNullOrEmpty(given) && VideoAudience.MatchesAny(current, given))
+            {
+                RememberedVideoPasswords.Remember(HttpContext, found.Video, given);
+            }
+            else if (!string.IsNullOrEmpty(given) || !VideoAudience.MatchesAny(current, RememberedVideoPasswords.Recall(HttpContext, found.Video)))
             {
                 PasswordPrompt = !string.IsNullOrEmpty(given);
                 Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -38,15 +38,13 @@ public sealed class ActorModel(ActorRepository actors, VideoRepository videos, P
             Channels = await actors.ChannelsOfAccountAsync(Actor.Id, ct);
         }
         var page = Math.Max(1, PageNumber);
-        var (total, rows) = await videos.ListAsync(new VideoQuery
+        var (total, rows) = await videos.ListAsync(VideoAccess.ForViewer(new VideoQuery
         {
             Start = (page - 1) * Pager.PageSize,
             Count = Pager.PageSize,
             ChannelId = isAccount ? null : Actor.Id,
             AccountId = isAccount ? Actor.Id : null,
-            Privacies = VideoAccess.ListablePrivacies(User, null),
-            BlockViewer = User.BlockViewer(),
-        }, ct);
+        }, User), ct);
         Total = total;
         Videos = rows.Select(v => VideoCard.From(v, media)).ToList();
         var accountId = User.UserId() is { } userId ? (await actors.FindAccountOfUserAsync(userId, ct))?.Id : null;

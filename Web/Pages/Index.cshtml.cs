@@ -15,12 +15,11 @@ public sealed class IndexModel(VideoRepository videos, IWebMedia media) : PageMo
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var privacies = VideoAccess.ListablePrivacies(User, null);
-        Latest = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-publishedAt", IsLocal = true, Privacies = privacies, BlockViewer = User.BlockViewer() }, ct);
-        Popular = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-views", Privacies = privacies, BlockViewer = User.BlockViewer() }, ct);
-        Followed = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-publishedAt", IsLocal = false, Privacies = privacies, BlockViewer = User.BlockViewer() }, ct);
+        Latest = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-publishedAt", IsLocal = true }, ct);
+        Popular = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-views" }, ct);
+        Followed = await ListAsync(new VideoQuery { Count = PerSection, Sort = "-publishedAt", IsLocal = false }, ct);
     }
 
     private async Task<IReadOnlyList<VideoCard>> ListAsync(VideoQuery query, CancellationToken ct) =>
-        (await videos.ListAsync(query, ct)).Videos.Select(v => VideoCard.From(v, media)).ToList();
+        (await videos.ListAsync(VideoAccess.ForViewer(query, User), ct)).Videos.Select(v => VideoCard.From(v, media)).ToList();
 }

@@ -25,14 +25,12 @@ public sealed class SearchModel(VideoRepository videos, CaptionRepository captio
             return;
         }
         var page = Math.Max(1, PageNumber);
-        var (total, rows) = await videos.ListAsync(new VideoQuery
+        var (total, rows) = await videos.ListAsync(VideoAccess.ForViewer(new VideoQuery
         {
             Start = (page - 1) * Pager.PageSize,
             Count = Pager.PageSize,
             Search = Q.Trim(),
-            Privacies = VideoAccess.ListablePrivacies(User, null),
-            BlockViewer = User.BlockViewer(),
-        }, ct);
+        }, User), ct);
         Total = total;
         // A lesson found by what is said in it opens at the moment it is said.
         var moments = await captions.FirstMatchesAsync(rows.Select(v => v.Video.Id).ToList(), Q, ct);

@@ -18,6 +18,9 @@ public sealed class UploadModel(ActorRepository actors, UserRepository users, IO
     public bool IsStudent { get; private set; }
 
     public IReadOnlyList<ActorRow> Channels { get; private set; } = [];
+
+    /// <summary>Groups known from the directory, offered as suggestions for the class audience (as on the edit page).</summary>
+    public IReadOnlyList<string> KnownGroups { get; private set; } = [];
     public int ChunkSize => options.Value.UploadChunkSize;
     /// <summary>The uploader's messages; the default encoder escapes &lt; and &gt;, so the JSON is safe inside a script element.</summary>
     public string ScriptTextsJson => System.Text.Json.JsonSerializer.Serialize(Text.WithPrefix("Js_").ToDictionary(p => p.Key, p => p.Value));
@@ -29,5 +32,9 @@ public sealed class UploadModel(ActorRepository actors, UserRepository users, IO
         IsStudent = user?.AcademyRole == AcademyRoles.Student;
         var account = await actors.FindAccountOfUserAsync(User.UserId()!.Value, ct);
         Channels = account is null ? [] : await actors.ChannelsOfAccountAsync(account.Id, ct);
+        if (!CannotUpload)
+        {
+            KnownGroups = await users.KnownGroupsAsync(ct);
+        }
     }
 }

@@ -44,6 +44,8 @@ if (form) {
   const errorBox = form.querySelector<HTMLElement>(".upload-error")!;
   const submit = form.querySelector<HTMLButtonElement>("button[type=submit]")!;
   const nameInput = form.querySelector<HTMLInputElement>("input[name=name]")!;
+  const passwordsInput = form.querySelector<HTMLTextAreaElement>("textarea[name=passwords]")!;
+  const groupsInput = form.querySelector<HTMLInputElement>("input[name=audienceGroups]")!;
   let file: File | undefined;
 
   const choose = (f: File | undefined) => {
@@ -68,6 +70,39 @@ if (form) {
     errorBox.hidden = false;
     errorBox.focus();
     submit.disabled = false;
+  };
+
+  // A field the API would refuse: marked invalid and described by the message, which is announced (role=alert).
+  const refuseField = (field: HTMLInputElement | HTMLTextAreaElement, key: string) => {
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-errormessage", errorBox.id);
+    showError(t(key));
+  };
+  const clearRefusals = () => {
+    for (const field of [passwordsInput, groupsInput]) {
+      field.removeAttribute("aria-invalid");
+      field.removeAttribute("aria-errormessage");
+    }
+  };
+  const entries = (text: string, separator: RegExp): string[] =>
+    text.split(separator).map((s) => s.trim()).filter((s) => s.length > 0);
+
+  // The audience as the API takes it (as the edit page): class groups make the video internal (privacy 4) and restrict
+  // it to their members; a password-protected video (privacy 5) needs one password or more, 2 to 100 characters, unique.
+  const audience = (data: FormData): Record<string, unknown> | string => {
+    const groups = [...new Set(entries(String(data.get("audienceGroups") ?? ""), /,/))];
+    if (groups.length > 0) {
+      if (groups.length > 20 || groups.some((g) => g.length > 100)) return "ErrGroupsInvalid";
+      return { privacy: 4, audienceGroups: groups };
+    }
+    const privacy = Number(data.get("privacy"));
+    if (privacy !== 5) return { privacy };
+    const passwords = entries(String(data.get("passwords") ?? ""), /\r?\n/);
+    if (passwords.length === 0) return "ErrPasswordsRequired";
+    if (passwords.length > 100 || passwords.some((p) => p.length < 2 || p.length > 100) || new Set(passwords).size !== passwords.length) {
+      return "ErrPasswordsInvalid";
+    }
+    return { privacy, videoPasswords: passwords };
   };
 
   const follow = async (uuid: string, shortUUID: string) => {
@@ -98,6 +133,7 @@ if (form) {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     errorBox.hidden = true;
+    clearRefusals();
     if (!file) {
       showError(t("ErrNoFile"));
       return;
@@ -108,13 +144,18 @@ if (form) {
     }
     const chosen = file;
     const data = new FormData(form);
+    const who = audience(data);
+    if (typeof who === "string") {
+      refuseField(who === "ErrGroupsInvalid" ? groupsInput : passwordsInput, who);
+      return;
+    }
     const tags = String(data.get("tags") ?? "").split(",").map((s) => s.trim()).filter((s) => s.length > 0);
     const metadata: Record<string, unknown> = {
       name: String(data.get("name")).trim(),
       channelId: Number(data.get("channelId")),
-      privacy: Number(data.get("privacy")),
       description: String(data.get("description") ?? ""),
       tags,
+      ...who,
     };
     if (data.get("category")) metadata.category = Number(data.get("category"));
     if (data.get("language")) metadata.language = String(data.get("language"));

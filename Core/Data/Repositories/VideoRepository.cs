@@ -59,6 +59,12 @@ public sealed record VideoQuery
     /// too. Accounts and servers blocked by the instance are always left out.
     /// </summary>
     public long? BlockViewer { get; init; }
+
+    /// <summary>
+    /// The viewer's directory groups: a video restricted to one of them is listed too (a member of « 5e B » finds the
+    /// lessons of 5e B). Empty for anonymous visitors and users without groups, whose listings keep the plain filter.
+    /// </summary>
+    public IReadOnlyCollection<string> AudienceGroups { get; init; } = [];
 }
 
 public sealed class VideoRepository(Database database, TimeProvider clock)
@@ -181,7 +187,9 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         }
         if (!q.IncludeAudienceRestricted)
         {
-            where.Append(" AND v.audience_groups IS NULL");
+            where.Append(q.AudienceGroups.Count == 0
+                ? " AND v.audience_groups IS NULL"
+                : " AND (v.audience_groups IS NULL OR EXISTS (" + InAudienceGroups(database.Dialect) + "))");
         }
         if (q.IsLocal is not null)
         {
@@ -230,12 +238,14 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             captionQuery,
             titleQuery,
             blockViewer = q.BlockViewer,
+            audienceGroups = q.AudienceGroups.ToArray(),
             start = q.Start,
             count = q.Count,
         };
         var whereSql = where.ToString();
         var countKey = string.Join('|', whereSql, string.Join(',', q.Privacies), q.CategoryOneOf is null ? "" : string.Join(',', q.CategoryOneOf),
-            q.LanguageOneOf is null ? "" : string.Join(',', q.LanguageOneOf), q.ChannelId, q.AccountId, param.search, q.BlockViewer);
+            q.LanguageOneOf is null ? "" : string.Join(',', q.LanguageOneOf), q.ChannelId, q.AccountId, param.search,
+            q.AudienceGroups.Count == 0 ? "" : System.Text.Json.JsonSerializer.Serialize(q.AudienceGroups.Order(StringComparer.Ordinal)), q.BlockViewer);
         return (whereSql, order, param, countKey);
     }
 
@@ -305,6 +315,14 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             }
         }, ct);
     }
+
+    /// <summary>
+    /// SQL selecting a row when the video's class audience (<c>v.audience_groups</c>, a JSON array) names one of
+    /// <c>@audienceGroups</c>; only evaluated for restricted videos (the listing's <c>IS NULL</c> test comes first).
+    /// </summary>
+    private static string InAudienceGroups(SqlDialect dialect) => dialect == SqlDialect.Postgres
+        ? "SELECT 1 FROM json_array_elements_text(v.audience_groups::json) AS g(value) WHERE g.value = ANY(@audienceGroups)"
+        : "SELECT 1 FROM json_each(v.audience_groups) AS g WHERE g.value IN @audienceGroups";
 
     /// <summary>
     /// SQLite: the folded query as an FTS5 phrase for the trigram index on <c>videos.search_text</c> (a phrase of trigrams is a
@@ -483,6 +501,16 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     }
 
     private const string SelectImages = "SELECT is_local, remote_thumbnail_url, thumbnail_name, preview_name FROM videos WHERE id = @id";
+
+    /// <summary>
+    /// The id of a video with a class audience whose thumbnail (or, with <paramref name="preview"/>, preview) is named
+    /// <paramref name="name"/>, or null when no class video owns it (the image of any other video): one lookup in a partial
+    /// index of class videos (migration 0031).
+    /// </summary>
+    public Task<long?> FindRestrictedImageOwnerAsync(string name, bool preview, CancellationToken ct = default) =>
+        database.ReadAsync(c => c.ExecuteScalarAsync<long?>(preview
+            ? "SELECT id FROM videos WHERE audience_groups IS NOT NULL AND preview_name = @name LIMIT 1"
+            : "SELECT id FROM videos WHERE audience_groups IS NOT NULL AND thumbnail_name = @name LIMIT 1", new { name }), ct);
 
     public Task<VideoImages?> FindImagesAsync(long id, CancellationToken ct = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<VideoImages>(SelectImages, new { id }), ct);

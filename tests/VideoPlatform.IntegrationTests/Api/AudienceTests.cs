@@ -22,7 +22,7 @@ namespace VideoPlatform.IntegrationTests.Api;
 /// <summary>
 /// Audiences on one instance with one real transcoded lesson, in order: uploaded password-protected (PeerTube's privacy
 /// 5) with downloads off; refused without its password and played with it (API, file token, media, watch and embed
-/// pages); downloads refused to others; then restricted to a class ("5e B"): seen by a member only, never listed, never
+/// pages); downloads refused to others; then restricted to a class ("5e B"): seen and listed by a member only, never
 /// delivered to a follower, no torrent or swarm; embeds only on the allowed domains.
 /// </summary>
 [TestFixture(DbKind.Sqlite)]
@@ -81,9 +81,11 @@ public sealed class AudienceTests(DbKind kind)
         }
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> GetVideoAsync(HttpClient client, string? password = null)
+    private Task<(HttpStatusCode Status, JsonElement Body)> GetVideoAsync(HttpClient client, string? password = null) => GetVideoByUuidAsync(client, _uuid, password);
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> GetVideoByUuidAsync(HttpClient client, string uuid, string? password = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/videos/{_uuid}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/videos/{uuid}");
         if (password is not null)
         {
             request.Headers.Add("x-peertube-video-password", password);
@@ -91,6 +93,23 @@ public sealed class AudienceTests(DbKind kind)
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>
+    /// A client of its own, without the cookie jar of <see cref="TestInstance.Http"/> (which keeps the cookies of every
+    /// page session opened through it): anonymous, or one page session when given to <see cref="WebForms"/>.
+    /// </summary>
+    private HttpClient CookielessClient() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(_instance.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+
+    private async Task<(WebForms Pages, HttpClient Client)> PagesOfAsync(string username)
+    {
+        var client = CookielessClient();
+        var pages = new WebForms(client);
+        using (await pages.LoginAsync(username, "password123"))
+        {
+        }
+        return (pages, client);
     }
 
     private static string? Code(JsonElement problem) => problem.TryGetProperty("code", out var code) ? code.GetString() : null;
@@ -186,23 +205,42 @@ public sealed class AudienceTests(DbKind kind)
     [Order(2)]
     public async Task The_watch_and_embed_pages_ask_for_the_password_in_French_and_play_with_it()
     {
+        // Without a cookie jar: each page is asked for afresh (the password, once given, is remembered by a cookie).
+        using var visitor = CookielessClient();
         foreach (var page in new[] { $"/w/{_uuid}", $"/videos/embed/{_uuid}" })
         {
-            using var asked = await _instance.Http.GetAsync(page);
+            using var asked = await visitor.GetAsync(page);
             var askedHtml = await asked.Content.ReadAsStringAsync();
             Assert.That(asked.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), page);
             Assert.That(askedHtml, Does.Contain("name=\"videoPassword\"").And.Contain("Vidéo protégée par un mot de passe").And.Not.Contain("data-player"), page);
 
-            using var wrong = await _instance.Http.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string> { ["videoPassword"] = "faux" }));
+            using var wrong = await visitor.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string> { ["videoPassword"] = "faux" }));
             Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), page);
             Assert.That(await wrong.Content.ReadAsStringAsync(), Does.Contain("Mot de passe incorrect.").And.Not.Contain("data-player"), page);
 
-            using var right = await _instance.Http.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string> { ["videoPassword"] = Password }));
+            using var right = await visitor.PostAsync(page, new FormUrlEncodedContent(new Dictionary<string, string> { ["videoPassword"] = Password }));
             var html = await right.Content.ReadAsStringAsync();
             Assert.That(right.StatusCode, Is.EqualTo(HttpStatusCode.OK), page);
             Assert.That(html, Does.Contain("data-player").And.Contain("/static/streaming-playlists/hls/private/"), page);
             var fileToken = System.Text.RegularExpressions.Regex.Match(html, "data-file-token=\"([^\"]+)\"").Groups[1].Value;
             Assert.That(fileToken, Is.Not.Empty, "the player gets a file token for the protected files");
+
+            // Remembered for the browser session: a reload with the cookie plays without asking; a forged cookie does not.
+            var remembered = right.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("vp_vpw_", StringComparison.Ordinal));
+            Assert.That(remembered, Does.Contain("httponly").IgnoreCase.And.Not.Contain("expires=").IgnoreCase, "a session cookie, out of scripts' reach");
+            var cookie = remembered.Split(';')[0];
+            foreach (var (value, plays) in new[] { (cookie, true), (cookie[..cookie.IndexOf('=', StringComparison.Ordinal)] + "=forged", false) })
+            {
+                foreach (var reloaded in new[] { $"/w/{_uuid}", $"/videos/embed/{_uuid}" })
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Get, reloaded);
+                    request.Headers.Add("Cookie", value);
+                    using var again = await visitor.SendAsync(request);
+                    var againHtml = await again.Content.ReadAsStringAsync();
+                    Assert.That(again.StatusCode, Is.EqualTo(plays ? HttpStatusCode.OK : HttpStatusCode.Forbidden), $"{page} then {reloaded}");
+                    Assert.That(againHtml, plays ? Does.Contain("data-player") : Does.Contain("name=\"videoPassword\""), $"{page} then {reloaded}");
+                }
+            }
         }
         if (kind == DbKind.Sqlite)
         {
@@ -247,6 +285,12 @@ public sealed class AudienceTests(DbKind kind)
             await embed.WaitForSelectorAsync("[data-player] video", new() { Timeout = 30_000 });
             await embed.EvaluateAsync("() => { const v = document.querySelector('video'); v.muted = true; v.play(); }");
             await embed.WaitForFunctionAsync("() => document.querySelector('video').currentTime > 0.3", null, new() { Timeout = 30_000, PollingInterval = 200 });
+
+            // Reloaded, the embed plays without asking again: the password is remembered for the session.
+            await page.ReloadAsync(new() { WaitUntil = WaitUntilState.Load });
+            var reloaded = page.Frames.Single(f => f != page.MainFrame);
+            await reloaded.WaitForSelectorAsync("[data-player] video", new() { Timeout = 30_000 });
+            Assert.That(await reloaded.QuerySelectorAsync("#video-password"), Is.Null, "no password asked after a reload");
         }
     }
 
@@ -304,7 +348,7 @@ public sealed class AudienceTests(DbKind kind)
 
     [Test]
     [Order(4)]
-    public async Task A_class_video_is_seen_by_members_only_and_never_listed_federated_or_shared()
+    public async Task A_class_video_is_seen_and_listed_by_members_only_and_never_federated_or_shared()
     {
         var channel = (await _instance.Services.GetRequiredService<ActorRepository>().FindLocalAsync(ActorTypes.Group, "prof_channel"))!;
         await _mona.FollowAsync(_instance, channel.Url);
@@ -362,11 +406,32 @@ public sealed class AudienceTests(DbKind kind)
             Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain("data-player"));
         }
 
-        // Never listed, even for its members (they get the link from their teacher).
-        foreach (var client in new[] { _student, outsider })
+        // Listed for its members (recent videos, search, the channel), never for anyone else, through the API and the pages;
+        // the listings are cached per audience, so each viewer's listing is read twice (the second one from the cache).
+        var listings = new[]
         {
-            Assert.That(await ListedUuidsAsync(client, "/api/v1/videos?count=100"), Does.Not.Contain(_uuid));
-            Assert.That(await ListedUuidsAsync(client, "/api/v1/videos?count=100&privacyOneOf=4"), Does.Not.Contain(_uuid));
+            "/api/v1/videos?count=100", "/api/v1/videos?count=100&privacyOneOf=4", "/api/v1/search/videos?search=fractions",
+            "/api/v1/video-channels/prof_channel/videos?count=100", "/api/v1/accounts/prof/videos?count=100",
+        };
+        foreach (var (client, who, listsIt) in new[] { (_student, "the member", true), (outsider, "another student", false), (_instance.Http, "anonymous", false) })
+        {
+            foreach (var path in listings.Concat(listings))
+            {
+                var listed = await ListedUuidsAsync(client, path);
+                Assert.That(listed, listsIt ? Does.Contain(_uuid) : Does.Not.Contain(_uuid), $"{who}: {path}");
+            }
+        }
+        var watchLink = $"href=\"/w/{owned.GetProperty("shortUUID").GetString()}\"";
+        var (memberOnly, memberClient) = await PagesOfAsync("eleve");
+        var (outsiderOnly, outsiderClient) = await PagesOfAsync("autre");
+        using var disposeMember = memberClient;
+        using var disposeOutsider = outsiderClient;
+        foreach (var page in new[] { "/", "/search?q=fractions", "/c/prof_channel" })
+        {
+            using var memberPage = await memberOnly.SendAsync(HttpMethod.Get, page);
+            using var outsiderPage = await outsiderOnly.SendAsync(HttpMethod.Get, page);
+            Assert.That(await memberPage.Content.ReadAsStringAsync(), Does.Contain(watchLink), $"the member's {page}");
+            Assert.That(await outsiderPage.Content.ReadAsStringAsync(), Does.Not.Contain(watchLink), $"another student's {page}");
         }
 
         // Never federated: a public lesson published after it reaches the channel's follower, the class lesson never does.
@@ -380,6 +445,79 @@ public sealed class AudienceTests(DbKind kind)
 
     [Test]
     [Order(5)]
+    public async Task A_class_videos_images_captions_and_hash_file_reach_its_audience_only_by_url()
+    {
+        using (var caption = await _teacher.PutAsync($"/api/v1/videos/{_uuid}/captions/fr",
+            VideoPlatform.IntegrationTests.Captions.CaptionApiTests.CaptionForm("WEBVTT\n\n00:00.500 --> 00:01.500\nLes fractions\n", "lecon.vtt")))
+        {
+            Assert.That(caption.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await caption.Content.ReadAsStringAsync());
+        }
+        var (_, video) = await GetVideoAsync(_student);
+        var captions = await _student.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{_uuid}/captions");
+        var urls = new[]
+        {
+            video.GetProperty("thumbnailPath").GetString()!,
+            video.GetProperty("previewPath").GetString()!,
+            captions.GetProperty("data")[0].GetProperty("captionPath").GetString()!,
+            new Uri(video.GetProperty("streamingPlaylists")[0].GetProperty("segmentsSha256Url").GetString()!).PathAndQuery,
+        };
+        using var outsider = _instance.Authed(await _instance.TokenAsync("autre", "password123"));
+        using var nobody = CookielessClient();
+        var (memberPages, memberClient) = await PagesOfAsync("eleve");
+        using var disposeMember = memberClient;
+        foreach (var url in urls)
+        {
+            using var anonymous = await nobody.GetAsync(url);
+            using var other = await outsider.GetAsync(url);
+            using var member = await _student.GetAsync(url);
+            using var teacher = await _teacher.GetAsync(url);
+            // What the member's browser does: an img element sends the session cookie and nothing else.
+            using var memberBrowser = await memberPages.SendAsync(HttpMethod.Get, url);
+            Assert.Multiple(() =>
+            {
+                Assert.That((int)anonymous.StatusCode, Is.AnyOf(401, 403, 404), $"anonymous: {url}");
+                Assert.That((int)other.StatusCode, Is.AnyOf(403, 404), $"another student: {url}");
+                Assert.That(member.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"the member: {url}");
+                Assert.That(teacher.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"the teacher: {url}");
+                Assert.That(member.Headers.CacheControl?.Public, Is.Not.True, $"never kept by shared caches: {url}");
+            });
+            // Images (img elements send the cookie only); the player fetches captions and hashes with its file token.
+            if (url.StartsWith("/lazy-static/thumbnails/", StringComparison.Ordinal) || url.StartsWith("/lazy-static/previews/", StringComparison.Ordinal))
+            {
+                Assert.That(memberBrowser.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"the member's page: {url}");
+            }
+        }
+
+        // The password-protected lesson (PeerTube's rule): its thumbnail is public, as it is listed with a lock; its caption and
+        // hash file need the password's file token.
+        using (var open = await _teacher.PutAsJsonAsync($"/api/v1/videos/{_uuid}", new { audienceGroups = Array.Empty<string>(), privacy = 5, videoPasswords = new[] { Password } }))
+        {
+            Assert.That(open.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await open.Content.ReadAsStringAsync());
+        }
+        var (_, locked) = await GetVideoAsync(_teacher);
+        var lockedCaption = (await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{_uuid}/captions")).GetProperty("data")[0].GetProperty("captionPath").GetString()!;
+        var lockedHashes = new Uri(locked.GetProperty("streamingPlaylists")[0].GetProperty("segmentsSha256Url").GetString()!).PathAndQuery;
+        using (var thumbnail = await nobody.GetAsync(locked.GetProperty("thumbnailPath").GetString()))
+        {
+            Assert.That(thumbnail.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a password video's thumbnail is public, as PeerTube's");
+        }
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/videos/{_uuid}/token");
+        tokenRequest.Headers.Add("x-peertube-video-password", Password);
+        using var tokenResponse = await nobody.SendAsync(tokenRequest);
+        var token = Uri.EscapeDataString((await tokenResponse.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("files").GetProperty("token").GetString()!);
+        foreach (var url in new[] { lockedCaption, lockedHashes })
+        {
+            using var without = await nobody.GetAsync(url);
+            using var with = await nobody.GetAsync(url + "?videoFileToken=" + token);
+            Assert.That((int)without.StatusCode, Is.AnyOf(401, 404), $"without the password: {url}");
+            Assert.That(with.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"with the password's file token: {url}");
+        }
+        Assert.That(locked.GetProperty("streamingPlaylists")[0].GetProperty("files").EnumerateArray().All(f => !f.TryGetProperty("torrentUrl", out var t) || t.ValueKind == JsonValueKind.Null),
+            Is.True, "no torrent for a password video");
+    }
+
+    [Test]
+    [Order(6)]
     public async Task Embeds_are_framed_only_by_the_allowed_domains()
     {
         var lesson = await _instance.PublishVideoAsync("prof_channel", "Le cycle de l'eau");
@@ -428,6 +566,96 @@ public sealed class AudienceTests(DbKind kind)
             Assert.That(ownCsp, Does.Contain("frame-ancestors 'self' http://moodle.example.net:8443 https://moodle.example.net:8443"));
             Assert.That(refusedStatus, Is.EqualTo(HttpStatusCode.Forbidden));
             Assert.That(moodleStatus, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
+    [Order(7)]
+    public async Task The_upload_page_sends_passwords_and_class_groups_with_the_resumable_upload()
+    {
+        // The page offers what the edit page offers: the password privacy, the passwords field and the directory's groups.
+        var (teacherPages, teacherClient) = await PagesOfAsync("prof");
+        using var disposeTeacher = teacherClient;
+        using (var upload = await teacherPages.SendAsync(HttpMethod.Get, "/videos/upload"))
+        {
+            var html = WebUtility.HtmlDecode(await upload.Content.ReadAsStringAsync());
+            Assert.That(upload.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(html, Does.Contain("<option value=\"5\">Protégée par mot de passe</option>")
+                .And.Contain("name=\"passwords\"").And.Contain("list=\"known-groups\"").And.Contain("<option value=\"5e B\">"));
+        }
+        if (kind != DbKind.Sqlite)
+        {
+            return; // the browser part depends on no database: once, on SQLite
+        }
+        var clip = Path.Combine(_instance.Database.Folder, "clips", "lesson.mp4");
+        await using var chromium = await Chromium.LaunchAsync();
+        await using var context = await chromium.ContextAsync(_instance.BaseUrl);
+        var page = await context.NewPageAsync();
+        var errors = Chromium.WatchErrors(page);
+        var failed = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                failed.Enqueue($"{response.Status} {response.Request.Method} {response.Url}");
+            }
+        };
+        var sessions = 0;
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "POST" && request.Url.Contains("/api/v1/videos/upload-resumable", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref sessions);
+            }
+        };
+        // Signed in straight to the upload page (the home page would show the seeded lessons, which have no image files).
+        await page.GotoAsync("/login?returnUrl=%2Fvideos%2Fupload");
+        await page.GetByLabel("Identifiant ou adresse électronique").FillAsync("prof");
+        await page.GetByLabel("Mot de passe").FillAsync("password123");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        await page.WaitForURLAsync("**/videos/upload");
+
+        async Task<JsonElement> UploadAsync(string title)
+        {
+            await page.GetByLabel("Titre").FillAsync(title);
+            // The keyboard sends the form, as it would for anyone not using a mouse.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer" }).FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await page.WaitForFunctionAsync("() => ['transcoding', 'published'].includes(document.querySelector('form[data-uploader]').dataset.state)",
+                null, new() { Timeout = 60_000, PollingInterval = 200 });
+            var mine = await _teacher.GetFromJsonAsync<JsonElement>("/api/v1/users/me/videos?count=5");
+            var uuid = mine.GetProperty("data").EnumerateArray().First(v => v.GetProperty("name").GetString() == title).GetProperty("uuid").GetString()!;
+            return (await GetVideoByUuidAsync(_teacher, uuid)).Body;
+        }
+
+        // Password privacy: refused in French without a password and with a too short one, before anything is sent.
+        await page.Locator("input[type=file]").SetInputFilesAsync(clip);
+        await page.GetByLabel("Visibilité").SelectOptionAsync("5");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#upload-error")).ToHaveTextAsync("Une vidéo protégée par mot de passe a besoin d'au moins un mot de passe.");
+        await Assertions.Expect(page.Locator("#passwords")).ToHaveAttributeAsync("aria-invalid", "true");
+        await page.Locator("#passwords").FillAsync("a");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Envoyer" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#upload-error")).ToHaveTextAsync("Chaque mot de passe compte de 2 à 100 caractères, sans doublon.");
+        Assert.That(sessions, Is.Zero, "nothing was sent for a refused form");
+        await page.Locator("#passwords").FillAsync("craie-verte\n  tableau-noir  \n");
+        var locked = await UploadAsync("Les décimales");
+        Assert.That(locked.GetProperty("privacy").GetProperty("id").GetInt32(), Is.EqualTo(5));
+        var passwords = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{locked.GetProperty("uuid").GetString()}/passwords");
+        Assert.That(passwords.GetProperty("data").EnumerateArray().Select(p => p.GetProperty("password").GetString()),
+            Is.EquivalentTo(new[] { "craie-verte", "tableau-noir" }));
+
+        // Class groups, typed with the suggestions the page offers: the video is internal and restricted to them.
+        await page.GotoAsync("/videos/upload");
+        await page.Locator("input[type=file]").SetInputFilesAsync(clip);
+        await page.GetByLabel("Réservée aux classes").FillAsync("5e B, Club théâtre, 5e B");
+        var restricted = await UploadAsync("Les pourcentages");
+        Assert.Multiple(() =>
+        {
+            Assert.That(restricted.GetProperty("privacy").GetProperty("id").GetInt32(), Is.EqualTo(4));
+            Assert.That(restricted.GetProperty("audienceGroups").EnumerateArray().Select(g => g.GetString()), Is.EqualTo(new[] { "5e B", "Club théâtre" }));
+            Assert.That(sessions, Is.EqualTo(2));
+            Assert.That(errors, Is.Empty, string.Join("; ", failed));
         });
     }
 }

@@ -180,4 +180,44 @@ public class VideoAudienceTests
         Assert.That(VideoCommands.Validate(new() { Privacy = 5, VideoPasswords = ["ab"] }), Is.Null);
         Assert.That(VideoCommands.Validate(new() { Privacy = 5, VideoPasswords = ["a"] })?.Field, Is.EqualTo(VideoField.Passwords));
     }
+
+    [Test]
+    public void A_listing_includes_the_class_videos_of_the_viewers_groups_only()
+    {
+        var anonymous = VideoAccess.ForViewer(new VideoQuery(), User(null));
+        var member = VideoAccess.ForViewer(new VideoQuery(), User(20, UserRole.User, "5e B", "Club théâtre"));
+        var withoutGroups = VideoAccess.ForViewer(new VideoQuery(), User(21));
+        var moderator = VideoAccess.ForViewer(new VideoQuery(), User(30, UserRole.Moderator));
+        var requested = VideoAccess.ForViewer(new VideoQuery(), User(20, UserRole.User, "5e B"), [1]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(anonymous.AudienceGroups, Is.Empty);
+            Assert.That(anonymous.IncludeAudienceRestricted, Is.False);
+            Assert.That(anonymous.Privacies, Is.EqualTo(new[] { 1 }));
+            Assert.That(member.AudienceGroups, Is.EquivalentTo(new[] { "5e B", "Club théâtre" }));
+            Assert.That(member.IncludeAudienceRestricted, Is.False);
+            Assert.That(member.Privacies, Is.EquivalentTo(new[] { 1, 4 }));
+            Assert.That(withoutGroups.AudienceGroups, Is.Empty);
+            Assert.That(moderator.IncludeAudienceRestricted, Is.True, "moderators see every video, class videos included");
+            Assert.That(requested.Privacies, Is.EqualTo(new[] { 1 }), "the privacies asked for still apply");
+        });
+    }
+
+    [Test]
+    public void Cached_listings_are_shared_by_viewers_with_the_same_groups_only()
+    {
+        static string Audience(ClaimsPrincipal user) => VideoPlatform.Api.Videos.AudienceListingPolicy.Audience(user);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Audience(User(null)), Is.EqualTo("anonymous"));
+            Assert.That(Audience(User(21)), Is.EqualTo("signed-in"), "users without groups keep one shared entry");
+            Assert.That(Audience(User(30, UserRole.Moderator, "5e B")), Is.EqualTo("all"));
+            Assert.That(Audience(User(20, UserRole.User, "5e B", "5e C")), Is.EqualTo(Audience(User(22, UserRole.User, "5e C", "5e B"))),
+                "two pupils of the same classes share an entry, whatever the order of their groups");
+            Assert.That(Audience(User(20, UserRole.User, "5e B")), Is.Not.EqualTo(Audience(User(23, UserRole.User, "5e C"))));
+            Assert.That(Audience(User(20, UserRole.User, "5e B")), Is.Not.EqualTo(Audience(User(21))));
+            Assert.That(Audience(User(20, UserRole.User, "a\",b")), Is.Not.EqualTo(Audience(User(24, UserRole.User, "a", "b"))),
+                "group names cannot run into each other");
+        });
+    }
 }
