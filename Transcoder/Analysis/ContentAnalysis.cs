@@ -51,12 +51,18 @@ public static class ContentRules
     /// <summary>A median frame difference from here up is high motion (the bench's noisy 1080p clip reads 1.5–2.5).</summary>
     public const double MotionDifference = 1.0;
 
+    /// <summary>
+    /// Sources up to this long (three windows) are decoded whole, in one pass: no dearer than three windows, and without the
+    /// keyframe lookup (the short clips of tests and most phone snippets).
+    /// </summary>
+    public const double WholeSourceSeconds = 3 * WindowSeconds;
+
     // Where the windows start, as fractions of the duration: the beginning (a title slide) is skipped, three points spread.
     private static readonly double[] WindowStarts = [0.15, 0.5, 0.8];
 
     /// <summary>
     /// The sample windows (start, length) in seconds: three windows of <see cref="WindowSeconds"/> spread over the source (the
-    /// last one never past its end), or the whole source when it is no longer than one window. Each is then decoded from the
+    /// last one never past its end), or the whole source up to <see cref="WholeSourceSeconds"/>. Each is then decoded from the
     /// keyframe at or before its start (<see cref="FromKeyframes"/>), so the analysis never decodes more than three windows.
     /// </summary>
     public static IReadOnlyList<(double Start, double Length)> Windows(double durationSeconds)
@@ -66,7 +72,7 @@ public static class ContentRules
             return [];
         }
 
-        if (durationSeconds <= WindowSeconds)
+        if (durationSeconds <= WholeSourceSeconds)
         {
             return [(0, durationSeconds)];
         }

@@ -24,33 +24,11 @@ internal static class ContentAnalyzer
 
         var start = Stopwatch.GetTimestamp();
         const string printFile = "content-analysis.txt";
-        const string keyframesFile = "content-keyframes.csv";
         var printPath = Path.Combine(workingDirectory, printFile);
-        var keyframesPath = Path.Combine(workingDirectory, keyframesFile);
         try
         {
-            // Where decoding can start for each window: one packet read after a seek per window, nothing decoded. A source that
-            // cannot be read that way (no index) is still analysed, each window from its own start.
-            IReadOnlyList<double?> keyframes;
-            try
-            {
-                await runner.RunAsync(
-                    Ffprobe(settings),
-                    KeyframeArguments(sourcePath, samples, keyframesFile),
-                    workingDirectory,
-                    TimeSpan.Zero,
-                    null,
-                    settings.Timeout,
-                    settings.CancelGracePeriod,
-                    cancellationToken).ConfigureAwait(false);
-                keyframes = ContentRules.ParseKeyframes(
-                    File.Exists(keyframesPath) ? await File.ReadAllTextAsync(keyframesPath, cancellationToken).ConfigureAwait(false) : "", samples.Count);
-            }
-            catch (Exception ex) when (ex is FfmpegException or FormatException)
-            {
-                keyframes = new double?[samples.Count];
-            }
-
+            // Where decoding can start for each window (a short source is decoded whole, from its start).
+            IReadOnlyList<double?> keyframes = samples is [(0, _)] ? [0.0] : await KeyframesAsync(sourcePath, samples, workingDirectory, settings, runner, cancellationToken).ConfigureAwait(false);
             var windows = ContentRules.FromKeyframes(samples, keyframes, duration);
             await runner.RunAsync(
                 settings.FfmpegPath,
@@ -68,6 +46,39 @@ internal static class ContentAnalyzer
         finally
         {
             File.Delete(printPath);
+        }
+    }
+
+    /// <summary>
+    /// The keyframe at or before each window's start: one packet read after a seek per window, nothing decoded. A source that
+    /// cannot be read that way (no index to seek in) is still analysed, each window from its own start.
+    /// </summary>
+    private static async Task<IReadOnlyList<double?>> KeyframesAsync(
+        string sourcePath, IReadOnlyList<(double Start, double Length)> samples, string workingDirectory, TranscodeSettings settings, FfmpegRunner runner,
+        CancellationToken cancellationToken)
+    {
+        const string keyframesFile = "content-keyframes.csv";
+        var keyframesPath = Path.Combine(workingDirectory, keyframesFile);
+        try
+        {
+            await runner.RunAsync(
+                Ffprobe(settings),
+                KeyframeArguments(sourcePath, samples, keyframesFile),
+                workingDirectory,
+                TimeSpan.Zero,
+                null,
+                settings.Timeout,
+                settings.CancelGracePeriod,
+                cancellationToken).ConfigureAwait(false);
+            return ContentRules.ParseKeyframes(
+                File.Exists(keyframesPath) ? await File.ReadAllTextAsync(keyframesPath, cancellationToken).ConfigureAwait(false) : "", samples.Count);
+        }
+        catch (Exception ex) when (ex is FfmpegException or FormatException)
+        {
+            return new double?[samples.Count];
+        }
+        finally
+        {
             File.Delete(keyframesPath);
         }
     }

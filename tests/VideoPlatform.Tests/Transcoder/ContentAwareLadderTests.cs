@@ -11,15 +11,15 @@ public class ContentAwareLadderTests
     private static readonly TranscodeSettings Settings = new() { EnabledResolutions = new HashSet<int> { 240, 720 }, Threads = 2, WebVideos = false };
 
     [Test]
-    public void Three_windows_spread_over_the_source_and_the_whole_of_one_shorter_than_a_window()
+    public void Three_windows_spread_over_the_source_and_the_whole_of_one_up_to_three_windows_long()
     {
         Assert.That(ContentRules.Windows(100), Is.EqualTo(new[] { (15.0, 2.0), (50.0, 2.0), (80.0, 2.0) }));
         // The last window never runs past the end.
         Assert.That(ContentRules.Windows(21), Is.EqualTo(new[] { (21 * 0.15, 2.0), (10.5, 2.0), (21 * 0.8, 2.0) }));
-        // Short sources are sampled too (no longer decoded whole): where decoding really starts is FromKeyframes' business.
+        // Short sources are sampled too (no longer decoded whole up to 20 s): where decoding really starts is FromKeyframes' business.
         Assert.That(ContentRules.Windows(20), Is.EqualTo(new[] { (3.0, 2.0), (10.0, 2.0), (16.0, 2.0) }));
-        Assert.That(ContentRules.Windows(6), Is.EqualTo(new[] { (6 * 0.15, 2.0), (3.0, 2.0), (4.0, 2.0) }));
-        Assert.That(ContentRules.Windows(2), Is.EqualTo(new[] { (0.0, 2.0) }), "a source no longer than a window is analysed whole");
+        Assert.That(ContentRules.Windows(6.5), Is.EqualTo(new[] { (6.5 * 0.15, 2.0), (3.25, 2.0), (4.5, 2.0) }));
+        Assert.That(ContentRules.Windows(6), Is.EqualTo(new[] { (0.0, 6.0) }), "up to three windows long, a source is analysed whole, in one pass");
         Assert.That(ContentRules.Windows(0.5), Is.EqualTo(new[] { (0.0, 0.5) }));
         Assert.That(ContentRules.Windows(0), Is.Empty);
         Assert.That(ContentRules.Windows(double.NaN), Is.Empty);
@@ -181,8 +181,10 @@ public class ContentAwareLadderTests
 
         // Keyframes every 2 s (phones, OBS): each window moves back to its keyframe.
         Assert.That(ContentRules.FromKeyframes(samples, [14, 50, 80], 100), Is.EqualTo(new[] { (14.0, 2.0), (50.0, 2.0), (80.0, 2.0) }));
-        // A single keyframe (a short generated clip, a screen recorder with an endless GOP): the first window only, decoded once.
+        // A single keyframe (the bench's 10 s clips, a screen recorder with an endless GOP): the first window only, decoded once.
         Assert.That(ContentRules.FromKeyframes(ContentRules.Windows(10), [0, 0, 0], 10), Is.EqualTo(new[] { (0.0, 2.0) }));
+        // A short source analysed whole: one window from its start.
+        Assert.That(ContentRules.FromKeyframes(ContentRules.Windows(3), [0], 3), Is.EqualTo(new[] { (0.0, 3.0) }));
         // libx264's default 250-frame GOP at 30 fps (keyframes every 8.33 s) on 30 s: points 4.5, 15 and 24.
         Assert.That(ContentRules.FromKeyframes(ContentRules.Windows(30), [0, 8.333, 16.667], 30),
             Is.EqualTo(new[] { (0.0, 2.0), (8.333, 2.0), (16.667, 2.0) }));
