@@ -28,6 +28,7 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
         CancellationToken cancellationToken)
     {
         sourcePath = Path.GetFullPath(sourcePath);
+        var probeStart = Stopwatch.GetTimestamp();
         var prober = new MediaProber(loggerFactory.CreateLogger<MediaProber>(), settings.FfprobeFolder);
         var source = await prober.ProbeAsync(sourcePath, cancellationToken).ConfigureAwait(false);
         var validation = UploadValidator.Validate(source, Path.GetFileName(sourcePath));
@@ -37,6 +38,7 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
         }
 
         var plan = LadderPlanner.Plan(source, settings);
+        var probeSeconds = Stopwatch.GetElapsedTime(probeStart).TotalSeconds;
         var id = Guid.NewGuid().ToString("D");
         Directory.CreateDirectory(workDir);
         var temp = Path.Combine(workDir, $".tmp-{id}");
@@ -68,6 +70,7 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
             var report = await MeasureAsync(sourcePath, source, plan, analysis, id, temp, settings, runner, ladderSeconds, ssimProgress, cancellationToken)
                 .ConfigureAwait(false);
 
+            var finishStart = Stopwatch.GetTimestamp();
             var thumbnail = $"{id}-thumbnail.jpg";
             var preview = $"{id}-preview.jpg";
             await runner.RunAsync(
@@ -135,6 +138,8 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
             // The one publishing step: a rename within the same folder, atomic on one file system.
             Directory.Move(temp, final);
             progress?.Report(1.0);
+            LogTimings(logger, id, probeSeconds, report.AnalysisSeconds, report.LadderSeconds, report.SsimSeconds, report.SsimSampledSeconds,
+                Stopwatch.GetElapsedTime(finishStart).TotalSeconds);
             LogPublished(logger, id, final);
             return new TranscodeResult(id, final, source.Duration, renditions, masterName, sha256Name, thumbnail, preview, source, report);
         }
@@ -168,14 +173,17 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
     }
 
     /// <summary>
-    /// Size and SSIM of every video rendition (one ffmpeg run: the source decoded once, compared with each rendition at its
-    /// frame rate and size), with the content analysis and the rate control it chose: the transcode job's details.
+    /// Size and SSIM of every video rendition (one ffmpeg run on a few sampled windows, <see cref="SsimRules.Windows"/>: the source
+    /// decoded once per window, compared with each rendition at its frame rate and size), with the content analysis and the rate control it chose: the transcode job's details.
     /// </summary>
     private async Task<TranscodeReport> MeasureAsync(
         string sourcePath, SourceMedia source, TranscodePlan plan, ContentAnalysis analysis, string id, string temp, TranscodeSettings settings,
         FfmpegRunner runner, double ladderSeconds, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         var videos = plan.Renditions.Where(r => !r.IsAudioOnly).Select(r => (Plan: r, File: FfmpegArguments.FragmentedName(id, r.Resolution))).ToList();
+        var duration = source.Duration.TotalSeconds;
+        var windows = SsimRules.Windows(analysis.Windows.Count > 0 ? analysis.Windows : ContentRules.Windows(duration), duration);
+        var sampled = windows.Sum(w => w.Length);
         var start = Stopwatch.GetTimestamp();
         var qualities = new List<RenditionQuality>();
         if (videos.Count > 0)
@@ -184,9 +192,9 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
             {
                 await runner.RunAsync(
                     settings.FfmpegPath,
-                    SsimRules.Arguments(sourcePath, videos, settings.Threads),
+                    SsimRules.Arguments(sourcePath, videos, windows, settings.Threads),
                     temp,
-                    source.Duration,
+                    TimeSpan.FromSeconds(sampled),
                     progress,
                     settings.Timeout,
                     settings.CancelGracePeriod,
@@ -222,7 +230,10 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
             qualities,
             Math.Round(analysis.Seconds, 3),
             Math.Round(ladderSeconds, 3),
-            Math.Round(Stopwatch.GetElapsedTime(start).TotalSeconds, 3));
+            Math.Round(Stopwatch.GetElapsedTime(start).TotalSeconds, 3))
+        {
+            SsimSampledSeconds = qualities.Count > 0 ? Math.Round(sampled, 3) : 0,
+        };
     }
 
     /// <summary>One rendition's files as ffmpeg wrote them: size, bitrates from its playlist, and the hash of each byte range.</summary>
@@ -298,6 +309,9 @@ public sealed partial class HlsPipeline(ILogger<HlsPipeline> logger, ILoggerFact
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Transcode {Id}: SSIM of the renditions could not be measured ({Reason})")]
     private static partial void LogMeasureFailed(ILogger logger, string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id}: probe {Probe:0.00} s, analysis {Analysis:0.00} s, ladder {Ladder:0.00} s, SSIM {Ssim:0.00} s (on {SsimSampled:0.#} s), images and hashes {Finish:0.00} s")]
+    private static partial void LogTimings(ILogger logger, string id, double probe, double analysis, double ladder, double ssim, double ssimSampled, double finish);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Transcode {Id} published in {Directory}")]
     private static partial void LogPublished(ILogger logger, string id, string directory);

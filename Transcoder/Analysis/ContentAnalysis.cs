@@ -21,6 +21,9 @@ public enum ContentKind
 /// </summary>
 public sealed record ContentAnalysis(ContentKind Kind, int Frames, double MedianDifference, double Percentile75Difference, double Seconds)
 {
+    /// <summary>The windows of the source decoded (start, length in seconds), each starting on a keyframe; empty when nothing was.</summary>
+    public IReadOnlyList<(double Start, double Length)> Windows { get; init; } = [];
+
     /// <summary>Sources without video, or too short to sample: encoded as before, the rule that assumes nothing.</summary>
     public static ContentAnalysis Unknown { get; } = new(ContentKind.Normal, 0, 0, 0, 0);
 
@@ -49,17 +52,18 @@ public static class ContentRules
     public const double MotionDifference = 1.0;
 
     /// <summary>
-    /// Sources up to this long are analysed whole, in one pass: seeking to three windows of a short source decodes most of it
-    /// three times over (each seek starts from the keyframe before, and short clips often have a single one).
+    /// Sources up to this long (three windows) are decoded whole, in one pass: no dearer than three windows, and without the
+    /// keyframe lookup (the short clips of tests and most phone snippets).
     /// </summary>
-    public const double WholeSourceSeconds = 20;
+    public const double WholeSourceSeconds = 3 * WindowSeconds;
 
     // Where the windows start, as fractions of the duration: the beginning (a title slide) is skipped, three points spread.
     private static readonly double[] WindowStarts = [0.15, 0.5, 0.8];
 
     /// <summary>
-    /// The sampled windows (start, length) in seconds: three windows of <see cref="WindowSeconds"/> spread over the source,
-    /// or the whole source up to <see cref="WholeSourceSeconds"/>.
+    /// The sample windows (start, length) in seconds: three windows of <see cref="WindowSeconds"/> spread over the source (the
+    /// last one never past its end), or the whole source up to <see cref="WholeSourceSeconds"/>. Each is then decoded from the
+    /// keyframe at or before its start (<see cref="FromKeyframes"/>), so the analysis never decodes more than three windows.
     /// </summary>
     public static IReadOnlyList<(double Start, double Length)> Windows(double durationSeconds)
     {
@@ -75,6 +79,79 @@ public static class ContentRules
 
         return [.. WindowStarts.Select(f => (Math.Min(durationSeconds * f, durationSeconds - WindowSeconds), WindowSeconds))];
     }
+
+    /// <summary>
+    /// The windows really decoded: each sample window moved back to the keyframe at or before its start (<paramref name="keyframes"/>[i],
+    /// null when unknown: the window's own start), so decoding starts on a keyframe and nothing is decoded only to be thrown away;
+    /// windows falling on the same keyframe are decoded once; a window stops at the next one's start and at the end of the source.
+    /// A short source with a single keyframe is thus analysed on its first <see cref="WindowSeconds"/> only, however many sample
+    /// points it has, and a long one costs at most three windows whatever its keyframe interval.
+    /// </summary>
+    public static IReadOnlyList<(double Start, double Length)> FromKeyframes(
+        IReadOnlyList<(double Start, double Length)> windows, IReadOnlyList<double?> keyframes, double durationSeconds)
+    {
+        if (keyframes.Count != windows.Count)
+        {
+            throw new ArgumentException("One keyframe (or null) per window.", nameof(keyframes));
+        }
+
+        var starts = windows
+            .Select((w, i) => (Start: keyframes[i] is { } k && double.IsFinite(k) && k <= w.Start + 0.001 ? Math.Max(0, k) : w.Start, w.Length))
+            .GroupBy(w => Math.Round(w.Start, 3))
+            .Select(g => (Start: g.Key, Length: g.Max(w => w.Length)))
+            .OrderBy(w => w.Start)
+            .ToList();
+        var result = new List<(double Start, double Length)>();
+        for (var i = 0; i < starts.Count; i++)
+        {
+            var end = Math.Min(starts[i].Start + starts[i].Length, durationSeconds);
+            if (i + 1 < starts.Count)
+            {
+                end = Math.Min(end, starts[i + 1].Start);
+            }
+
+            if (end - starts[i].Start > 0.001)
+            {
+                result.Add((starts[i].Start, Math.Round(end - starts[i].Start, 3)));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// ffprobe's <c>-read_intervals</c> reading the first video packet after a seek to each window's start (a seek lands on the
+    /// keyframe at or before it): <c>15%+#1,50%+#1,80%+#1</c>.
+    /// </summary>
+    public static string KeyframeIntervals(IReadOnlyList<(double Start, double Length)> windows) =>
+        string.Join(',', windows.Select(w => Seconds(w.Start) + "%+#1"));
+
+    /// <summary>
+    /// The keyframe found for each window, from ffprobe's <c>packet=pts_time,flags</c> CSV (one <c>time,flags</c> line per
+    /// interval, in order): the packet's time when it is a keyframe (flags starting with <c>K</c>), else null (that window is
+    /// decoded from its own start). Missing lines give null; a line that is not <c>number,flags</c> is refused.
+    /// </summary>
+    public static IReadOnlyList<double?> ParseKeyframes(string csv, int windows)
+    {
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var result = new double?[windows];
+        for (var i = 0; i < Math.Min(windows, lines.Length); i++)
+        {
+            var comma = lines[i].IndexOf(',', StringComparison.Ordinal);
+            if (comma < 0 || !double.TryParse(lines[i].AsSpan(0, comma), NumberStyles.Float, CultureInfo.InvariantCulture, out var time)
+                || !double.IsFinite(time))
+            {
+                throw new FormatException($"ffprobe printed an unreadable packet: '{lines[i]}'.");
+            }
+
+            result[i] = lines[i].AsSpan(comma + 1).StartsWith("K", StringComparison.Ordinal) ? time : null;
+        }
+
+        return result;
+    }
+
+    /// <summary>Seconds as ffmpeg reads them: invariant, at most three decimals.</summary>
+    public static string Seconds(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Screen when three frames in four barely change; motion when the median frame changes a lot; normal otherwise.

@@ -18,39 +18,92 @@ public sealed record TranscodeReport(
     IReadOnlyList<RenditionQuality> Renditions,
     double AnalysisSeconds,
     double LadderSeconds,
-    double SsimSeconds);
+    double SsimSeconds)
+{
+    /// <summary>How many seconds of each rendition the SSIM figures cover (the sampled windows together).</summary>
+    public double SsimSampledSeconds { get; init; }
+}
 
 /// <summary>
-/// SSIM per rendition in one ffmpeg run after the ladder: the source decoded once, split, each branch brought to a rendition's
-/// frame rate and size exactly as the ladder did, and compared by ffmpeg's <c>ssim</c> filter with that rendition's file.
+/// SSIM per rendition in one ffmpeg run after the ladder, on a few sampled windows (<see cref="Windows"/>): for each window the
+/// source is decoded once from its keyframe, split, each branch brought to a rendition's frame rate and size exactly as the ladder
+/// did, and each rendition's windows, joined, are compared by ffmpeg's <c>ssim</c> filter with the source's.
 /// </summary>
 public static class SsimRules
 {
     /// <summary>
-    /// SSIM is measured over the first this-many seconds: the comparison decodes the source and every rendition again, which
-    /// over a whole lesson would cost half as much as the ladder itself; over the first minute it is a small fixed cost.
+    /// Each sampled window lasts at most this long. SSIM is a recorded figure (nothing is decided from it): measured over the
+    /// whole source, the comparison decoded the source and every rendition again and cost half as much as the ladder; over three
+    /// windows it is a small fixed cost whatever the length of the lesson.
     /// </summary>
-    public const double MeasuredSeconds = 60;
+    public const double WindowSeconds = 2;
+
+    /// <summary>
+    /// The windows compared (start, length): one per window the content analysis decoded (<see cref="ContentAnalysis.Windows"/>,
+    /// which start on the source's keyframes), its start moved up to the next whole second (a whole-second shift keeps every
+    /// rendition's frames on the same instants as in the ladder, whatever its integer frame rate; decoding from the keyframe
+    /// costs at most one second more), at most <see cref="WindowSeconds"/> long, never past the next window or the end.
+    /// Without such windows (or when none fits), the first <see cref="WindowSeconds"/>.
+    /// </summary>
+    public static IReadOnlyList<(double Start, double Length)> Windows(IReadOnlyList<(double Start, double Length)> analysed, double durationSeconds)
+    {
+        if (!double.IsFinite(durationSeconds) || durationSeconds <= 0)
+        {
+            return [];
+        }
+
+        var starts = analysed.Select(w => Math.Ceiling(w.Start - 0.001)).Where(s => s < durationSeconds - 0.5).Distinct().Order().ToList();
+        var result = new List<(double Start, double Length)>();
+        for (var i = 0; i < starts.Count; i++)
+        {
+            var end = Math.Min(Math.Min(starts[i] + WindowSeconds, durationSeconds), i + 1 < starts.Count ? starts[i + 1] : double.MaxValue);
+            result.Add((starts[i], Math.Round(end - starts[i], 3)));
+        }
+
+        return result.Count > 0 ? result : [(0, Math.Min(WindowSeconds, durationSeconds))];
+    }
 
     public static string StatsFileName(int resolution) => $"ssim-{resolution.ToString(CultureInfo.InvariantCulture)}.log";
 
-    /// <summary>Input 0 is the source, input i + 1 the file of <paramref name="renditions"/>[i]; one null output per comparison.</summary>
-    public static IReadOnlyList<string> Arguments(string sourcePath, IReadOnlyList<(RenditionPlan Plan, string File)> renditions, int threads)
+    /// <summary>
+    /// Per window w, input w × (1 + renditions) is the source and the next ones the files of <paramref name="renditions"/>, each
+    /// sought to the window (an exact seek: the shift by a whole second keeps the frame instants); one null output per rendition.
+    /// </summary>
+    public static IReadOnlyList<string> Arguments(
+        string sourcePath, IReadOnlyList<(RenditionPlan Plan, string File)> renditions, IReadOnlyList<(double Start, double Length)> windows, int threads)
     {
-        var limit = MeasuredSeconds.ToString(CultureInfo.InvariantCulture);
-        var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-threads", Str(threads), "-t", limit, "-an", "-sn", "-dn", "-i", sourcePath };
-        foreach (var (_, file) in renditions)
+        var args = new List<string> { "-hide_banner", "-nostats", "-loglevel", "error", "-y", "-threads", Str(threads) };
+        var parts = new List<string>();
+        var perWindow = renditions.Count + 1;
+        for (var w = 0; w < windows.Count; w++)
         {
-            args.AddRange(["-t", limit, "-an", "-sn", "-dn", "-i", file]);
+            var (start, length) = windows[w];
+            string[] seek = ["-ss", ContentRules.Seconds(start), "-t", ContentRules.Seconds(length), "-an", "-sn", "-dn", "-i"];
+            args.AddRange([.. seek, sourcePath]);
+            foreach (var (_, file) in renditions)
+            {
+                args.AddRange([.. seek, file]);
+            }
+
+            var source = w * perWindow;
+            var labels = string.Concat(renditions.Select((_, i) => $"[s{Str(w)}_{Str(i)}]"));
+            parts.Add($"[{Str(source)}:v:0]split={Str(renditions.Count)}{labels}");
+            for (var i = 0; i < renditions.Count; i++)
+            {
+                var r = renditions[i].Plan;
+                parts.Add($"[s{Str(w)}_{Str(i)}]fps={Str(r.Fps)},scale={Str(r.Width)}:{Str(r.Height)},setsar=1,format=yuv420p,setpts=PTS-STARTPTS[ref{Str(w)}_{Str(i)}]");
+                parts.Add($"[{Str(source + 1 + i)}:v:0]setsar=1,format=yuv420p,setpts=PTS-STARTPTS[enc{Str(w)}_{Str(i)}]");
+            }
         }
 
-        var labels = string.Concat(renditions.Select((_, i) => $"[s{Str(i)}]"));
-        var parts = new List<string> { $"[0:v:0]split={Str(renditions.Count)}{labels}" };
         for (var i = 0; i < renditions.Count; i++)
         {
             var r = renditions[i].Plan;
-            parts.Add($"[s{Str(i)}]fps={Str(r.Fps)},scale={Str(r.Width)}:{Str(r.Height)},setsar=1,format=yuv420p,setpts=PTS-STARTPTS[ref{Str(i)}]");
-            parts.Add($"[{Str(i + 1)}:v:0]setpts=PTS-STARTPTS[enc{Str(i)}]");
+            var n = Str(windows.Count);
+            var refs = string.Concat(Enumerable.Range(0, windows.Count).Select(w => $"[ref{Str(w)}_{Str(i)}]"));
+            var encs = string.Concat(Enumerable.Range(0, windows.Count).Select(w => $"[enc{Str(w)}_{Str(i)}]"));
+            parts.Add($"{refs}concat=n={n}:v=1:a=0[ref{Str(i)}]");
+            parts.Add($"{encs}concat=n={n}:v=1:a=0[enc{Str(i)}]");
             parts.Add($"[enc{Str(i)}][ref{Str(i)}]ssim=stats_file={StatsFileName(r.Resolution)}[out{Str(i)}]");
         }
 

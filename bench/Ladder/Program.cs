@@ -249,12 +249,15 @@ internal static class ContentBench
                     await Tool.RunAsync(settings.FfmpegPath, peertubeDir, PeerTubeWay(source, r, plan.SourceHasAudio, settings.Threads));
                 }
             });
-            var peertubeSsim = await SsimAsync(runner, settings, source, peertubeDir, plan, media.Duration);
+            // Both sides measured the same way, on the whole source (up to a minute): the pipeline's own figure is sampled.
+            var peertubeSsim = await SsimAsync(runner, settings, source, peertubeDir, "pt", plan, media.Duration);
+            var oursFullSsim = await SsimAsync(runner, settings, source, ours!.Directory, ours.Id, plan, media.Duration);
 
             Console.WriteLine();
             Console.WriteLine($"{name}: analysed as {report.Content} (frame difference median {report.MedianFrameDifference:0.###}, "
                 + $"75th percentile {report.Percentile75FrameDifference:0.###}) in {report.AnalysisSeconds:0.00} s; x264 tuning {report.Tune ?? "none"}");
-            Console.WriteLine("  rung    CRF   ours bytes  video bytes   SSIM     |  PeerTube bytes  video bytes   SSIM     | bytes  video  ΔSSIM");
+            Console.WriteLine($"  SSIM on the whole source for both sides; \"sampled\" is the pipeline's own figure, on {report.SsimSampledSeconds:0.#} s of windows");
+            Console.WriteLine("  rung    CRF   ours bytes  video bytes   SSIM   sampled  |  PeerTube bytes  video bytes   SSIM     | bytes  video  ΔSSIM");
             long oursTotal = 0, oursVideo = 0, ptTotal = 0, ptVideo = 0;
             foreach (var q in report.Renditions)
             {
@@ -265,8 +268,9 @@ internal static class ContentBench
                 var pv = await VideoBytesAsync(settings, ptFile);
                 var ps = peertubeSsim[q.Resolution];
                 (oursTotal, oursVideo, ptTotal, ptVideo) = (oursTotal + q.SizeBytes, oursVideo + ov, ptTotal + pb, ptVideo + pv);
-                Console.WriteLine($"  {q.Resolution,4}p  {q.Crf,4} {q.SizeBytes,12:N0} {ov,12:N0}  {q.Ssim:0.00000}  | {pb,14:N0} {pv,12:N0}  {ps:0.00000}  | "
-                    + $"{(double)q.SizeBytes / pb:0.00}×  {(double)ov / pv:0.00}×  {q.Ssim - ps:+0.00000;-0.00000}");
+                var os = oursFullSsim[q.Resolution];
+                Console.WriteLine($"  {q.Resolution,4}p  {q.Crf,4} {q.SizeBytes,12:N0} {ov,12:N0}  {os:0.00000} {q.Ssim:0.00000}  | {pb,14:N0} {pv,12:N0}  {ps:0.00000}  | "
+                    + $"{(double)q.SizeBytes / pb:0.00}×  {(double)ov / pv:0.00}×  {os - ps:+0.00000;-0.00000}");
             }
 
             // Everything our HLS serves (any separate audio file included), vs PeerTube's renditions.
@@ -301,11 +305,13 @@ internal static class ContentBench
         return [.. args];
     }
 
+    /// <summary>SSIM per rendition over the first minute of the source, as the pipeline measured it before it sampled windows.</summary>
     private static async Task<Dictionary<int, double>> SsimAsync(
-        FfmpegRunner runner, TranscodeSettings settings, string source, string dir, TranscodePlan plan, TimeSpan duration)
+        FfmpegRunner runner, TranscodeSettings settings, string source, string dir, string id, TranscodePlan plan, TimeSpan duration)
     {
-        var videos = plan.Renditions.Where(r => !r.IsAudioOnly).Select(r => (r, FfmpegArguments.FragmentedName("pt", r.Resolution))).ToList();
-        await runner.RunAsync(settings.FfmpegPath, SsimRules.Arguments(source, videos, settings.Threads), dir, duration, null,
+        var videos = plan.Renditions.Where(r => !r.IsAudioOnly).Select(r => (r, FfmpegArguments.FragmentedName(id, r.Resolution))).ToList();
+        (double, double)[] whole = [(0, Math.Min(60, duration.TotalSeconds))];
+        await runner.RunAsync(settings.FfmpegPath, SsimRules.Arguments(source, videos, whole, settings.Threads), dir, duration, null,
             settings.Timeout, settings.CancelGracePeriod, CancellationToken.None);
         return videos.ToDictionary(v => v.r.Resolution,
             v => SsimRules.MeanSsim(File.ReadAllText(Path.Combine(dir, SsimRules.StatsFileName(v.r.Resolution)))) ?? double.NaN);

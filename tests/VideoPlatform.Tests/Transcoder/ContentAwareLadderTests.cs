@@ -11,13 +11,15 @@ public class ContentAwareLadderTests
     private static readonly TranscodeSettings Settings = new() { EnabledResolutions = new HashSet<int> { 240, 720 }, Threads = 2, WebVideos = false };
 
     [Test]
-    public void Three_windows_spread_over_a_long_source_and_the_whole_of_a_short_one()
+    public void Three_windows_spread_over_the_source_and_the_whole_of_one_up_to_three_windows_long()
     {
         Assert.That(ContentRules.Windows(100), Is.EqualTo(new[] { (15.0, 2.0), (50.0, 2.0), (80.0, 2.0) }));
         // The last window never runs past the end.
         Assert.That(ContentRules.Windows(21), Is.EqualTo(new[] { (21 * 0.15, 2.0), (10.5, 2.0), (21 * 0.8, 2.0) }));
-        Assert.That(ContentRules.Windows(20), Is.EqualTo(new[] { (0.0, 20.0) }), "a short source is analysed whole, in one pass");
-        Assert.That(ContentRules.Windows(6), Is.EqualTo(new[] { (0.0, 6.0) }));
+        // Short sources are sampled too (no longer decoded whole up to 20 s): where decoding really starts is FromKeyframes' business.
+        Assert.That(ContentRules.Windows(20), Is.EqualTo(new[] { (3.0, 2.0), (10.0, 2.0), (16.0, 2.0) }));
+        Assert.That(ContentRules.Windows(6.5), Is.EqualTo(new[] { (6.5 * 0.15, 2.0), (3.25, 2.0), (4.5, 2.0) }));
+        Assert.That(ContentRules.Windows(6), Is.EqualTo(new[] { (0.0, 6.0) }), "up to three windows long, a source is analysed whole, in one pass");
         Assert.That(ContentRules.Windows(0.5), Is.EqualTo(new[] { (0.0, 0.5) }));
         Assert.That(ContentRules.Windows(0), Is.Empty);
         Assert.That(ContentRules.Windows(double.NaN), Is.Empty);
@@ -87,7 +89,8 @@ public class ContentAwareLadderTests
 
         Assert.That(args.Count(a => a == "-i"), Is.EqualTo(3), "one input per window, each with its own fast seek");
         var line = string.Join(' ', args);
-        Assert.That(line, Does.Contain("-ss 15 -t 2 -an -sn -dn -i /in/src.mp4 -ss 50 -t 2"));
+        Assert.That(line, Does.Contain("-ss 15 -noaccurate_seek -t 2 -an -sn -dn -i /in/src.mp4 -ss 50 -noaccurate_seek -t 2"),
+            "decoded from the keyframe the seek lands on, for the window's length: nothing decoded is thrown away");
         Assert.That(line, Does.Contain("[2:v:0]fps=10,scale=320:-2,format=yuv420p,scdet=threshold=100,trim=start_frame=1[w2]"));
         Assert.That(line, Does.Contain("[w0][w1][w2]concat=n=3:v=1:a=0,metadata=mode=print:key=lavfi.scd.mafd:file=out.txt[out]"));
         Assert.That(args.TakeLast(5), Is.EqualTo(new[] { "[out]", "-f", "null", "-" }.Prepend("-map")));
@@ -136,15 +139,91 @@ public class ContentAwareLadderTests
         var plan = LadderPlanner.Plan(Sources.Video(1280, 720, fps: 60), Settings);
         var renditions = plan.Renditions.Select(r => (r, FfmpegArguments.FragmentedName("ID", r.Resolution))).ToList();
 
-        var args = SsimRules.Arguments("/in/src.mp4", renditions, 2);
+        var args = SsimRules.Arguments("/in/src.mp4", renditions, [(0, 60)], 2);
 
         Assert.That(args.Where((a, i) => i > 0 && args[i - 1] == "-i"), Is.EqualTo(new[] { "/in/src.mp4", "ID-720-fragmented.mp4", "ID-240-fragmented.mp4" }));
         var graph = args[args.ToList().IndexOf("-filter_complex") + 1];
-        Assert.That(graph, Does.StartWith("[0:v:0]split=2[s0][s1];"));
-        Assert.That(graph, Does.Contain("[s1]fps=30,scale=426:240,setsar=1,format=yuv420p,setpts=PTS-STARTPTS[ref1]"));
-        Assert.That(graph, Does.Contain("[2:v:0]setpts=PTS-STARTPTS[enc1];[enc1][ref1]ssim=stats_file=ssim-240.log[out1]"));
+        Assert.That(graph, Does.StartWith("[0:v:0]split=2[s0_0][s0_1];"));
+        Assert.That(graph, Does.Contain("[s0_1]fps=30,scale=426:240,setsar=1,format=yuv420p,setpts=PTS-STARTPTS[ref0_1]"));
+        Assert.That(graph, Does.Contain("[2:v:0]setsar=1,format=yuv420p,setpts=PTS-STARTPTS[enc0_1]"));
+        Assert.That(graph, Does.Contain("[enc1][ref1]ssim=stats_file=ssim-240.log[out1]"));
         Assert.That(args.Count(a => a == "null"), Is.EqualTo(2));
-        Assert.That(args.Where((a, i) => i > 0 && args[i - 1] == "-t"), Is.EqualTo(new[] { "60", "60", "60" }), "the first minute of every input");
+        Assert.That(args.Where((a, i) => i > 0 && args[i - 1] == "-t"), Is.EqualTo(new[] { "60", "60", "60" }), "the window on every input");
+    }
+
+    [Test]
+    public void Ssim_on_sampled_windows_seeks_every_input_to_each_window_and_joins_them_per_rendition()
+    {
+        var plan = LadderPlanner.Plan(Sources.Video(1280, 720, fps: 30), Settings);
+        var renditions = plan.Renditions.Select(r => (r, FfmpegArguments.FragmentedName("ID", r.Resolution))).ToList();
+
+        var args = SsimRules.Arguments("/in/src.mp4", renditions, [(15, 2), (50, 2), (80, 1.5)], 2);
+
+        var inputs = args.Where((a, i) => i > 0 && args[i - 1] == "-i").ToList();
+        Assert.That(inputs, Has.Count.EqualTo(9), "per window: the source and each rendition");
+        Assert.That(inputs.Where((_, i) => i % 3 == 0), Is.All.EqualTo("/in/src.mp4"));
+        var line = string.Join(' ', args);
+        Assert.That(line, Does.Contain("-ss 50 -t 2 -an -sn -dn -i /in/src.mp4 -ss 50 -t 2 -an -sn -dn -i ID-720-fragmented.mp4 -ss 50 -t 2"));
+        Assert.That(line, Does.Contain("-ss 80 -t 1.5 -an -sn -dn -i ID-240-fragmented.mp4"));
+        var graph = args[args.ToList().IndexOf("-filter_complex") + 1];
+        Assert.That(graph, Does.Contain("[3:v:0]split=2[s1_0][s1_1]"), "the second window's source is input 3");
+        Assert.That(graph, Does.Contain("[ref0_1][ref1_1][ref2_1]concat=n=3:v=1:a=0[ref1]"));
+        Assert.That(graph, Does.Contain("[enc0_0][enc1_0][enc2_0]concat=n=3:v=1:a=0[enc0]"));
+        Assert.That(graph, Does.Contain("[enc0][ref0]ssim=stats_file=ssim-720.log[out0]"));
+        Assert.That(args.Count(a => a == "ssim-720.log"), Is.Zero, "one stats file per rendition, in the graph");
+        Assert.That(args.Count(a => a == "null"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Each_window_is_decoded_from_the_keyframe_at_or_before_it_and_only_once()
+    {
+        var samples = ContentRules.Windows(100);
+
+        // Keyframes every 2 s (phones, OBS): each window moves back to its keyframe.
+        Assert.That(ContentRules.FromKeyframes(samples, [14, 50, 80], 100), Is.EqualTo(new[] { (14.0, 2.0), (50.0, 2.0), (80.0, 2.0) }));
+        // A single keyframe (the bench's 10 s clips, a screen recorder with an endless GOP): the first window only, decoded once.
+        Assert.That(ContentRules.FromKeyframes(ContentRules.Windows(10), [0, 0, 0], 10), Is.EqualTo(new[] { (0.0, 2.0) }));
+        // A short source analysed whole: one window from its start.
+        Assert.That(ContentRules.FromKeyframes(ContentRules.Windows(3), [0], 3), Is.EqualTo(new[] { (0.0, 3.0) }));
+        // libx264's default 250-frame GOP at 30 fps (keyframes every 8.33 s) on 30 s: points 4.5, 15 and 24.
+        Assert.That(ContentRules.FromKeyframes(ContentRules.Windows(30), [0, 8.333, 16.667], 30),
+            Is.EqualTo(new[] { (0.0, 2.0), (8.333, 2.0), (16.667, 2.0) }));
+        // A window never runs into the next one: no frame decoded twice.
+        Assert.That(ContentRules.FromKeyframes(ContentRules.Windows(20), [2.5, 3, 15], 20), Is.EqualTo(new[] { (2.5, 0.5), (3.0, 2.0), (15.0, 2.0) }));
+        // Unknown keyframes (no index to seek in), or a packet after the point: the window's own start.
+        Assert.That(ContentRules.FromKeyframes(samples, [null, 51, double.NaN], 100), Is.EqualTo(samples));
+        Assert.That(ContentRules.FromKeyframes([], [], 0), Is.Empty);
+        Assert.Throws<ArgumentException>(() => ContentRules.FromKeyframes(samples, [1], 100));
+    }
+
+    [Test]
+    public void Keyframes_are_read_from_one_packet_after_each_seek()
+    {
+        Assert.That(ContentRules.KeyframeIntervals(ContentRules.Windows(21)), Is.EqualTo("3.15%+#1,10.5%+#1,16.8%+#1"));
+        var args = ContentAnalyzer.KeyframeArguments("/in/src.mp4", ContentRules.Windows(100), "k.csv");
+        Assert.That(string.Join(' ', args), Is.EqualTo(
+            "-hide_banner -v error -select_streams v:0 -read_intervals 15%+#1,50%+#1,80%+#1 -show_entries packet=pts_time,flags -of csv=p=0 -o k.csv /in/src.mp4"));
+
+        Assert.That(ContentRules.ParseKeyframes("0.000000,K_\n8.300000,K_\n12.5,__\n", 3), Is.EqualTo(new double?[] { 0, 8.3, null }),
+            "a packet that is not a keyframe says nothing");
+        Assert.That(ContentRules.ParseKeyframes("4.0,K_\n", 3), Is.EqualTo(new double?[] { 4, null, null }), "missing lines: unknown");
+        Assert.That(ContentRules.ParseKeyframes("", 2), Is.EqualTo(new double?[] { null, null }));
+        Assert.Throws<FormatException>(() => ContentRules.ParseKeyframes("K_\n", 1));
+        Assert.Throws<FormatException>(() => ContentRules.ParseKeyframes("abc,K_\n", 1));
+    }
+
+    [Test]
+    public void Ssim_windows_start_on_whole_seconds_after_the_analysed_keyframes()
+    {
+        Assert.That(SsimRules.Windows([(14, 2), (50, 2), (80, 2)], 100), Is.EqualTo(new[] { (14.0, 2.0), (50.0, 2.0), (80.0, 2.0) }));
+        // Whole seconds keep every integer frame rate's instants; a window stops at the next one and at the end.
+        Assert.That(SsimRules.Windows([(0, 2), (8.3, 1.7)], 10), Is.EqualTo(new[] { (0.0, 2.0), (9.0, 1.0) }));
+        Assert.That(SsimRules.Windows([(14.2, 1), (15.6, 2)], 100), Is.EqualTo(new[] { (15.0, 1.0), (16.0, 2.0) }));
+        Assert.That(SsimRules.Windows([(3, 2), (3.0004, 2)], 100), Is.EqualTo(new[] { (3.0, 2.0) }), "the same second once");
+        // Nothing that fits (the last half second, or no analysis): the first two seconds.
+        Assert.That(SsimRules.Windows([(9.7, 0.3)], 10), Is.EqualTo(new[] { (0.0, 2.0) }));
+        Assert.That(SsimRules.Windows([], 1.5), Is.EqualTo(new[] { (0.0, 1.5) }));
+        Assert.That(SsimRules.Windows([(0, 1)], 0), Is.Empty);
     }
 
     [Test]
