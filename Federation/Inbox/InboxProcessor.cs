@@ -55,6 +55,9 @@ public sealed partial class InboxProcessor(
             case ActivityTypes.View:
                 await ViewAsync(activity, signer, ct);
                 break;
+            case ActivityTypes.ApproveReply or ActivityTypes.RejectReply:
+                await comments.ReceiveReplyApprovalAsync(activity, signer, type == ActivityTypes.ApproveReply, ct);
+                break;
             default:
                 LogIgnored(logger, string.Join(',', activity.Types()), actorUrl);
                 break;
