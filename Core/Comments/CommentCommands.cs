@@ -25,11 +25,8 @@ public sealed record CommentRefusal(int Status, string Message);
 /// delete and approve), the write, and the listeners. Held comments are not federated until approved.
 /// </summary>
 public sealed partial class CommentCommands(CommentRepository comments, IEnumerable<ICommentChangeListener> listeners,
-    ILogger<CommentCommands> logger)
+    Microsoft.Extensions.Options.IOptions<InstanceOptions> instance, ILogger<CommentCommands> logger)
 {
-    /// <summary>PeerTube's URL of a local comment.</summary>
-    public static string LocalUrl(string videoUrl, long id) => $"{videoUrl}/comments/{id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-
     /// <summary>Held comments are shown to their author and to those who manage the video.</summary>
     public static CommentReader ReaderOf(VideoWithOwners video, ClaimsPrincipal user, ActorRow? account) =>
         new(account?.Id, VideoAccess.CanManage(video, user));
@@ -71,7 +68,7 @@ public sealed partial class CommentCommands(CommentRepository comments, IEnumera
         // Under a remote lesson its origin decides: ours is shown and sent at once, and its owner's ApproveReply / RejectReply
         // marks it (CommentFederation.ReceiveReplyApprovalAsync).
         var held = video.Video.IsLocal && video.Video.CommentsPolicy == CommentsPolicies.RequiresApproval && !VideoAccess.CanManage(video, user);
-        var id = await comments.CreateAsync(video.Video.Id, author.Id, parent, normalized!, held, i => LocalUrl(video.Video.Url, i), ct: ct);
+        var id = await comments.CreateAsync(video.Video.Id, author.Id, parent, normalized!, held, i => LocalUrls.Comment(instance.Value.PublicUrl, video.Video.Uuid, i), ct: ct);
         var row = (await comments.FindAsync(video.Video.Id, id, ct))!;
         if (!held)
         {

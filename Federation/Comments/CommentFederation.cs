@@ -78,7 +78,7 @@ public sealed partial class CommentFederation(
     /// owner, with the id PeerTube gives it (the comment's local URL + <c>/approve-reply</c>).
     /// </summary>
     public static Activity ApproveReply(CommentRow comment, VideoWithOwners video) =>
-        Activity.ReplyApproval(true, CommentCommands.LocalUrl(video.Video.Url, comment.Id) + "/approve-reply", video.Account.Url,
+        Activity.ReplyApproval(true, $"{video.Video.Url}/comments/{comment.Id.ToString(CultureInfo.InvariantCulture)}/approve-reply", video.Account.Url,
             comment.InReplyToUrl ?? video.Video.Url, comment.Url);
 
     public async Task OnRemoteReplyApprovedAsync(CommentRow comment, VideoWithOwners video, CancellationToken ct)

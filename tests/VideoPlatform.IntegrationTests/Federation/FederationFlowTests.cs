@@ -41,6 +41,8 @@ public sealed class FederationFlowTests
             Assert.That(details.GetProperty("thumbnailUrl").GetString(), Does.StartWith(lyon.BaseUrl));
         });
         await RemoteCommentsAreFetchedAsync(lille, before.Uuid);
+        using var lilleAdmin = lille.Authed(await lille.TokenAsync());
+        await ReplyHeldAtTheOriginIsApprovedBackAsync(lyon, lille, lyonAdmin, lilleAdmin, before.Uuid);
 
         // A new publication is pushed, and is found by search.
         var fresh = await lyon.PublishVideoAsync("root_channel", "Géométrie dans l'espace");
@@ -69,7 +71,6 @@ public sealed class FederationFlowTests
         await EventuallyAsync(async () => (await lille.Http.GetAsync($"/api/v1/videos/{fresh.Uuid}")).StatusCode == System.Net.HttpStatusCode.NotFound, "delete");
 
         // Undo Follow: Lyon forgets its follower and stops delivering to it.
-        using var lilleAdmin = lille.Authed(await lille.TokenAsync());
         using (var undo = await lilleAdmin.DeleteAsync($"/api/v1/server/following/{lyon.Host}"))
         {
             Assert.That((int)undo.StatusCode, Is.EqualTo(204));
@@ -138,6 +139,39 @@ public sealed class FederationFlowTests
         using var posted = await client.PostAsJsonAsync(path, new { text });
         Assert.That(posted.IsSuccessStatusCode, Is.True, await posted.Content.ReadAsStringAsync());
         return (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("comment").GetProperty("id").GetInt64();
+    }
+
+    /// <summary>
+    /// Lyon's lesson requires approval: Lille's reply is held at Lyon until the teacher approves it, then Lyon's ApproveReply
+    /// reaches the author's inbox at Lille, which marks its comment (served with PeerTube's <c>replyApproval</c>).
+    /// </summary>
+    private static async Task ReplyHeldAtTheOriginIsApprovedBackAsync(TestInstance lyon, TestInstance lille, HttpClient lyonAdmin, HttpClient lilleAdmin, string uuid)
+    {
+        using (var policy = await lyonAdmin.PutAsJsonAsync($"/api/v1/videos/{uuid}", new { commentsPolicy = 3 }))
+        {
+            Assert.That(policy.IsSuccessStatusCode, Is.True, await policy.Content.ReadAsStringAsync());
+        }
+        var id = await PostCommentAsync(lilleAdmin, $"/api/v1/videos/{uuid}/comment-threads", "Une question de Lille");
+        var url = (await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}/comment-threads/{id}")).GetProperty("comment").GetProperty("url").GetString()!;
+        JsonElement held = default;
+        await EventuallyAsync(async () =>
+        {
+            var mine = await lyonAdmin.GetFromJsonAsync<JsonElement>("/api/v1/users/me/videos/comments?isHeldForReview=true");
+            held = mine.GetProperty("data").EnumerateArray().FirstOrDefault(c => c.GetProperty("url").GetString() == url);
+            return held.ValueKind == JsonValueKind.Object;
+        }, "Lille's reply held at Lyon");
+        var heldId = held.GetProperty("id").GetInt64();
+        using (var approve = await lyonAdmin.PostAsync($"/api/v1/videos/{uuid}/comments/{heldId}/approve", null))
+        {
+            Assert.That((int)approve.StatusCode, Is.EqualTo(204), await approve.Content.ReadAsStringAsync());
+        }
+        var lyonVideoUrl = (await lyon.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}")).GetProperty("url").GetString()!;
+        await EventuallyAsync(async () =>
+        {
+            var (status, body) = await MinimalFollower.FetchAsync(lille, url);
+            return status == 200 && JsonDocument.Parse(body).RootElement.TryGetProperty("replyApproval", out var approval)
+                && approval.GetString() == $"{lyonVideoUrl}/comments/{heldId}/approve-reply";
+        }, "the ApproveReply marking Lille's comment");
     }
 
     /// <summary>Lyon's thread and its reply, read by Lille from the Video's comments collection, under the remote lesson.</summary>
