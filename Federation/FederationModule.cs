@@ -62,6 +62,8 @@ public static class FederationModule
             services.AddJobHandler<OutboxCrawlJob, OutboxCrawlJobHandler>();
             services.AddJobHandler<RemoteThumbnailJob, RemoteThumbnailJobHandler>();
             services.AddJobHandler<RemoteCaptionsJob, RemoteCaptionsJobHandler>();
+            services.AddJobHandler<Playlists.RemotePlaylistJob, Playlists.RemotePlaylistJobHandler>();
+            services.AddJobHandler<RemoteCommentsJob, RemoteCommentsJobHandler>();
         }
         return services;
     }

@@ -12,6 +12,9 @@ public interface ICommentChangeListener
 
     /// <param name="tombstone">The comment stays as a tombstone (it has replies).</param>
     Task OnCommentDeletedAsync(CommentRow comment, VideoWithOwners video, bool tombstone, CancellationToken ct);
+
+    /// <summary>A held remote reply under a local lesson was approved by its owner (PeerTube answers its author with ApproveReply).</summary>
+    Task OnRemoteReplyApprovedAsync(CommentRow comment, VideoWithOwners video, CancellationToken ct);
 }
 
 /// <summary>Why a comment was refused: the HTTP status PeerTube answers and the message in its words.</summary>
@@ -22,11 +25,8 @@ public sealed record CommentRefusal(int Status, string Message);
 /// delete and approve), the write, and the listeners. Held comments are not federated until approved.
 /// </summary>
 public sealed partial class CommentCommands(CommentRepository comments, IEnumerable<ICommentChangeListener> listeners,
-    ILogger<CommentCommands> logger)
+    Microsoft.Extensions.Options.IOptions<InstanceOptions> instance, ILogger<CommentCommands> logger)
 {
-    /// <summary>PeerTube's URL of a local comment.</summary>
-    public static string LocalUrl(string videoUrl, long id) => $"{videoUrl}/comments/{id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-
     /// <summary>Held comments are shown to their author and to those who manage the video.</summary>
     public static CommentReader ReaderOf(VideoWithOwners video, ClaimsPrincipal user, ActorRow? account) =>
         new(account?.Id, VideoAccess.CanManage(video, user));
@@ -65,9 +65,10 @@ public sealed partial class CommentCommands(CommentRepository comments, IEnumera
                 return (null, new(409, "Cannot reply to a deleted comment."));
             }
         }
-        // Under a remote lesson its origin decides (PeerTube's ApproveReply, not processed here): ours is shown and sent at once.
+        // Under a remote lesson its origin decides: ours is shown and sent at once, and its owner's ApproveReply / RejectReply
+        // marks it (CommentFederation.ReceiveReplyApprovalAsync).
         var held = video.Video.IsLocal && video.Video.CommentsPolicy == CommentsPolicies.RequiresApproval && !VideoAccess.CanManage(video, user);
-        var id = await comments.CreateAsync(video.Video.Id, author.Id, parent, normalized!, held, i => LocalUrl(video.Video.Url, i), ct: ct);
+        var id = await comments.CreateAsync(video.Video.Id, author.Id, parent, normalized!, held, i => LocalUrls.Comment(instance.Value.PublicUrl, video.Video.Uuid, i), ct: ct);
         var row = (await comments.FindAsync(video.Video.Id, id, ct))!;
         if (!held)
         {
@@ -93,10 +94,14 @@ public sealed partial class CommentCommands(CommentRepository comments, IEnumera
         {
             return false;
         }
+        var approved = comment with { HeldForReview = false };
         if (comment.IsLocal)
         {
-            var approved = comment with { HeldForReview = false };
             await NotifyAsync(l => l.OnCommentPublishedAsync(approved, video, ct), ct);
+        }
+        else if (comment.AccountId is not null && video.Video.IsLocal)
+        {
+            await NotifyAsync(l => l.OnRemoteReplyApprovedAsync(approved, video, ct), ct);
         }
         return true;
     }

@@ -39,6 +39,8 @@ public static class LocalUrls
     public static string Channel(string baseUrl, string name) => $"{baseUrl}/video-channels/{Uri.EscapeDataString(name)}";
     public static string Video(string baseUrl, string uuid) => $"{baseUrl}/videos/watch/{uuid}";
     public static string Playlist(string baseUrl, string uuid) => $"{baseUrl}/video-playlists/{uuid}";
+    /// <summary>PeerTube's URL of a local comment: on this instance, even under a remote video.</summary>
+    public static string Comment(string baseUrl, string videoUuid, long id) => $"{Video(baseUrl, videoUuid)}/comments/{id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
     public static string PlaylistElement(string baseUrl, string uuid, long elementId) => $"{baseUrl}/video-playlists/{uuid}/videos/{elementId}";
     public static string SharedInbox(string baseUrl) => $"{baseUrl}/inbox";
 }

@@ -16,10 +16,12 @@ public static class ActivityTypes
     public const string Like = "Like";
     public const string Dislike = "Dislike";
     public const string View = "View";
+    public const string ApproveReply = "ApproveReply";
+    public const string RejectReply = "RejectReply";
 
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        Follow, Accept, Reject, Undo, Create, Update, Delete, Announce, Like, Dislike, View,
+        Follow, Accept, Reject, Undo, Create, Update, Delete, Announce, Like, Dislike, View, ApproveReply, RejectReply,
     };
 }
 
@@ -41,6 +43,9 @@ public sealed record Activity
     public IReadOnlyList<string>? To { get; init; }
     public IReadOnlyList<string>? Cc { get; init; }
     public DateTimeOffset? Published { get; init; }
+
+    /// <summary>On ApproveReply / RejectReply: what the approved comment answers (the parent comment, or the video).</summary>
+    public string? InReplyTo { get; init; }
 
     public static Activity Follow(string id, string actor, string target) =>
         new() { Context = AsContext(), Type = ActivityTypes.Follow, Id = id, Actor = actor, Object = target };
@@ -78,6 +83,13 @@ public sealed record Activity
     /// <summary>PeerTube requires <c>actor</c> and <c>object</c> of a View to be IRI strings.</summary>
     public static Activity View(string id, string actor, string video) =>
         new() { Context = AsContext(), Type = ActivityTypes.View, Id = id, Actor = actor, Object = video };
+
+    /// <summary>
+    /// PeerTube 7's answer to a reply held for approval, sent by the lesson's owner to the reply's author:
+    /// <c>{type: ApproveReply|RejectReply, id, actor, inReplyTo, object: the comment's URL}</c>.
+    /// </summary>
+    public static Activity ReplyApproval(bool approved, string id, string actor, string inReplyTo, string comment) =>
+        new() { Context = AsContext(), Type = approved ? ActivityTypes.ApproveReply : ActivityTypes.RejectReply, Id = id, Actor = actor, Object = comment, InReplyTo = inReplyTo };
 
     private static JsonArray AsContext() => ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"];
 }

@@ -24,6 +24,10 @@ public sealed record NoteObject
     public required string AttributedTo { get; init; }
     public required IReadOnlyList<string> To { get; init; }
     public required IReadOnlyList<string> Cc { get; init; }
+
+    /// <summary>The ApproveReply of the remote lesson's owner, when this comment was approved (PeerTube 7).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ReplyApproval { get; init; }
 }
 
 /// <summary>A deleted comment kept for its replies: PeerTube's <c>Tombstone</c> with <c>formerType: "Note"</c>.</summary>

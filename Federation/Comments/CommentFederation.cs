@@ -46,6 +46,7 @@ public sealed partial class CommentFederation(
         {
             Context = Context(), Id = comment.Url, Url = comment.Url, Content = comment.Text, InReplyTo = inReplyTo, Published = published,
             Updated = updated, AttributedTo = comment.AccountUrl, To = [ActivityJson.PublicAddress], Cc = [comment.AccountUrl + "/followers"],
+            ReplyApproval = comment.ReplyApproval,
         };
     }
 
@@ -70,6 +71,51 @@ public sealed partial class CommentFederation(
         var (signerId, signerUrl) = comment.IsLocal ? (comment.AccountId!.Value, comment.AccountUrl!) : (video.Account.Id, video.Account.Url);
         var activity = Activity.Delete(comment.Url + "/delete", signerUrl, comment.Url, [ActivityJson.PublicAddress], [signerUrl + "/followers"]);
         await delivery.EnqueueAsync(activity, signerId, inboxes, ct);
+    }
+
+    /// <summary>
+    /// The ApproveReply PeerTube sends to the author of a remote reply approved under one of our lessons: by the lesson's
+    /// owner, with the id PeerTube gives it (the comment's local URL + <c>/approve-reply</c>).
+    /// </summary>
+    public static Activity ApproveReply(CommentRow comment, VideoWithOwners video) =>
+        Activity.ReplyApproval(true, $"{video.Video.Url}/comments/{comment.Id.ToString(CultureInfo.InvariantCulture)}/approve-reply", video.Account.Url,
+            comment.InReplyToUrl ?? video.Video.Url, comment.Url);
+
+    public async Task OnRemoteReplyApprovedAsync(CommentRow comment, VideoWithOwners video, CancellationToken ct)
+    {
+        if (comment.AccountId is not { } authorId || await actors.FindByIdAsync(authorId, ct) is not { IsLocal: false } author || !video.Video.IsLocal)
+        {
+            return;
+        }
+        // PeerTube posts it to the author's own inbox, not the shared one.
+        await delivery.EnqueueAsync(ApproveReply(comment, video), video.Account.Id, [author.InboxUrl], ct);
+    }
+
+    /// <summary>
+    /// A remote lesson's owner approves or rejects one of our comments under it (PeerTube's rules: the comment is ours and not
+    /// deleted, the signer owns the lesson). Approved, it is shown and keeps the approval's id; rejected, only its author sees it.
+    /// </summary>
+    public async Task ReceiveReplyApprovalAsync(JsonElement activity, ActorRow signer, bool approved, CancellationToken ct)
+    {
+        var url = activity.Id("object") ?? throw new InvalidActivityException("a reply approval without object");
+        if (await comments.FindByUrlAsync(url, ct) is not { } comment || comment.IsDeleted || !comment.IsLocal)
+        {
+            throw new InvalidActivityException($"{url} is no comment of ours");
+        }
+        var video = await videos.FindAsync(comment.VideoId.ToString(CultureInfo.InvariantCulture), ct);
+        if (video is null || video.Video.IsLocal || video.Account.Id != signer.Id)
+        {
+            throw new InvalidActivityException($"{signer.Url} does not own the lesson of {url}");
+        }
+        var approval = activity.String("id");
+        if (approved && (approval is null || !HttpSignatureVerifier.SameHost(approval, signer.Url)))
+        {
+            throw new InvalidActivityException("an ApproveReply needs an id on its actor's host");
+        }
+        if (await comments.SetReplyApprovalAsync(comment.Id, approved, approval, ct))
+        {
+            LogApproval(logger, url, approved ? "approved" : "rejected");
+        }
     }
 
     /// <summary>Public and unlisted videos' comments federate, as the videos themselves; a remote one's only when ours.</summary>
@@ -185,6 +231,9 @@ public sealed partial class CommentFederation(
         await comments.DeleteAsync(comment.Id, ct);
         return true;
     }
+
+    [LoggerMessage(EventId = 4703, Level = LogLevel.Information, Message = "Our comment {Url} {What} by the lesson's owner")]
+    private static partial void LogApproval(ILogger logger, string url, string what);
 
     [LoggerMessage(EventId = 4701, Level = LogLevel.Information, Message = "Remote comment {Url} stored under {Video} (held: {Held})")]
     private static partial void LogStored(ILogger logger, string url, string video, bool held);

@@ -2,10 +2,12 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Jobs;
 using VideoPlatform.Federation.ActivityStreams;
 using VideoPlatform.Federation.Actors;
 using VideoPlatform.Federation.Comments;
 using VideoPlatform.Federation.Follows;
+using VideoPlatform.Federation.Playlists;
 using VideoPlatform.Federation.Signatures;
 using VideoPlatform.Federation.Videos;
 
@@ -19,6 +21,8 @@ public sealed partial class InboxProcessor(
     FollowRepository followRows,
     VideoRepository videos,
     CommentFederation comments,
+    PlaylistRepository playlists,
+    JobQueue queue,
     ILogger<InboxProcessor> logger)
 {
     public async Task ProcessAsync(JsonElement activity, string actorUrl, ActorRow? inboxOwner, CancellationToken ct)
@@ -50,6 +54,9 @@ public sealed partial class InboxProcessor(
                 break;
             case ActivityTypes.View:
                 await ViewAsync(activity, signer, ct);
+                break;
+            case ActivityTypes.ApproveReply or ActivityTypes.RejectReply:
+                await comments.ReceiveReplyApprovalAsync(activity, signer, type == ActivityTypes.ApproveReply, ct);
                 break;
             default:
                 LogIgnored(logger, string.Join(',', activity.Types()), actorUrl);
@@ -115,9 +122,19 @@ public sealed partial class InboxProcessor(
             await comments.ReceiveAsync(objectElement, signer, ct);
             return;
         }
+        if (objectElement.ValueKind == JsonValueKind.Object && objectElement.IsType("Playlist"))
+        {
+            // Read from its origin by a job (its elements are crawled and fetched one by one), off the inbox request.
+            if (!HttpSignatureVerifier.SameHost(objectUrl, signer.Url) || remoteActors.IsLocalUrl(objectUrl))
+            {
+                throw new InvalidActivityException($"{signer.Url} cannot create or update {objectUrl}");
+            }
+            await RemotePlaylistJob.EnqueueAsync(queue, objectUrl, ct);
+            return;
+        }
         if (objectElement.ValueKind == JsonValueKind.Object && !objectElement.IsType("Video"))
         {
-            // Playlists, caches of other servers: not part of the academies' catalogue yet.
+            // Caches of other servers and other objects: not part of the academies' catalogue.
             LogIgnored(logger, string.Join(',', objectElement.Types()), signer.Url);
             return;
         }
@@ -157,6 +174,15 @@ public sealed partial class InboxProcessor(
         }
         if (await comments.ReceiveDeleteAsync(objectUrl, signer, ct))
         {
+            return;
+        }
+        if (await playlists.FindByUrlAsync(objectUrl, ct) is { } playlist)
+        {
+            if (playlist.Playlist.IsLocal || !HttpSignatureVerifier.SameHost(playlist.Playlist.Url, signer.Url))
+            {
+                throw new InvalidActivityException($"{signer.Url} cannot delete {objectUrl}");
+            }
+            await playlists.DeleteRemoteAsync(objectUrl, ct);
             return;
         }
         await remoteVideos.DeleteAsync(objectUrl, signer.Url, ct);

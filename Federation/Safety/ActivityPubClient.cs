@@ -43,6 +43,11 @@ public sealed class ActivityPubFetchException(FetchFailure failure, Uri url, str
     public FetchFailure Failure { get; } = failure;
     public Uri Url { get; } = url;
     public HttpStatusCode? Status { get; } = status;
+
+    /// <summary>Worth retrying: the network, a timeout, a 5xx, 408 or 429; a 4xx or a bad document will not fix itself.</summary>
+    public bool IsRetryable =>
+        Failure is FetchFailure.Network or FetchFailure.Timeout
+        || Failure == FetchFailure.HttpError && (Status is null || (int)Status >= 500 || Status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout);
 }
 
 /// <summary>A fetched media file: the URL after redirects, its lower-case media type and its bytes.</summary>

@@ -79,7 +79,7 @@ public sealed partial class RemoteCaptionsJobHandler(
             LogNotCopied(logger, url, e.Message);
             return null;
         }
-        catch (ActivityPubFetchException e) when (!IsRetryable(e))
+        catch (ActivityPubFetchException e) when (!e.IsRetryable)
         {
             LogNotCopied(logger, url, e.Message);
             return null;
@@ -100,7 +100,7 @@ public sealed partial class RemoteCaptionsJobHandler(
             }
             return chapters;
         }
-        catch (ActivityPubFetchException e) when (!IsRetryable(e))
+        catch (ActivityPubFetchException e) when (!e.IsRetryable)
         {
             LogNotCopied(logger, url, e.Message);
             return null;
@@ -122,9 +122,6 @@ public sealed partial class RemoteCaptionsJobHandler(
         return chapters.OrderBy(c => c.Timecode).ToList();
     }
 
-    private static bool IsRetryable(ActivityPubFetchException e) =>
-        e.Failure is FetchFailure.Network or FetchFailure.Timeout
-        || e.Failure == FetchFailure.HttpError && (e.Status is null || (int)e.Status >= 500 || e.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout);
 
     [LoggerMessage(EventId = 4321, Level = LogLevel.Debug, Message = "Copied remote caption {Url} ({Cues} cues)")]
     private static partial void LogCaptionCopied(ILogger logger, string url, int cues);

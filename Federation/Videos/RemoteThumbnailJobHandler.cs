@@ -78,16 +78,13 @@ public sealed partial class RemoteThumbnailJobHandler(
             }
             return media;
         }
-        catch (ActivityPubFetchException e) when (!IsRetryable(e))
+        catch (ActivityPubFetchException e) when (!e.IsRetryable)
         {
             LogNotCached(logger, url, e.Message);
             return null;
         }
     }
 
-    private static bool IsRetryable(ActivityPubFetchException e) =>
-        e.Failure is FetchFailure.Network or FetchFailure.Timeout
-        || e.Failure == FetchFailure.HttpError && (e.Status is null || (int)e.Status >= 500 || e.Status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout);
 
     /// <summary>The magic bytes of the announced type: a server answering HTML as image/jpeg is not stored.</summary>
     internal static bool HasImageSignature(FetchedMedia media)

@@ -111,6 +111,7 @@ public sealed partial class RemoteVideos(
         // Read and written in one transaction with the images' state, as the thumbnail job writes it concurrently.
         var fetchImages = false;
         var fetchCaptions = false;
+        var fetchComments = false;
         VideoImages? stale = null;
         var videoId = await database.WriteAsync(async (c, t) =>
         {
@@ -145,6 +146,12 @@ public sealed partial class RemoteVideos(
             {
                 await RemoteCaptionsJob.EnqueueAsync(queue, c, t, new RemoteCaptionsJob(id, video.Url, video.ChaptersUrl));
             }
+            // Its comments: the collection read by a job (PeerTube fetches a remote video's comments the same way).
+            if (json.Id("comments") is { } commentsUrl && HttpSignatureVerifier.SameHost(commentsUrl, video.Url))
+            {
+                await Comments.RemoteCommentsJob.EnqueueAsync(queue, c, t, new Comments.RemoteCommentsJob(id, video.Url, commentsUrl));
+                fetchComments = true;
+            }
             var playlist = video.MasterPlaylistUrl is null
                 ? null
                 : new StreamingPlaylistRow { RemotePlaylistUrl = video.MasterPlaylistUrl, RemoteSegmentsSha256Url = video.SegmentsSha256Url, CreatedAt = now };
@@ -169,7 +176,7 @@ public sealed partial class RemoteVideos(
             }
             return id;
         }, ct);
-        if (fetchImages || fetchCaptions)
+        if (fetchImages || fetchCaptions || fetchComments)
         {
             queue.Signal();
         }

@@ -17,6 +17,8 @@ public sealed record CommentRow
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; init; }
     public long? DeletedAt { get; init; }
+    /// <summary>The ApproveReply by which a remote lesson's owner approved this local comment (PeerTube's replyApproval).</summary>
+    public string? ReplyApproval { get; init; }
 
     public string VideoUuid { get; init; } = "";
     public string VideoName { get; init; } = "";
@@ -160,6 +162,16 @@ public sealed class CommentRepository(Database database, TimeProvider clock)
         database.ReadAsync(async c => (IReadOnlyList<string>)(await c.QueryAsync<string>(
             "SELECT url FROM video_comments WHERE video_id = @videoId AND held_for_review = FALSE AND deleted_at IS NULL ORDER BY created_at, id LIMIT @count OFFSET @start",
             new { videoId, start, count })).AsList(), ct);
+
+    /// <summary>
+    /// The answer of a remote lesson's owner to one of our comments (PeerTube's ApproveReply / RejectReply): approved, it is
+    /// shown to everyone and keeps the approval's id; rejected, it is held (shown to its author only). False when unchanged.
+    /// </summary>
+    public Task<bool> SetReplyApprovalAsync(long id, bool approved, string? approval, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) => await c.ExecuteAsync("""
+            UPDATE video_comments SET held_for_review = @held, reply_approval = @approval, updated_at = @now
+            WHERE id = @id AND deleted_at IS NULL AND (held_for_review <> @held OR COALESCE(reply_approval, '') <> COALESCE(@approval, ''))
+            """, new { id, held = !approved, approval = approved ? approval : null, now = Now }, t) > 0, ct);
 
     /// <summary>Approves a held comment; false when it was not held.</summary>
     public Task<bool> ApproveAsync(long id, CancellationToken ct = default) =>

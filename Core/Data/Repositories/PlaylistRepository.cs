@@ -46,6 +46,9 @@ public sealed record PlaylistElementRow
     public string? Url { get; init; }
 }
 
+/// <summary>An element of a remote playlist as read from its origin: the video we know, its times, the element's URL.</summary>
+public sealed record RemotePlaylistElement(long VideoId, int? StartTimestamp, int? StopTimestamp, string Url);
+
 /// <summary>An element of one of a user's playlists holding a given video (PeerTube's videos-exist).</summary>
 public sealed record VideoInPlaylist
 {
@@ -253,6 +256,53 @@ public sealed class PlaylistRepository(Database database, TimeProvider clock)
             WHERE p.account_id = @accountId AND {database.In("e.video_id", "videoIds")}
             ORDER BY e.video_id, p.id, e.position
             """, new { accountId, videoIds = videoIds.ToArray() })).AsList(), ct);
+
+    /// <summary>
+    /// Stores a remote playlist (created, or updated by its url) with its elements replaced by <paramref name="elements"/>, in
+    /// that order (positions 1..n), as PeerTube rebuilds a remote playlist's elements. Returns its id, or null when a
+    /// different playlist (a local one, or another origin's) already has its uuid.
+    /// </summary>
+    public Task<long?> ReplaceRemoteAsync(PlaylistRow p, IReadOnlyList<RemotePlaylistElement> elements, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var now = Now;
+            var id = await c.ExecuteScalarAsync<long?>("SELECT id FROM video_playlists WHERE url = @Url AND is_local = FALSE", new { p.Url }, t);
+            var uuidOwner = await c.ExecuteScalarAsync<long?>("SELECT id FROM video_playlists WHERE uuid = @Uuid", new { p.Uuid }, t);
+            if (uuidOwner is not null && uuidOwner != id)
+            {
+                return null;
+            }
+            var param = new { id, p.Uuid, p.Name, p.Description, Privacy = (int)p.Privacy, p.AccountId, p.ChannelId, p.Url, p.CreatedAt, p.UpdatedAt };
+            if (id is null)
+            {
+                id = await c.ExecuteScalarAsync<long>("""
+                    INSERT INTO video_playlists (uuid, name, description, privacy, type, account_id, channel_id, is_local, url, created_at, updated_at)
+                    VALUES (@Uuid, @Name, @Description, @Privacy, 1, @AccountId, @ChannelId, FALSE, @Url, @CreatedAt, @UpdatedAt) RETURNING id
+                    """, param, t);
+            }
+            else
+            {
+                await c.ExecuteAsync("""
+                    UPDATE video_playlists SET uuid = @Uuid, name = @Name, description = @Description, privacy = @Privacy, account_id = @AccountId,
+                      channel_id = @ChannelId, updated_at = @UpdatedAt
+                    WHERE id = @id
+                    """, param, t);
+                await c.ExecuteAsync("DELETE FROM video_playlist_elements WHERE playlist_id = @id", new { id }, t);
+            }
+            for (var i = 0; i < elements.Count; i++)
+            {
+                var e = elements[i];
+                await c.ExecuteAsync("""
+                    INSERT INTO video_playlist_elements (playlist_id, video_id, position, start_timestamp, stop_timestamp, url, created_at, updated_at)
+                    VALUES (@id, @VideoId, @position, @StartTimestamp, @StopTimestamp, @Url, @now, @now)
+                    """, new { id, e.VideoId, position = i + 1, e.StartTimestamp, e.StopTimestamp, e.Url, now }, t);
+            }
+            return id;
+        }, ct);
+
+    /// <summary>Deletes the remote playlist at <paramref name="url"/>; false when there is none.</summary>
+    public Task<bool> DeleteRemoteAsync(string url, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) => await c.ExecuteAsync("DELETE FROM video_playlists WHERE url = @url AND is_local = FALSE", new { url }, t) > 0, ct);
 
     private static Task<int> TouchAsync(DbConnection c, DbTransaction t, long playlistId, long now) =>
         c.ExecuteAsync("UPDATE video_playlists SET updated_at = @now WHERE id = @playlistId", new { playlistId, now }, t);

@@ -142,9 +142,23 @@ public sealed class CommentFederationTests
         }, "the held remote comment in the teacher's list");
         var threads = await _instance.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{video.Uuid}/comment-threads");
         Assert.That(threads.GetProperty("data").EnumerateArray().Select(c => c.GetProperty("url").GetString()), Does.Not.Contain(heldUrl));
+        // The teacher approves it: its author's inbox gets PeerTube's ApproveReply from the lesson's owner.
+        var heldId = ((JsonElement)held).GetProperty("id").GetInt64();
+        using (var approve = await _teacher.PostAsync($"/api/v1/videos/{video.Uuid}/comments/{heldId}/approve", null))
+        {
+            Assert.That(approve.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await approve.Content.ReadAsStringAsync());
+        }
+        var approval = (JsonElement)await EventuallyAsync(() => Task.FromResult<object?>(_mona.Received("ApproveReply")
+            .Where(a => a.GetProperty("object").GetString() == heldUrl).Select(a => (object)a).FirstOrDefault()), "the ApproveReply");
+        Assert.Multiple(() =>
+        {
+            Assert.That(approval.GetProperty("actor").GetString(), Is.EqualTo(account.Url));
+            Assert.That(approval.GetProperty("inReplyTo").GetString(), Is.EqualTo(video.Url));
+            Assert.That(approval.GetProperty("id").GetString(), Is.EqualTo($"{video.Url}/comments/{heldId}/approve-reply"));
+        });
         Assert.That(threads.GetProperty("total").GetInt64(), Is.EqualTo(1), "the stranger's lesson's Note was not stored here");
         var collection = JsonDocument.Parse((await MinimalFollower.FetchAsync(_instance, video.Url + "/comments?page=1")).Body).RootElement;
-        Assert.That(collection.GetProperty("orderedItems").EnumerateArray().Select(i => i.GetString()), Is.EqualTo(new[] { commentUrl, replyUrl }));
+        Assert.That(collection.GetProperty("orderedItems").EnumerateArray().Select(i => i.GetString()), Is.EqualTo(new[] { commentUrl, replyUrl, heldUrl }), "the approved reply is public now");
 
         // Mona deletes her reply; the teacher deletes the comment, which is now without replies: followers get the Delete.
         await PostNoteAsync("Delete", replyUrl);

@@ -19,6 +19,10 @@ public sealed class FederationFlowTests
         await using var lyon = await StartAsync(kind, "--Instance:Name", "Académie de Lyon");
         await using var lille = await StartAsync(kind, "--Instance:Name", "Académie de Lille");
         var before = await lyon.PublishVideoAsync("root_channel", "Cours publié avant le suivi", tags: ["histoire"]);
+        using var lyonAdmin = lyon.Authed(await lyon.TokenAsync());
+        // Comments written before the follow: only the video's comments collection can bring them to Lille.
+        var threadId = await PostCommentAsync(lyonAdmin, $"/api/v1/videos/{before.Uuid}/comment-threads", "Qui a lu le chapitre 2 ?");
+        await PostCommentAsync(lyonAdmin, $"/api/v1/videos/{before.Uuid}/comments/{threadId}", "Relisez la page *12*.");
 
         await FollowAsync(lille, lyon);
         Assert.That(await FollowStateAsync(lyon, "followers", lille.Host), Is.EqualTo("accepted"));
@@ -36,6 +40,9 @@ public sealed class FederationFlowTests
             Assert.That(playlist.GetProperty("files")[0].GetProperty("magnetUri").GetString(), Does.StartWith("magnet:?"));
             Assert.That(details.GetProperty("thumbnailUrl").GetString(), Does.StartWith(lyon.BaseUrl));
         });
+        await RemoteCommentsAreFetchedAsync(lille, before.Uuid);
+        using var lilleAdmin = lille.Authed(await lille.TokenAsync());
+        await ReplyHeldAtTheOriginIsApprovedBackAsync(lyon, lille, lyonAdmin, lilleAdmin, before.Uuid);
 
         // A new publication is pushed, and is found by search.
         var fresh = await lyon.PublishVideoAsync("root_channel", "Géométrie dans l'espace");
@@ -44,7 +51,6 @@ public sealed class FederationFlowTests
         Assert.That(search.GetProperty("data").EnumerateArray().Select(v => v.GetProperty("uuid").GetString()), Does.Contain(fresh.Uuid));
 
         // Update through Lyon's API propagates.
-        using var lyonAdmin = lyon.Authed(await lyon.TokenAsync());
         using (var update = await lyonAdmin.PutAsJsonAsync($"/api/v1/videos/{fresh.Uuid}", new { name = "Géométrie dans l'espace (corrigé)" }))
         {
             Assert.That(update.IsSuccessStatusCode, Is.True, await update.Content.ReadAsStringAsync());
@@ -54,6 +60,9 @@ public sealed class FederationFlowTests
         // Captions and chapters: Lille copies the caption (served from its own lazy-static, searchable) and the chapters.
         await RemoteCaptionsAndChaptersFollowTheOriginAsync(lyon, lille, lyonAdmin, fresh.Uuid);
 
+        // A public playlist of both lessons: read by Lille in order, reordered, deleted.
+        await RemotePlaylistFollowsTheOriginAsync(lyon, lille, lyonAdmin, before, fresh with { Name = "Géométrie dans l'espace (corrigé)" });
+
         // Delete propagates.
         using (var delete = await lyonAdmin.DeleteAsync($"/api/v1/videos/{fresh.Uuid}"))
         {
@@ -62,7 +71,6 @@ public sealed class FederationFlowTests
         await EventuallyAsync(async () => (await lille.Http.GetAsync($"/api/v1/videos/{fresh.Uuid}")).StatusCode == System.Net.HttpStatusCode.NotFound, "delete");
 
         // Undo Follow: Lyon forgets its follower and stops delivering to it.
-        using var lilleAdmin = lille.Authed(await lille.TokenAsync());
         using (var undo = await lilleAdmin.DeleteAsync($"/api/v1/server/following/{lyon.Host}"))
         {
             Assert.That((int)undo.StatusCode, Is.EqualTo(204));
@@ -124,6 +132,122 @@ public sealed class FederationFlowTests
             "the search follows the new caption");
         await EventuallyAsync(async () => await ChaptersAtLille() == "0 Début | 2 Le tétraèdre", "the new chapters");
         Assert.That((await lille.Http.GetAsync(path)).StatusCode, Is.EqualTo(System.Net.HttpStatusCode.NotFound), "the old copy is gone");
+    }
+
+    private static async Task<long> PostCommentAsync(HttpClient client, string path, string text)
+    {
+        using var posted = await client.PostAsJsonAsync(path, new { text });
+        Assert.That(posted.IsSuccessStatusCode, Is.True, await posted.Content.ReadAsStringAsync());
+        return (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("comment").GetProperty("id").GetInt64();
+    }
+
+    /// <summary>
+    /// Lyon's lesson requires approval: Lille's reply is held at Lyon until the teacher approves it, then Lyon's ApproveReply
+    /// reaches the author's inbox at Lille, which marks its comment (served with PeerTube's <c>replyApproval</c>).
+    /// </summary>
+    private static async Task ReplyHeldAtTheOriginIsApprovedBackAsync(TestInstance lyon, TestInstance lille, HttpClient lyonAdmin, HttpClient lilleAdmin, string uuid)
+    {
+        using (var policy = await lyonAdmin.PutAsJsonAsync($"/api/v1/videos/{uuid}", new { commentsPolicy = 3 }))
+        {
+            Assert.That(policy.IsSuccessStatusCode, Is.True, await policy.Content.ReadAsStringAsync());
+        }
+        var id = await PostCommentAsync(lilleAdmin, $"/api/v1/videos/{uuid}/comment-threads", "Une question de Lille");
+        var url = (await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}/comment-threads/{id}")).GetProperty("comment").GetProperty("url").GetString()!;
+        JsonElement held = default;
+        await EventuallyAsync(async () =>
+        {
+            var mine = await lyonAdmin.GetFromJsonAsync<JsonElement>("/api/v1/users/me/videos/comments?isHeldForReview=true");
+            held = mine.GetProperty("data").EnumerateArray().FirstOrDefault(c => c.GetProperty("url").GetString() == url);
+            return held.ValueKind == JsonValueKind.Object;
+        }, "Lille's reply held at Lyon");
+        var heldId = held.GetProperty("id").GetInt64();
+        using (var approve = await lyonAdmin.PostAsync($"/api/v1/videos/{uuid}/comments/{heldId}/approve", null))
+        {
+            Assert.That((int)approve.StatusCode, Is.EqualTo(204), await approve.Content.ReadAsStringAsync());
+        }
+        var lyonVideoUrl = (await lyon.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}")).GetProperty("url").GetString()!;
+        await EventuallyAsync(async () =>
+        {
+            var (status, body) = await MinimalFollower.FetchAsync(lille, url);
+            return status == 200 && JsonDocument.Parse(body).RootElement.TryGetProperty("replyApproval", out var approval)
+                && approval.GetString() == $"{lyonVideoUrl}/comments/{heldId}/approve-reply";
+        }, "the ApproveReply marking Lille's comment");
+    }
+
+    /// <summary>Lyon's thread and its reply, read by Lille from the Video's comments collection, under the remote lesson.</summary>
+    private static async Task RemoteCommentsAreFetchedAsync(TestInstance lille, string uuid)
+    {
+        JsonElement threads = default;
+        await EventuallyAsync(async () =>
+        {
+            threads = await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}/comment-threads");
+            return threads.GetProperty("data").GetArrayLength() == 1 && threads.GetProperty("totalNotDeletedComments").GetInt32() == 2;
+        }, "Lyon's comments fetched by Lille");
+        var thread = threads.GetProperty("data")[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(thread.GetProperty("text").GetString(), Is.EqualTo("Qui a lu le chapitre 2 ?"));
+            Assert.That(thread.GetProperty("isDeleted").GetBoolean(), Is.False);
+            Assert.That(thread.GetProperty("account").GetProperty("name").GetString(), Is.EqualTo("root"));
+            Assert.That(thread.GetProperty("totalReplies").GetInt32(), Is.EqualTo(1));
+        });
+        var tree = await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}/comment-threads/{thread.GetProperty("id").GetInt64()}");
+        var reply = tree.GetProperty("children")[0].GetProperty("comment");
+        Assert.That(reply.GetProperty("text").GetString(), Is.EqualTo("Relisez la page *12*."));
+        Assert.That(reply.GetProperty("inReplyToCommentId").GetInt64(), Is.EqualTo(thread.GetProperty("id").GetInt64()));
+    }
+
+    private static async Task RemotePlaylistFollowsTheOriginAsync(TestInstance lyon, TestInstance lille, HttpClient lyonAdmin, VideoPlatform.Core.Domain.VideoRow first,
+        VideoPlatform.Core.Domain.VideoRow second)
+    {
+        var channelId = (await lyon.Http.GetFromJsonAsync<JsonElement>("/api/v1/video-channels/root_channel")).GetProperty("id").GetInt64();
+        using var created = await lyonAdmin.PostAsJsonAsync("/api/v1/video-playlists",
+            new { displayName = "Séquence 1 : la géométrie", description = "Deux leçons dans l'ordre", privacy = 1, videoChannelId = channelId });
+        Assert.That(created.IsSuccessStatusCode, Is.True, await created.Content.ReadAsStringAsync());
+        var playlist = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("videoPlaylist");
+        var uuid = playlist.GetProperty("uuid").GetString()!;
+        var shortUuid = playlist.GetProperty("shortUUID").GetString()!;
+        foreach (var video in new[] { first, second })
+        {
+            using var added = await lyonAdmin.PostAsJsonAsync($"/api/v1/video-playlists/{uuid}/videos", new { videoId = video.Uuid, startTimestamp = video == second ? 1 : (int?)null });
+            Assert.That(added.IsSuccessStatusCode, Is.True, await added.Content.ReadAsStringAsync());
+        }
+        async Task<string?> OrderAtLille()
+        {
+            using var response = await lille.Http.GetAsync($"/api/v1/video-playlists/{uuid}/videos");
+            return response.IsSuccessStatusCode
+                ? string.Join(" | ", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").EnumerateArray()
+                    .Select(e => $"{e.GetProperty("position").GetInt32()} {e.GetProperty("video").GetProperty("name").GetString()} {e.GetProperty("startTimestamp")}"))
+                : null;
+        }
+        await EventuallyAsync(async () => await OrderAtLille() == $"1 {first.Name}  | 2 {second.Name} 1", "the remote playlist and its elements in order");
+
+        var details = await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/video-playlists/{uuid}");
+        var listed = await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/video-channels/root_channel@{lyon.Host}/video-playlists");
+        var page = System.Net.WebUtility.HtmlDecode(await lille.Http.GetStringAsync($"/w/p/{shortUuid}"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(details.GetProperty("displayName").GetString(), Is.EqualTo("Séquence 1 : la géométrie"));
+            Assert.That(details.GetProperty("isLocal").GetBoolean(), Is.False);
+            Assert.That(details.GetProperty("url").GetString(), Is.EqualTo(lyon.BaseUrl + "/video-playlists/" + uuid));
+            Assert.That(details.GetProperty("videosLength").GetInt32(), Is.EqualTo(2));
+            Assert.That(details.GetProperty("privacy").GetProperty("id").GetInt32(), Is.EqualTo(1));
+            Assert.That(listed.GetProperty("data").EnumerateArray().Select(p => p.GetProperty("uuid").GetString()), Is.EqualTo(new[] { uuid }));
+            Assert.That(page, Does.Contain("Séquence 1 : la géométrie").And.Contain(first.Name).And.Contain(second.Name));
+        });
+
+        using (var reorder = await lyonAdmin.PostAsJsonAsync($"/api/v1/video-playlists/{uuid}/videos/reorder", new { startPosition = 2, insertAfterPosition = 0 }))
+        {
+            Assert.That(reorder.IsSuccessStatusCode, Is.True, await reorder.Content.ReadAsStringAsync());
+        }
+        await EventuallyAsync(async () => await OrderAtLille() == $"1 {second.Name} 1 | 2 {first.Name} ", "the reordered remote playlist");
+
+        using (var delete = await lyonAdmin.DeleteAsync($"/api/v1/video-playlists/{uuid}"))
+        {
+            Assert.That(delete.IsSuccessStatusCode, Is.True);
+        }
+        await EventuallyAsync(async () => (await lille.Http.GetAsync($"/api/v1/video-playlists/{uuid}")).StatusCode == System.Net.HttpStatusCode.NotFound,
+            "the remote playlist deleted");
     }
 
     [Test]
