@@ -45,7 +45,7 @@ public static class BlocklistRules
         var at = value.IndexOf('@', StringComparison.Ordinal);
         var name = at < 0 ? value : value[..at];
         var host = at < 0 ? null : value[(at + 1)..].ToLowerInvariant();
-        if (name.Length is 0 or > 100 || !name.All(IsNameChar) || (host is not null && !VideoAudience.IsHostAndPort(host)))
+        if (name.Length is 0 or > 100 || !name.All(IsNameChar) || (host is not null && !HostNames.IsHostAndPort(host)))
         {
             return null;
         }
@@ -56,7 +56,7 @@ public static class BlocklistRules
     public static string? NormalizeHost(string? host)
     {
         var value = host?.Trim().ToLowerInvariant() ?? "";
-        return value.Length > 0 && VideoAudience.IsHostAndPort(value) ? value : null;
+        return value.Length > 0 && HostNames.IsHostAndPort(value) ? value : null;
     }
 
     /// <summary>PeerTube's actor names: letters, digits, '-', '_', '.', ':'.</summary>

@@ -62,7 +62,7 @@ public static class VideoAudience
         foreach (var raw in domains)
         {
             var domain = raw?.Trim().ToLowerInvariant();
-            if (string.IsNullOrEmpty(domain) || !IsHostAndPort(domain))
+            if (string.IsNullOrEmpty(domain) || !HostNames.IsHostAndPort(domain))
             {
                 return ([], $"embedAllowedDomains: '{raw}' is not a host name (e.g. ent.ac-lyon.fr or moodle.example.org:8443).");
             }
@@ -72,18 +72,6 @@ public static class VideoAudience
             }
         }
         return result.Count > MaxDomains ? ([], $"embedAllowedDomains: at most {MaxDomains} domains.") : (result, null);
-    }
-
-    /// <summary>A DNS name or IPv4 address with an optional port (no scheme, no path), as PeerTube writes hosts.</summary>
-    public static bool IsHostAndPort(string value)
-    {
-        var colon = value.LastIndexOf(':');
-        var host = colon < 0 ? value : value[..colon];
-        if (colon >= 0 && (!int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535))
-        {
-            return false;
-        }
-        return host.Length is > 0 and <= 253 && Uri.CheckHostName(host) is UriHostNameType.Dns or UriHostNameType.IPv4;
     }
 
     /// <summary>The domains a video may be embedded on: its own list, else the instance's; empty means anywhere.</summary>

@@ -36,7 +36,7 @@ public sealed partial class FollowService(
         {
             return (host, FollowRefusal.Empty);
         }
-        if (!IsHost(host))
+        if (!HostNames.IsHostAndPort(host))
         {
             return (host, FollowRefusal.Malformed);
         }
@@ -50,15 +50,6 @@ public sealed partial class FollowService(
             return (host, FollowRefusal.Blocked);
         }
         return (host, await FindServerFollowAsync(host, ct) is null ? null : FollowRefusal.AlreadyFollowed);
-    }
-
-    /// <summary>A DNS name or IPv4 address with an optional port, as PeerTube's hosts are written: no scheme, no path.</summary>
-    internal static bool IsHost(string host)
-    {
-        var colon = host.LastIndexOf(':');
-        var name = colon < 0 ? host : host[..colon];
-        return Uri.CheckHostName(name) is UriHostNameType.Dns or UriHostNameType.IPv4
-            && (colon < 0 || (int.TryParse(host[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535));
     }
 
     /// <summary>Finds the server actor of <paramref name="host"/> (PeerTube's <c>/accounts/peertube</c>) and follows it from ours.</summary>

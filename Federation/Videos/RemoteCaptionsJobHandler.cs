@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Captions;

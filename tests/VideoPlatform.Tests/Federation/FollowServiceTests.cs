@@ -1,4 +1,4 @@
-using VideoPlatform.Federation.Follows;
+using VideoPlatform.Core.Domain;
 
 namespace VideoPlatform.Tests.Federation;
 
@@ -14,5 +14,5 @@ public class FollowServiceTests
     [TestCase("videos.ac-lyon.fr:0", false)]
     [TestCase("videos.ac-lyon.fr:70000", false)]
     [TestCase("videos.ac-lyon.fr:+80", false)]
-    public void Hosts_to_follow(string host, bool valid) => Assert.That(FollowService.IsHost(host), Is.EqualTo(valid));
+    public void Hosts_to_follow(string host, bool valid) => Assert.That(HostNames.IsHostAndPort(host), Is.EqualTo(valid));
 }
