@@ -138,15 +138,18 @@ public class PeerWireTests
     }
 
     [Test]
-    public void Token_bucket_limits_the_rate_on_the_injected_clock()
+    public void Token_bucket_limits_the_rate_on_the_injected_clock_and_serves_requests_in_order()
     {
         var time = new FakeTimeProvider();
-        var bucket = new TokenBucket(100_000, time);
-        Assert.That(bucket.TryTake(100_000), Is.EqualTo(TimeSpan.Zero));
-        var wait = bucket.TryTake(50_000);
-        Assert.That(wait.TotalSeconds, Is.EqualTo(0.5).Within(0.01));
-        time.Advance(TimeSpan.FromSeconds(0.5));
-        Assert.That(bucket.TryTake(50_000), Is.EqualTo(TimeSpan.Zero));
-        Assert.That(new TokenBucket(0, time).TryTake(int.MaxValue), Is.EqualTo(TimeSpan.Zero));
+        var bucket = new TokenBucket(1_000_000, time);
+        Assert.That(bucket.Reserve(100_000), Is.EqualTo(TimeSpan.Zero), "a tenth of a second of burst");
+        Assert.That(bucket.Reserve(500_000).TotalSeconds, Is.EqualTo(0.5).Within(0.001));
+        Assert.That(bucket.Reserve(500_000).TotalSeconds, Is.EqualTo(1.0).Within(0.001), "queued behind the first request");
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(bucket.Reserve(500_000).TotalSeconds, Is.EqualTo(0.5).Within(0.001), "the rate paid the debt, no more");
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.That(bucket.Reserve(100_000), Is.EqualTo(TimeSpan.Zero), "an idle bucket refills to its burst");
+        Assert.That(bucket.Reserve(1).TotalSeconds, Is.GreaterThan(0), "and not beyond it");
+        Assert.That(new TokenBucket(0, time).Reserve(int.MaxValue), Is.EqualTo(TimeSpan.Zero));
     }
 }
