@@ -36,6 +36,8 @@ public static class StatsModule
         if (roles.HasFlag(InstanceRoles.Web))
         {
             services.AddHostedService(sp => sp.GetRequiredService<StatsFlusher>());
+            // Heartbeats reach the web processes: each shares its viewers so that every one reports the instance's count.
+            services.AddHostedService<SharedViewers>();
         }
         services.AddHttpClient(AlertWebhook.ClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
         services.AddSingleton<IAlertSink, AlertWebhook>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 
 namespace VideoPlatform.Core.Stats;
 
@@ -9,9 +10,15 @@ namespace VideoPlatform.Core.Stats;
 /// </summary>
 public sealed record ViewerHeartbeat(long VideoId, string Viewer, int CurrentTime, bool Seek, long? PeerBytes, long SessionPeerCap, long PeakBytesPerSecond);
 
+/// <summary>A viewer's latest heartbeat (Unix ms) as this process saw it, to publish for the other processes.</summary>
+public sealed record SeenViewer(long VideoId, string Viewer, long LastSeen);
+
 /// <summary>
 /// Viewers now and their watch sections, in memory: a heartbeat updates its viewer's open section under that viewer's
 /// own lock; <see cref="StatsFlusher"/> writes the changed sections once a minute and forgets viewers gone quiet.
+/// Several processes of one instance each see their share of the heartbeats: <see cref="SharedViewers"/> publishes this
+/// process's viewers and reads back everyone's, and the counts here are the larger of that shared figure and this
+/// process's own (which is never behind for its viewers, the shared one being a couple of seconds old).
 /// </summary>
 public sealed class ViewerSessions(TimeProvider clock, StatsRecorder recorder)
 {
@@ -25,6 +32,8 @@ public sealed class ViewerSessions(TimeProvider clock, StatsRecorder recorder)
     public const int MaxSessions = 200_000;
 
     private readonly ConcurrentDictionary<(long VideoId, string Viewer), Session> _sessions = new();
+    private readonly Channel<bool> _newViewer = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private volatile SharedCounts? _shared;
 
     public void Heartbeat(ViewerHeartbeat beat)
     {
@@ -37,6 +46,8 @@ public sealed class ViewerSessions(TimeProvider clock, StatsRecorder recorder)
                 return;
             }
             session = _sessions.GetOrAdd((beat.VideoId, beat.Viewer), _ => new Session(beat.VideoId, beat.Viewer, now));
+            // A new viewer is published at once rather than at the next period, so that the other processes count them soon.
+            _newViewer.Writer.TryWrite(true);
         }
         long peerBytes;
         lock (session)
@@ -71,21 +82,62 @@ public sealed class ViewerSessions(TimeProvider clock, StatsRecorder recorder)
         recorder.PeerBytes(peerBytes);
     }
 
-    /// <summary>Viewers who sent a heartbeat within <see cref="ActiveWindow"/>, per video.</summary>
+    /// <summary>Viewers who sent a heartbeat within <see cref="ActiveWindow"/>, per video, on any process of the instance.</summary>
     public IReadOnlyDictionary<long, int> WatchingByVideo()
     {
         var since = clock.GetUtcNow().ToUnixTimeMilliseconds() - (long)ActiveWindow.TotalMilliseconds;
-        return _sessions.Values.Where(s => Volatile.Read(ref s.LastSeen) >= since).GroupBy(s => s.VideoId).ToDictionary(g => g.Key, g => g.Count());
+        var counts = _sessions.Values.Where(s => Volatile.Read(ref s.LastSeen) >= since).GroupBy(s => s.VideoId).ToDictionary(g => g.Key, g => g.Count());
+        if (Shared() is { } shared)
+        {
+            foreach (var (video, count) in shared)
+            {
+                counts[video] = Math.Max(count, counts.GetValueOrDefault(video));
+            }
+        }
+        return counts;
     }
 
     public int Watching() => WatchingByVideo().Values.Sum();
 
-    /// <summary>Viewers of one video who sent a heartbeat within <see cref="ActiveWindow"/> (PeerTube's <c>viewers</c> of a video).</summary>
+    /// <summary>
+    /// Viewers of one video who sent a heartbeat within <see cref="ActiveWindow"/>, on any process of the instance
+    /// (PeerTube's <c>viewers</c> of a video).
+    /// </summary>
     public int Watching(long videoId)
     {
         var since = clock.GetUtcNow().ToUnixTimeMilliseconds() - (long)ActiveWindow.TotalMilliseconds;
-        return _sessions.Count(s => s.Key.VideoId == videoId && Volatile.Read(ref s.Value.LastSeen) >= since);
+        var here = _sessions.Count(s => s.Key.VideoId == videoId && Volatile.Read(ref s.Value.LastSeen) >= since);
+        return Math.Max(here, Shared()?.GetValueOrDefault(videoId) ?? 0);
     }
+
+    /// <summary>The viewers whose heartbeat is newer than what was last published, marked as published.</summary>
+    public IReadOnlyList<SeenViewer> TakeUnpublished()
+    {
+        var since = clock.GetUtcNow().ToUnixTimeMilliseconds() - (long)ActiveWindow.TotalMilliseconds;
+        var seen = new List<SeenViewer>();
+        foreach (var session in _sessions.Values)
+        {
+            var last = Volatile.Read(ref session.LastSeen);
+            if (last > session.Published && last >= since)
+            {
+                seen.Add(new SeenViewer(session.VideoId, session.Viewer, last));
+                session.Published = last;
+            }
+        }
+        return seen;
+    }
+
+    /// <summary>The viewers per video read from the shared table at <paramref name="readAt"/> (Unix ms).</summary>
+    public void SetShared(IReadOnlyDictionary<long, int> counts, long readAt) => _shared = new SharedCounts(counts, readAt);
+
+    /// <summary>Completes when a viewer new to this process sent their first heartbeat since the previous call.</summary>
+    public ValueTask<bool> NewViewerAsync(CancellationToken ct) => _newViewer.Reader.ReadAsync(ct);
+
+    /// <summary>The shared counts, unless they were read longer ago than the active window (the database was unreachable since).</summary>
+    private IReadOnlyDictionary<long, int>? Shared() =>
+        _shared is { } shared && clock.GetUtcNow().ToUnixTimeMilliseconds() - shared.ReadAt <= ActiveWindow.TotalMilliseconds ? shared.Counts : null;
+
+    private sealed record SharedCounts(IReadOnlyDictionary<long, int> Counts, long ReadAt);
 
     /// <summary>
     /// The sections changed since the previous call (to insert when <see cref="PendingSection.Id"/> is null, else to update);
@@ -124,6 +176,7 @@ public sealed class ViewerSessions(TimeProvider clock, StatsRecorder recorder)
         public long VideoId { get; } = videoId;
         public string Viewer { get; } = viewer;
         public long LastSeen = now;
+        public long Published;
         public MutableSection? Open { get; set; }
         public List<MutableSection> Closed { get; } = [];
         public long PeerReported { get; set; }

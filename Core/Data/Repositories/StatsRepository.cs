@@ -110,6 +110,28 @@ public sealed class StatsRepository(Database database)
             return 0;
         }, ct);
 
+    /// <summary>
+    /// Publishes this process's viewers (their last heartbeat, Unix ms) for the other processes of the instance, one
+    /// transaction: a row keeps the latest heartbeat any process saw; viewers of a deleted video are skipped; rows last
+    /// seen before <paramref name="expiredBefore"/> are deleted.
+    /// </summary>
+    public Task WriteViewersNowAsync(IReadOnlyList<SeenViewer> viewers, long expiredBefore, CancellationToken ct) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync("""
+                INSERT INTO video_viewers_now (video_id, viewer, last_seen)
+                SELECT @VideoId, @Viewer, @LastSeen WHERE EXISTS (SELECT 1 FROM videos WHERE id = @VideoId)
+                ON CONFLICT (video_id, viewer) DO UPDATE SET last_seen = excluded.last_seen WHERE excluded.last_seen > video_viewers_now.last_seen
+                """, viewers, t);
+            await c.ExecuteAsync("DELETE FROM video_viewers_now WHERE last_seen < @expiredBefore", new { expiredBefore }, t);
+        }, ct);
+
+    /// <summary>Viewers per video whose last heartbeat, on any process of the instance, is at or after <paramref name="since"/> (Unix ms).</summary>
+    public Task<IReadOnlyDictionary<long, int>> ViewersNowAsync(long since, CancellationToken ct) =>
+        database.ReadAsync(async c => (IReadOnlyDictionary<long, int>)(await c.QueryAsync<(long VideoId, long Viewers)>(
+            "SELECT video_id, COUNT(*) FROM video_viewers_now WHERE last_seen >= @since GROUP BY video_id", new { since }))
+            .ToDictionary(r => r.VideoId, r => (int)r.Viewers), ct);
+
     public Task<IReadOnlyList<WatchSection>> SectionsAsync(long videoId, long from, long to, CancellationToken ct) =>
         database.ReadAsync(async c => (IReadOnlyList<WatchSection>)(await c.QueryAsync<SectionRow>("""
             SELECT viewer, start_seconds AS start, end_seconds AS "end", started_at, updated_at FROM video_watch_sections

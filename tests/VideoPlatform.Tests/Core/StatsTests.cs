@@ -119,6 +119,50 @@ public class ViewerSessionsTests
     }
 
     [Test]
+    public void Viewers_are_published_once_per_heartbeat_and_the_shared_counts_are_reported_while_fresh()
+    {
+        var sessions = new ViewerSessions(_clock, new StatsRecorder());
+        sessions.Heartbeat(new ViewerHeartbeat(1, "a", 0, false, null, 0, 0));
+        sessions.Heartbeat(new ViewerHeartbeat(2, "b", 0, false, null, 0, 0));
+        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        Assert.That(sessions.TakeUnpublished(), Is.EquivalentTo(new[] { new SeenViewer(1, "a", now), new SeenViewer(2, "b", now) }));
+        Assert.That(sessions.TakeUnpublished(), Is.Empty, "no heartbeat since the last publication");
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        sessions.Heartbeat(new ViewerHeartbeat(1, "a", 10, false, null, 0, 0));
+        Assert.That(sessions.TakeUnpublished(), Is.EqualTo(new[] { new SeenViewer(1, "a", now + 10_000) }));
+
+        // Other processes hear from more viewers of video 1 and from viewers of video 3; this process's own count of video 2 is larger.
+        sessions.SetShared(new Dictionary<long, int> { [1] = 3, [2] = 0, [3] = 2 }, _clock.GetUtcNow().ToUnixTimeMilliseconds());
+        Assert.That(sessions.Watching(1), Is.EqualTo(3));
+        Assert.That(sessions.Watching(2), Is.EqualTo(1));
+        Assert.That(sessions.Watching(3), Is.EqualTo(2));
+        Assert.That(sessions.WatchingByVideo(), Is.EquivalentTo(new Dictionary<long, int> { [1] = 3, [2] = 1, [3] = 2 }));
+        Assert.That(sessions.Watching(), Is.EqualTo(6));
+
+        // Shared counts not refreshed within the active window are ignored (the database was unreachable): only this process's viewers remain.
+        _clock.Advance(ViewerSessions.ActiveWindow + TimeSpan.FromSeconds(1));
+        sessions.Heartbeat(new ViewerHeartbeat(2, "b", 40, false, null, 0, 0));
+        Assert.That(sessions.WatchingByVideo(), Is.EquivalentTo(new Dictionary<long, int> { [2] = 1 }));
+        Assert.That(sessions.Watching(3), Is.Zero);
+        Assert.That(sessions.TakeUnpublished().Select(v => v.Viewer), Is.EqualTo(new[] { "b" }), "a viewer gone quiet is not published again");
+    }
+
+    [Test]
+    public async Task A_new_viewer_wakes_the_publisher_once()
+    {
+        var sessions = new ViewerSessions(_clock, new StatsRecorder());
+        sessions.Heartbeat(new ViewerHeartbeat(1, "a", 0, false, null, 0, 0));
+        sessions.Heartbeat(new ViewerHeartbeat(1, "b", 0, false, null, 0, 0));
+        sessions.Heartbeat(new ViewerHeartbeat(1, "a", 10, false, null, 0, 0));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.That(await sessions.NewViewerAsync(timeout.Token), Is.True);
+        var again = sessions.NewViewerAsync(CancellationToken.None);
+        Assert.That(again.IsCompleted, Is.False, "two new viewers before the publisher woke make one wake-up");
+        sessions.Heartbeat(new ViewerHeartbeat(2, "c", 0, false, null, 0, 0));
+        Assert.That(await again.AsTask().WaitAsync(TimeSpan.FromSeconds(10)), Is.True);
+    }
+
+    [Test]
     public void Peer_bytes_reach_the_recorder_after_the_plausibility_check()
     {
         var recorder = new StatsRecorder();
