@@ -58,7 +58,8 @@ public sealed class ObjectStorageTests
         }
         _instance = await TestInstance.StartAsync(DbKind.Sqlite, [.. _s3.InstanceArgs(HlsBucket, VideosBucket, HlsPrefix), "--P2P:PeerPort", "-1",
             "--ObjectStorage:OriginalVideoFiles:BucketName", OriginalsBucket, "--ObjectStorage:OriginalVideoFiles:Prefix", OriginalsPrefix,
-            "--Live:Enabled", "true", "--Live:RtmpPort", "0", "--Live:RtmpAddress", "127.0.0.1"]);
+            "--Live:Enabled", "true", "--Live:RtmpPort", "0", "--Live:RtmpAddress", "127.0.0.1",
+            "--Live:Transcoding:Resolutions:0", "144", "--Live:Transcoding:Preset", "ultrafast", "--Live:Transcoding:Threads", "1"]);
         _corsRulesBeforeAnyUpload = await CorsRulesAsync();
         _teacher = await _instance.CreateUserAsync("teacher");
         _clip = await Uploader.ClipAsync(Path.Combine(_dir, "clips"), "lesson.mp4", seconds: 2, size: "320x180");
@@ -549,6 +550,61 @@ public sealed class ObjectStorageTests
         // ... and no move was queued for it.
         Assert.That(await VideoPlatform.IntegrationTests.Federation.FederationHarness.CountAsync(_instance,
             $"SELECT COUNT(*) FROM jobs WHERE type = '{MoveToObjectStorageJob.JobType}' AND payload = '{payload}'"), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_saved_replay_moves_to_object_storage_and_its_urls_playlists_and_web_seeds_name_the_bucket()
+    {
+        var channel = await Uploader.ChannelIdAsync(_teacher);
+        using var created = await _teacher.PostAsJsonAsync("/api/v1/videos/live",
+            new { channelId = channel, name = "Direct gardé", privacy = 1, saveReplay = true, replaySettings = new { privacy = 1 } });
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.OK), await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("video").GetProperty("id").GetInt64();
+        var live = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/live/{id}");
+        // 3 s pushed over RTMP as Jibri does (key frames every second); ffmpeg then says it stops, so the live ends at once.
+        var source = Path.Combine(_dir, "live.flv");
+        await FfmpegTool.MakeClipAsync(source, "testsrc=size=320x180:rate=25", 3, audio: true,
+            "-g", "25", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-f", "flv");
+        await FfmpegTool.RunAsync("ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-i", source, "-c", "copy", "-f", "flv",
+            live.GetProperty("rtmpUrl").GetString() + "/" + live.GetProperty("streamKey").GetString());
+
+        var replayUuid = (string)await VideoPlatform.IntegrationTests.Federation.FederationHarness.EventuallyAsync(async () =>
+        {
+            var sessions = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/live/{id}/sessions");
+            return sessions.GetProperty("data") is { } data && data.GetArrayLength() > 0 && data[0].GetProperty("replayVideo") is { ValueKind: JsonValueKind.Object } replay
+                ? replay.GetProperty("uuid").GetString()
+                : null;
+        }, "the session's replay", 30);
+        // Published through the normal path, the replay moves to the bucket like an upload and leaves the disk.
+        var details = await WaitMovedAsync(replayUuid);
+        Assert.That(details.GetProperty("isLive").GetBoolean(), Is.False);
+        var playlist = await PlaylistAsync(replayUuid);
+        var prefix = HlsPrefix + replayUuid + "/";
+        var keys = await KeysAsync(HlsBucket, prefix);
+        Assert.That(keys, Does.Contain(prefix + playlist.MasterName).And.Contain(prefix + playlist.SegmentsSha256Name));
+        var files = Hls(details).GetProperty("files").EnumerateArray().ToList();
+        Assert.That(files, Is.Not.Empty);
+        Assert.That(keys.Count(k => k.EndsWith("-fragmented.mp4", StringComparison.Ordinal)), Is.EqualTo(files.Count));
+        Assert.That(Hls(details).GetProperty("playlistUrl").GetString(), Is.EqualTo(BucketUrl(HlsBucket, prefix + playlist.MasterName)));
+        Assert.That(Hls(details).GetProperty("segmentsSha256Url").GetString(), Is.EqualTo(BucketUrl(HlsBucket, prefix + playlist.SegmentsSha256Name)));
+        foreach (var file in files)
+        {
+            Assert.That(file.GetProperty("fileUrl").GetString(), Does.StartWith(BucketUrl(HlsBucket, prefix)));
+            Assert.That(file.GetProperty("playlistUrl").GetString(), Does.StartWith(BucketUrl(HlsBucket, prefix)));
+        }
+
+        // The playlists read from the bucket lead to the segments in the bucket: ffprobe plays the master through it.
+        var duration = double.Parse(await FfmpegTool.RunAsync("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+            Hls(details).GetProperty("playlistUrl").GetString()!), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(duration, Is.GreaterThan(2), "the replay holds the session");
+
+        // Its torrents are made again after the move: their web seed is the file in the bucket.
+        var torrentUrl = (string)await VideoPlatform.IntegrationTests.Federation.FederationHarness.EventuallyAsync(async () =>
+            Hls(await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{replayUuid}")).GetProperty("files")[0].GetProperty("torrentUrl") is { ValueKind: JsonValueKind.String } url
+                ? url.GetString()
+                : null, "the replay's torrents after the move", 30);
+        var metainfo = TorrentMetainfo.Parse(await _instance.Http.GetByteArrayAsync(torrentUrl));
+        Assert.That(metainfo.UrlList, Is.EqualTo(new[] { files[0].GetProperty("fileUrl").GetString() }));
     }
 
     [Test]
