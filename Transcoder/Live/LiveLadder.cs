@@ -3,13 +3,17 @@ using VideoPlatform.Transcoder.Planning;
 
 namespace VideoPlatform.Transcoder.Live;
 
-/// <summary>One rung of a live ladder: its index (the variant name in the live folder) and size.</summary>
+/// <summary>
+/// One rung of a live ladder: its index (the variant name in the live folder) and size. The audio rendition, when the
+/// source has sound, is a rung of height 0 numbered after the video ones.
+/// </summary>
 public sealed record LiveRung(int Index, int Height, int Width, long MaxBitrate);
 
 /// <summary>
 /// The live ladder and its one ffmpeg command: FLV on stdin, one decode split into every rung (never above the source,
-/// the source's height kept), libx264 with key frames every segment, AAC muxed per rung, HLS fMP4 with a sliding window,
-/// PeerTube's live names (<c>master.m3u8</c>, <c>{i}.m3u8</c>, <c>{i}-init.mp4</c>, <c>{i}-000001.mp4</c>). Pure.
+/// the source's height kept), libx264 with key frames every segment, the AAC audio once as its own rendition shared by
+/// every rung (EXT-X-MEDIA TYPE=AUDIO, as the VOD ladder's separate audio), HLS fMP4 with a sliding window, PeerTube's
+/// live names (<c>master.m3u8</c>, <c>{i}.m3u8</c>, <c>{i}-init.mp4</c>, <c>{i}-000001.mp4</c>). Pure.
 /// </summary>
 public static class LiveLadder
 {
@@ -33,8 +37,19 @@ public static class LiveLadder
         }).ToList();
     }
 
-    public static IReadOnlyList<string> FfmpegArguments(IReadOnlyList<LiveRung> rungs, bool hasAudio, int latencyMode, LiveTranscodingOptions options)
+    /// <summary>The audio rendition's rung: height 0, numbered after the video rungs (its files are <c>{n}.m3u8</c>, <c>{n}-000001.mp4</c>).</summary>
+    public static LiveRung AudioRung(IReadOnlyList<LiveRung> video) => new(video.Count, 0, 0, AudioBitrate);
+
+    /// <summary>The AAC bitrate of the live's audio rendition (bits per second).</summary>
+    public const long AudioBitrate = 128_000;
+
+    /// <summary>
+    /// ffmpeg's command for the ladder; <paramref name="ladder"/> may end with the <see cref="AudioRung"/> (only the video
+    /// rungs are encoded from the split; the audio is encoded once when <paramref name="hasAudio"/>).
+    /// </summary>
+    public static IReadOnlyList<string> FfmpegArguments(IReadOnlyList<LiveRung> ladder, bool hasAudio, int latencyMode, LiveTranscodingOptions options)
     {
+        var rungs = ladder.Where(r => r.Height > 0).ToList();
         var segment = SegmentSeconds(latencyMode);
         var args = new List<string>
         {
@@ -48,10 +63,10 @@ public static class LiveLadder
         foreach (var rung in rungs)
         {
             args.AddRange(["-map", $"[v{rung.Index}]"]);
-            if (hasAudio)
-            {
-                args.AddRange(["-map", "0:a:0"]);
-            }
+        }
+        if (hasAudio)
+        {
+            args.AddRange(["-map", "0:a:0"]);
         }
         args.AddRange([
             "-c:v", "libx264", "-preset", options.Preset, "-tune", "zerolatency", "-profile:v", "high",
@@ -65,7 +80,7 @@ public static class LiveLadder
         }
         if (hasAudio)
         {
-            args.AddRange(["-c:a", "aac", "-b:a", "128k", "-ac", "2"]);
+            args.AddRange(["-c:a", "aac", "-b:a", Str(AudioBitrate), "-ac", "2"]);
         }
         args.AddRange([
             "-f", "hls",
@@ -75,11 +90,36 @@ public static class LiveLadder
             "-hls_segment_type", "fmp4",
             "-hls_fmp4_init_filename", "%v-init.mp4",
             "-hls_segment_filename", "%v-%06d.mp4",
-            "-var_stream_map", string.Join(' ', rungs.Select(r => hasAudio ? $"v:{Str(r.Index)},a:{Str(r.Index)}" : $"v:{Str(r.Index)}")),
+            "-var_stream_map", hasAudio
+                ? string.Join(' ', rungs.Select(r => $"v:{Str(r.Index)},agroup:{AudioGroup}").Append($"a:0,agroup:{AudioGroup},name:{Str(rungs.Count)}"))
+                : string.Join(' ', rungs.Select(r => $"v:{Str(r.Index)}")),
             "-master_pl_name", MasterName,
             "%v.m3u8",
         ]);
         return args;
+    }
+
+    /// <summary>The audio group ffmpeg names in the master playlist (it writes <c>group_audio</c>).</summary>
+    private const string AudioGroup = "audio";
+
+    /// <summary>
+    /// The master playlist as players get it: ffmpeg also lists the audio rendition as a variant of its own (a level without
+    /// picture a player could switch to); only its EXT-X-MEDIA entry is kept.
+    /// </summary>
+    public static string WithoutAudioVariant(string master, string audioPlaylist)
+    {
+        var lines = master.Split('\n');
+        var kept = new List<string>(lines.Length);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].StartsWith("#EXT-X-STREAM-INF:", StringComparison.Ordinal) && i + 1 < lines.Length && lines[i + 1].Trim() == audioPlaylist)
+            {
+                i++;
+                continue;
+            }
+            kept.Add(lines[i]);
+        }
+        return string.Join('\n', kept);
     }
 
     /// <summary>A live's playlists and hash file change as segments appear (every other media name is immutable).</summary>

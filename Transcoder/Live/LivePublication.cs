@@ -114,7 +114,8 @@ public sealed partial class LivePublication : IAsyncDisposable
         var height = (int)(_metadata?.Number("height") ?? 0);
         var fps = _metadata?.Number("framerate") ?? _metadata?.Number("videoframerate") ?? 30;
         var hasAudio = _audioSeen || _metadata?["audiocodecid"] is not null;
-        _rungs = LiveLadder.Plan(width, height, fps, _options.Transcoding.Resolutions);
+        var video = LiveLadder.Plan(width, height, fps, _options.Transcoding.Resolutions);
+        _rungs = hasAudio ? [.. video, LiveLadder.AudioRung(video)] : video;
         _segments = _rungs.Select(_ => new List<LiveSegment>()).ToList();
         Directory.CreateDirectory(_folder);
         foreach (var old in Directory.EnumerateFiles(_folder))
@@ -196,8 +197,16 @@ public sealed partial class LivePublication : IAsyncDisposable
             await File.WriteAllTextAsync(temp, json, ct);
             File.Move(temp, Path.Combine(_folder, LiveLadder.SegmentsSha256Name), overwrite: true);
         }
-        if (!_onAirCalled && _segments.All(s => s.Count > 0) && File.Exists(Path.Combine(_folder, LiveLadder.MasterName)))
+        var masterPath = Path.Combine(_folder, LiveLadder.MasterName);
+        if (!_onAirCalled && _segments.All(s => s.Count > 0) && File.Exists(masterPath))
         {
+            if (_rungs.FirstOrDefault(r => r.Height == 0) is { } audio)
+            {
+                var master = await File.ReadAllTextAsync(masterPath, ct);
+                var temp = Path.Combine(_folder, "." + LiveLadder.MasterName + ".tmp");
+                await File.WriteAllTextAsync(temp, LiveLadder.WithoutAudioVariant(master, LiveLadder.PlaylistName(audio.Index)), ct);
+                File.Move(temp, masterPath, overwrite: true);
+            }
             _onAirCalled = true;
             await _onAir(ct);
         }

@@ -101,7 +101,8 @@ public sealed partial class LiveReplays(
                 }
                 await File.WriteAllTextAsync(Path.Combine(work, playlistName), VodPlaylist(fragmentedName, initLength, ranges), ct);
                 hashes.Add(new(fragmentedName, await SegmentsSha256.HashRangesAsync(fragmentedPath, ranges.Select(r => r.Range), ct)));
-                master = master.Replace("\n" + LiveLadder.PlaylistName(rung.Index) + "\n", "\n" + playlistName + "\n", StringComparison.Ordinal);
+                master = master.Replace("\n" + LiveLadder.PlaylistName(rung.Index) + "\n", "\n" + playlistName + "\n", StringComparison.Ordinal)
+                    .Replace("URI=\"" + LiveLadder.PlaylistName(rung.Index) + "\"", "URI=\"" + playlistName + "\"", StringComparison.Ordinal);
                 var size = new FileInfo(fragmentedPath).Length;
                 files.Add(new VideoFileRow
                 {
@@ -114,8 +115,9 @@ public sealed partial class LiveReplays(
                     FileName = fragmentedName,
                     PlaylistName = playlistName,
                     Kind = VideoFileKinds.Hls,
-                    HasAudio = recording.HasAudio,
-                    HasVideo = true,
+                    // The audio is its own rendition (height 0) when the live had sound, as the VOD ladder's separate audio.
+                    HasAudio = rung.Height == 0 || (recording.HasAudio && recording.Rungs.All(r => r.Height > 0)),
+                    HasVideo = rung.Height > 0,
                 });
             }
             var masterName = $"{id}-master.m3u8";

@@ -170,6 +170,11 @@ public class LiveStreamingTests
         var heights = probe.GetProperty("streams").EnumerateArray().Where(s => s.GetProperty("codec_type").GetString() == "video")
             .Select(s => s.GetProperty("height").GetInt32()).Distinct().Order().ToList();
         Assert.That(heights, Is.EqualTo(new[] { 144, 240 }), "the source's 240p kept and the 144p rung, no upscale");
+        // The audio once, its own rendition shared by both rungs (EXT-X-MEDIA TYPE=AUDIO), not muxed in each nor a variant of its own.
+        Assert.That(probe.GetProperty("streams").EnumerateArray().Count(s => s.GetProperty("codec_type").GetString() == "audio"), Is.EqualTo(1));
+        var masterText = await _instance.Http.GetStringAsync(masterUrl);
+        Assert.That(masterText, Does.Contain("#EXT-X-MEDIA:TYPE=AUDIO"));
+        Assert.That(masterText.Split('\n').Count(l => l.StartsWith("#EXT-X-STREAM-INF:", StringComparison.Ordinal)), Is.EqualTo(2), masterText);
 
         // Each listed segment is hashed; the hash is that of the bytes served.
         var hashes = (await _instance.Http.GetFromJsonAsync<Dictionary<string, Dictionary<string, string>>>(playlist.GetProperty("segmentsSha256Url").GetString()!))!;
@@ -238,6 +243,9 @@ public class LiveStreamingTests
         var replay = await WaitForVideoAsync(replayId, v => State(v) == 1, TimeSpan.FromSeconds(30), "replay published");
         Assert.That((replay.GetProperty("isLive").GetBoolean(), replay.GetProperty("privacy").GetProperty("id").GetInt32()), Is.EqualTo((false, 1)));
         var replayMaster = replay.GetProperty("streamingPlaylists")[0].GetProperty("playlistUrl").GetString()!;
+        // As a VOD lesson with separate audio: one HLS file per video rung and one for the audio (resolution 0).
+        Assert.That(replay.GetProperty("streamingPlaylists")[0].GetProperty("files").EnumerateArray().Select(f => f.GetProperty("resolution").GetProperty("id").GetInt32()),
+            Is.EquivalentTo(new[] { 240, 144, 0 }));
         var duration = double.Parse(await FfmpegTool.RunAsync("ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", replayMaster),
             System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(duration, Is.GreaterThan(4), "the replay plays the session to its end");

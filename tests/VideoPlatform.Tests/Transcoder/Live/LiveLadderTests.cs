@@ -18,9 +18,11 @@ public class LiveLadderTests
     }
 
     [Test]
-    public void One_decode_split_into_every_rung_with_muxed_audio_and_aligned_key_frames()
+    public void One_decode_split_into_every_rung_with_the_audio_once_and_aligned_key_frames()
     {
-        var rungs = LiveLadder.Plan(1280, 720, 30, [360]);
+        var video = LiveLadder.Plan(1280, 720, 30, [360]);
+        var rungs = (IReadOnlyList<LiveRung>)[.. video, LiveLadder.AudioRung(video)];
+        Assert.That(rungs[^1], Is.EqualTo(new LiveRung(2, 0, 0, LiveLadder.AudioBitrate)));
         var args = LiveLadder.FfmpegArguments(rungs, hasAudio: true, latencyMode: 1, new LiveTranscodingOptions { PlaylistSize = 6 });
         string After(string flag) => args[args.ToList().IndexOf(flag) + 1];
 
@@ -31,7 +33,10 @@ public class LiveLadderTests
         Assert.That(After("-hls_time"), Is.EqualTo("2"));
         Assert.That(After("-hls_list_size"), Is.EqualTo("6"));
         Assert.That(After("-hls_segment_type"), Is.EqualTo("fmp4"));
-        Assert.That(After("-var_stream_map"), Is.EqualTo("v:0,a:0 v:1,a:1"));
+        // The audio is encoded once, its own rendition in the group every video rung names (EXT-X-MEDIA TYPE=AUDIO).
+        Assert.That(args.Where((a, i) => i > 0 && args[i - 1] == "-map"), Is.EqualTo(new[] { "[v0]", "[v1]", "0:a:0" }));
+        Assert.That(args.Count(a => a == "-c:a"), Is.EqualTo(1));
+        Assert.That(After("-var_stream_map"), Is.EqualTo("v:0,agroup:audio v:1,agroup:audio a:0,agroup:audio,name:2"));
         Assert.That(After("-master_pl_name"), Is.EqualTo("master.m3u8"));
         Assert.That(args[^1], Is.EqualTo("%v.m3u8"));
     }
@@ -43,6 +48,22 @@ public class LiveLadderTests
         Assert.That(args[args.ToList().IndexOf("-hls_time") + 1], Is.EqualTo("1"));
         Assert.That(args[args.ToList().IndexOf("-var_stream_map") + 1], Is.EqualTo("v:0"));
         Assert.That(args, Does.Not.Contain("0:a:0"));
+    }
+
+    [Test]
+    public void The_audio_rendition_is_listed_once_as_media_not_as_a_variant()
+    {
+        const string master = "#EXTM3U\n#EXT-X-VERSION:7\n"
+            + "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"group_audio\",NAME=\"audio_2\",DEFAULT=YES,URI=\"2.m3u8\"\n"
+            + "#EXT-X-STREAM-INF:BANDWIDTH=1790800,RESOLUTION=1280x720,CODECS=\"avc1.64001f,mp4a.40.2\",AUDIO=\"group_audio\"\n0.m3u8\n\n"
+            + "#EXT-X-STREAM-INF:BANDWIDTH=690800,RESOLUTION=640x360,CODECS=\"avc1.64001e,mp4a.40.2\",AUDIO=\"group_audio\"\n1.m3u8\n\n"
+            + "#EXT-X-STREAM-INF:BANDWIDTH=140800,CODECS=\"mp4a.40.2\",AUDIO=\"group_audio\"\n2.m3u8\n\n";
+        Assert.That(LiveLadder.WithoutAudioVariant(master, "2.m3u8"), Is.EqualTo("#EXTM3U\n#EXT-X-VERSION:7\n"
+            + "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"group_audio\",NAME=\"audio_2\",DEFAULT=YES,URI=\"2.m3u8\"\n"
+            + "#EXT-X-STREAM-INF:BANDWIDTH=1790800,RESOLUTION=1280x720,CODECS=\"avc1.64001f,mp4a.40.2\",AUDIO=\"group_audio\"\n0.m3u8\n\n"
+            + "#EXT-X-STREAM-INF:BANDWIDTH=690800,RESOLUTION=640x360,CODECS=\"avc1.64001e,mp4a.40.2\",AUDIO=\"group_audio\"\n1.m3u8\n\n\n"));
+        Assert.That(LiveLadder.WithoutAudioVariant("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n0.m3u8\n", "2.m3u8"), Is.EqualTo("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n0.m3u8\n"),
+            "a master without audio rendition is unchanged");
     }
 
     [TestCase("master.m3u8", true)]
