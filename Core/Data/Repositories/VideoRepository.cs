@@ -213,14 +213,14 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         }
         if (searching)
         {
-            // Name, description and tags (any substring of the folded text, through the trigram index), or a word said in a
-            // caption (through the caption full-text index): one set of video ids, both sides index lookups, and the videos
-            // read by id from it (PostgreSQL: an array computed once, so no hash join against a scan of the videos).
+            // Name, description and tags (any substring of the folded text, through the trigram index), or words said in a
+            // caption (through the full-text index of the captions, one document each): one set of video ids, both sides
+            // index lookups, and the videos read by id from it (PostgreSQL: an array computed once, so no hash join against a scan of the videos).
             where.Append(database.Dialect == SqlDialect.Postgres ? " AND v.id = ANY (ARRAY(" : " AND v.id IN (")
                 .Append(VideosWithMatchingText(database.Dialect, titleQuery is not null));
             if (captionQuery is not null)
             {
-                where.Append(" UNION ").Append(CaptionRepository.VideosWithMatchingCue(database.Dialect));
+                where.Append(" UNION ").Append(CaptionRepository.VideosWithMatchingCaption(database.Dialect));
             }
             where.Append(database.Dialect == SqlDialect.Postgres ? "))" : ")");
         }

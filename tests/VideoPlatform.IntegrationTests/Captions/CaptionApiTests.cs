@@ -201,16 +201,16 @@ public sealed class CaptionApiTests(DbKind kind)
                 var why = $"{what} of \"{search}\":\n{text}";
                 if (kind == DbKind.Sqlite)
                 {
-                    Assert.That(text, Does.Contain("SCAN video_caption_cues_fts VIRTUAL TABLE"), why);
+                    Assert.That(text, Does.Contain("SCAN video_caption_documents VIRTUAL TABLE"), why);
                     Assert.That(text, Does.Contain("SCAN videos_search_fts VIRTUAL TABLE"), why);
                     Assert.That(text, Does.Contain("SEARCH v USING INTEGER PRIMARY KEY"), why);
-                    Assert.That(plan, Has.None.Match("^SCAN (v|videos|video_caption_cues)( |$)"), "no full scan of videos or cues: " + why);
+                    Assert.That(plan, Has.None.Match("^SCAN (v|videos|video_captions|video_caption_cues)( |$)"), "no full scan of videos, captions or cues: " + why);
                 }
                 else
                 {
-                    Assert.That(text, Does.Contain("Bitmap Index Scan on ix_video_caption_cues_text"), why);
+                    Assert.That(text, Does.Contain("Bitmap Index Scan on ix_video_captions_document"), why);
                     Assert.That(text, Does.Contain("Bitmap Index Scan on ix_videos_search_text"), why);
-                    Assert.That(text, Does.Not.Contain("Seq Scan on video"), "no full scan of videos or cues: " + why);
+                    Assert.That(text, Does.Not.Contain("Seq Scan on video"), "no full scan of videos, captions or cues: " + why);
                     if (what == "count")
                     {
                         // (Which index reads the videos depends on the statistics: a few unanalysed rows may be walked
