@@ -167,11 +167,14 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     private static async Task<List<VideoWithOwners>> QueryWithOwnersAsync(DbConnection c, string sql, object param) =>
         (await c.QueryAsync<VideoRow, ActorRow, ActorRow, VideoWithOwners>(sql, (v, ch, ac) => new VideoWithOwners(v, ch, ac), param, splitOn: "id,id")).AsList();
 
-    /// <summary>The WHERE clause (with its leading space), the ORDER BY … LIMIT clause and the parameters of a list or search.</summary>
-    private (string Where, string Order, object Param, string CountKey) ListQuery(VideoQuery q)
+    /// <summary>
+    /// The WHERE clause (with its leading space), the ORDER BY … LIMIT clause and the parameters of a list or search;
+    /// <paramref name="matches"/>: what <see cref="MatchesAsync"/> found for a search.
+    /// </summary>
+    private (string Where, string Order, object Param, string CountKey) ListQuery(VideoQuery q, SearchMatches? matches)
     {
-        var captionQuery = string.IsNullOrWhiteSpace(q.Search) ? null : CaptionRepository.FullTextQuery(database.Dialect, q.Search);
-        var titleQuery = string.IsNullOrWhiteSpace(q.Search) ? null : TrigramPhrase(q.Search);
+        var (captionQuery, titleQuery) = SearchQueries(q);
+        var narrow = matches is { Ids: not null };
         var where = new StringBuilder(" WHERE ").Append(database.In("v.privacy", "privacies"));
         if (!q.IncludeBlacklisted)
         {
@@ -183,7 +186,8 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         {
             // SQLite: a search takes the videos by id from the matching set (the "+" keeps the planner off the listing
             // index, which would walk every published video to find the few that match).
-            where.Append(searching && database.Dialect == SqlDialect.Sqlite ? " AND +v.state = 1" : " AND v.state = 1");
+            // A broad search walks the listing index and keeps the matches (below).
+            where.Append(narrow && database.Dialect == SqlDialect.Sqlite ? " AND +v.state = 1" : " AND v.state = 1");
         }
         if (!q.IncludeAudienceRestricted)
         {
@@ -214,15 +218,20 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         if (searching)
         {
             // Name, description and tags (any substring of the folded text, through the trigram index), or words said in a
-            // caption (through the full-text index of the captions, one document each): one set of video ids, both sides
-            // index lookups, and the videos read by id from it (PostgreSQL: an array computed once, so no hash join against a scan of the videos).
-            where.Append(database.Dialect == SqlDialect.Postgres ? " AND v.id = ANY (ARRAY(" : " AND v.id IN (")
-                .Append(VideosWithMatchingText(database.Dialect, titleQuery is not null));
-            if (captionQuery is not null)
+            // caption (through the full-text index of the captions, one document each): the matching video ids, read once by
+            // MatchesAsync. A few of them (a narrow search): the videos read by id from that list, no join and no walk of
+            // the catalogue. Many (a broad search: a common word): the listing walked in its order, each video kept when
+            // it is in the matching set (computed once per query: SQLite's IN list, PostgreSQL's hashed subplan), which
+            // stops after a page instead of reading and sorting every match.
+            if (narrow)
             {
-                where.Append(" UNION ").Append(CaptionRepository.VideosWithMatchingCaption(database.Dialect));
+                where.Append(database.Dialect == SqlDialect.Postgres ? " AND v.id = ANY(@matchIds)" : " AND v.id IN (SELECT value FROM json_each(@matchIds))");
             }
-            where.Append(database.Dialect == SqlDialect.Postgres ? "))" : ")");
+            else
+            {
+                var set = MatchingVideos(database.Dialect, titleQuery is not null, captionQuery is not null);
+                where.Append(database.Dialect == SqlDialect.Postgres ? $" AND (v.id IN ({set})) IS TRUE" : $" AND +v.id IN ({set})");
+            }
         }
         var descending = q.Sort.StartsWith('-');
         var column = SortColumns.GetValueOrDefault(q.Sort.TrimStart('-'), "v.published_at");
@@ -237,6 +246,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             search = q.Search is null ? null : SearchText.LikePattern(q.Search),
             captionQuery,
             titleQuery,
+            matchIds = matches?.Ids is not { } ids ? null : database.Dialect == SqlDialect.Postgres ? (object)ids : System.Text.Json.JsonSerializer.Serialize(ids),
             blockViewer = q.BlockViewer,
             audienceGroups = q.AudienceGroups.ToArray(),
             start = q.Start,
@@ -249,11 +259,10 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         return (whereSql, order, param, countKey);
     }
 
-    public Task<(long Total, IReadOnlyList<VideoWithOwners> Videos)> ListAsync(VideoQuery q, CancellationToken ct = default)
-    {
-        var (whereSql, order, param, countKey) = ListQuery(q);
-        return database.ReadAsync(async c =>
+    public Task<(long Total, IReadOnlyList<VideoWithOwners> Videos)> ListAsync(VideoQuery q, CancellationToken ct = default) =>
+        database.ReadAsync(async c =>
         {
+            var (whereSql, order, param, countKey) = ListQuery(q, await MatchesAsync(c, q));
             var now = Now;
             long total;
             if (_counts.TryGetValue(countKey, out var cached))
@@ -278,7 +287,37 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             var videos = await QueryWithOwnersAsync(c, SelectWithOwners + whereSql + order, param);
             return (total, (IReadOnlyList<VideoWithOwners>)videos);
         }, ct);
+
+    /// <summary>A search reading at least this many matching videos is broad: it walks the listing (see <see cref="ListQuery"/>).</summary>
+    public int BroadSearchMatches { get; init; } = 500;
+
+    /// <summary>The matching video ids of a search: all of them (<see cref="Ids"/>), or null when there are too many to list.</summary>
+    private sealed record SearchMatches(long[]? Ids);
+
+    /// <summary>The full-text query on the captions and the trigram phrase on the video's own text (SQLite) of a search.</summary>
+    private (string? CaptionQuery, string? TitleQuery) SearchQueries(VideoQuery q) => string.IsNullOrWhiteSpace(q.Search)
+        ? (null, null)
+        : (CaptionRepository.FullTextQuery(database.Dialect, q.Search), TrigramPhrase(q.Search));
+
+    /// <summary>
+    /// The ids of the videos a search matches (title, description, tags or captions; duplicates possible), read once
+    /// through the full-text indexes, at most <see cref="BroadSearchMatches"/>: fewer means all of them. Null when not searching.
+    /// </summary>
+    private async Task<SearchMatches?> MatchesAsync(DbConnection c, VideoQuery q)
+    {
+        if (string.IsNullOrWhiteSpace(q.Search))
+        {
+            return null;
+        }
+        var (captionQuery, titleQuery) = SearchQueries(q);
+        var ids = (await c.QueryAsync<long>(MatchingVideos(database.Dialect, titleQuery is not null, captionQuery is not null) + " LIMIT @limit",
+            new { search = SearchText.LikePattern(q.Search), titleQuery, captionQuery, limit = BroadSearchMatches })).AsList();
+        return new SearchMatches(ids.Count < BroadSearchMatches ? ids.Distinct().ToArray() : null);
     }
+
+    /// <summary>SQL selecting the ids of the videos matching a search (<c>@search</c>, <c>@titleQuery</c>, <c>@captionQuery</c>), duplicates possible.</summary>
+    private static string MatchingVideos(SqlDialect dialect, bool hasTrigramPhrase, bool hasCaptionQuery) =>
+        VideosWithMatchingText(dialect, hasTrigramPhrase) + (hasCaptionQuery ? " UNION ALL " + CaptionRepository.VideosWithMatchingCaption(dialect) : "");
 
     /// <summary>
     /// The database's plan for the page and for the count of <see cref="ListAsync"/> with <paramref name="q"/> (SQLite:
@@ -289,12 +328,11 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     /// </summary>
     public Task<(IReadOnlyList<string> Page, IReadOnlyList<string> Count)> ExplainListAsync(VideoQuery q, bool asForALargeCatalogue = false, CancellationToken ct = default)
     {
-        var (whereSql, order, param, _) = ListQuery(q);
         var postgres = database.Dialect == SqlDialect.Postgres;
         var explain = postgres ? "EXPLAIN (ANALYZE, COSTS OFF) " : "EXPLAIN QUERY PLAN ";
         return database.ReadAsync(async c =>
         {
-            async Task<IReadOnlyList<string>> PlanAsync(string sql) => postgres
+            async Task<List<string>> PlanAsync(string sql, object param) => postgres
                 ? (await c.QueryAsync<string>(explain + sql, param)).Select(l => l.TrimEnd()).ToList()
                 : (await c.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>(explain + sql, param)).Select(r => r.Detail).ToList();
             var large = postgres && asForALargeCatalogue;
@@ -304,7 +342,19 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             }
             try
             {
-                return (await PlanAsync(SelectWithOwners + whereSql + order), await PlanAsync("SELECT COUNT(*) FROM videos v" + whereSql));
+                // A search runs the matching ids' query first, then the page and the count with what it found: each plan
+                // here is that query's plan followed by the page's or the count's.
+                var matching = new List<string>();
+                var matches = await MatchesAsync(c, q);
+                if (matches is not null)
+                {
+                    var (captionQuery, titleQuery) = SearchQueries(q);
+                    matching = await PlanAsync(MatchingVideos(database.Dialect, titleQuery is not null, captionQuery is not null) + " LIMIT @limit",
+                        new { search = SearchText.LikePattern(q.Search!), titleQuery, captionQuery, limit = BroadSearchMatches });
+                }
+                var (whereSql, order, param, _) = ListQuery(q, matches);
+                return ((IReadOnlyList<string>)[.. matching, .. await PlanAsync(SelectWithOwners + whereSql + order, param)],
+                    (IReadOnlyList<string>)[.. matching, .. await PlanAsync("SELECT COUNT(*) FROM videos v" + whereSql, param)]);
             }
             finally
             {
