@@ -184,9 +184,8 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         var searching = !string.IsNullOrWhiteSpace(q.Search);
         if (q.PublishedOnly)
         {
-            // SQLite: a search takes the videos by id from the matching set (the "+" keeps the planner off the listing
-            // index, which would walk every published video to find the few that match).
-            // A broad search walks the listing index and keeps the matches (below).
+            // SQLite: a narrow search takes the videos by id from its matches (the "+" keeps the planner off the listing
+            // index, which would walk every published video to find the few that match); a broad one walks that index.
             where.Append(narrow && database.Dialect == SqlDialect.Sqlite ? " AND +v.state = 1" : " AND v.state = 1");
         }
         if (!q.IncludeAudienceRestricted)
@@ -262,7 +261,12 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     public Task<(long Total, IReadOnlyList<VideoWithOwners> Videos)> ListAsync(VideoQuery q, CancellationToken ct = default) =>
         database.ReadAsync(async c =>
         {
-            var (whereSql, order, param, countKey) = ListQuery(q, await MatchesAsync(c, q));
+            var matches = await MatchesAsync(c, q);
+            if (matches is { Ids.Length: 0 })
+            {
+                return (0L, (IReadOnlyList<VideoWithOwners>)[]);
+            }
+            var (whereSql, order, param, countKey) = ListQuery(q, matches);
             var now = Now;
             long total;
             if (_counts.TryGetValue(countKey, out var cached))
@@ -309,10 +313,17 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         {
             return null;
         }
-        var (captionQuery, titleQuery) = SearchQueries(q);
-        var ids = (await c.QueryAsync<long>(MatchingVideos(database.Dialect, titleQuery is not null, captionQuery is not null) + " LIMIT @limit",
-            new { search = SearchText.LikePattern(q.Search), titleQuery, captionQuery, limit = BroadSearchMatches })).AsList();
+        var (sql, param) = MatchesQuery(q);
+        var ids = (await c.QueryAsync<long>(sql, param)).AsList();
         return new SearchMatches(ids.Count < BroadSearchMatches ? ids.Distinct().ToArray() : null);
+    }
+
+    /// <summary>The query of <see cref="MatchesAsync"/> and its parameters.</summary>
+    private (string Sql, object Param) MatchesQuery(VideoQuery q)
+    {
+        var (captionQuery, titleQuery) = SearchQueries(q);
+        return (MatchingVideos(database.Dialect, titleQuery is not null, captionQuery is not null) + " LIMIT @limit",
+            new { search = SearchText.LikePattern(q.Search!), titleQuery, captionQuery, limit = BroadSearchMatches });
     }
 
     /// <summary>SQL selecting the ids of the videos matching a search (<c>@search</c>, <c>@titleQuery</c>, <c>@captionQuery</c>), duplicates possible.</summary>
@@ -348,9 +359,8 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
                 var matches = await MatchesAsync(c, q);
                 if (matches is not null)
                 {
-                    var (captionQuery, titleQuery) = SearchQueries(q);
-                    matching = await PlanAsync(MatchingVideos(database.Dialect, titleQuery is not null, captionQuery is not null) + " LIMIT @limit",
-                        new { search = SearchText.LikePattern(q.Search!), titleQuery, captionQuery, limit = BroadSearchMatches });
+                    var (matchesSql, matchesParam) = MatchesQuery(q);
+                    matching = await PlanAsync(matchesSql, matchesParam);
                 }
                 var (whereSql, order, param, _) = ListQuery(q, matches);
                 return ((IReadOnlyList<string>)[.. matching, .. await PlanAsync(SelectWithOwners + whereSql + order, param)],
