@@ -248,7 +248,7 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
         var terms = SearchTerms(search);
         var sql = $"""
             SELECT video_id, start_ms, text FROM video_caption_cues WHERE caption_id IN (
-                SELECT id FROM video_captions WHERE {database.In("video_id", "ids")} AND id IN ({CaptionsMatching(database.Dialect)}))
+                SELECT id FROM video_captions WHERE {database.In("video_id", "ids")} AND {CaptionMatches(database.Dialect)})
             ORDER BY video_id, start_ms
             """;
         return database.ReadAsync(async c =>
@@ -274,10 +274,13 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
         }, ct);
     }
 
-    /// <summary>SQL selecting the ids of the captions whose document matches <c>@captionQuery</c>.</summary>
-    private static string CaptionsMatching(SqlDialect dialect) => dialect == SqlDialect.Sqlite
-        ? "SELECT rowid FROM video_caption_documents WHERE video_caption_documents MATCH @captionQuery"
-        : "SELECT id FROM video_captions WHERE document @@ to_tsquery('simple', @captionQuery)";
+    /// <summary>
+    /// SQL condition on a row of <c>video_captions</c>: its document matches <c>@captionQuery</c> (SQLite: among the
+    /// documents the index finds; PostgreSQL: read from the few rows of the page's videos, not a scan of all documents).
+    /// </summary>
+    private static string CaptionMatches(SqlDialect dialect) => dialect == SqlDialect.Sqlite
+        ? "id IN (SELECT rowid FROM video_caption_documents WHERE video_caption_documents MATCH @captionQuery)"
+        : "document @@ to_tsquery('simple', @captionQuery)";
 
     /// <summary>How many of <paramref name="terms"/> a cue's folded text says (a whole word, or a word beginning with a prefix term).</summary>
     public static int Matched(IReadOnlyList<SearchTerm> terms, string foldedText)
