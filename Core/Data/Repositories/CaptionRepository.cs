@@ -22,6 +22,9 @@ public sealed record CaptionRow
 /// <summary>A local caption's WebVTT with the video it belongs to (for the file route's access check).</summary>
 public sealed record CaptionContent(long VideoId, string Language, string Content, long UpdatedAt);
 
+/// <summary>A word of a search: a whole word, or the beginning of one (the last word typed).</summary>
+public readonly record struct SearchTerm(string Word, bool Prefix);
+
 /// <summary>A remote video's caption as its origin announces it (<c>subtitleLanguage</c>).</summary>
 public sealed record RemoteCaption(string Language, string Url);
 
@@ -66,10 +69,15 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
     private static Task<int> TouchAsync(DbConnection c, DbTransaction t, long videoId, long now) =>
         c.ExecuteAsync("UPDATE videos SET updated_at = @now WHERE id = @videoId AND is_local = TRUE", new { videoId, now }, t);
 
-    /// <summary>Cues in multi-row INSERTs: a lesson's few hundred cues in a few round trips.</summary>
-    public static async Task InsertCuesAsync(DbConnection c, DbTransaction t, long captionId, long videoId, IReadOnlyList<CaptionCue> cues)
+    /// <summary>
+    /// The caption's cues in multi-row INSERTs (a lesson's few hundred cues in a few round trips), and its search document:
+    /// the cues' folded text as one full-text document (SQLite: a row of <c>video_caption_documents</c>; PostgreSQL:
+    /// <c>video_captions.document</c>), in the caller's transaction.
+    /// </summary>
+    private async Task InsertCuesAsync(DbConnection c, DbTransaction t, long captionId, long videoId, IReadOnlyList<CaptionCue> cues)
     {
         const int Batch = 200;
+        var folded = cues.Select(cue => SearchText.Fold(cue.PlainText)).ToList();
         for (var offset = 0; offset < cues.Count; offset += Batch)
         {
             var sql = new StringBuilder("INSERT INTO video_caption_cues (caption_id, video_id, start_ms, text) VALUES ");
@@ -82,9 +90,17 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
                 var n = (i - offset).ToString(CultureInfo.InvariantCulture);
                 sql.Append(i == offset ? "" : ", ").Append("(@captionId, @videoId, @s").Append(n).Append(", @x").Append(n).Append(')');
                 param.Add("s" + n, cues[i].StartMs);
-                param.Add("x" + n, SearchText.Fold(cues[i].PlainText));
+                param.Add("x" + n, folded[i]);
             }
             await c.ExecuteAsync(sql.ToString(), param, t);
+        }
+        if (folded.Count > 0)
+        {
+            var text = string.Join('\n', folded);
+            await c.ExecuteAsync(database.Dialect == SqlDialect.Sqlite
+                ? "INSERT INTO video_caption_documents (rowid, text) VALUES (@captionId, @text)"
+                : "UPDATE video_captions SET document = strip(to_tsvector('simple', @text)) WHERE id = @captionId",
+                new { captionId, text }, t);
         }
     }
 
@@ -153,60 +169,75 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
         }, ct);
 
     /// <summary>
-    /// The folded words of a search as full-text terms, all required: every word but the last one typed is a whole word
-    /// (SQLite FTS5 <c>"w"</c>, PostgreSQL <c>w</c>), the last one a word prefix when it has 3 characters or more (<c>"w"*</c>,
-    /// <c>w:*</c>) as it may still be being typed. A prefix of a common word walks every cue of every word it begins, so the
-    /// words already typed are exact and a prefix needs 3 characters. Null when the query has no word. Terms hold letters
-    /// and digits only: nothing to escape.
+    /// The folded words of a search as full-text terms, all required: every word but the last one typed is a whole word, the
+    /// last one a word prefix when it has 3 characters or more, as it may still be being typed (a prefix of a common word
+    /// walks every document of every word it begins, so the words already typed are exact and a prefix needs 3
+    /// characters). Words are runs of letters and digits of the folded text. Empty when the query has no word.
     /// </summary>
-    public static string? FullTextQuery(SqlDialect dialect, string search)
+    public static IReadOnlyList<SearchTerm> SearchTerms(string search)
     {
-        var words = new List<string>();
-        var word = new StringBuilder();
-        foreach (var ch in SearchText.Fold(search) + " ")
-        {
-            if (char.IsLetterOrDigit(ch))
-            {
-                word.Append(ch);
-            }
-            else if (word.Length > 0)
-            {
-                words.Add(word.ToString());
-                word.Clear();
-            }
-        }
+        var words = Words(SearchText.Fold(search));
         if (words.Count == 0)
         {
-            return null;
+            return [];
         }
         var last = words[^1];
         var prefix = last.Length >= MinPrefixLength && words.IndexOf(last) == words.Count - 1;
-        var terms = words.Distinct(StringComparer.Ordinal).Take(MaxQueryTerms)
-            .Select(w => (Word: w, Prefix: prefix && string.Equals(w, last, StringComparison.Ordinal)));
+        return words.Distinct(StringComparer.Ordinal).Take(MaxQueryTerms)
+            .Select(w => new SearchTerm(w, prefix && string.Equals(w, last, StringComparison.Ordinal))).ToList();
+    }
+
+    /// <summary>The runs of letters and digits of a folded text, as the full-text indexes split it into words.</summary>
+    private static List<string> Words(string folded)
+    {
+        var words = new List<string>();
+        var start = -1;
+        for (var i = 0; i <= folded.Length; i++)
+        {
+            var inWord = i < folded.Length && char.IsLetterOrDigit(folded[i]);
+            if (inWord && start < 0)
+            {
+                start = i;
+            }
+            else if (!inWord && start >= 0)
+            {
+                words.Add(folded[start..i]);
+                start = -1;
+            }
+        }
+        return words;
+    }
+
+    /// <summary>
+    /// <see cref="SearchTerms"/> as a full-text query: SQLite FTS5 <c>"w"</c> and <c>"w"*</c>, PostgreSQL <c>w</c> and
+    /// <c>w:*</c>, all required. Null when the query has no word. Terms hold letters and digits only: nothing to escape.
+    /// </summary>
+    public static string? FullTextQuery(SqlDialect dialect, string search)
+    {
+        var terms = SearchTerms(search);
+        if (terms.Count == 0)
+        {
+            return null;
+        }
         return dialect == SqlDialect.Sqlite
             ? string.Join(' ', terms.Select(t => "\"" + t.Word + (t.Prefix ? "\"*" : "\"")))
             : string.Join(" & ", terms.Select(t => t.Word + (t.Prefix ? ":*" : "")));
     }
 
     /// <summary>
-    /// SQL selecting <c>video_id, start_ms</c> of the cues whose text matches <c>@captionQuery</c> (built by
-    /// <see cref="FullTextQuery"/>) through the index, at most <see cref="MaxCueHits"/> of them (SQLite: the most recent
-    /// cues; PostgreSQL: the first the index yields): a common word then costs a bounded number of row reads, not one per
-    /// cue of the catalogue. A rarer word, the case that matters for finding a moment, has all its cues.
+    /// SQL selecting the ids of videos with a caption whose document (all its cues' text) holds every term of
+    /// <c>@captionQuery</c> (built by <see cref="FullTextQuery"/>), through the full-text index on the documents: one
+    /// document per caption, so a word said in every cue is one hit per lesson, not one per cue.
     /// </summary>
-    private static string MatchingCues(SqlDialect dialect) => dialect == SqlDialect.Sqlite
-        ? "SELECT video_id, start_ms FROM video_caption_cues WHERE id IN (SELECT rowid FROM video_caption_cues_fts WHERE video_caption_cues_fts MATCH @captionQuery ORDER BY rowid DESC LIMIT " + MaxCueHitsSql + ")"
-        : "SELECT video_id, start_ms FROM video_caption_cues WHERE to_tsvector('simple', text) @@ to_tsquery('simple', @captionQuery) LIMIT " + MaxCueHitsSql;
+    public static string VideosWithMatchingCaption(SqlDialect dialect) => dialect == SqlDialect.Sqlite
+        ? "SELECT video_id FROM video_captions WHERE id IN (SELECT rowid FROM video_caption_documents WHERE video_caption_documents MATCH @captionQuery)"
+        : "SELECT video_id FROM video_captions WHERE document @@ to_tsquery('simple', @captionQuery)";
 
-    /// <summary>How many matching cues a search reads at most.</summary>
-    public const int MaxCueHits = 5000;
-
-    private static readonly string MaxCueHitsSql = MaxCueHits.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>SQL selecting the ids of videos with a caption cue matching <c>@captionQuery</c> (see <see cref="MatchingCues"/>).</summary>
-    public static string VideosWithMatchingCue(SqlDialect dialect) => $"SELECT video_id FROM ({MatchingCues(dialect)}) AS cue_hits";
-
-    /// <summary>For each of <paramref name="videoIds"/> with a cue matching <paramref name="search"/>, the start (ms) of its first one.</summary>
+    /// <summary>
+    /// For each of <paramref name="videoIds"/> with a caption matching <paramref name="search"/>, the start (ms) of the first
+    /// cue that says every word of the search, or else (the words said in different cues) of the first that says one of
+    /// them. Only the cues of the matching captions of these videos (a page of results) are read.
+    /// </summary>
     public Task<IReadOnlyDictionary<long, long>> FirstMatchesAsync(IReadOnlyCollection<long> videoIds, string search, CancellationToken ct = default)
     {
         var captionQuery = FullTextQuery(database.Dialect, search);
@@ -214,9 +245,48 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
         {
             return Task.FromResult<IReadOnlyDictionary<long, long>>(new Dictionary<long, long>());
         }
-        var sql = $"SELECT video_id AS Key, MIN(start_ms) AS Value FROM ({MatchingCues(database.Dialect)}) AS cue_hits WHERE {database.In("video_id", "ids")} GROUP BY video_id";
-        return database.ReadAsync(async c => (IReadOnlyDictionary<long, long>)(await c.QueryAsync<(long Key, long Value)>(sql,
-            new { captionQuery, ids = videoIds.ToArray() })).ToDictionary(r => r.Key, r => r.Value), ct);
+        var terms = SearchTerms(search);
+        var sql = $"""
+            SELECT video_id, start_ms, text FROM video_caption_cues WHERE caption_id IN (
+                SELECT id FROM video_captions WHERE {database.In("video_id", "ids")} AND {CaptionMatches(database.Dialect)})
+            ORDER BY video_id, start_ms
+            """;
+        return database.ReadAsync(async c =>
+        {
+            var moments = new Dictionary<long, (long Start, bool All)>();
+            foreach (var (videoId, startMs, text) in await c.QueryAsync<(long, long, string)>(sql, new { captionQuery, ids = videoIds.ToArray() }))
+            {
+                if (moments.TryGetValue(videoId, out var found) && found.All)
+                {
+                    continue;
+                }
+                var matched = Matched(terms, text);
+                if (matched == terms.Count)
+                {
+                    moments[videoId] = (startMs, true);
+                }
+                else if (matched > 0 && !moments.ContainsKey(videoId))
+                {
+                    moments[videoId] = (startMs, false);
+                }
+            }
+            return (IReadOnlyDictionary<long, long>)moments.ToDictionary(m => m.Key, m => m.Value.Start);
+        }, ct);
+    }
+
+    /// <summary>
+    /// SQL condition on a row of <c>video_captions</c>: its document matches <c>@captionQuery</c> (SQLite: among the
+    /// documents the index finds; PostgreSQL: read from the few rows of the page's videos, not a scan of all documents).
+    /// </summary>
+    private static string CaptionMatches(SqlDialect dialect) => dialect == SqlDialect.Sqlite
+        ? "id IN (SELECT rowid FROM video_caption_documents WHERE video_caption_documents MATCH @captionQuery)"
+        : "document @@ to_tsquery('simple', @captionQuery)";
+
+    /// <summary>How many of <paramref name="terms"/> a cue's folded text says (a whole word, or a word beginning with a prefix term).</summary>
+    public static int Matched(IReadOnlyList<SearchTerm> terms, string foldedText)
+    {
+        var words = Words(foldedText);
+        return terms.Count(t => words.Exists(w => t.Prefix ? w.StartsWith(t.Word, StringComparison.Ordinal) : string.Equals(w, t.Word, StringComparison.Ordinal)));
     }
 
     public Task<IReadOnlyList<Chapter>> ChaptersAsync(long videoId, CancellationToken ct = default) =>

@@ -167,11 +167,14 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     private static async Task<List<VideoWithOwners>> QueryWithOwnersAsync(DbConnection c, string sql, object param) =>
         (await c.QueryAsync<VideoRow, ActorRow, ActorRow, VideoWithOwners>(sql, (v, ch, ac) => new VideoWithOwners(v, ch, ac), param, splitOn: "id,id")).AsList();
 
-    /// <summary>The WHERE clause (with its leading space), the ORDER BY … LIMIT clause and the parameters of a list or search.</summary>
-    private (string Where, string Order, object Param, string CountKey) ListQuery(VideoQuery q)
+    /// <summary>
+    /// The WHERE clause (with its leading space), the ORDER BY … LIMIT clause and the parameters of a list or search;
+    /// <paramref name="matches"/>: what <see cref="MatchesAsync"/> found for a search.
+    /// </summary>
+    private (string Where, string Order, object Param, string CountKey) ListQuery(VideoQuery q, SearchMatches? matches)
     {
-        var captionQuery = string.IsNullOrWhiteSpace(q.Search) ? null : CaptionRepository.FullTextQuery(database.Dialect, q.Search);
-        var titleQuery = string.IsNullOrWhiteSpace(q.Search) ? null : TrigramPhrase(q.Search);
+        var (captionQuery, titleQuery) = SearchQueries(q);
+        var narrow = matches is { Ids: not null };
         var where = new StringBuilder(" WHERE ").Append(database.In("v.privacy", "privacies"));
         if (!q.IncludeBlacklisted)
         {
@@ -181,9 +184,9 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         var searching = !string.IsNullOrWhiteSpace(q.Search);
         if (q.PublishedOnly)
         {
-            // SQLite: a search takes the videos by id from the matching set (the "+" keeps the planner off the listing
-            // index, which would walk every published video to find the few that match).
-            where.Append(searching && database.Dialect == SqlDialect.Sqlite ? " AND +v.state = 1" : " AND v.state = 1");
+            // SQLite: a narrow search takes the videos by id from its matches (the "+" keeps the planner off the listing
+            // index, which would walk every published video to find the few that match); a broad one walks that index.
+            where.Append(narrow && database.Dialect == SqlDialect.Sqlite ? " AND +v.state = 1" : " AND v.state = 1");
         }
         if (!q.IncludeAudienceRestricted)
         {
@@ -213,16 +216,21 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         }
         if (searching)
         {
-            // Name, description and tags (any substring of the folded text, through the trigram index), or a word said in a
-            // caption (through the caption full-text index): one set of video ids, both sides index lookups, and the videos
-            // read by id from it (PostgreSQL: an array computed once, so no hash join against a scan of the videos).
-            where.Append(database.Dialect == SqlDialect.Postgres ? " AND v.id = ANY (ARRAY(" : " AND v.id IN (")
-                .Append(VideosWithMatchingText(database.Dialect, titleQuery is not null));
-            if (captionQuery is not null)
+            // Name, description and tags (any substring of the folded text, through the trigram index), or words said in a
+            // caption (through the full-text index of the captions, one document each): the matching video ids, read once by
+            // MatchesAsync. A few of them (a narrow search): the videos read by id from that list, no join and no walk of
+            // the catalogue. Many (a broad search: a common word): the listing walked in its order, each video kept when
+            // it is in the matching set (computed once per query: SQLite's IN list, PostgreSQL's hashed subplan), which
+            // stops after a page instead of reading and sorting every match.
+            if (narrow)
             {
-                where.Append(" UNION ").Append(CaptionRepository.VideosWithMatchingCue(database.Dialect));
+                where.Append(database.Dialect == SqlDialect.Postgres ? " AND v.id = ANY(@matchIds)" : " AND v.id IN (SELECT value FROM json_each(@matchIds))");
             }
-            where.Append(database.Dialect == SqlDialect.Postgres ? "))" : ")");
+            else
+            {
+                var set = MatchingVideos(database.Dialect, titleQuery is not null, captionQuery is not null);
+                where.Append(database.Dialect == SqlDialect.Postgres ? $" AND (v.id IN ({set})) IS TRUE" : $" AND +v.id IN ({set})");
+            }
         }
         var descending = q.Sort.StartsWith('-');
         var column = SortColumns.GetValueOrDefault(q.Sort.TrimStart('-'), "v.published_at");
@@ -237,6 +245,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             search = q.Search is null ? null : SearchText.LikePattern(q.Search),
             captionQuery,
             titleQuery,
+            matchIds = matches?.Ids is not { } ids ? null : database.Dialect == SqlDialect.Postgres ? (object)ids : System.Text.Json.JsonSerializer.Serialize(ids),
             blockViewer = q.BlockViewer,
             audienceGroups = q.AudienceGroups.ToArray(),
             start = q.Start,
@@ -249,11 +258,15 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         return (whereSql, order, param, countKey);
     }
 
-    public Task<(long Total, IReadOnlyList<VideoWithOwners> Videos)> ListAsync(VideoQuery q, CancellationToken ct = default)
-    {
-        var (whereSql, order, param, countKey) = ListQuery(q);
-        return database.ReadAsync(async c =>
+    public Task<(long Total, IReadOnlyList<VideoWithOwners> Videos)> ListAsync(VideoQuery q, CancellationToken ct = default) =>
+        database.ReadAsync(c => SearchPlansAsync(c, !string.IsNullOrWhiteSpace(q.Search), async () =>
         {
+            var matches = await MatchesAsync(c, q);
+            if (matches is { Ids.Length: 0 })
+            {
+                return (0L, (IReadOnlyList<VideoWithOwners>)[]);
+            }
+            var (whereSql, order, param, countKey) = ListQuery(q, matches);
             var now = Now;
             long total;
             if (_counts.TryGetValue(countKey, out var cached))
@@ -263,7 +276,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
                 // moves the expiry first), so no request waits for a count of the whole catalogue under load.
                 if (cached.Expires <= now && _counts.TryUpdate(countKey, (cached.Total, now + (long)CountLifetime.TotalMilliseconds), cached))
                 {
-                    _ = RefreshCountAsync(countKey, whereSql, param);
+                    _ = RefreshCountAsync(countKey, whereSql, param, matches is not null);
                 }
             }
             else
@@ -277,8 +290,69 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             }
             var videos = await QueryWithOwnersAsync(c, SelectWithOwners + whereSql + order, param);
             return (total, (IReadOnlyList<VideoWithOwners>)videos);
-        }, ct);
+        }), ct);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on <paramref name="c"/>; for a search on PostgreSQL, with sequential scans off (RESET
+    /// afterwards). Its planner does not count the cost of reading a caption's document (a toasted tsvector, over 10 µs a
+    /// row) when it weighs a sequential scan of <c>video_captions</c> against the GIN index on the documents, and chose the
+    /// scan under the matching ids' LIMIT and for a word said in every lesson: 10,000 documents read, 55 to 190 ms, where
+    /// the index answers in about 2.
+    /// </summary>
+    private async Task<T> SearchPlansAsync<T>(DbConnection c, bool searching, Func<Task<T>> work)
+    {
+        if (!searching || database.Dialect != SqlDialect.Postgres)
+        {
+            return await work();
+        }
+        await c.ExecuteAsync("SET enable_seqscan = off");
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            await c.ExecuteAsync("RESET enable_seqscan");
+        }
     }
+
+    /// <summary>A search reading at least this many matching videos is broad: it walks the listing (see <see cref="ListQuery"/>).</summary>
+    public int BroadSearchMatches { get; init; } = 500;
+
+    /// <summary>The matching video ids of a search: all of them (<see cref="Ids"/>), or null when there are too many to list.</summary>
+    private sealed record SearchMatches(long[]? Ids);
+
+    /// <summary>The full-text query on the captions and the trigram phrase on the video's own text (SQLite) of a search.</summary>
+    private (string? CaptionQuery, string? TitleQuery) SearchQueries(VideoQuery q) => string.IsNullOrWhiteSpace(q.Search)
+        ? (null, null)
+        : (CaptionRepository.FullTextQuery(database.Dialect, q.Search), TrigramPhrase(q.Search));
+
+    /// <summary>
+    /// The ids of the videos a search matches (title, description, tags or captions; duplicates possible), read once
+    /// through the full-text indexes, at most <see cref="BroadSearchMatches"/>: fewer means all of them. Null when not searching.
+    /// </summary>
+    private async Task<SearchMatches?> MatchesAsync(DbConnection c, VideoQuery q)
+    {
+        if (string.IsNullOrWhiteSpace(q.Search))
+        {
+            return null;
+        }
+        var (sql, param) = MatchesQuery(q);
+        var ids = (await c.QueryAsync<long>(sql, param)).AsList();
+        return new SearchMatches(ids.Count < BroadSearchMatches ? ids.Distinct().ToArray() : null);
+    }
+
+    /// <summary>The query of <see cref="MatchesAsync"/> and its parameters.</summary>
+    private (string Sql, object Param) MatchesQuery(VideoQuery q)
+    {
+        var (captionQuery, titleQuery) = SearchQueries(q);
+        return (MatchingVideos(database.Dialect, titleQuery is not null, captionQuery is not null) + " LIMIT @limit",
+            new { search = SearchText.LikePattern(q.Search!), titleQuery, captionQuery, limit = BroadSearchMatches });
+    }
+
+    /// <summary>SQL selecting the ids of the videos matching a search (<c>@search</c>, <c>@titleQuery</c>, <c>@captionQuery</c>), duplicates possible.</summary>
+    private static string MatchingVideos(SqlDialect dialect, bool hasTrigramPhrase, bool hasCaptionQuery) =>
+        VideosWithMatchingText(dialect, hasTrigramPhrase) + (hasCaptionQuery ? " UNION ALL " + CaptionRepository.VideosWithMatchingCaption(dialect) : "");
 
     /// <summary>
     /// The database's plan for the page and for the count of <see cref="ListAsync"/> with <paramref name="q"/> (SQLite:
@@ -289,22 +363,33 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     /// </summary>
     public Task<(IReadOnlyList<string> Page, IReadOnlyList<string> Count)> ExplainListAsync(VideoQuery q, bool asForALargeCatalogue = false, CancellationToken ct = default)
     {
-        var (whereSql, order, param, _) = ListQuery(q);
         var postgres = database.Dialect == SqlDialect.Postgres;
         var explain = postgres ? "EXPLAIN (ANALYZE, COSTS OFF) " : "EXPLAIN QUERY PLAN ";
         return database.ReadAsync(async c =>
         {
-            async Task<IReadOnlyList<string>> PlanAsync(string sql) => postgres
+            async Task<List<string>> PlanAsync(string sql, object param) => postgres
                 ? (await c.QueryAsync<string>(explain + sql, param)).Select(l => l.TrimEnd()).ToList()
                 : (await c.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>(explain + sql, param)).Select(r => r.Detail).ToList();
-            var large = postgres && asForALargeCatalogue;
+            // A search plans as ListAsync runs it (see SearchPlansAsync).
+            var large = postgres && (asForALargeCatalogue || !string.IsNullOrWhiteSpace(q.Search));
             if (large)
             {
                 await c.ExecuteAsync("SET enable_seqscan = off");
             }
             try
             {
-                return (await PlanAsync(SelectWithOwners + whereSql + order), await PlanAsync("SELECT COUNT(*) FROM videos v" + whereSql));
+                // A search runs the matching ids' query first, then the page and the count with what it found: each plan
+                // here is that query's plan followed by the page's or the count's.
+                var matching = new List<string>();
+                var matches = await MatchesAsync(c, q);
+                if (matches is not null)
+                {
+                    var (matchesSql, matchesParam) = MatchesQuery(q);
+                    matching = await PlanAsync(matchesSql, matchesParam);
+                }
+                var (whereSql, order, param, _) = ListQuery(q, matches);
+                return ((IReadOnlyList<string>)[.. matching, .. await PlanAsync(SelectWithOwners + whereSql + order, param)],
+                    (IReadOnlyList<string>)[.. matching, .. await PlanAsync("SELECT COUNT(*) FROM videos v" + whereSql, param)]);
             }
             finally
             {
@@ -340,12 +425,12 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         // PostgreSQL: the GIN trigram index (pg_trgm) serves this LIKE; on SQLite, a query under 3 characters scans.
         : "SELECT id FROM videos WHERE search_text LIKE @search ESCAPE '\\'";
 
-    private async Task RefreshCountAsync(string countKey, string whereSql, object param)
+    private async Task RefreshCountAsync(string countKey, string whereSql, object param, bool searching)
     {
         try
         {
             var version = Interlocked.Read(ref _countsVersion);
-            var total = await database.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM videos v" + whereSql, param));
+            var total = await database.ReadAsync(c => SearchPlansAsync(c, searching, () => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM videos v" + whereSql, param)));
             // A write that cleared the totals meanwhile wins: this count may predate it.
             if (Interlocked.Read(ref _countsVersion) == version)
             {

@@ -201,16 +201,16 @@ public sealed class CaptionApiTests(DbKind kind)
                 var why = $"{what} of \"{search}\":\n{text}";
                 if (kind == DbKind.Sqlite)
                 {
-                    Assert.That(text, Does.Contain("SCAN video_caption_cues_fts VIRTUAL TABLE"), why);
+                    Assert.That(text, Does.Contain("SCAN video_caption_documents VIRTUAL TABLE"), why);
                     Assert.That(text, Does.Contain("SCAN videos_search_fts VIRTUAL TABLE"), why);
                     Assert.That(text, Does.Contain("SEARCH v USING INTEGER PRIMARY KEY"), why);
-                    Assert.That(plan, Has.None.Match("^SCAN (v|videos|video_caption_cues)( |$)"), "no full scan of videos or cues: " + why);
+                    Assert.That(plan, Has.None.Match("^SCAN (v|videos|video_captions|video_caption_cues)( |$)"), "no full scan of videos, captions or cues: " + why);
                 }
                 else
                 {
-                    Assert.That(text, Does.Contain("Bitmap Index Scan on ix_video_caption_cues_text"), why);
+                    Assert.That(text, Does.Contain("Bitmap Index Scan on ix_video_captions_document"), why);
                     Assert.That(text, Does.Contain("Bitmap Index Scan on ix_videos_search_text"), why);
-                    Assert.That(text, Does.Not.Contain("Seq Scan on video"), "no full scan of videos or cues: " + why);
+                    Assert.That(text, Does.Not.Contain("Seq Scan on video"), "no full scan of videos, captions or cues: " + why);
                     if (what == "count")
                     {
                         // (Which index reads the videos depends on the statistics: a few unanalysed rows may be walked
@@ -223,6 +223,73 @@ public sealed class CaptionApiTests(DbKind kind)
                 }
             }
         }
+    }
+
+    [Test]
+    public async Task Broad_searches_walk_the_listing_and_find_what_narrow_ones_find_and_moments_come_from_the_cues()
+    {
+        var captions = _instance.Services.GetRequiredService<CaptionRepository>();
+        var narrow = _instance.Services.GetRequiredService<VideoRepository>();
+        // The same catalogue with every search broad: the listing walked in its order, each video kept if it matches.
+        var broad = new VideoRepository(_instance.Services.GetRequiredService<VideoPlatform.Core.Data.Database>(), TimeProvider.System) { BroadSearchMatches = 1 };
+        var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000;
+        var first = await _instance.SeedVideoAsync("teacher_channel", "Biologie 1", publishedAt: start);
+        var second = await _instance.SeedVideoAsync("teacher_channel", "Biologie 2", publishedAt: start + 1000);
+        var titled = await _instance.SeedVideoAsync("teacher_channel", "La photosynthèse expliquée", publishedAt: start + 2000);
+        var hidden = await _instance.SeedVideoAsync("teacher_channel", "Biologie privée", VideoPlatform.Core.Domain.VideoPrivacy.Private, publishedAt: start + 3000);
+        async Task CaptionAsync(long videoId, string vtt) =>
+            await captions.ReplaceAsync(videoId, "fr", Guid.NewGuid().ToString("D") + "-fr.vtt", VideoPlatform.Core.Captions.CaptionFile.Parse(Encoding.UTF8.GetBytes(vtt)));
+        await CaptionAsync(first.Id, "WEBVTT\n\n00:00.000 --> 00:02.000\nBonjour.\n\n00:02.000 --> 00:04.000\nLa PHOTOSYNTHÈSE des plantes.\n\n00:04.000 --> 00:06.000\nLa chlorophylle et la photosynthèse.\n");
+        await CaptionAsync(second.Id, "WEBVTT\n\n00:00.000 --> 00:02.000\nParlons de chlorophylle.\n\n00:03.000 --> 00:05.000\nPuis de photosynthèse.\n");
+        await CaptionAsync(hidden.Id, "WEBVTT\n\n00:00.000 --> 00:02.000\nLa photosynthèse en privé.\n");
+
+        var cases = new (string Search, long[] Expected)[]
+        {
+            ("photosynthèse", [titled.Id, second.Id, first.Id]),
+            ("Photosynth", [titled.Id, second.Id, first.Id]),
+            // Words said in different cues of one caption: the lesson says them all.
+            ("chlorophylle photosynthese", [second.Id, first.Id]),
+            ("photosynthese absente", []),
+        };
+        foreach (var (search, expected) in cases)
+        {
+            foreach (var (name, repository) in new[] { ("narrow", narrow), ("broad", broad) })
+            {
+                var (total, videos) = await repository.ListAsync(new VideoQuery { Search = search, Count = 25 });
+                Assert.That(videos.Select(v => v.Video.Id), Is.EqualTo(expected), $"{name} \"{search}\"");
+                Assert.That(total, Is.EqualTo(expected.Length), $"{name} \"{search}\" total");
+                // Pages of one: the same videos in the same order.
+                var paged = new List<long>();
+                for (var i = 0; i < expected.Length; i++)
+                {
+                    paged.AddRange((await repository.ListAsync(new VideoQuery { Search = search, Count = 1, Start = i })).Videos.Select(v => v.Video.Id));
+                }
+                Assert.That(paged, Is.EqualTo(expected), $"{name} \"{search}\" one per page");
+            }
+        }
+        var (page, count) = await broad.ExplainListAsync(new VideoQuery { Search = "photosynthese", Count = 25 }, asForALargeCatalogue: true);
+        var plan = string.Join('\n', page);
+        if (kind == DbKind.Sqlite)
+        {
+            Assert.That(plan, Does.Contain("SCAN video_caption_documents VIRTUAL TABLE").And.Contain("USING INDEX ix_videos_listing"), plan);
+            Assert.That(plan, Does.Not.Contain("TEMP B-TREE FOR ORDER BY"), "a broad search walks the listing in its order: " + plan);
+        }
+        else
+        {
+            Assert.That(plan, Does.Contain("Bitmap Index Scan on ix_video_captions_document").And.Contain("hashed SubPlan"), plan);
+        }
+        Assert.That(count, Is.Not.Empty);
+
+        // The moment: the first cue saying every word, or else the first saying one of them.
+        var moments = await captions.FirstMatchesAsync([first.Id, second.Id, titled.Id], "photosynthèse");
+        Assert.That(moments, Is.EqualTo(new Dictionary<long, long> { [first.Id] = 2000, [second.Id] = 3000 }));
+        moments = await captions.FirstMatchesAsync([first.Id, second.Id], "chlorophylle photosynth");
+        Assert.That(moments, Is.EqualTo(new Dictionary<long, long> { [first.Id] = 4000, [second.Id] = 0 }));
+
+        // A replaced caption is searched by its new text only.
+        await CaptionAsync(second.Id, "WEBVTT\n\n00:00.000 --> 00:02.000\nLa respiration.\n");
+        Assert.That((await broad.ListAsync(new VideoQuery { Search = "chlorophylle" })).Videos.Select(v => v.Video.Id), Is.EqualTo(new[] { first.Id }));
+        Assert.That((await narrow.ListAsync(new VideoQuery { Search = "respiration" })).Videos.Select(v => v.Video.Id), Is.EqualTo(new[] { second.Id }));
     }
 
     [Test]

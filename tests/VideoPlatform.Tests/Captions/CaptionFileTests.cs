@@ -93,6 +93,21 @@ public class CaptionFileTests
     [TestCase(SqlDialect.Postgres, "voyons notion1234 ", "voyons & notion1234:*")]
     public void Full_text_queries_hold_only_folded_words(SqlDialect dialect, string search, string? expected) =>
         Assert.That(CaptionRepository.FullTextQuery(dialect, search), Is.EqualTo(expected));
+
+    // The moment of a lesson found by its caption: how many words of the search a cue's folded text says, with the same
+    // words as the full-text indexes (whole words, the last one typed as a prefix from 3 characters).
+    [TestCase("Équivalentes", "voici les fractions equivalentes.", 1)]
+    [TestCase("fractions équiv", "voici les fractions equivalentes.", 2)]
+    [TestCase("fractions équiv", "les fractions, encore", 1)]
+    [TestCase("fraction", "les fractions", 1)]
+    [TestCase("fraction les", "les fractions", 1)]
+    [TestCase("fr", "les fractions", 0)]
+    [TestCase("ions", "les fractions", 0)]
+    [TestCase("notion10042", "la notion10042 puis la notion100421", 1)]
+    [TestCase("cœur", "le coeur du sujet", 1)]
+    [TestCase("  %% ", "tout", 0)]
+    public void A_cue_says_the_words_of_a_search_as_the_index_does(string search, string cue, int expected) =>
+        Assert.That(CaptionRepository.Matched(CaptionRepository.SearchTerms(search), cue), Is.EqualTo(expected));
 }
 
 public class ChaptersTests
