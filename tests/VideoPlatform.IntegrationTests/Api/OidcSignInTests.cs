@@ -209,7 +209,7 @@ public sealed class OidcSignInTests
         Assert.That(page.Url, Does.Contain("/login"), "our session ended");
         await page.GetByRole(AriaRole.Link, new() { Name = $"Se connecter avec {DisplayName}" }).ClickAsync();
         await page.WaitForURLAsync(url => url.StartsWith(_idp.Issuer, StringComparison.Ordinal));
-        await Assertions.Expect(page.Locator("input[name=login]")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("input[name=login]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
     }
 
     [Test]

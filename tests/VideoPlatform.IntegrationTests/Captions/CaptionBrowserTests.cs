@@ -80,7 +80,7 @@ public sealed partial class CaptionBrowserTests : BrowserFixture
     private static Task<double> TimeAsync(IPage page) => page.EvaluateAsync<double>("() => document.querySelector('video').currentTime");
 
     private static async Task WaitForTimeAsync(IPage page, double from, double to) =>
-        await page.WaitForFunctionAsync($"() => {{ const t = document.querySelector('video').currentTime; return t >= {from} && t < {to}; }}", null, new() { Timeout = 20_000 });
+        await page.WaitForFunctionAsync($"() => {{ const t = document.querySelector('video').currentTime; return t >= {from} && t < {to}; }}", null, new() { Timeout = 60_000, PollingInterval = 250 });
 
     [Test]
     public async Task Captions_transcript_chapters_search_and_safe_markdown_in_chromium()
@@ -105,7 +105,7 @@ public sealed partial class CaptionBrowserTests : BrowserFixture
         await page.WaitForFunctionAsync("""
             () => { const t = [...document.querySelector('video').textTracks].find(t => t.mode === 'showing');
                     return t && t.language === 'fr' && t.activeCues && t.activeCues.length === 1 && t.activeCues[0].text === 'Les fractions équivalentes'; }
-            """, null, new() { Timeout = 10_000 });
+            """, null, new() { Timeout = 60_000, PollingInterval = 250 });
 
         // The transcript: every cue, the current one highlighted, a click seeks, the search field filters.
         var transcript = page.Locator("[data-transcript]");
@@ -166,20 +166,20 @@ public sealed partial class CaptionBrowserTests : BrowserFixture
         await TabToAsync(page, "[data-player]");
         Assert.That(await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle"), Is.Not.EqualTo("none"), "focus is visible");
         await page.Keyboard.PressAsync("k");
-        await page.WaitForFunctionAsync("() => !document.querySelector('video').paused", null, new() { Timeout = 10_000 });
+        await page.WaitForFunctionAsync("() => !document.querySelector('video').paused", null, new() { Timeout = 60_000, PollingInterval = 250 });
 
         await TabToAsync(page, "select.captions");
         await page.Keyboard.PressAsync("ArrowDown"); // Français → Anglais
         await Assertions.Expect(player).ToHaveAttributeAsync("data-captions", "en");
 
         await TabToAsync(page, "select.quality");
-        await Assertions.Expect(player.Locator("select.quality")).ToBeEnabledAsync(new() { Timeout = 20_000 });
+        await Assertions.Expect(player.Locator("select.quality")).ToBeEnabledAsync(new() { Timeout = 60_000 });
         await page.Keyboard.PressAsync("End"); // the lowest rendition
-        await Assertions.Expect(player).ToHaveAttributeAsync("data-current-height", "240", new() { Timeout = 20_000 });
+        await Assertions.Expect(player).ToHaveAttributeAsync("data-current-height", "240", new() { Timeout = 60_000 });
 
         await TabToAsync(page, ".chapter-bar li:nth-child(2) button");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForFunctionAsync("() => document.querySelector('[data-player]').dataset.chapter === '2'", null, new() { Timeout = 10_000 });
+        await page.WaitForFunctionAsync("() => document.querySelector('[data-player]').dataset.chapter === '2'", null, new() { Timeout = 60_000, PollingInterval = 250 });
         Assert.That(await TimeAsync(page), Is.GreaterThanOrEqualTo(2));
         await NextLessonInTheSequenceWithTheKeyboardAsync(page);
         Assert.That(errors, Is.Empty);
@@ -239,7 +239,7 @@ public sealed partial class CaptionBrowserTests : BrowserFixture
         // Events: the page hears the playback state.
         await page.EvaluateAsync("() => { window.states = []; window.lesson.addEventListener('playbackStatusChange', s => window.states.push(s)); }");
         await page.EvaluateAsync("() => window.lesson.play()");
-        await page.WaitForFunctionAsync("() => window.states.includes('playing')", null, new() { Timeout = 10_000 });
+        await page.WaitForFunctionAsync("() => window.states.includes('playing')", null, new() { Timeout = 60_000, PollingInterval = 250 });
         Assert.That(errors, Is.Empty);
     }
 

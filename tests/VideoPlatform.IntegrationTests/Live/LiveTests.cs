@@ -375,7 +375,7 @@ public class LiveStreamingTests
             await Microsoft.Playwright.Assertions.Expect(viewer.Locator("h1 .live-badge")).ToHaveTextAsync("EN DIRECT");
             Assert.That(await viewer.ContentAsync(), Does.Not.Contain(key), "the key is for the owner only");
             // hls.js reaches the live edge and the latency is shown.
-            await Microsoft.Playwright.Assertions.Expect(viewer.Locator("[data-player][data-latency]")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+            await Microsoft.Playwright.Assertions.Expect(viewer.Locator("[data-player][data-latency]")).ToHaveCountAsync(1, new() { Timeout = 60_000 });
             await Microsoft.Playwright.Assertions.Expect(viewer.Locator(".live-latency")).ToContainTextAsync("Retard sur le direct");
             await viewer.EvaluateAsync("document.querySelector('video').play()");
             var playUntil = DateTimeOffset.UtcNow.AddSeconds(20);

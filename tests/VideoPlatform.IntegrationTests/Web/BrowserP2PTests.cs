@@ -67,7 +67,7 @@ public sealed partial class BrowserP2PTests : BrowserFixture
         Assert.That(int.Parse((await player.GetAttributeAsync("data-p2p-peers"))!, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0), "the panel counts the peer");
         Assert.That(int.Parse((await player.GetAttributeAsync("data-p2p-rejected"))!, System.Globalization.CultureInfo.InvariantCulture), Is.Zero, "genuine segments pass the sha256 check");
         Assert.That(await player.Locator(".p2p-panel [data-stat=from-peers]").TextContentAsync(), Is.Not.EqualTo("0 o"));
-        await seeder.WaitForFunctionAsync("() => Number(document.querySelector('[data-player]').dataset.p2pUploaded) > 0", null, new() { Timeout = 10_000, PollingInterval = 250 });
+        await seeder.WaitForFunctionAsync("() => Number(document.querySelector('[data-player]').dataset.p2pUploaded) > 0", null, new() { Timeout = 60_000, PollingInterval = 250 });
         Assert.That(errors, Is.Empty);
         Assert.That(seederErrors, Is.Empty);
     }
@@ -163,7 +163,7 @@ public sealed partial class BrowserP2PTests : BrowserFixture
         await page.GotoAsync(_watchUrl);
         var player = page.Locator("[data-player]");
         await Assertions.Expect(player).ToHaveAttributeAsync("data-p2p", "true");
-        await Assertions.Expect(player.Locator("select.quality option", new() { HasText = "240p" })).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await Assertions.Expect(player.Locator("select.quality option", new() { HasText = "240p" })).ToHaveCountAsync(1, new() { Timeout = 60_000 });
         await player.Locator("select.quality").SelectOptionAsync(new SelectOptionValue { Label = "240p" });
         if (afterAPeer)
         {

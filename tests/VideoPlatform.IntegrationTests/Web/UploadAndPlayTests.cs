@@ -79,7 +79,7 @@ public sealed class UploadAndPlayTests : BrowserFixture
 
         var player = page.Locator("[data-player]");
         await Assertions.Expect(player).ToHaveAttributeAsync("data-ready", "true");
-        await Assertions.Expect(player.Locator("select.quality option")).ToHaveCountAsync(3, new() { Timeout = 20_000 }); // Automatique, 360p, 240p
+        await Assertions.Expect(player.Locator("select.quality option")).ToHaveCountAsync(3, new() { Timeout = 60_000 }); // Automatique, 360p, 240p
         // The heartbeat that counts the view: the first one at 3 s or more of playback (the one sent at the start does not count).
         var viewReported = page.WaitForResponseAsync(r => r.Url.EndsWith("/views", StringComparison.Ordinal) && r.Request.Method == "POST"
             && System.Text.Json.JsonDocument.Parse(r.Request.PostData ?? "{}").RootElement.TryGetProperty("currentTime", out var t) && t.GetDouble() >= 3);
@@ -93,7 +93,7 @@ public sealed class UploadAndPlayTests : BrowserFixture
 
         await player.Locator("select.quality").SelectOptionAsync(new SelectOptionValue { Label = "240p" });
         await page.EvaluateAsync("() => { const v = document.querySelector('video'); v.currentTime = 0; return v.play(); }");
-        await Assertions.Expect(player).ToHaveAttributeAsync("data-current-height", "240", new() { Timeout = 20_000 });
+        await Assertions.Expect(player).ToHaveAttributeAsync("data-current-height", "240", new() { Timeout = 60_000 });
         await Chromium.ScreenshotAsync(page, "watch-playing-1280");
         // The only error is the one this test caused: the cut chunk.
         Assert.That(errors, Is.EqualTo(new[] { "Failed to load resource: net::ERR_CONNECTION_RESET" }));
