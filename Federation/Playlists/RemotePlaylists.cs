@@ -1,10 +1,13 @@
+using System.Data.Common;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Core.Playlists;
+using VideoPlatform.Core.Storage;
 using VideoPlatform.Federation.ActivityStreams;
 using VideoPlatform.Federation.Actors;
 using VideoPlatform.Federation.Safety;
@@ -15,14 +18,50 @@ namespace VideoPlatform.Federation.Playlists;
 
 /// <summary>
 /// Payload of the <c>activitypub-playlist</c> job: (re)read the remote playlist at <see cref="Url"/> from its origin. Queued by a
-/// received Create or Update of a Playlist, one at a time per playlist, in order.
+/// received Create or Update of a Playlist, and by a read of a stale one (<see cref="RemotePlaylists"/>); one at a time per
+/// playlist, in order.
 /// </summary>
 public sealed record RemotePlaylistJob(string Url) : IJobPayload
 {
     public static string JobType => "activitypub-playlist";
 
-    public static Task EnqueueAsync(JobQueue queue, string url, CancellationToken ct) =>
-        queue.EnqueueAsync(new RemotePlaylistJob(url), new EnqueueOptions { OrderingKey = $"{JobType}:{url}", MaxAttempts = 5 }, ct);
+    private static EnqueueOptions Options(string url) => new() { OrderingKey = $"{JobType}:{url}", MaxAttempts = 5 };
+
+    public static Task EnqueueAsync(JobQueue queue, string url, CancellationToken ct) => queue.EnqueueAsync(new RemotePlaylistJob(url), Options(url), ct);
+
+    public static Task<long> EnqueueAsync(JobQueue queue, DbConnection connection, DbTransaction transaction, string url) =>
+        queue.EnqueueAsync(connection, transaction, new RemotePlaylistJob(url), Options(url));
+}
+
+/// <summary>
+/// Remote playlists outside their job: a read of one not fetched for <see cref="FederationOptions.PlaylistRefreshAge"/> queues
+/// its fetch (PeerTube's <c>refreshVideoPlaylistIfNeeded</c>; at most one queued per playlist, the reader never waits), and a
+/// deletion drops our copy of its icon with it.
+/// </summary>
+public sealed class RemotePlaylists(Database database, JobQueue queue, PlaylistRepository playlists, MediaStore store, TimeProvider clock,
+    IOptions<FederationOptions> options) : IPlaylistReadListener
+{
+    public async Task OnReadAsync(PlaylistRow playlist, CancellationToken ct)
+    {
+        var staleBefore = (clock.GetUtcNow() - options.Value.PlaylistRefreshAge).ToUnixTimeMilliseconds();
+        if (playlist.IsLocal || playlist.RefreshedAt >= staleBefore)
+        {
+            return;
+        }
+        var queued = await database.WriteAsync(async (c, t) =>
+            await playlists.ClaimRefreshAsync(c, t, playlist.Id, staleBefore) && await RemotePlaylistJob.EnqueueAsync(queue, c, t, playlist.Url) > 0, ct);
+        if (queued)
+        {
+            queue.Signal();
+        }
+    }
+
+    /// <summary>Deletes the remote playlist at <paramref name="url"/> and our copy of its icon.</summary>
+    public async Task DeleteAsync(string url, CancellationToken ct)
+    {
+        var (_, thumbnail) = await playlists.DeleteRemoteAsync(url, ct);
+        store.DeleteImages(thumbnail, null);
+    }
 }
 
 /// <summary>
@@ -30,7 +69,8 @@ public sealed record RemotePlaylistJob(string Url) : IJobPayload
 /// (the copy in the activity is not trusted), checked with PeerTube's rules, attributed to one remote channel on its host;
 /// its elements crawled from the paged collection (at most <see cref="MaxElements"/>), each PlaylistElement fetched from the
 /// playlist's host and kept when its video is known here or can be fetched; then the playlist and its elements replaced in
-/// one transaction. Deleted when its origin deletes it.
+/// one transaction, and its icon copied (<see cref="RemoteImages"/>) when it is new. Deleted when its origin deletes it, or
+/// answers 404 or 410 for it (PeerTube's refresh does the same).
 /// </summary>
 public sealed partial class RemotePlaylistJobHandler(
     ActivityPubClient client,
@@ -39,6 +79,9 @@ public sealed partial class RemotePlaylistJobHandler(
     RemoteVideos remoteVideos,
     VideoRepository videos,
     PlaylistRepository playlists,
+    RemotePlaylists remotePlaylists,
+    RemoteImages images,
+    MediaStore store,
     IOptions<FederationOptions> options,
     ILogger<RemotePlaylistJobHandler> logger) : IJobHandler<RemotePlaylistJob>
 {
@@ -73,9 +116,15 @@ public sealed partial class RemotePlaylistJobHandler(
         var key = await serverActor.KeyAsync(ct);
         var requireTld = !options.Value.AllowPrivateNetworks;
         RemotePlaylist playlist;
-        using (var document = await client.GetAsync(new Uri(url), key, ct))
+        try
         {
+            using var document = await client.GetAsync(new Uri(url), key, ct);
             playlist = PlaylistObjectReader.Read(document.Root, requireTld, out var error) ?? throw new InvalidActivityException("invalid Playlist: " + error);
+        }
+        catch (ActivityPubFetchException e) when (e.Status is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+        {
+            await remotePlaylists.DeleteAsync(url, ct);
+            throw;
         }
         if (!string.Equals(playlist.Id, url, StringComparison.Ordinal))
         {
@@ -97,7 +146,7 @@ public sealed partial class RemotePlaylistJobHandler(
         }
         // PeerTube keeps the origin's positions; ours stay 1..n, in the origin's order.
         var ordered = elements.OrderBy(e => e.Position).Select(e => e.Element).ToList();
-        var id = await playlists.ReplaceRemoteAsync(new PlaylistRow
+        var saved = await playlists.ReplaceRemoteAsync(new PlaylistRow
         {
             Uuid = playlist.Uuid.ToString("D"),
             Name = playlist.Name,
@@ -109,12 +158,26 @@ public sealed partial class RemotePlaylistJobHandler(
             Url = playlist.Id,
             CreatedAt = playlist.Published.ToUnixTimeMilliseconds(),
             UpdatedAt = playlist.Updated.ToUnixTimeMilliseconds(),
-        }, ordered, ct);
-        if (id is null)
+            RemoteThumbnailUrl = playlist.IconUrl,
+        }, ordered, ct) ?? throw new InvalidActivityException($"another playlist already has the uuid {playlist.Uuid}");
+        store.DeleteImages(saved.UnusedThumbnail, null);
+        if (saved.ThumbnailWanted)
         {
-            throw new InvalidActivityException($"another playlist already has the uuid {playlist.Uuid}");
+            await CopyIconAsync(saved.Id, playlist.IconUrl!, ct);
         }
         LogRead(logger, url, ordered.Count);
+    }
+
+    /// <summary>Our copy of the icon, as remote videos' images are copied; the origin's may change meanwhile (then it is dropped).</summary>
+    private async Task CopyIconAsync(long playlistId, string iconUrl, CancellationToken ct)
+    {
+        if (await images.FetchAsync(iconUrl, ct) is not { } image)
+        {
+            return;
+        }
+        var name = await images.WriteAsync(image, store.ThumbnailPath, ct);
+        var (stored, replaced) = await playlists.SetThumbnailCopyAsync(playlistId, iconUrl, name, ct);
+        store.DeleteImages(stored ? replaced : name, null);
     }
 
     private async Task<(long, RemotePlaylistElement)?> ReadElementAsync(string url, string playlistUrl, bool requireTld, CancellationToken ct)

@@ -16,10 +16,12 @@ public sealed record PlaylistItem(PlaylistElementRow Element, VideoWithOwners? V
 /// <summary>
 /// Shared by the playlist watch page (<c>/w/p/{id}</c>) and the playlist embed: finds the playlist, applies its privacy,
 /// lists its elements as the viewer may see them, and loads the player of the element at <c>?playlistPosition=</c>
-/// (PeerTube's parameter, from 1), starting at the element's start time.
+/// (PeerTube's parameter, from 1), starting at the element's start time. A stale remote playlist is shown as it is, and
+/// its refresh queued (<see cref="IPlaylistReadListener"/>).
 /// </summary>
-public abstract class PlaylistPageBase(PlaylistRepository playlists, ActorRepository actors, VideoRepository videos, CaptionRepository captions,
-    IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance, VideoPasswordRepository passwords) : VideoPageBase(videos, captions, media, options, instance, passwords)
+public abstract class PlaylistPageBase(PlaylistRepository playlists, IPlaylistReadListener reads, ActorRepository actors, VideoRepository videos,
+    CaptionRepository captions, IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance, VideoPasswordRepository passwords)
+    : VideoPageBase(videos, captions, media, options, instance, passwords)
 {
     /// <summary>A sequence is a course: a few dozen lessons at most are shown.</summary>
     public const int MaxElements = 200;
@@ -49,6 +51,7 @@ public abstract class PlaylistPageBase(PlaylistRepository playlists, ActorReposi
                 : Challenge(WebSessionHandler.SchemeName);
         }
         Playlist = found;
+        await reads.OnReadAsync(found.Playlist, ct);
         var (_, elements) = await playlists.ListElementsAsync(found.Playlist.Id, 0, MaxElements, ct);
         var byId = (await Videos.FindManyAsync(elements.Select(e => e.VideoId).OfType<long>().Distinct().ToArray(), ct)).ToDictionary(v => v.Video.Id);
         Items = elements.Select(e =>
