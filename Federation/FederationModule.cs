@@ -48,6 +48,7 @@ public static class FederationModule
         services.AddSingleton<RemoteVideos>();
         services.AddSingleton<RemoteThumbnails>();
         services.AddSingleton<RemoteImages>();
+        services.AddSingleton<RemoteFetch>();
         services.AddSingleton<LocalVideoObjects>();
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<FollowService>();
