@@ -285,6 +285,16 @@ public sealed class FederationFlowTests
         }
         await EventuallyAsync(async () => (await lille.Http.GetAsync($"/api/v1/video-playlists/{uuid}")).StatusCode == System.Net.HttpStatusCode.NotFound,
             "the remote playlist deleted");
+
+        // A playlist gone from its origin without a Delete reaching Lille: the refresh of a stale read finds 404 and drops it.
+        using var gone = await lyonAdmin.PostAsJsonAsync("/api/v1/video-playlists", new { displayName = "Séquence 2 : brouillon", privacy = 1, videoChannelId = channelId });
+        Assert.That(gone.IsSuccessStatusCode, Is.True, await gone.Content.ReadAsStringAsync());
+        var goneUuid = (await gone.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("videoPlaylist").GetProperty("uuid").GetString()!;
+        await EventuallyAsync(async () => (await lille.Http.GetAsync($"/api/v1/video-playlists/{goneUuid}")).IsSuccessStatusCode, "the second remote playlist");
+        await ExecuteAsync(lyon, "DELETE FROM video_playlists WHERE uuid = @goneUuid", new { goneUuid });
+        Assert.That(await ExecuteAsync(lille, "UPDATE video_playlists SET refreshed_at = @dayAgo WHERE uuid = @goneUuid", new { goneUuid, dayAgo }), Is.EqualTo(1));
+        await EventuallyAsync(async () => (await lille.Http.GetAsync($"/api/v1/video-playlists/{goneUuid}")).StatusCode == System.Net.HttpStatusCode.NotFound,
+            "the remote playlist gone from its origin dropped at its refresh");
     }
 
     [Test]
