@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,19 @@ namespace VideoPlatform.Web.Infrastructure;
 public sealed record PlaylistItem(PlaylistElementRow Element, VideoWithOwners? Video, PlaylistElementType Type)
 {
     public bool Playable => Type == PlaylistElementType.Regular;
+
+    /// <summary>The first <see cref="PlaylistPageBase.MaxElements"/> elements of a playlist, in order, as <paramref name="user"/> may see them.</summary>
+    public static async Task<IReadOnlyList<PlaylistItem>> ListAsync(PlaylistRepository playlists, VideoRepository videos, long playlistId, ClaimsPrincipal user,
+        CancellationToken ct)
+    {
+        var (_, elements) = await playlists.ListElementsAsync(playlistId, 0, PlaylistPageBase.MaxElements, ct);
+        var byId = (await videos.FindManyAsync(elements.Select(e => e.VideoId).OfType<long>().Distinct().ToArray(), ct)).ToDictionary(v => v.Video.Id);
+        return elements.Select(e =>
+        {
+            var video = e.VideoId is { } videoId ? byId.GetValueOrDefault(videoId) : null;
+            return new PlaylistItem(e, video, PlaylistRules.ElementType(video, user));
+        }).ToList();
+    }
 }
 
 /// <summary>
@@ -52,13 +66,7 @@ public abstract class PlaylistPageBase(PlaylistRepository playlists, IPlaylistRe
         }
         Playlist = found;
         await reads.OnReadAsync(found.Playlist, ct);
-        var (_, elements) = await playlists.ListElementsAsync(found.Playlist.Id, 0, MaxElements, ct);
-        var byId = (await Videos.FindManyAsync(elements.Select(e => e.VideoId).OfType<long>().Distinct().ToArray(), ct)).ToDictionary(v => v.Video.Id);
-        Items = elements.Select(e =>
-        {
-            var video = e.VideoId is { } videoId ? byId.GetValueOrDefault(videoId) : null;
-            return new PlaylistItem(e, video, PlaylistRules.ElementType(video, User));
-        }).ToList();
+        Items = await PlaylistItem.ListAsync(playlists, Videos, found.Playlist.Id, User, ct);
         Position = Items.Count == 0 ? 0 : Math.Clamp(playlistPosition ?? 1, 1, Items.Count);
         if (Current is { Playable: true } current)
         {
