@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Federation.Actors;
+using VideoPlatform.Federation.Safety;
 
-namespace VideoPlatform.Federation.Safety;
+namespace VideoPlatform.Federation;
 
 /// <summary>
 /// What the jobs reading a remote object's parts from its origin share (a video's comments, captions and chapters; a
