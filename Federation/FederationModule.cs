@@ -30,6 +30,7 @@ public static class FederationModule
             .Validate(o => o.InboxMaxBytes > 0 && o.DeliveryMaxAttempts > 0 && o.CollectionPageSize > 0 && o.ThumbnailMaxBytes > 0, "Federation: sizes and attempts must be positive.")
             .Validate(o => o.UnreachableAfterFailures > 0 && o.UnreachableAfter >= TimeSpan.Zero && o.UnreachableProbeInterval > TimeSpan.Zero,
                 "Federation: UnreachableAfterFailures and UnreachableProbeInterval must be positive, UnreachableAfter not negative.")
+            .Validate(o => o.PlaylistRefreshAge >= TimeSpan.Zero, "Federation: PlaylistRefreshAge must not be negative.")
             .ValidateOnStart();
         var allowPrivate = section.GetValue<bool>(nameof(FederationOptions.AllowPrivateNetworks));
         services.AddActivityPubClient(o => o.AllowPrivateNetworks = allowPrivate);
@@ -46,6 +47,8 @@ public static class FederationModule
         services.AddSingleton(sp => new HttpSignatureVerifier(sp.GetRequiredService<IActorKeyResolver>(), sp.GetRequiredService<TimeProvider>(), ClockSkew.Default));
         services.AddSingleton<RemoteVideos>();
         services.AddSingleton<RemoteThumbnails>();
+        services.AddSingleton<RemoteImages>();
+        services.AddSingleton<RemoteFetch>();
         services.AddSingleton<LocalVideoObjects>();
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<FollowService>();
@@ -56,6 +59,8 @@ public static class FederationModule
         services.AddSingleton<ICommentChangeListener>(sp => sp.GetRequiredService<CommentFederation>());
         services.AddSingleton<Playlists.LocalPlaylistObjects>();
         services.AddSingleton<VideoPlatform.Core.Playlists.IPlaylistChangeListener, Playlists.PlaylistPublisher>();
+        services.AddSingleton<Playlists.RemotePlaylists>();
+        services.AddSingleton<VideoPlatform.Core.Playlists.IPlaylistReadListener>(sp => sp.GetRequiredService<Playlists.RemotePlaylists>());
         if (roles.HasFlag(InstanceRoles.Federation))
         {
             services.AddJobHandler<DeliveryJob, DeliveryJobHandler>();

@@ -46,6 +46,12 @@ public sealed class FederationOptions
     /// <summary>Largest remote thumbnail or preview we copy into our media store.</summary>
     public int ThumbnailMaxBytes { get; set; } = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// A remote playlist read (API or page) longer than this after its last fetch is fetched again from its origin, by a
+    /// job, as PeerTube's <c>refreshVideoPlaylistIfNeeded</c>; Create and Update activities fetch it at once anyway.
+    /// </summary>
+    public TimeSpan PlaylistRefreshAge { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Items per collection page (PeerTube: 10).</summary>
     public int CollectionPageSize { get; set; } = 10;
 

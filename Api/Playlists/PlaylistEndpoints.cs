@@ -36,10 +36,16 @@ public static class PlaylistEndpoints
             await ListAsync(start, count, sort, playlistType, playlists, format, q => q, ct));
         group.MapPost("/", CreateAsync).RequireAuthorization().DisableAntiforgery();
         group.MapGet("/{id}", async Task<Results<Ok<PlaylistDto>, ProblemHttpResult>> (string id, ClaimsPrincipal user, PlaylistRepository playlists,
-            ActorRepository actors, PlaylistFormatter format, CancellationToken ct) =>
+            ActorRepository actors, PlaylistFormatter format, IPlaylistReadListener reads, CancellationToken ct) =>
         {
             var (playlist, problem) = await ViewableAsync(id, user, playlists, actors, ct);
-            return problem ?? (Results<Ok<PlaylistDto>, ProblemHttpResult>)TypedResults.Ok(format.Playlist(playlist!));
+            if (problem is not null)
+            {
+                return problem;
+            }
+            // A stale remote playlist is answered as it is; its refresh is queued for the next readers (PeerTube's getVideoPlaylist).
+            await reads.OnReadAsync(playlist!.Playlist, ct);
+            return TypedResults.Ok(format.Playlist(playlist));
         }).AllowSameOriginSession();
         group.MapPut("/{id}", UpdateAsync).RequireAuthorization().DisableAntiforgery();
         group.MapDelete("/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, ClaimsPrincipal user, PlaylistRepository playlists,

@@ -27,6 +27,15 @@ public interface IPlaylistChangeListener
 }
 
 /// <summary>
+/// Told when a playlist is read by the API or a page (federation queues the refresh of a stale remote one, as PeerTube's
+/// <c>refreshVideoPlaylistIfNeeded</c>). Returns at once: the reader never waits on the refresh.
+/// </summary>
+public interface IPlaylistReadListener
+{
+    Task OnReadAsync(PlaylistRow playlist, CancellationToken ct);
+}
+
+/// <summary>
 /// The changes to a local playlist, written once for the REST API and the pages: PeerTube's field and privacy rules, the
 /// owner's channel, who may add which video, and the positions. The caller checks who may manage the playlist.
 /// </summary>

@@ -3,9 +3,9 @@ using VideoPlatform.Core.Playlists;
 
 namespace VideoPlatform.Federation.ActivityStreams;
 
-/// <summary>A remote Playlist as read from its origin.</summary>
+/// <summary>A remote Playlist as read from its origin; <see cref="IconUrl"/> is its thumbnail (PeerTube's <c>icon</c>), if any.</summary>
 public sealed record RemotePlaylist(string Id, string Name, string? Description, Guid Uuid, DateTimeOffset Published, DateTimeOffset Updated,
-    string ChannelUrl, bool IsPublic);
+    string ChannelUrl, bool IsPublic, string? IconUrl = null);
 
 /// <summary>A remote PlaylistElement: the video's URL at a position, with optional start and stop times (seconds).</summary>
 public sealed record RemotePlaylistElementObject(string Id, string VideoUrl, long Position, int? StartTimestamp, int? StopTimestamp);
@@ -42,7 +42,9 @@ public static class PlaylistObjectReader
         var content = json.String("content");
         var description = string.IsNullOrWhiteSpace(content) ? null : content.Length > PlaylistRules.DescriptionMax ? content[..PlaylistRules.DescriptionMax] : content;
         var isPublic = json.Ids("to").Any(JsonLd.IsPublicAddress);
-        return new RemotePlaylist(id!, name!.Trim(), description, uuid, json.Date("published")!.Value, json.Date("updated")!.Value, attributed[0], isPublic);
+        // PeerTube's icon is one Image object; an unusable one leaves the playlist without a thumbnail (PeerTube does not check it).
+        var icon = json.Many("icon").Where(i => i.ValueKind == JsonValueKind.Object).Select(i => i.Id("url")).FirstOrDefault(u => urls.IsUrl(u));
+        return new RemotePlaylist(id!, name!.Trim(), description, uuid, json.Date("published")!.Value, json.Date("updated")!.Value, attributed[0], isPublic, icon);
     }
 
     public static RemotePlaylistElementObject? ReadElement(JsonElement json, bool requireTld, out string? error)

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.Core.Jobs;
@@ -32,56 +31,39 @@ public sealed record RemoteCommentsJob(long VideoId, string VideoUrl, string Com
 /// stored after their parents, whatever the collection's order; a reply whose parent never comes is dropped.
 /// </summary>
 public sealed partial class RemoteCommentsJobHandler(
-    ActivityPubClient client,
-    ServerActor serverActor,
-    RemoteActors remoteActors,
+    RemoteFetch fetch,
     VideoRepository videos,
     CommentRepository comments,
     CommentFederation federation,
-    IOptions<FederationOptions> options,
-    ILogger<RemoteCommentsJobHandler> logger) : IJobHandler<RemoteCommentsJob>
+    ILogger<RemoteCommentsJobHandler> logger) : RemoteFetchJobHandler<RemoteCommentsJob>(fetch, logger)
 {
     /// <summary>Comments read per video.</summary>
     public const int MaxComments = 500;
 
-    public TimeSpan Lease => TimeSpan.FromMinutes(5);
-    public TimeSpan InitialBackoff => options.Value.DeliveryInitialBackoff;
-
-    public async Task HandleAsync(RemoteCommentsJob payload, JobContext context, CancellationToken ct)
+    protected override async Task ReadAsync(RemoteCommentsJob payload, CancellationToken ct)
     {
-        var video = await videos.FindByUrlAsync(payload.VideoUrl, ct);
-        if (video is null || video.Video.IsLocal || video.Video.Id != payload.VideoId || !HttpSignatureVerifier.SameHost(payload.CommentsUrl, payload.VideoUrl))
+        if (await Fetch.RemoteVideoAsync(payload.VideoId, payload.VideoUrl, ct) is null || !HttpSignatureVerifier.SameHost(payload.CommentsUrl, payload.VideoUrl))
         {
             return;
         }
-        var key = await serverActor.KeyAsync(ct);
-        IReadOnlyList<string> urls;
-        try
-        {
-            urls = await client.ItemIrisAsync(payload.CommentsUrl, key, MaxComments, options.Value.MaxCrawledPages, ct);
-        }
-        catch (Exception e) when (e is InvalidActivityException || e is ActivityPubFetchException { IsRetryable: false })
-        {
-            LogNotRead(logger, payload.CommentsUrl, e.Message);
-            return;
-        }
+        var urls = await Fetch.ItemsAsync(payload.CommentsUrl, MaxComments, ct);
 
         var pending = new List<(JsonDocument Note, ActorRow Author)>();
         try
         {
             foreach (var url in urls.Distinct(StringComparer.Ordinal))
             {
-                if (remoteActors.IsLocalUrl(url) || await comments.FindByUrlAsync(url, ct) is not null)
+                if (Fetch.Actors.IsLocalUrl(url) || await comments.FindByUrlAsync(url, ct) is not null)
                 {
                     continue;
                 }
-                if (await FetchAsync(url, key, ct) is { } fetched)
+                if (await FetchNoteAsync(url, ct) is { } fetched)
                 {
                     pending.Add(fetched);
                 }
             }
             var stored = await StoreInThreadOrderAsync(pending, ct);
-            LogRead(logger, payload.VideoUrl, urls.Count, stored);
+            LogRead(Logger, payload.VideoUrl, urls.Count, stored);
         }
         finally
         {
@@ -92,12 +74,12 @@ public sealed partial class RemoteCommentsJobHandler(
         }
     }
 
-    private async Task<(JsonDocument, ActorRow)?> FetchAsync(string url, SigningKey key, CancellationToken ct)
+    private async Task<(JsonDocument, ActorRow)?> FetchNoteAsync(string url, CancellationToken ct)
     {
         ActivityPubDocument? document = null;
         try
         {
-            document = await client.GetAsync(new Uri(url), key, ct);
+            document = await Fetch.GetAsync(url, ct);
             var note = document.Root;
             // A Tombstone (a deleted comment kept for its replies) or anything else than a Note is not stored.
             if (!note.IsType("Note") || !string.Equals(note.String("id"), url, StringComparison.Ordinal))
@@ -109,14 +91,14 @@ public sealed partial class RemoteCommentsJobHandler(
             {
                 throw new InvalidActivityException("the author is not on the Note's host");
             }
-            var author = await remoteActors.GetAsync(authorUrl, refresh: false, ct);
+            var author = await Fetch.Actors.GetAsync(authorUrl, refresh: false, ct);
             var result = (document.Document, author);
             document = null;
             return result;
         }
         catch (Exception e) when (e is InvalidActivityException or ActivityPubFetchException)
         {
-            LogSkipped(logger, url, e.Message);
+            LogSkipped(Logger, url, e.Message);
             return null;
         }
         finally
@@ -158,7 +140,7 @@ public sealed partial class RemoteCommentsJobHandler(
                 }
                 catch (InvalidActivityException e)
                 {
-                    LogSkipped(logger, root.String("id") ?? "?", e.Message);
+                    LogSkipped(Logger, root.String("id") ?? "?", e.Message);
                 }
             }
         }
@@ -168,9 +150,6 @@ public sealed partial class RemoteCommentsJobHandler(
 
     [LoggerMessage(EventId = 4711, Level = LogLevel.Information, Message = "Comments of {Video}: {Listed} listed, {Stored} new stored")]
     private static partial void LogRead(ILogger logger, string video, int listed, int stored);
-
-    [LoggerMessage(EventId = 4712, Level = LogLevel.Information, Message = "Comments collection {Url} not read: {Reason}")]
-    private static partial void LogNotRead(ILogger logger, string url, string reason);
 
     [LoggerMessage(EventId = 4713, Level = LogLevel.Debug, Message = "Remote comment {Url} skipped: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string url, string reason);

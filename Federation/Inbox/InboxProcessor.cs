@@ -22,6 +22,7 @@ public sealed partial class InboxProcessor(
     VideoRepository videos,
     CommentFederation comments,
     PlaylistRepository playlists,
+    RemotePlaylists remotePlaylists,
     JobQueue queue,
     ILogger<InboxProcessor> logger)
 {
@@ -182,7 +183,7 @@ public sealed partial class InboxProcessor(
             {
                 throw new InvalidActivityException($"{signer.Url} cannot delete {objectUrl}");
             }
-            await playlists.DeleteRemoteAsync(objectUrl, ct);
+            await remotePlaylists.DeleteAsync(objectUrl, ct);
             return;
         }
         await remoteVideos.DeleteAsync(objectUrl, signer.Url, ct);

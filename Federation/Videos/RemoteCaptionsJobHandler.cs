@@ -1,11 +1,9 @@
 using System.Data.Common;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Captions;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Jobs;
 using VideoPlatform.Federation.ActivityStreams;
-using VideoPlatform.Federation.Actors;
 using VideoPlatform.Federation.Safety;
 using VideoPlatform.Federation.Signatures;
 
@@ -32,22 +30,19 @@ public sealed record RemoteCaptionsJob(long VideoId, string VideoUrl, string? Ch
 /// by the queue; a file the origin will not fix by itself (4xx, not WebVTT, too large) is left as a link to the origin.
 /// </summary>
 public sealed partial class RemoteCaptionsJobHandler(
-    ActivityPubClient client,
-    ServerActor serverActor,
-    VideoRepository videos,
+    RemoteFetch fetch,
     CaptionRepository captions,
-    IOptions<FederationOptions> options,
-    ILogger<RemoteCaptionsJobHandler> logger) : IJobHandler<RemoteCaptionsJob>
+    ILogger<RemoteCaptionsJobHandler> logger) : RemoteFetchJobHandler<RemoteCaptionsJob>(fetch, logger)
 {
     private static readonly string[] CaptionTypes = ["text/vtt", "text/plain"];
 
-    public int Concurrency => 2;
-    public TimeSpan InitialBackoff => options.Value.DeliveryInitialBackoff;
+    public override int Concurrency => 2;
+    /// <summary>The queue's default lease: caption files and a chapters object are small.</summary>
+    public override TimeSpan Lease => TimeSpan.FromMinutes(1);
 
-    public async Task HandleAsync(RemoteCaptionsJob payload, JobContext context, CancellationToken ct)
+    protected override async Task ReadAsync(RemoteCaptionsJob payload, CancellationToken ct)
     {
-        var video = await videos.FindByUrlAsync(payload.VideoUrl, ct);
-        if (video is null || video.Video.IsLocal || video.Video.Id != payload.VideoId)
+        if (await Fetch.RemoteVideoAsync(payload.VideoId, payload.VideoUrl, ct) is null)
         {
             return;
         }
@@ -56,7 +51,7 @@ public sealed partial class RemoteCaptionsJobHandler(
             var parsed = await FetchCaptionAsync(caption.Url, ct);
             if (parsed is not null && await captions.StoreRemoteCopyAsync(payload.VideoId, caption, $"{Guid.NewGuid():D}-{caption.Language}.vtt", parsed, ct))
             {
-                LogCaptionCopied(logger, caption.Url, parsed.Cues.Count);
+                LogCaptionCopied(Logger, caption.Url, parsed.Cues.Count);
             }
         }
         if (payload.ChaptersUrl is not null && HttpSignatureVerifier.SameHost(payload.ChaptersUrl, payload.VideoUrl)
@@ -70,17 +65,17 @@ public sealed partial class RemoteCaptionsJobHandler(
     {
         try
         {
-            var media = await client.GetMediaAsync(new Uri(url), CaptionFile.MaxBytes, CaptionTypes, ct);
+            var media = await Fetch.Client.GetMediaAsync(new Uri(url), CaptionFile.MaxBytes, CaptionTypes, ct);
             return CaptionFile.Parse(media.Bytes);
         }
         catch (CaptionFormatException e)
         {
-            LogNotCopied(logger, url, e.Message);
+            LogNotCopied(Logger, url, e.Message);
             return null;
         }
         catch (ActivityPubFetchException e) when (!e.IsRetryable)
         {
-            LogNotCopied(logger, url, e.Message);
+            LogNotCopied(Logger, url, e.Message);
             return null;
         }
     }
@@ -90,18 +85,18 @@ public sealed partial class RemoteCaptionsJobHandler(
     {
         try
         {
-            using var document = await client.GetAsync(new Uri(url), await serverActor.KeyAsync(ct), ct);
+            using var document = await Fetch.GetAsync(url, ct);
             var chapters = ReadChapters(document.Root);
             if (chapters is null || Chapters.Validate(chapters) is not null)
             {
-                LogNotCopied(logger, url, "not a valid chapters object");
+                LogNotCopied(Logger, url, "not a valid chapters object");
                 return null;
             }
             return chapters;
         }
         catch (ActivityPubFetchException e) when (!e.IsRetryable)
         {
-            LogNotCopied(logger, url, e.Message);
+            LogNotCopied(Logger, url, e.Message);
             return null;
         }
     }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -11,15 +12,30 @@ namespace VideoPlatform.Web.Infrastructure;
 public sealed record PlaylistItem(PlaylistElementRow Element, VideoWithOwners? Video, PlaylistElementType Type)
 {
     public bool Playable => Type == PlaylistElementType.Regular;
+
+    /// <summary>The first <see cref="PlaylistPageBase.MaxElements"/> elements of a playlist, in order, as <paramref name="user"/> may see them.</summary>
+    public static async Task<IReadOnlyList<PlaylistItem>> ListAsync(PlaylistRepository playlists, VideoRepository videos, long playlistId, ClaimsPrincipal user,
+        CancellationToken ct)
+    {
+        var (_, elements) = await playlists.ListElementsAsync(playlistId, 0, PlaylistPageBase.MaxElements, ct);
+        var byId = (await videos.FindManyAsync(elements.Select(e => e.VideoId).OfType<long>().Distinct().ToArray(), ct)).ToDictionary(v => v.Video.Id);
+        return elements.Select(e =>
+        {
+            var video = e.VideoId is { } videoId ? byId.GetValueOrDefault(videoId) : null;
+            return new PlaylistItem(e, video, PlaylistRules.ElementType(video, user));
+        }).ToList();
+    }
 }
 
 /// <summary>
 /// Shared by the playlist watch page (<c>/w/p/{id}</c>) and the playlist embed: finds the playlist, applies its privacy,
 /// lists its elements as the viewer may see them, and loads the player of the element at <c>?playlistPosition=</c>
-/// (PeerTube's parameter, from 1), starting at the element's start time.
+/// (PeerTube's parameter, from 1), starting at the element's start time. A stale remote playlist is shown as it is, and
+/// its refresh queued (<see cref="IPlaylistReadListener"/>).
 /// </summary>
-public abstract class PlaylistPageBase(PlaylistRepository playlists, ActorRepository actors, VideoRepository videos, CaptionRepository captions,
-    IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance, VideoPasswordRepository passwords) : VideoPageBase(videos, captions, media, options, instance, passwords)
+public abstract class PlaylistPageBase(PlaylistRepository playlists, IPlaylistReadListener reads, ActorRepository actors, VideoRepository videos,
+    CaptionRepository captions, IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance, VideoPasswordRepository passwords)
+    : VideoPageBase(videos, captions, media, options, instance, passwords)
 {
     /// <summary>A sequence is a course: a few dozen lessons at most are shown.</summary>
     public const int MaxElements = 200;
@@ -49,13 +65,8 @@ public abstract class PlaylistPageBase(PlaylistRepository playlists, ActorReposi
                 : Challenge(WebSessionHandler.SchemeName);
         }
         Playlist = found;
-        var (_, elements) = await playlists.ListElementsAsync(found.Playlist.Id, 0, MaxElements, ct);
-        var byId = (await Videos.FindManyAsync(elements.Select(e => e.VideoId).OfType<long>().Distinct().ToArray(), ct)).ToDictionary(v => v.Video.Id);
-        Items = elements.Select(e =>
-        {
-            var video = e.VideoId is { } videoId ? byId.GetValueOrDefault(videoId) : null;
-            return new PlaylistItem(e, video, PlaylistRules.ElementType(video, User));
-        }).ToList();
+        await reads.OnReadAsync(found.Playlist, ct);
+        Items = await PlaylistItem.ListAsync(playlists, Videos, found.Playlist.Id, User, ct);
         Position = Items.Count == 0 ? 0 : Math.Clamp(playlistPosition ?? 1, 1, Items.Count);
         if (Current is { Playable: true } current)
         {

@@ -122,13 +122,7 @@ public sealed class EditSequenceModel(PlaylistRepository playlists, ActorReposit
         }
         Playlist = found;
         Channels = await actors.ChannelsOfAccountAsync(account.Id, ct);
-        var (_, elements) = await playlists.ListElementsAsync(found.Playlist.Id, 0, PlaylistPageBase.MaxElements, ct);
-        var byId = (await videos.FindManyAsync(elements.Select(e => e.VideoId).OfType<long>().Distinct().ToArray(), ct)).ToDictionary(v => v.Video.Id);
-        Items = elements.Select(e =>
-        {
-            var video = e.VideoId is { } id ? byId.GetValueOrDefault(id) : null;
-            return new PlaylistItem(e, video, PlaylistRules.ElementType(video, User));
-        }).ToList();
+        Items = await PlaylistItem.ListAsync(playlists, videos, found.Playlist.Id, User, ct);
         MyVideos = await videos.ListOfUserAsync(User.UserId()!.Value, 0, 200, ct);
         return null;
     }

@@ -18,7 +18,7 @@ public sealed class EditVideoModel(VideoRepository videos, VideoCommands changes
     public string? Description { get; set; }
 
     [BindProperty]
-    public VideoPrivacy Privacy { get; set; }
+    public VideoPrivacy? Privacy { get; set; }
 
     [BindProperty]
     public string? Tags { get; set; }
@@ -42,7 +42,7 @@ public sealed class EditVideoModel(VideoRepository videos, VideoCommands changes
     public IReadOnlyList<string> KnownGroups { get; private set; } = [];
     /// <summary>PeerTube's commentsPolicy: 1 enabled, 2 disabled, 3 requires approval.</summary>
     [BindProperty]
-    public int CommentsPolicy { get; set; } = CommentsPolicies.Enabled;
+    public int? CommentsPolicy { get; set; }
 
     public string? Error { get; private set; }
 
@@ -74,45 +74,62 @@ public sealed class EditVideoModel(VideoRepository videos, VideoCommands changes
         {
             return NotFound();
         }
-        var tags = (Tags ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
-        var name = Name?.Trim() ?? "";
-        // The API's rules (VideoCommands), said in French; an empty description clears it.
-        // Fields absent from the post are left as they are; posted empty, they clear. A class audience makes the video
-        // internal (whatever the list says); passwords only matter for privacy 5 (none given: the current ones stay).
-        var groups = Request.Form.ContainsKey(nameof(AudienceGroups)) ? Split(AudienceGroups, ',') : null;
-        var passwordList = Privacy == VideoPrivacy.PasswordProtected && Split(Passwords, '\n', '\r') is { Count: > 0 } given ? given : null;
+        // The API's rules (VideoCommands), said in French. A field absent from the post is left as it is (null in the
+        // request); posted empty, a text clears; posted but unreadable (a privacy or policy that binds to nothing), it is
+        // sent as 0 so that the rules refuse it (an unreadable download box is refused here). A class audience makes the video internal (whatever the list says);
+        // passwords only matter for privacy 5 (none given: the current ones stay).
+        if (Posted(nameof(DownloadEnabled)) && DownloadEnabled is null)
+        {
+            return await RefuseAsync(video, Text.L("Edit_DownloadInvalid"), ct);
+        }
+        var groups = Posted(nameof(AudienceGroups)) ? Split(AudienceGroups, ',') : null;
+        var privacy = Posted(nameof(Privacy)) ? Privacy ?? 0 : video.Video.Privacy;
+        var passwordList = privacy == VideoPrivacy.PasswordProtected && Split(Passwords, '\n', '\r') is { Count: > 0 } given ? given : null;
         var refused = await changes.UpdateAsync(video, new UpdateVideoRequest
         {
-            Name = name,
-            Description = Description?.Trim() ?? "",
-            Privacy = groups is { Count: > 0 } ? null : (int)Privacy,
-            Tags = tags,
+            Name = Posted(nameof(Name)) ? Name?.Trim() ?? "" : null,
+            Description = Posted(nameof(Description)) ? Description?.Trim() ?? "" : null,
+            Privacy = !Posted(nameof(Privacy)) || groups is { Count: > 0 } ? null : (int)privacy,
+            Tags = Posted(nameof(Tags)) ? Split(Tags, ',').Distinct(StringComparer.Ordinal).ToList() : null,
             VideoPasswords = passwordList,
             AudienceGroups = groups,
-            EmbedAllowedDomains = Request.Form.ContainsKey(nameof(EmbedDomains)) ? Split(EmbedDomains, ',', ' ') : null,
+            EmbedAllowedDomains = Posted(nameof(EmbedDomains)) ? Split(EmbedDomains, ',', ' ') : null,
             DownloadEnabled = DownloadEnabled,
-            CommentsPolicy = CommentsPolicy,
+            CommentsPolicy = Posted(nameof(CommentsPolicy)) ? CommentsPolicy ?? 0 : null,
         }, ct);
         if (refused is not null)
         {
-            Error = refused.Field switch
+            return await RefuseAsync(video, refused.Field switch
             {
                 VideoField.Name => Text.L("Edit_NameLength"),
                 VideoField.Description => Text.L("Edit_DescriptionLength"),
                 VideoField.Tags => Text.L("Edit_TagsInvalid"),
-                VideoField.Privacy when Privacy == VideoPrivacy.PasswordProtected => Text.L("Edit_PasswordsRequired"),
+                VideoField.Privacy when privacy == VideoPrivacy.PasswordProtected => Text.L("Edit_PasswordsRequired"),
                 VideoField.Privacy => Text.L("Edit_PrivacyInvalid"),
                 VideoField.Passwords => Text.L("Edit_PasswordsInvalid"),
                 VideoField.AudienceGroups => Text.L("Edit_GroupsInvalid"),
                 VideoField.EmbedDomains => Text.L("Edit_DomainsInvalid"),
+                VideoField.CommentsPolicy => Text.L("Edit_CommentsPolicyInvalid"),
                 _ => refused.Message,
-            };
-            KnownGroups = await users.KnownGroupsAsync(ct);
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Page();
+            }, ct);
         }
-        TempData["Notice"] = Text.L("Edit_Saved", name);
+        TempData["Notice"] = Text.L("Edit_Saved", Name?.Trim() ?? video.Video.Name);
         return Redirect("/my-library/videos");
+    }
+
+    /// <summary>Whether the post carries <paramref name="field"/> at all (absent: the video's value stays).</summary>
+    private bool Posted(string field) => Request.Form.ContainsKey(field);
+
+    /// <summary>The form again with <paramref name="error"/>: the posted values, and the video's for the fields not posted.</summary>
+    private async Task<IActionResult> RefuseAsync(VideoWithOwners video, string error, CancellationToken ct)
+    {
+        Error = error;
+        Privacy ??= video.Video.Privacy;
+        CommentsPolicy ??= video.Video.CommentsPolicy;
+        DownloadEnabled ??= video.Video.DownloadEnabled;
+        KnownGroups = await users.KnownGroupsAsync(ct);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
     }
 
     private async Task<VideoWithOwners?> FindAsync(string uuid, CancellationToken ct) =>

@@ -23,6 +23,12 @@ public sealed record PlaylistRow
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; init; }
 
+    /// <summary>A remote playlist: when it was last fetched from its origin, or that fetch queued (ms; null: never since 0034).</summary>
+    public long? RefreshedAt { get; init; }
+
+    /// <summary>A remote playlist: the origin's icon that <see cref="ThumbnailName"/> is (or will be) our copy of.</summary>
+    public string? RemoteThumbnailUrl { get; init; }
+
     /// <summary>Read only: the number of elements.</summary>
     public int VideosLength { get; init; }
 
@@ -48,6 +54,12 @@ public sealed record PlaylistElementRow
 
 /// <summary>An element of a remote playlist as read from its origin: the video we know, its times, the element's URL.</summary>
 public sealed record RemotePlaylistElement(long VideoId, int? StartTimestamp, int? StopTimestamp, string Url);
+
+/// <summary>
+/// A remote playlist once stored: its id, whether its icon (<see cref="PlaylistRow.RemoteThumbnailUrl"/>) still has to be
+/// copied, and our copy of its former icon, now unused.
+/// </summary>
+public sealed record RemotePlaylistSaved(long Id, bool ThumbnailWanted, string? UnusedThumbnail);
 
 /// <summary>An element of one of a user's playlists holding a given video (PeerTube's videos-exist).</summary>
 public sealed record VideoInPlaylist
@@ -259,32 +271,44 @@ public sealed class PlaylistRepository(Database database, TimeProvider clock)
 
     /// <summary>
     /// Stores a remote playlist (created, or updated by its url) with its elements replaced by <paramref name="elements"/>, in
-    /// that order (positions 1..n), as PeerTube rebuilds a remote playlist's elements. Returns its id, or null when a
-    /// different playlist (a local one, or another origin's) already has its uuid.
+    /// that order (positions 1..n), as PeerTube rebuilds a remote playlist's elements, and marks it refreshed now. A new
+    /// icon (<see cref="PlaylistRow.RemoteThumbnailUrl"/>) forgets our copy of the former one. Returns null when a different
+    /// playlist (a local one, or another origin's) already has its uuid.
     /// </summary>
-    public Task<long?> ReplaceRemoteAsync(PlaylistRow p, IReadOnlyList<RemotePlaylistElement> elements, CancellationToken ct = default) =>
+    public Task<RemotePlaylistSaved?> ReplaceRemoteAsync(PlaylistRow p, IReadOnlyList<RemotePlaylistElement> elements, CancellationToken ct = default) =>
         database.WriteAsync(async (c, t) =>
         {
             var now = Now;
-            var id = await c.ExecuteScalarAsync<long?>("SELECT id FROM video_playlists WHERE url = @Url AND is_local = FALSE", new { p.Url }, t);
+            var previous = await c.QuerySingleOrDefaultAsync<PlaylistRow>(
+                "SELECT id, uuid, name, url, thumbnail_name, remote_thumbnail_url FROM video_playlists WHERE url = @Url AND is_local = FALSE", new { p.Url }, t);
+            var id = previous?.Id;
             var uuidOwner = await c.ExecuteScalarAsync<long?>("SELECT id FROM video_playlists WHERE uuid = @Uuid", new { p.Uuid }, t);
             if (uuidOwner is not null && uuidOwner != id)
             {
                 return null;
             }
-            var param = new { id, p.Uuid, p.Name, p.Description, Privacy = (int)p.Privacy, p.AccountId, p.ChannelId, p.Url, p.CreatedAt, p.UpdatedAt };
+            var iconChanged = !string.Equals(previous?.RemoteThumbnailUrl, p.RemoteThumbnailUrl, StringComparison.Ordinal);
+            var thumbnailName = iconChanged ? null : previous?.ThumbnailName;
+            var param = new
+            {
+                id, p.Uuid, p.Name, p.Description, Privacy = (int)p.Privacy, p.AccountId, p.ChannelId, p.Url, p.CreatedAt, p.UpdatedAt, p.RemoteThumbnailUrl,
+                thumbnailName, now,
+            };
             if (id is null)
             {
                 id = await c.ExecuteScalarAsync<long>("""
-                    INSERT INTO video_playlists (uuid, name, description, privacy, type, account_id, channel_id, is_local, url, created_at, updated_at)
-                    VALUES (@Uuid, @Name, @Description, @Privacy, 1, @AccountId, @ChannelId, FALSE, @Url, @CreatedAt, @UpdatedAt) RETURNING id
+                    INSERT INTO video_playlists (uuid, name, description, privacy, type, account_id, channel_id, is_local, url, created_at, updated_at,
+                      remote_thumbnail_url, refreshed_at)
+                    VALUES (@Uuid, @Name, @Description, @Privacy, 1, @AccountId, @ChannelId, FALSE, @Url, @CreatedAt, @UpdatedAt, @RemoteThumbnailUrl, @now)
+                    RETURNING id
                     """, param, t);
             }
             else
             {
                 await c.ExecuteAsync("""
                     UPDATE video_playlists SET uuid = @Uuid, name = @Name, description = @Description, privacy = @Privacy, account_id = @AccountId,
-                      channel_id = @ChannelId, updated_at = @UpdatedAt
+                      channel_id = @ChannelId, updated_at = @UpdatedAt, remote_thumbnail_url = @RemoteThumbnailUrl, thumbnail_name = @thumbnailName,
+                      refreshed_at = @now
                     WHERE id = @id
                     """, param, t);
                 await c.ExecuteAsync("DELETE FROM video_playlist_elements WHERE playlist_id = @id", new { id }, t);
@@ -297,12 +321,44 @@ public sealed class PlaylistRepository(Database database, TimeProvider clock)
                     VALUES (@id, @VideoId, @position, @StartTimestamp, @StopTimestamp, @Url, @now, @now)
                     """, new { id, e.VideoId, position = i + 1, e.StartTimestamp, e.StopTimestamp, e.Url, now }, t);
             }
-            return id;
+            return new RemotePlaylistSaved(id.Value, p.RemoteThumbnailUrl is not null && thumbnailName is null, iconChanged ? previous?.ThumbnailName : null);
         }, ct);
 
-    /// <summary>Deletes the remote playlist at <paramref name="url"/>; false when there is none.</summary>
-    public Task<bool> DeleteRemoteAsync(string url, CancellationToken ct = default) =>
-        database.WriteAsync(async (c, t) => await c.ExecuteAsync("DELETE FROM video_playlists WHERE url = @url AND is_local = FALSE", new { url }, t) > 0, ct);
+    /// <summary>
+    /// Points a remote playlist at <paramref name="thumbnailName"/>, our copy of its icon, if it still has the icon
+    /// <paramref name="originUrl"/>. Returns whether it was stored and the copy it replaces (now unused).
+    /// </summary>
+    public Task<(bool Stored, string? Replaced)> SetThumbnailCopyAsync(long id, string originUrl, string thumbnailName, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var current = await c.QuerySingleOrDefaultAsync<PlaylistRow>(
+                "SELECT id, uuid, name, url, thumbnail_name, remote_thumbnail_url FROM video_playlists WHERE id = @id AND is_local = FALSE", new { id }, t);
+            if (current is null || !string.Equals(current.RemoteThumbnailUrl, originUrl, StringComparison.Ordinal))
+            {
+                return (false, (string?)null);
+            }
+            await c.ExecuteAsync("UPDATE video_playlists SET thumbnail_name = @thumbnailName WHERE id = @id", new { id, thumbnailName }, t);
+            return (true, current.ThumbnailName);
+        }, ct);
+
+    /// <summary>
+    /// Marks a remote playlist refreshed now if it was not since <paramref name="staleBefore"/> (ms), in the caller's
+    /// transaction: true for the one caller who then queues its fetch, so that a playlist has at most one refresh queued.
+    /// </summary>
+    public async Task<bool> ClaimRefreshAsync(DbConnection c, DbTransaction t, long id, long staleBefore) =>
+        await c.ExecuteAsync("""
+            UPDATE video_playlists SET refreshed_at = @now
+            WHERE id = @id AND is_local = FALSE AND COALESCE(refreshed_at, 0) < @staleBefore
+            """, new { id, staleBefore, now = Now }, t) > 0;
+
+    /// <summary>Deletes the remote playlist at <paramref name="url"/>; its icon copy (now unused) when it had one.</summary>
+    public Task<(bool Deleted, string? ThumbnailName)> DeleteRemoteAsync(string url, CancellationToken ct = default) =>
+        database.WriteAsync(async (c, t) =>
+        {
+            var thumbnail = await c.QuerySingleOrDefaultAsync<string?>("SELECT thumbnail_name FROM video_playlists WHERE url = @url AND is_local = FALSE", new { url }, t);
+            var deleted = await c.ExecuteAsync("DELETE FROM video_playlists WHERE url = @url AND is_local = FALSE", new { url }, t) > 0;
+            return (deleted, deleted ? thumbnail : null);
+        }, ct);
 
     private static Task<int> TouchAsync(DbConnection c, DbTransaction t, long playlistId, long now) =>
         c.ExecuteAsync("UPDATE video_playlists SET updated_at = @now WHERE id = @playlistId", new { playlistId, now }, t);

@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using VideoPlatform.Core.Storage;
 using VideoPlatform.Federation.Delivery;
 using VideoPlatform.IntegrationTests.Infrastructure;
 using static VideoPlatform.IntegrationTests.Federation.FederationHarness;
@@ -201,6 +204,12 @@ public sealed class FederationFlowTests
         VideoPlatform.Core.Domain.VideoRow second)
     {
         var channelId = (await lyon.Http.GetFromJsonAsync<JsonElement>("/api/v1/video-channels/root_channel")).GetProperty("id").GetInt64();
+        // The lessons' images at Lyon: its playlist's icon is its first lesson's.
+        var lyonStore = lyon.Services.GetRequiredService<MediaStore>();
+        byte[] firstImage = [0xFF, 0xD8, 0xFF, 0xE0, .. RandomNumberGenerator.GetBytes(1500)];
+        byte[] secondImage = [0xFF, 0xD8, 0xFF, 0xE0, .. RandomNumberGenerator.GetBytes(1600)];
+        await File.WriteAllBytesAsync(lyonStore.ThumbnailPath(first.ThumbnailName!), firstImage);
+        await File.WriteAllBytesAsync(lyonStore.ThumbnailPath(second.ThumbnailName!), secondImage);
         using var created = await lyonAdmin.PostAsJsonAsync("/api/v1/video-playlists",
             new { displayName = "Séquence 1 : la géométrie", description = "Deux leçons dans l'ordre", privacy = 1, videoChannelId = channelId });
         Assert.That(created.IsSuccessStatusCode, Is.True, await created.Content.ReadAsStringAsync());
@@ -221,6 +230,15 @@ public sealed class FederationFlowTests
                 : null;
         }
         await EventuallyAsync(async () => await OrderAtLille() == $"1 {first.Name}  | 2 {second.Name} 1", "the remote playlist and its elements in order");
+        // Its icon copied by Lille (the remote video thumbnail job's checks), served by Lille under its own name.
+        async Task<string?> IconAtLille(string? not)
+        {
+            var d = await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/video-playlists/{uuid}");
+            return d.GetProperty("thumbnailPath").GetString() is { } path && path != not ? path : null;
+        }
+        var icon = await EventuallyAsync(() => IconAtLille(null), "the remote playlist's icon copied");
+        Assert.That(icon, Does.StartWith("/lazy-static/thumbnails/").And.Not.Contain(first.ThumbnailName!));
+        Assert.That(await lille.Http.GetByteArrayAsync(icon), Is.EqualTo(firstImage));
 
         var details = await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/video-playlists/{uuid}");
         var listed = await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/video-channels/root_channel@{lyon.Host}/video-playlists");
@@ -241,6 +259,25 @@ public sealed class FederationFlowTests
             Assert.That(reorder.IsSuccessStatusCode, Is.True, await reorder.Content.ReadAsStringAsync());
         }
         await EventuallyAsync(async () => await OrderAtLille() == $"1 {second.Name} 1 | 2 {first.Name} ", "the reordered remote playlist");
+        // A new icon (the new first lesson's): the new copy replaces the old one, whose file is dropped.
+        var newIcon = await EventuallyAsync(() => IconAtLille(icon), "the new icon copied");
+        Assert.That(await lille.Http.GetByteArrayAsync(newIcon), Is.EqualTo(secondImage));
+        Assert.That(File.Exists(lille.Services.GetRequiredService<MediaStore>().ThumbnailPath(icon.Split('/')[^1])), Is.False, "the old icon copy is removed");
+
+        // A change no activity tells (made in Lyon's database), read at Lille once its copy is older than
+        // Federation:PlaylistRefreshAge (its last fetch set back a day): the read answers at once with what Lille has and
+        // queues one refresh, however many reads follow; the refresh brings the change.
+        await ExecuteAsync(lyon, "UPDATE video_playlists SET name = 'Séquence 1 : la géométrie (relue)' WHERE uuid = @uuid", new { uuid });
+        var dayAgo = DateTimeOffset.UtcNow.AddDays(-1).AddMinutes(-1).ToUnixTimeMilliseconds();
+        Assert.That(await ExecuteAsync(lille, "UPDATE video_playlists SET refreshed_at = @dayAgo WHERE uuid = @uuid", new { uuid, dayAgo }), Is.EqualTo(1));
+        var refreshJobs = $"SELECT COUNT(*) FROM jobs WHERE type = 'activitypub-playlist' AND ordering_key = 'activitypub-playlist:{lyon.BaseUrl}/video-playlists/{uuid}'";
+        var jobsBefore = await CountAsync(lille, refreshJobs);
+        var stalePage = System.Net.WebUtility.HtmlDecode(await lille.Http.GetStringAsync($"/w/p/{shortUuid}"));
+        Assert.That(stalePage, Does.Contain("Séquence 1 : la géométrie").And.Not.Contain("(relue)"), "the read does not wait for the refresh");
+        await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/video-playlists/{uuid}");
+        await EventuallyAsync(async () => (await lille.Http.GetFromJsonAsync<JsonElement>($"/api/v1/video-playlists/{uuid}"))
+            .GetProperty("displayName").GetString() == "Séquence 1 : la géométrie (relue)", "the stale remote playlist refreshed");
+        Assert.That(await CountAsync(lille, refreshJobs), Is.EqualTo(jobsBefore + 1), "one refresh queued for all the reads");
 
         using (var delete = await lyonAdmin.DeleteAsync($"/api/v1/video-playlists/{uuid}"))
         {
@@ -248,6 +285,16 @@ public sealed class FederationFlowTests
         }
         await EventuallyAsync(async () => (await lille.Http.GetAsync($"/api/v1/video-playlists/{uuid}")).StatusCode == System.Net.HttpStatusCode.NotFound,
             "the remote playlist deleted");
+
+        // A playlist gone from its origin without a Delete reaching Lille: the refresh of a stale read finds 404 and drops it.
+        using var gone = await lyonAdmin.PostAsJsonAsync("/api/v1/video-playlists", new { displayName = "Séquence 2 : brouillon", privacy = 1, videoChannelId = channelId });
+        Assert.That(gone.IsSuccessStatusCode, Is.True, await gone.Content.ReadAsStringAsync());
+        var goneUuid = (await gone.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("videoPlaylist").GetProperty("uuid").GetString()!;
+        await EventuallyAsync(async () => (await lille.Http.GetAsync($"/api/v1/video-playlists/{goneUuid}")).IsSuccessStatusCode, "the second remote playlist");
+        await ExecuteAsync(lyon, "DELETE FROM video_playlists WHERE uuid = @goneUuid", new { goneUuid });
+        Assert.That(await ExecuteAsync(lille, "UPDATE video_playlists SET refreshed_at = @dayAgo WHERE uuid = @goneUuid", new { goneUuid, dayAgo }), Is.EqualTo(1));
+        await EventuallyAsync(async () => (await lille.Http.GetAsync($"/api/v1/video-playlists/{goneUuid}")).StatusCode == System.Net.HttpStatusCode.NotFound,
+            "the remote playlist gone from its origin dropped at its refresh");
     }
 
     [Test]

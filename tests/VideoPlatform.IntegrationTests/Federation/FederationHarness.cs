@@ -81,6 +81,10 @@ internal static class FederationHarness
     public static Task<long> CountAsync(TestInstance instance, string sql) =>
         instance.Services.GetRequiredService<Database>().ReadAsync(c => c.ExecuteScalarAsync<long>(sql));
 
+    /// <summary>Changes rows behind the instance's back (what no activity tells, or time that a test cannot wait for).</summary>
+    public static Task<int> ExecuteAsync(TestInstance instance, string sql, object? param = null) =>
+        instance.Services.GetRequiredService<Database>().WriteAsync((c, t) => c.ExecuteAsync(sql, param, t));
+
     public static async Task<SigningKey> ServerKeyAsync(TestInstance instance) =>
         ServerActor.SigningKeyOf(await instance.Services.GetRequiredService<ServerActor>().GetAsync(CancellationToken.None));
 

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
 using VideoPlatform.IntegrationTests.Infrastructure;
 
@@ -237,5 +239,82 @@ public sealed class WebPageTests : BrowserFixture
         await Chromium.LoginAsync(user, "bob", "bob-password");
         await user.GotoAsync("/admin/users");
         Assert.That(user.Url, Does.EndWith("/forbidden"));
+    }
+
+    [Test]
+    public async Task Edit_page_leaves_the_fields_missing_from_a_post_as_they_are()
+    {
+        var seeded = await _instance.SeedVideoAsync("alice_channel", "Leçon à régler", description: "Une description à garder.", tags: ["maths", "réglages"]);
+        using (var api = _instance.Authed(await _instance.TokenAsync("alice", "alice-password")))
+        using (var put = await api.PutAsJsonAsync("/api/v1/videos/" + seeded.Uuid, new
+        {
+            privacy = 5,
+            videoPasswords = new[] { "secret-un" },
+            commentsPolicy = CommentsPolicies.RequiresApproval,
+            downloadEnabled = false,
+            embedAllowedDomains = new[] { "ent.ac-lyon.fr" },
+        }))
+        {
+            Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await put.Content.ReadAsStringAsync());
+        }
+        var videos = _instance.Services.GetRequiredService<VideoRepository>();
+        var passwords = _instance.Services.GetRequiredService<VideoPasswordRepository>();
+        async Task<VideoRow> ReadAsync() => (await videos.FindAsync(seeded.Uuid))!.Video;
+        async Task<IEnumerable<string>> PasswordsAsync() => (await passwords.ListAsync(seeded.Id, 0, 10)).Rows.Select(p => p.Password);
+
+        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = new Uri(_instance.BaseUrl) };
+        var forms = new VideoPlatform.IntegrationTests.Api.WebForms(client);
+        using (var login = await forms.LoginAsync("alice", "alice-password"))
+        {
+            Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        }
+        var edit = "/videos/update/" + seeded.Uuid;
+
+        // Only the title posted: every other field keeps its value (the comments policy was reset to 1 before).
+        using (var titleOnly = await forms.PostFormAsync(edit, new() { ["Name"] = "Leçon réglée" }))
+        {
+            Assert.That(titleOnly.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await titleOnly.Content.ReadAsStringAsync());
+        }
+        var video = await ReadAsync();
+        Assert.That(video.Name, Is.EqualTo("Leçon réglée"));
+        Assert.That(video.Description, Is.EqualTo("Une description à garder."));
+        Assert.That(video.TagList(), Is.EqualTo(new[] { "maths", "réglages" }));
+        Assert.That(video.Privacy, Is.EqualTo(VideoPrivacy.PasswordProtected));
+        Assert.That(video.CommentsPolicy, Is.EqualTo(CommentsPolicies.RequiresApproval));
+        Assert.That(video.DownloadEnabled, Is.False);
+        Assert.That(video.EmbedAllowedDomains, Does.Contain("ent.ac-lyon.fr"));
+        Assert.That(await PasswordsAsync(), Is.EqualTo(new[] { "secret-un" }));
+
+        // Posted fields change, posted empty they clear; new passwords without the privacy field replace the old ones.
+        using (var changed = await forms.PostFormAsync(edit, new()
+        {
+            ["CommentsPolicy"] = "2", ["DownloadEnabled"] = "true", ["Description"] = "", ["Passwords"] = "secret-deux",
+        }))
+        {
+            Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await changed.Content.ReadAsStringAsync());
+        }
+        video = await ReadAsync();
+        Assert.That(video.CommentsPolicy, Is.EqualTo(CommentsPolicies.Disabled));
+        Assert.That(video.DownloadEnabled, Is.True);
+        Assert.That(video.Description, Is.Null);
+        Assert.That(video.Name, Is.EqualTo("Leçon réglée"));
+        Assert.That(video.Privacy, Is.EqualTo(VideoPrivacy.PasswordProtected));
+        Assert.That(await PasswordsAsync(), Is.EqualTo(new[] { "secret-deux" }));
+
+        // Posted but unreadable: refused in French, nothing changed.
+        foreach (var (field, value, message) in new[]
+        {
+            ("CommentsPolicy", "abc", "Ce réglage des commentaires n'est pas disponible."),
+            ("CommentsPolicy", "7", "Ce réglage des commentaires n'est pas disponible."),
+            ("DownloadEnabled", "peut-être", "Le choix du téléchargement n'est pas lisible : rechargez la page et recommencez."),
+            ("Privacy", "abc", "Cette visibilité n'est pas disponible."),
+        })
+        {
+            using var refused = await forms.PostFormAsync(edit, new() { [field] = value });
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), $"{field}={value}");
+            Assert.That(WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), Does.Contain(message), $"{field}={value}");
+        }
+        var after = await ReadAsync();
+        Assert.That((after.CommentsPolicy, after.DownloadEnabled, after.Privacy), Is.EqualTo((CommentsPolicies.Disabled, true, VideoPrivacy.PasswordProtected)));
     }
 }

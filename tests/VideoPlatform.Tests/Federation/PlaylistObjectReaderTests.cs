@@ -42,6 +42,24 @@ public class PlaylistObjectReaderTests
     }
 
     [Test]
+    public void The_icon_is_the_thumbnail_and_an_unusable_one_is_ignored()
+    {
+        var json = Playlist();
+        Assert.That(Read(json, out _)!.IconUrl, Is.Null, "no icon");
+        json["icon"] = new JsonObject { ["type"] = "Image", ["url"] = "https://lyon.example/lazy-static/thumbnails/p.jpg", ["mediaType"] = "image/jpeg", ["width"] = 280 };
+        Assert.That(Read(json, out _)!.IconUrl, Is.EqualTo("https://lyon.example/lazy-static/thumbnails/p.jpg"));
+        json["icon"] = new JsonArray(new JsonObject { ["type"] = "Image", ["url"] = "https://lyon.example/lazy-static/thumbnails/q.png" });
+        Assert.That(Read(json, out _)!.IconUrl, Is.EqualTo("https://lyon.example/lazy-static/thumbnails/q.png"), "an array of one Image");
+        foreach (var unusable in new[] { "\"https://lyon.example/p.jpg\"", "{\"url\": \"file:///etc/passwd\"}", "{\"url\": \"https://localhost/p.jpg\"}", "{\"url\": 3}" })
+        {
+            json["icon"] = JsonNode.Parse(unusable);
+            var playlist = Read(json, out var error);
+            Assert.That(error, Is.Null, unusable);
+            Assert.That(playlist!.IconUrl, Is.Null, unusable);
+        }
+    }
+
+    [Test]
     public void A_playlist_not_addressed_to_public_is_unlisted()
     {
         var json = Playlist();

@@ -12,9 +12,9 @@ public sealed class RemoteImageSignatureTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(RemoteThumbnailJobHandler.HasImageSignature(Media("image/jpeg", 0xFF, 0xD8, 0xFF, 0xE0, 0)), Is.True);
-            Assert.That(RemoteThumbnailJobHandler.HasImageSignature(Media("image/png", 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0)), Is.True);
-            Assert.That(RemoteThumbnailJobHandler.HasImageSignature(Media("image/webp", [.. "RIFF"u8, 1, 2, 3, 4, .. "WEBPVP8 "u8])), Is.True);
+            Assert.That(RemoteImages.HasImageSignature(Media("image/jpeg", 0xFF, 0xD8, 0xFF, 0xE0, 0)), Is.True);
+            Assert.That(RemoteImages.HasImageSignature(Media("image/png", 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0)), Is.True);
+            Assert.That(RemoteImages.HasImageSignature(Media("image/webp", [.. "RIFF"u8, 1, 2, 3, 4, .. "WEBPVP8 "u8])), Is.True);
         });
     }
 
@@ -23,10 +23,10 @@ public sealed class RemoteImageSignatureTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(RemoteThumbnailJobHandler.HasImageSignature(Media("image/jpeg", [.. "<html>"u8])), Is.False);
-            Assert.That(RemoteThumbnailJobHandler.HasImageSignature(Media("image/png", 0xFF, 0xD8, 0xFF)), Is.False);
-            Assert.That(RemoteThumbnailJobHandler.HasImageSignature(Media("image/webp", [.. "RIFF"u8])), Is.False);
-            Assert.That(RemoteThumbnailJobHandler.HasImageSignature(Media("image/jpeg")), Is.False);
+            Assert.That(RemoteImages.HasImageSignature(Media("image/jpeg", [.. "<html>"u8])), Is.False);
+            Assert.That(RemoteImages.HasImageSignature(Media("image/png", 0xFF, 0xD8, 0xFF)), Is.False);
+            Assert.That(RemoteImages.HasImageSignature(Media("image/webp", [.. "RIFF"u8])), Is.False);
+            Assert.That(RemoteImages.HasImageSignature(Media("image/jpeg")), Is.False);
         });
     }
 }
