@@ -43,10 +43,10 @@ public static class MediaEndpoints
             VideoFileTokens tokens, MediaStore store, ObjectStore objects) => ServeWebVideoAsync(context, name, WebVideoRoute.Download, user, repo, tokens, store, objects))
             .ExcludeFromDescription();
 
-        app.MapMethods(MediaUrls.ThumbnailsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, VideoRepository repo,
-            VideoFileTokens tokens) => ServeImageAsync(context, name, preview: false, store, repo, tokens)).ExcludeFromDescription();
-        app.MapMethods(MediaUrls.PreviewsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, VideoRepository repo,
-            VideoFileTokens tokens) => ServeImageAsync(context, name, preview: true, store, repo, tokens)).ExcludeFromDescription();
+        app.MapMethods(MediaUrls.ThumbnailsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, RestrictedImages restricted,
+            VideoRepository repo, VideoFileTokens tokens) => ServeImageAsync(context, name, preview: false, store, restricted, repo, tokens)).ExcludeFromDescription();
+        app.MapMethods(MediaUrls.PreviewsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, RestrictedImages restricted,
+            VideoRepository repo, VideoFileTokens tokens) => ServeImageAsync(context, name, preview: true, store, restricted, repo, tokens)).ExcludeFromDescription();
         app.MapMethods(MediaUrls.TorrentsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, TorrentRepository torrents) =>
             ServeTorrentAsync(context, name, store, torrents, attachment: false)).ExcludeFromDescription();
         app.MapMethods("/download/torrents/{name}", GetHead, (HttpContext context, string name, MediaStore store, TorrentRepository torrents) =>
@@ -284,9 +284,11 @@ public static class MediaEndpoints
     /// A thumbnail or preview. As PeerTube, the images of videos are public (a password-protected video is listed with a
     /// lock and its thumbnail), except those of a class video: served only to whoever may watch it (an API token, the
     /// pages' session cookie, which is all an <c>img</c> element sends, or a file token), never stored by shared caches;
-    /// anyone else is told the file does not exist.
+    /// anyone else is told the file does not exist. Which images are a class video's is known in memory
+    /// (<see cref="RestrictedImages"/>): a page of cards costs no query per image.
     /// </summary>
-    private static async Task ServeImageAsync(HttpContext context, string name, bool preview, MediaStore store, VideoRepository repo, VideoFileTokens tokens)
+    private static async Task ServeImageAsync(HttpContext context, string name, bool preview, MediaStore store, RestrictedImages restricted,
+        VideoRepository repo, VideoFileTokens tokens)
     {
         if (!IsSafe(name))
         {
@@ -294,7 +296,7 @@ public static class MediaEndpoints
             return;
         }
         var path = preview ? store.PreviewPath(name) : store.ThumbnailPath(name);
-        if (await repo.FindRestrictedImageOwnerAsync(name, preview, context.RequestAborted) is not { } videoId)
+        if (await restricted.OwnerAsync(name, preview, context.RequestAborted) is not { } videoId)
         {
             await FileResponder.ServeAsync(context, path, MediaCache.PublicImmutable);
             return;
