@@ -115,24 +115,37 @@ public static class MediaEndpoints
                 return Problems.NotFound("Video file not found.");
             }
             var isPrivate = MediaStore.IsPrivateMedia(video.Video.Privacy);
-            string? json;
+            string? source;
             if (file.Storage == FileStorage.ObjectStorage)
             {
                 // ffprobe reads the object through a short-lived signed URL (it reads the header and a few packets, with ranges).
                 var key = ObjectStore.VideoKey(video.Video.Uuid, file.FileName, isPrivate);
                 var kind = VideoMediaFiles.KindOf(file.Kind);
-                json = await objects.HeadAsync(kind, key, ct) is null
-                    ? null
-                    : NameFile(await prober.ProbeJsonAsync(objects.PresignedGetUrl(kind, key, clock.GetUtcNow().AddMinutes(5)), ct), file.FileName);
+                source = await objects.HeadAsync(kind, key, ct) is null ? null : objects.PresignedGetUrl(kind, key, clock.GetUtcNow().AddMinutes(5));
             }
             else
             {
                 var path = store.VideoFilePath(video.Video.Uuid, isPrivate, file.Kind, file.FileName);
-                json = store.Exists(path)
-                    ? await prober.ProbeJsonAsync(path, ct)
-                    : null;
+                source = store.Exists(path) ? path : null;
             }
-            return json is null ? Problems.NotFound("Video file not found.") : Results.Text(json, "application/json");
+            if (source is null)
+            {
+                return Problems.NotFound("Video file not found.");
+            }
+            string? json;
+            try
+            {
+                json = await prober.ProbeJsonAsync(source, ct);
+            }
+            catch (Transcoder.Probing.ProbeUnavailableException)
+            {
+                // Not the file's fault (ffprobe missing, killed, out of time): logged by the prober; the same request will do later.
+                return new RateLimits.RetryAfterResult(Problems.Status(StatusCodes.Status503ServiceUnavailable,
+                    "The server could not read this file's metadata right now: retry in a moment.", "probe_unavailable"), Uploads.UploadService.ProbeRetryAfter);
+            }
+            return json is null
+                ? Problems.Status(StatusCodes.Status422UnprocessableEntity, "This file's metadata cannot be read: ffprobe does not recognise it as media.", "unreadable_media")
+                : Results.Text(file.Storage == FileStorage.ObjectStorage ? NameFile(json, file.FileName) : json, "application/json");
         });
 
         // Our extension: the transcode jobs of a video with their progress, for its owner (and moderators).

@@ -79,6 +79,12 @@ public sealed partial class UploadService(
     /// </summary>
     public async Task<IResult> CompleteAsync(long userId, UpdateVideoRequest metadata, string fileName, string uploadedPath, string? sessionId, CancellationToken ct)
     {
+        // Held until published or refused: the sweep of abandoned uploads leaves a file in use alone.
+        using var held = UploadStaging.Hold(uploadedPath);
+        if (held is null)
+        {
+            return Problems.NotFound("The uploaded file is gone: the upload expired or was cancelled.");
+        }
         var size = store.Length(uploadedPath);
         UploadInspection inspection;
         try

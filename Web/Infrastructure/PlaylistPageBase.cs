@@ -19,7 +19,8 @@ public sealed record PlaylistItem(PlaylistElementRow Element, VideoWithOwners? V
 /// (PeerTube's parameter, from 1), starting at the element's start time.
 /// </summary>
 public abstract class PlaylistPageBase(PlaylistRepository playlists, ActorRepository actors, VideoRepository videos, CaptionRepository captions,
-    IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance, VideoPasswordRepository passwords) : VideoPageBase(videos, captions, media, options, instance, passwords)
+    IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance, VideoPasswordRepository passwords, BlocklistRepository blocklists)
+    : VideoPageBase(videos, captions, media, options, instance, passwords, blocklists)
 {
     /// <summary>A sequence is a course: a few dozen lessons at most are shown.</summary>
     public const int MaxElements = 200;

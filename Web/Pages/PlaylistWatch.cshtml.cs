@@ -8,8 +8,8 @@ namespace VideoPlatform.Web.Pages;
 
 /// <summary>The watch page in playlist mode (PeerTube's <c>/w/p/{id}?playlistPosition=</c>): a course sequence, lesson by lesson.</summary>
 public sealed class PlaylistWatchModel(PlaylistRepository playlists, ActorRepository actors, VideoRepository videos, CaptionRepository captions,
-    IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance, VideoPasswordRepository passwords)
-    : PlaylistPageBase(playlists, actors, videos, captions, media, options, instance, passwords)
+    IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance, VideoPasswordRepository passwords, BlocklistRepository blocklists)
+    : PlaylistPageBase(playlists, actors, videos, captions, media, options, instance, passwords, blocklists)
 {
     public Task<IActionResult> OnGetAsync(string id, int? playlistPosition, CancellationToken ct) => LoadPlaylistAsync(id, playlistPosition, ct);
 }
