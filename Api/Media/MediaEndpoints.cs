@@ -141,7 +141,7 @@ public static class MediaEndpoints
             {
                 // Not the file's fault (ffprobe missing, killed, out of time): logged by the prober; the same request will do later.
                 return new RateLimits.RetryAfterResult(Problems.Status(StatusCodes.Status503ServiceUnavailable,
-                    "The server could not read this file's metadata right now: retry in a moment.", "probe_unavailable"), Uploads.UploadService.ProbeRetryAfter);
+                    "The server could not read this file's metadata right now: retry in a moment.", "probe_unavailable"), Transcoder.Probing.ProbeUnavailableException.RetryAfter);
             }
             return json is null
                 ? Problems.Status(StatusCodes.Status422UnprocessableEntity, "This file's metadata cannot be read: ffprobe does not recognise it as media.", "unreadable_media")

@@ -14,21 +14,21 @@ namespace VideoPlatform.Api.Media;
 /// </summary>
 public sealed class RestrictedImages
 {
-    private sealed record Snapshot(long Generation, FrozenDictionary<string, long> Thumbnails, FrozenDictionary<string, long> Previews);
+    private sealed record NameSet(long Generation, FrozenDictionary<string, long> Thumbnails, FrozenDictionary<string, long> Previews);
 
     private readonly FreshReads<long> _generation;
-    private readonly FreshReads<Snapshot> _load;
-    private Snapshot? _current;
+    private readonly FreshReads<NameSet> _load;
+    private NameSet? _current;
 
     public RestrictedImages(VideoRepository videos)
     {
         _generation = new FreshReads<long>(videos.RestrictedImagesGenerationAsync);
-        _load = new FreshReads<Snapshot>(async ct =>
+        _load = new FreshReads<NameSet>(async ct =>
         {
             // The generation first: the set read after it holds at least every change it counts.
             var generation = await videos.RestrictedImagesGenerationAsync(ct);
             var images = await videos.RestrictedImagesAsync(ct);
-            return new Snapshot(generation,
+            return new NameSet(generation,
                 Index(images.Where(i => i.ThumbnailName is not null).Select(i => (i.ThumbnailName!, i.VideoId))),
                 Index(images.Where(i => i.PreviewName is not null).Select(i => (i.PreviewName!, i.VideoId))));
         });
@@ -51,7 +51,7 @@ public sealed class RestrictedImages
     }
 
     /// <summary>Keeps the newest snapshot: loads finish in any order.</summary>
-    private void Keep(Snapshot loaded)
+    private void Keep(NameSet loaded)
     {
         var current = Volatile.Read(ref _current);
         while (current is null || current.Generation < loaded.Generation)

@@ -37,9 +37,6 @@ public sealed partial class UploadService(
     MediaProber prober,
     ILogger<UploadService> logger)
 {
-    /// <summary>The <c>Retry-After</c> of an upload whose inspection could not run.</summary>
-    public static readonly TimeSpan ProbeRetryAfter = TimeSpan.FromSeconds(5);
-
     public UploadOptions Options => options.Value;
 
     /// <summary>Everything that can be refused before the first byte; null when the upload may start.</summary>
@@ -98,7 +95,7 @@ public sealed partial class UploadService(
             // Not the file's fault: keep the bytes (and the resumable session) so that the client retries the completion.
             LogProbeUnavailable(logger, fileName, ex.Message);
             return new RateLimits.RetryAfterResult(Problems.Status(StatusCodes.Status503ServiceUnavailable,
-                "The server could not inspect the video right now; nothing was lost: retry in a moment.", "probe_unavailable"), ProbeRetryAfter);
+                "The server could not inspect the video right now; nothing was lost: retry in a moment.", "probe_unavailable"), ProbeUnavailableException.RetryAfter);
         }
         var (probe, validation) = (inspection.Media, inspection.Result);
         if (!validation.IsValid)
