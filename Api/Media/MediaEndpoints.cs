@@ -43,10 +43,10 @@ public static class MediaEndpoints
             VideoFileTokens tokens, MediaStore store, ObjectStore objects) => ServeWebVideoAsync(context, name, WebVideoRoute.Download, user, repo, tokens, store, objects))
             .ExcludeFromDescription();
 
-        app.MapMethods(MediaUrls.ThumbnailsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, VideoRepository repo,
-            VideoFileTokens tokens) => ServeImageAsync(context, name, preview: false, store, repo, tokens)).ExcludeFromDescription();
-        app.MapMethods(MediaUrls.PreviewsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, VideoRepository repo,
-            VideoFileTokens tokens) => ServeImageAsync(context, name, preview: true, store, repo, tokens)).ExcludeFromDescription();
+        app.MapMethods(MediaUrls.ThumbnailsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, RestrictedImages restricted,
+            VideoRepository repo, VideoFileTokens tokens) => ServeImageAsync(context, name, preview: false, store, restricted, repo, tokens)).ExcludeFromDescription();
+        app.MapMethods(MediaUrls.PreviewsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, RestrictedImages restricted,
+            VideoRepository repo, VideoFileTokens tokens) => ServeImageAsync(context, name, preview: true, store, restricted, repo, tokens)).ExcludeFromDescription();
         app.MapMethods(MediaUrls.TorrentsPrefix + "/{name}", GetHead, (HttpContext context, string name, MediaStore store, TorrentRepository torrents) =>
             ServeTorrentAsync(context, name, store, torrents, attachment: false)).ExcludeFromDescription();
         app.MapMethods("/download/torrents/{name}", GetHead, (HttpContext context, string name, MediaStore store, TorrentRepository torrents) =>
@@ -115,24 +115,37 @@ public static class MediaEndpoints
                 return Problems.NotFound("Video file not found.");
             }
             var isPrivate = MediaStore.IsPrivateMedia(video.Video.Privacy);
-            string? json;
+            string? source;
             if (file.Storage == FileStorage.ObjectStorage)
             {
                 // ffprobe reads the object through a short-lived signed URL (it reads the header and a few packets, with ranges).
                 var key = ObjectStore.VideoKey(video.Video.Uuid, file.FileName, isPrivate);
                 var kind = VideoMediaFiles.KindOf(file.Kind);
-                json = await objects.HeadAsync(kind, key, ct) is null
-                    ? null
-                    : NameFile(await prober.ProbeJsonAsync(objects.PresignedGetUrl(kind, key, clock.GetUtcNow().AddMinutes(5)), ct), file.FileName);
+                source = await objects.HeadAsync(kind, key, ct) is null ? null : objects.PresignedGetUrl(kind, key, clock.GetUtcNow().AddMinutes(5));
             }
             else
             {
                 var path = store.VideoFilePath(video.Video.Uuid, isPrivate, file.Kind, file.FileName);
-                json = store.Exists(path)
-                    ? await prober.ProbeJsonAsync(path, ct)
-                    : null;
+                source = store.Exists(path) ? path : null;
             }
-            return json is null ? Problems.NotFound("Video file not found.") : Results.Text(json, "application/json");
+            if (source is null)
+            {
+                return Problems.NotFound("Video file not found.");
+            }
+            string? json;
+            try
+            {
+                json = await prober.ProbeJsonAsync(source, ct);
+            }
+            catch (Transcoder.Probing.ProbeUnavailableException)
+            {
+                // Not the file's fault (ffprobe missing, killed, out of time): logged by the prober; the same request will do later.
+                return new RateLimits.RetryAfterResult(Problems.Status(StatusCodes.Status503ServiceUnavailable,
+                    "The server could not read this file's metadata right now: retry in a moment.", "probe_unavailable"), Transcoder.Probing.ProbeUnavailableException.RetryAfter);
+            }
+            return json is null
+                ? Problems.Status(StatusCodes.Status422UnprocessableEntity, "This file's metadata cannot be read: ffprobe does not recognise it as media.", "unreadable_media")
+                : Results.Text(file.Storage == FileStorage.ObjectStorage ? NameFile(json, file.FileName) : json, "application/json");
         });
 
         // Our extension: the transcode jobs of a video with their progress, for its owner (and moderators).
@@ -284,9 +297,11 @@ public static class MediaEndpoints
     /// A thumbnail or preview. As PeerTube, the images of videos are public (a password-protected video is listed with a
     /// lock and its thumbnail), except those of a class video: served only to whoever may watch it (an API token, the
     /// pages' session cookie, which is all an <c>img</c> element sends, or a file token), never stored by shared caches;
-    /// anyone else is told the file does not exist.
+    /// anyone else is told the file does not exist. Which images are a class video's is known in memory
+    /// (<see cref="RestrictedImages"/>): a page of cards costs no query per image.
     /// </summary>
-    private static async Task ServeImageAsync(HttpContext context, string name, bool preview, MediaStore store, VideoRepository repo, VideoFileTokens tokens)
+    private static async Task ServeImageAsync(HttpContext context, string name, bool preview, MediaStore store, RestrictedImages restricted,
+        VideoRepository repo, VideoFileTokens tokens)
     {
         if (!IsSafe(name))
         {
@@ -294,7 +309,7 @@ public static class MediaEndpoints
             return;
         }
         var path = preview ? store.PreviewPath(name) : store.ThumbnailPath(name);
-        if (await repo.FindRestrictedImageOwnerAsync(name, preview, context.RequestAborted) is not { } videoId)
+        if (await restricted.OwnerAsync(name, preview, context.RequestAborted) is not { } videoId)
         {
             await FileResponder.ServeAsync(context, path, MediaCache.PublicImmutable);
             return;

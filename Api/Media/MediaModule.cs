@@ -39,6 +39,7 @@ public static class MediaModule
         if (roles.HasFlag(InstanceRoles.Web))
         {
             services.AddSingleton<VideoFileTokens>();
+            services.AddSingleton<RestrictedImages>();
             services.AddOptions<MediaOptions>().Bind(builder.Configuration.GetSection(MediaOptions.Section));
         }
         // With remote runners the transcode jobs wait in the queue for a runner (Api/Runners) instead.

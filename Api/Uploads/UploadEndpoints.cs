@@ -245,6 +245,7 @@ public static partial class UploadEndpoints
         long stored = 0;
         var temp = UploadStaging.NewFileName();
         var reader = new MultipartReader(boundary, request.Body);
+        IDisposable? held = null;
         try
         {
             while (await reader.ReadNextSectionAsync(ct) is { } section)
@@ -271,6 +272,9 @@ public static partial class UploadEndpoints
                             return QuotaReached();
                     }
                     stored = staged.Length;
+                    // Held from now on: the file has no session row, and the sweep of abandoned uploads removes such files
+                    // once older than Uploads:SessionLifetime unless in use (checks and inspection can outlast a short one).
+                    held = UploadStaging.Hold(staging.PathOf(temp));
                 }
                 else
                 {
@@ -305,6 +309,7 @@ public static partial class UploadEndpoints
         }
         finally
         {
+            held?.Dispose();
             // Completed uploads were moved away; anything left here belongs to a refused or failed request.
             if (staging.Exists(temp))
             {

@@ -37,9 +37,6 @@ public sealed partial class UploadService(
     MediaProber prober,
     ILogger<UploadService> logger)
 {
-    /// <summary>The <c>Retry-After</c> of an upload whose inspection could not run.</summary>
-    public static readonly TimeSpan ProbeRetryAfter = TimeSpan.FromSeconds(5);
-
     public UploadOptions Options => options.Value;
 
     /// <summary>Everything that can be refused before the first byte; null when the upload may start.</summary>
@@ -79,6 +76,12 @@ public sealed partial class UploadService(
     /// </summary>
     public async Task<IResult> CompleteAsync(long userId, UpdateVideoRequest metadata, string fileName, string uploadedPath, string? sessionId, CancellationToken ct)
     {
+        // Held until published or refused: the sweep of abandoned uploads leaves a file in use alone.
+        using var held = UploadStaging.Hold(uploadedPath);
+        if (held is null)
+        {
+            return Problems.NotFound("The uploaded file is gone: the upload expired or was cancelled.");
+        }
         var size = store.Length(uploadedPath);
         UploadInspection inspection;
         try
@@ -92,7 +95,7 @@ public sealed partial class UploadService(
             // Not the file's fault: keep the bytes (and the resumable session) so that the client retries the completion.
             LogProbeUnavailable(logger, fileName, ex.Message);
             return new RateLimits.RetryAfterResult(Problems.Status(StatusCodes.Status503ServiceUnavailable,
-                "The server could not inspect the video right now; nothing was lost: retry in a moment.", "probe_unavailable"), ProbeRetryAfter);
+                "The server could not inspect the video right now; nothing was lost: retry in a moment.", "probe_unavailable"), ProbeUnavailableException.RetryAfter);
         }
         var (probe, validation) = (inspection.Media, inspection.Result);
         if (!validation.IsValid)

@@ -9,7 +9,8 @@ namespace VideoPlatform.Core.Storage;
 /// <summary>
 /// Removes resumable uploads left untouched for <see cref="UploadOptions.SessionLifetime"/>: their row and their bytes,
 /// so that abandoned uploads neither fill the disk nor hold the user's quota. Also removes upload files without a row
-/// (a process that died between creating the file and the row, or a multipart upload cut short).
+/// (a process that died between creating the file and the row, or a multipart upload cut short). Files in use are never
+/// removed: a multipart upload's file has no row, and its inspection can outlast a short lifetime on a loaded machine.
 /// </summary>
 public sealed partial class UploadSessionCleaner(
     IOptions<UploadOptions> options,
@@ -53,17 +54,19 @@ public sealed partial class UploadSessionCleaner(
     public async Task SweepAsync(CancellationToken ct)
     {
         var cutoff = clock.GetUtcNow() - options.Value.SessionLifetime;
+        // A file in use (written, or held while its upload is inspected and published) is left, whatever its age.
         foreach (var id in await sessions.ExpiredAsync(cutoff.ToUnixTimeMilliseconds(), ct))
         {
-            await sessions.DeleteAsync(id, ct);
-            staging.Delete(id);
-            LogExpired(logger, id);
+            if (staging.TryDeleteUnused(id))
+            {
+                await sessions.DeleteAsync(id, ct);
+                LogExpired(logger, id);
+            }
         }
         foreach (var (name, lastWrite) in staging.List())
         {
-            if (lastWrite < cutoff.UtcDateTime && await sessions.FindAsync(name, ct) is null)
+            if (lastWrite < cutoff.UtcDateTime && await sessions.FindAsync(name, ct) is null && staging.TryDeleteUnused(name))
             {
-                staging.Delete(name);
                 LogExpired(logger, name);
             }
         }

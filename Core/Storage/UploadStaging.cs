@@ -67,6 +67,49 @@ public sealed class UploadStaging(MediaStore store)
     /// <summary>Removes an upload's bytes (a missing file is fine).</summary>
     public void Delete(string uploadId) => store.Delete(PathOf(uploadId));
 
+    /// <summary>
+    /// Marks a staged file as in use until disposed (its inspection and publication may outlast the sweep's lifetime on a
+    /// loaded machine): a shared lock on the file, which <see cref="TryDeleteUnused"/>'s exclusive one cannot take, in this
+    /// process or another; readers (ffprobe, the container check) and the move that publishes it are not hindered. Null
+    /// when the file is gone.
+    /// </summary>
+    public static IDisposable? Hold(string path)
+    {
+        try
+        {
+            // .NET takes flock(LOCK_SH) for a share mode other than None, LOCK_EX for None.
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Removes an abandoned upload's bytes unless a request is writing or <see cref="Hold">holds</see> them, in any process:
+    /// true when they are gone, false when they are in use (left for a later sweep).
+    /// </summary>
+    public bool TryDeleteUnused(string uploadId)
+    {
+        var path = PathOf(uploadId);
+        try
+        {
+            // The exclusive lock is kept while the file is unlinked: no writer or holder can start in between.
+            using var exclusive = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None, bufferSize: 1);
+            store.Delete(path);
+            return true;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Every staged file with its last write time (UTC), for the sweep of abandoned uploads.</summary>
     public IEnumerable<(string UploadId, DateTime LastWriteUtc)> List() =>
         Directory.EnumerateFiles(store.UploadsRoot).Select(path => (Path.GetFileName(path), File.GetLastWriteTimeUtc(path)));

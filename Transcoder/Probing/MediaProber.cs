@@ -121,7 +121,9 @@ public sealed partial class MediaProber(ILogger<MediaProber> logger, string? bin
 
     /// <summary>
     /// ffprobe's own JSON for a file (<c>streams</c>, <c>format</c>, <c>chapters</c>): what PeerTube answers at a file's
-    /// <c>metadataUrl</c>. Null when ffprobe cannot read the file.
+    /// <c>metadataUrl</c>. Null when ffprobe ran and could not read the file (the file's fault); throws
+    /// <see cref="ProbeUnavailableException"/> when ffprobe gave no verdict for a reason of ours (it could not start, was
+    /// killed, ran out of time or resources), as <see cref="ProbeAsync"/> does.
     /// </summary>
     public async Task<string?> ProbeJsonAsync(string path, CancellationToken cancellationToken)
     {
@@ -136,25 +138,56 @@ public sealed partial class MediaProber(ILogger<MediaProber> logger, string? bin
         {
             info.ArgumentList.Add(arg);
         }
-        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("ffprobe did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        System.Diagnostics.Process process;
         try
         {
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            process = System.Diagnostics.Process.Start(info) ?? throw new System.ComponentModel.Win32Exception("ffprobe did not start.");
         }
-        catch (OperationCanceledException)
+        catch (System.ComponentModel.Win32Exception ex)
         {
-            process.Kill(entireProcessTree: true);
-            throw;
+            throw Unavailable(path, ProbeFailure.NotTheFiles(ex, timedOut: false)!, ex);
         }
-        var json = await output.ConfigureAwait(false);
-        if (process.ExitCode != 0)
+        using (process)
         {
-            LogProbeFailed(logger, path, await errors.ConfigureAwait(false));
+            using var timeout = new CancellationTokenSource(probeTimeout ?? DefaultProbeTimeout, _clock);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            // The pipes close when ffprobe ends, killed or not: the reads need no token of their own.
+            var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+            var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            try
+            {
+                await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex)
+            {
+                process.Kill(entireProcessTree: true);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                throw Unavailable(path, ProbeFailure.NotTheFiles(ex, timedOut: true)!, ex);
+            }
+            var json = await output.ConfigureAwait(false);
+            var stderr = await errors.ConfigureAwait(false);
+            if (process.ExitCode == 0)
+            {
+                return json;
+            }
+            if (FfmpegFailure.IsMachineFailure(process.ExitCode, stderr))
+            {
+                var detail = stderr.Trim();
+                detail = detail.Length > 200 ? detail[..200] + "…" : detail;
+                throw Unavailable(path, string.Create(CultureInfo.InvariantCulture, $"ffprobe failed with status {process.ExitCode}: {detail}"), null);
+            }
+            LogProbeFailed(logger, path, stderr);
             return null;
         }
-        return json;
+    }
+
+    private ProbeUnavailableException Unavailable(string path, string reason, Exception? inner)
+    {
+        LogProbeUnavailable(logger, path, reason);
+        return new ProbeUnavailableException(reason, inner);
     }
 
     internal static SourceMedia Map(IMediaAnalysis analysis, long size)

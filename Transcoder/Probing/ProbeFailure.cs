@@ -9,7 +9,11 @@ namespace VideoPlatform.Transcoder.Probing;
 /// ffprobe gave no verdict on a file for a reason that is not the file's (it could not start, was killed, timed out, or the
 /// machine ran short of memory, processes or file handles): the file must be kept and the probe tried again later.
 /// </summary>
-public sealed class ProbeUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class ProbeUnavailableException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The <c>Retry-After</c> of a request answered 503 because its probe could not run (an upload's completion, file metadata).</summary>
+    public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(5);
+}
 
 /// <summary>Tells an ffprobe failure caused by the file (unreadable, damaged, not media) from one caused by the machine.</summary>
 public static class ProbeFailure

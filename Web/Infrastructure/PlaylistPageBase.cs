@@ -34,8 +34,9 @@ public sealed record PlaylistItem(PlaylistElementRow Element, VideoWithOwners? V
 /// its refresh queued (<see cref="IPlaylistReadListener"/>).
 /// </summary>
 public abstract class PlaylistPageBase(PlaylistRepository playlists, IPlaylistReadListener reads, ActorRepository actors, VideoRepository videos,
-    CaptionRepository captions, IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance, VideoPasswordRepository passwords)
-    : VideoPageBase(videos, captions, media, options, instance, passwords)
+    CaptionRepository captions, IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance, VideoPasswordRepository passwords,
+    BlocklistRepository blocklists)
+    : VideoPageBase(videos, captions, media, options, instance, passwords, blocklists)
 {
     /// <summary>A sequence is a course: a few dozen lessons at most are shown.</summary>
     public const int MaxElements = 200;

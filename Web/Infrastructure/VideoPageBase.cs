@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
@@ -10,7 +9,7 @@ namespace VideoPlatform.Web.Infrastructure;
 
 /// <summary>Shared by the watch and embed pages: finds the video, applies the privacy rules, prepares the player.</summary>
 public abstract class VideoPageBase(VideoRepository videos, CaptionRepository captions, IWebMedia media, IOptions<WebOptions> options,
-    IOptions<InstanceOptions> instance, VideoPasswordRepository passwords) : PageModel
+    IOptions<InstanceOptions> instance, VideoPasswordRepository passwords, BlocklistRepository blocklists) : PageModel
 {
     /// <summary>The form field of the password form (watch and embed pages post it to themselves).</summary>
     public const string PasswordField = "videoPassword";
@@ -63,7 +62,7 @@ public abstract class VideoPageBase(VideoRepository videos, CaptionRepository ca
         }
         // PeerTube's mutes: a video of an account or server blocked by the instance (or by this viewer) is not shown, and the page says why.
         if (!VideoAccess.CanManage(found, User)
-            && await HttpContext.RequestServices.GetRequiredService<BlocklistRepository>().IsHiddenAsync(found.Channel.Id, User.BlockViewer(), ct))
+            && await blocklists.IsHiddenAsync(found.Channel.Id, User.BlockViewer(), ct))
         {
             return Refuse(StatusCodes.Status403Forbidden, Text.L("Blocklist_HiddenTitle"), Text.L("Blocklist_HiddenMessage", found.Account.Name));
         }

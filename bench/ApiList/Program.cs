@@ -1,6 +1,8 @@
 // Benchmark: GET /api/v1/videos?count=25&sort=-publishedAt with 100,000 videos seeded, beside GET /health in the same
 // run, on SQLite and on PostgreSQL, anonymous and signed in (a student: public + internal; the administrator: every
 // privacy). The catalogue mixes privacies (10 % internal, 4 % private). Prints requests/s, p99 and the ratio list/health.
+// Kind "thumbnails" (third argument): anonymous GET of the 30 public thumbnails of a page of cards, in a catalogue where every
+// internal video (10 %) is a class video whose images are restricted, beside GET /health: the ratio thumbnail/health.
 using System.Globalization;
 using Dapper;
 using Microsoft.AspNetCore.Builder;
@@ -16,6 +18,12 @@ using VideoPlatform.Core.Domain;
 
 var videos = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+var kind = args.Length > 2 ? args[2] : "list";
+if (kind is not ("list" or "thumbnails"))
+{
+    Console.Error.WriteLine("kind must be list or thumbnails");
+    return 2;
+}
 var postgresAdmin = Environment.GetEnvironmentVariable("VP_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres";
 
 Console.WriteLine($"videos={videos} duration={seconds}s connections=64 (wrk -t2), server and wrk share this machine's cores");
@@ -28,6 +36,11 @@ foreach (var provider in new[] { "sqlite", "postgres" })
     var app = instance.App;
     var baseUrl = instance.BaseUrl;
     await SeedAsync(app, videos);
+    if (kind == "thumbnails")
+    {
+        summary.Add(await ThumbnailsAsync(instance, provider, seconds));
+        continue;
+    }
     await PrintPlansAsync(app);
 
     // Warm-up, then the two endpoints back to back in the same run.
@@ -53,6 +66,42 @@ foreach (var provider in new[] { "sqlite", "postgres" })
 
 }
 summary.ForEach(Console.WriteLine);
+return 0;
+
+// A page of cards: 30 public thumbnails requested anonymously in turn (every internal video is a class video, so the
+// restricted set is not empty), then /health in the same run.
+static async Task<string> ThumbnailsAsync(BenchInstance instance, string provider, int seconds)
+{
+    var app = instance.App;
+    var db = app.Services.GetRequiredService<Database>();
+    await db.WriteAsync((c, t) => c.ExecuteAsync("""UPDATE videos SET audience_groups = '["5e B"]' WHERE privacy = 4""", transaction: t));
+    var names = (await db.ReadAsync(c => c.QueryAsync<string>(
+        "SELECT thumbnail_name FROM videos WHERE audience_groups IS NULL ORDER BY published_at DESC LIMIT 30"))).ToList();
+    var store = app.Services.GetRequiredService<VideoPlatform.Core.Storage.MediaStore>();
+    var jpeg = new byte[8 * 1024];
+    Random.Shared.NextBytes(jpeg);
+    foreach (var name in names)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(store.ThumbnailPath(name))!);
+        await File.WriteAllBytesAsync(store.ThumbnailPath(name), jpeg);
+    }
+    var script = Path.Combine(instance.Folder, "thumbnails.lua");
+    await File.WriteAllTextAsync(script, $$"""
+        local names = { {{string.Join(", ", names.Select(n => "\"" + n + "\""))}} }
+        local i = 0
+        request = function()
+          i = i % #names + 1
+          return wrk.format("GET", "{{MediaUrls.ThumbnailsPrefix}}/" .. names[i])
+        end
+        """);
+    var url = instance.BaseUrl.TrimEnd('/') + MediaUrls.Thumbnail(names[0]);
+    await Wrk.RunAsync(url, 64, 2, script);
+    var thumbnails = await Wrk.RunAsync(url, 64, seconds, script);
+    var health = await Wrk.RunAsync(instance.BaseUrl + "/health", 64, seconds);
+    Console.WriteLine($"| {provider} | thumbnail (anonymous, 30 in turn) | {thumbnails.RequestsPerSecond:F0} | {thumbnails.P99Ms:F1} | {thumbnails.Non2xx} |");
+    Console.WriteLine($"| {provider} | health | {health.RequestsPerSecond:F0} | {health.P99Ms:F1} | {health.Non2xx} |");
+    return $"{provider}: thumbnail/health = {thumbnails.RequestsPerSecond / health.RequestsPerSecond:F2}, p99 {thumbnails.P99Ms:F1} ms";
+}
 
 static async Task<string> TokenAsync(string baseUrl, string username, string password)
 {
@@ -93,10 +142,11 @@ static async Task SeedAsync(WebApplication app, int count)
     var concat = db.Dialect == SqlDialect.Postgres ? "CAST(n AS TEXT)" : "n";
     await db.WriteAsync((c, t) => c.ExecuteAsync($"""
         INSERT INTO videos (uuid, short_uuid, name, description, channel_id, privacy, state, duration, tags, is_local, url, search_text,
-            views, published_at, created_at, updated_at)
+            views, published_at, created_at, updated_at, thumbnail_name)
         SELECT 'bench-' || {concat}, 'short-' || {concat}, 'Leçon ' || {concat}, 'Une leçon de démonstration', @channel,
             CASE WHEN n % 10 = 0 THEN 4 WHEN n % 25 = 1 THEN 3 ELSE 1 END, 1, 600, '[]', TRUE,
-            'http://bench/videos/watch/' || {concat}, 'lecon ' || {concat}, n % 1000, @now - n * 1000, @now - n * 1000, @now - n * 1000
+            'http://bench/videos/watch/' || {concat}, 'lecon ' || {concat}, n % 1000, @now - n * 1000, @now - n * 1000, @now - n * 1000,
+            'thumb-' || {concat} || '.jpg'
         FROM ({series}) AS seq
         """, new { count, channel = channel!.Id, now }, t, commandTimeout: 600));
     await db.WriteAsync((c, t) => c.ExecuteAsync("ANALYZE videos", transaction: t));

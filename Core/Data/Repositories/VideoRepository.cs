@@ -21,6 +21,14 @@ public sealed record VideoImages
     public bool AwaitsCopiesOf(string originUrl) => !IsLocal && string.Equals(RemoteThumbnailUrl, originUrl, StringComparison.Ordinal);
 }
 
+/// <summary>The images of a video with a class audience (migration 0031): served only to those who may watch it.</summary>
+public sealed record RestrictedImage
+{
+    public long VideoId { get; init; }
+    public string? ThumbnailName { get; init; }
+    public string? PreviewName { get; init; }
+}
+
 /// <summary>The counters remote instances add to (ActivityPub Like, Dislike, View).</summary>
 public enum VideoCounter
 {
@@ -588,14 +596,17 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     private const string SelectImages = "SELECT is_local, remote_thumbnail_url, thumbnail_name, preview_name FROM videos WHERE id = @id";
 
     /// <summary>
-    /// The id of a video with a class audience whose thumbnail (or, with <paramref name="preview"/>, preview) is named
-    /// <paramref name="name"/>, or null when no class video owns it (the image of any other video): one lookup in a partial
-    /// index of class videos (migration 0031).
+    /// The counter that triggers (migration 0035) move whenever the names of class videos' images can change (a class
+    /// audience set or lifted, a class video's new image, created or deleted): <see cref="RestrictedImagesAsync"/> read
+    /// after it holds at least everything committed until then.
     /// </summary>
-    public Task<long?> FindRestrictedImageOwnerAsync(string name, bool preview, CancellationToken ct = default) =>
-        database.ReadAsync(c => c.ExecuteScalarAsync<long?>(preview
-            ? "SELECT id FROM videos WHERE audience_groups IS NOT NULL AND preview_name = @name LIMIT 1"
-            : "SELECT id FROM videos WHERE audience_groups IS NOT NULL AND thumbnail_name = @name LIMIT 1", new { name }), ct);
+    public Task<long> RestrictedImagesGenerationAsync(CancellationToken ct = default) =>
+        database.ReadAsync(c => c.ExecuteScalarAsync<long>("SELECT value FROM restricted_images_generation WHERE id = 1"), ct);
+
+    /// <summary>The images of every video with a class audience (served only to those who may watch it), with its id.</summary>
+    public Task<IReadOnlyList<RestrictedImage>> RestrictedImagesAsync(CancellationToken ct = default) =>
+        database.ReadAsync(async c => (IReadOnlyList<RestrictedImage>)(await c.QueryAsync<RestrictedImage>(
+            "SELECT id AS VideoId, thumbnail_name AS ThumbnailName, preview_name AS PreviewName FROM videos WHERE audience_groups IS NOT NULL")).AsList(), ct);
 
     public Task<VideoImages?> FindImagesAsync(long id, CancellationToken ct = default) =>
         database.ReadAsync(c => c.QuerySingleOrDefaultAsync<VideoImages>(SelectImages, new { id }), ct);

@@ -5,6 +5,7 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Core.Storage;
 using VideoPlatform.IntegrationTests.Infrastructure;
 
 namespace VideoPlatform.IntegrationTests.Api;
@@ -171,5 +172,87 @@ public sealed class SignedInSessionTests(DbKind kind)
         var (other, _) = await StudentAsync("listing_student_2");
         using var otherClient = _first.Authed(other);
         Assert.That(await NamesAsync(otherClient, path), Is.EquivalentTo(new[] { "Leçon publique", "Leçon interne" }));
+    }
+
+    /// <summary>
+    /// The images of class videos are known in memory in each process (no query per image); the set follows a class
+    /// audience set or lifted in another process, and a class video's image renamed by a script, on the very next request.
+    /// </summary>
+    [Test]
+    public async Task A_class_videos_images_are_restricted_and_public_again_at_once_in_both_processes()
+    {
+        using var teacher = await _first.CreateUserAsync("image_teacher");
+        var (studentToken, _) = await StudentAsync("image_outsider");
+        using var outsider = _first.Authed(studentToken);
+        var video = await _first.SeedVideoAsync("image_teacher_channel", "Image de classe", VideoPrivacy.Internal);
+        var store = _first.Services.GetRequiredService<MediaStore>();
+        var thumbnail = Guid.NewGuid().ToString("D") + ".jpg";
+        var preview = Guid.NewGuid().ToString("D") + ".jpg";
+        var renamed = Guid.NewGuid().ToString("D") + ".jpg";
+        foreach (var path in new[] { store.ThumbnailPath(thumbnail), store.PreviewPath(preview), store.ThumbnailPath(renamed) })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, [0xFF, 0xD8, 0xFF, 0xD9]);
+        }
+        var db = _first.Services.GetRequiredService<Database>();
+        await db.WriteAsync((c, t) => c.ExecuteAsync("UPDATE videos SET thumbnail_name = @thumbnail, preview_name = @preview WHERE id = @id",
+            new { thumbnail, preview, id = video.Id }, t));
+        var urls = new[] { MediaUrls.Thumbnail(thumbnail), MediaUrls.Preview(preview) };
+
+        // Public images (an internal lesson's, as PeerTube's), read by both processes: each holds its set in memory now.
+        foreach (var instance in new[] { _first, _second })
+        {
+            foreach (var url in urls)
+            {
+                Assert.That(await AnonymousStatusAsync(instance, url), Is.EqualTo(HttpStatusCode.OK), $"public image {url} at {instance.BaseUrl}");
+            }
+        }
+
+        // Restricted to a class through the second process: the first refuses them to others at once, serves them to the owner.
+        var secondTeacher = _second.Authed(await _second.TokenAsync("image_teacher", "password123"));
+        using (secondTeacher)
+        {
+            using (var restricted = await secondTeacher.PutAsJsonAsync($"/api/v1/videos/{video.Uuid}", new { audienceGroups = new[] { "5e B" } }))
+            {
+                Assert.That(restricted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await restricted.Content.ReadAsStringAsync());
+            }
+            foreach (var url in urls)
+            {
+                foreach (var instance in new[] { _first, _second })
+                {
+                    Assert.That(await AnonymousStatusAsync(instance, url), Is.EqualTo(HttpStatusCode.NotFound), $"anonymous, class image {url} at {instance.BaseUrl}");
+                }
+                using var other = await outsider.GetAsync(url);
+                using var owner = await teacher.GetAsync(url);
+                Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), $"another student, class image {url}");
+                Assert.That(owner.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"the owner, class image {url}");
+                Assert.That(owner.Headers.CacheControl?.Public, Is.Not.True, $"never kept by shared caches: {url}");
+            }
+
+            // A script gives the class video another thumbnail: the new name is restricted at once in both processes.
+            await db.WriteAsync((c, t) => c.ExecuteAsync("UPDATE videos SET thumbnail_name = @renamed WHERE id = @id", new { renamed, id = video.Id }, t));
+            Assert.That(await AnonymousStatusAsync(_second, MediaUrls.Thumbnail(renamed)), Is.EqualTo(HttpStatusCode.NotFound), "the class video's new thumbnail");
+            Assert.That(await AnonymousStatusAsync(_first, MediaUrls.Thumbnail(renamed)), Is.EqualTo(HttpStatusCode.NotFound), "the class video's new thumbnail");
+
+            // The class audience lifted through the second process: public again at once in the first.
+            using (var lifted = await secondTeacher.PutAsJsonAsync($"/api/v1/videos/{video.Uuid}", new { audienceGroups = Array.Empty<string>() }))
+            {
+                Assert.That(lifted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await lifted.Content.ReadAsStringAsync());
+            }
+        }
+        foreach (var url in new[] { MediaUrls.Thumbnail(renamed), MediaUrls.Preview(preview) })
+        {
+            Assert.That(await AnonymousStatusAsync(_first, url), Is.EqualTo(HttpStatusCode.OK), $"public again: {url}");
+        }
+        // The fixture's listings are left as they were.
+        using var deleted = await teacher.DeleteAsync($"/api/v1/videos/{video.Uuid}");
+        Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await deleted.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<HttpStatusCode> AnonymousStatusAsync(TestInstance instance, string path)
+    {
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri(instance.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        using var response = await client.GetAsync(path);
+        return response.StatusCode;
     }
 }

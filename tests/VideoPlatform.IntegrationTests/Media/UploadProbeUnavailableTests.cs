@@ -12,7 +12,7 @@ namespace VideoPlatform.IntegrationTests.Media;
 
 /// <summary>
 /// The upload door when ffprobe cannot run (here: its file is not executable): a retryable 503, the bytes and the session
-/// kept, and the same upload completed once ffprobe runs again. Database-independent: SQLite only.
+/// kept, and the same upload completed once ffprobe runs again; the file metadata API likewise. Database-independent: SQLite only.
 /// </summary>
 [Category("Http")]
 [Category("Ffmpeg")]
@@ -100,6 +100,74 @@ public sealed class UploadProbeUnavailableTests
             var details = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
             Assert.That(details.GetProperty("name").GetString(), Is.EqualTo(name));
             Assert.That(details.GetProperty("state").GetProperty("id").GetInt32(), Is.EqualTo(2), "waiting for its transcode");
+        }
+    }
+
+    /// <summary>
+    /// PeerTube's file metadata (ffprobe's JSON at <c>metadataUrl</c>): a file ffprobe cannot read is the file's fault (422,
+    /// said so); ffprobe unable to run is ours (a retryable 503 with Retry-After), never an answer about the file.
+    /// </summary>
+    [Test]
+    public async Task File_metadata_tells_an_unreadable_file_from_an_ffprobe_that_cannot_run()
+    {
+        UseFfprobe(works: true);
+        try
+        {
+            using var form = new MultipartFormDataContent
+            {
+                { new StringContent("Leçon décrite"), "name" },
+                { new StringContent(_channel.ToString(System.Globalization.CultureInfo.InvariantCulture)), "channelId" },
+                { new ByteArrayContent(_clip), "videofile", "lesson.mp4" },
+            };
+            using var uploaded = await _teacher.PostAsync("/api/v1/videos/upload", form);
+            Assert.That(uploaded.StatusCode, Is.EqualTo(HttpStatusCode.OK), await uploaded.Content.ReadAsStringAsync());
+            var uuid = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("video").GetProperty("uuid").GetString()!;
+            var details = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{uuid}");
+            var metadataUrl = new Uri(details.GetProperty("files")[0].GetProperty("metadataUrl").GetString()!).PathAndQuery;
+
+            using (var readable = await _teacher.GetAsync(metadataUrl))
+            {
+                Assert.That(readable.StatusCode, Is.EqualTo(HttpStatusCode.OK), await readable.Content.ReadAsStringAsync());
+                var streams = (await readable.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("streams");
+                Assert.That(streams.EnumerateArray().Select(st => st.GetProperty("codec_type").GetString()), Does.Contain("video"));
+            }
+
+            // The stored file damaged: ffprobe runs and refuses it.
+            await File.WriteAllTextAsync(_store.FindOriginal(uuid)!, "this is not a video any more\n");
+            using (var unreadable = await _teacher.GetAsync(metadataUrl))
+            {
+                var body = await unreadable.Content.ReadAsStringAsync();
+                Assert.That(unreadable.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity), body);
+                Assert.That(unreadable.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+                Assert.That(JsonDocument.Parse(body).RootElement.GetProperty("code").GetString(), Is.EqualTo("unreadable_media"));
+            }
+
+            // ffprobe cannot run: ours, retryable, whatever the file.
+            UseFfprobe(works: false);
+            using var unavailable = await _teacher.GetAsync(metadataUrl);
+            var problem = await unavailable.Content.ReadAsStringAsync();
+            Assert.That(unavailable.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), problem);
+            Assert.That(unavailable.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(5)));
+            Assert.That(JsonDocument.Parse(problem).RootElement.GetProperty("code").GetString(), Is.EqualTo("probe_unavailable"));
+        }
+        finally
+        {
+            // The fixture's other test starts with an ffprobe that cannot run.
+            UseFfprobe(works: false);
+        }
+    }
+
+    private void UseFfprobe(bool works)
+    {
+        var ffprobe = Path.Combine(_tools, "ffprobe");
+        File.Delete(ffprobe);
+        if (works)
+        {
+            File.CreateSymbolicLink(ffprobe, "/usr/bin/ffprobe");
+        }
+        else
+        {
+            File.WriteAllText(ffprobe, "not a program\n");
         }
     }
 }

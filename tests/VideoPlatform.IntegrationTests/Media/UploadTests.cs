@@ -152,6 +152,37 @@ public sealed class UploadTests(DbKind kind)
         Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "and the session");
     }
 
+    /// <summary>
+    /// A multipart upload's file has no session row: the sweep removes such files once older than the lifetime (3 s here),
+    /// but never one in use, whose inspection can outlast it on a loaded machine (the 500 CI once saw: the file removed
+    /// between its probe and its publication).
+    /// </summary>
+    [Test]
+    public async Task The_sweep_leaves_an_old_upload_file_in_use_and_removes_it_once_released()
+    {
+        var staging = _instance.Services.GetRequiredService<UploadStaging>();
+        var cleaner = _instance.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<UploadSessionCleaner>().Single();
+        var name = UploadStaging.NewFileName();
+        var path = staging.PathOf(name);
+        await File.WriteAllBytesAsync(path, await File.ReadAllBytesAsync(Path.Combine(_clips, "lesson.mp4")));
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddHours(-1));
+
+        using (var held = UploadStaging.Hold(path))
+        {
+            Assert.That(held, Is.Not.Null);
+            await cleaner.SweepAsync(CancellationToken.None);
+            Assert.That(File.Exists(path), Is.True, "in use: left alone");
+            // Readers of a held file (ffprobe, the container check) are not hindered.
+            await using (var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+            {
+                Assert.That(reader.ReadByte(), Is.Not.EqualTo(-1));
+            }
+        }
+        await cleaner.SweepAsync(CancellationToken.None);
+        Assert.That(File.Exists(path), Is.False, "released: removed");
+        Assert.That(UploadStaging.Hold(path), Is.Null, "a file gone cannot be held");
+    }
+
     private static IEnumerable<TestCaseData> BadFiles()
     {
         yield return new TestCaseData("text.mp4", (Func<string, Task<byte[]>>)(_ => Task.FromResult(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("Ceci n'est pas une vidéo. ", 400))))), "could not be read")

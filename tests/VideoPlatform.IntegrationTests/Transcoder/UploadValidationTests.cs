@@ -109,6 +109,23 @@ public class UploadValidationTests
             "the same file probes with time to do it");
     }
 
+    [Test]
+    public async Task A_metadata_probe_out_of_time_is_not_the_files_fault_and_an_unreadable_file_is()
+    {
+        var path = await Uploader.ClipAsync(_dir, "lesson.mp4", seconds: 2);
+        var text = Path.Combine(_dir, "notes.mp4");
+        await File.WriteAllTextAsync(text, "pas une vidéo\n");
+        var hurried = new MediaProber(NullLogger<MediaProber>.Instance, "/usr/bin", probeTimeout: TimeSpan.FromMilliseconds(1));
+        var prober = new MediaProber(NullLogger<MediaProber>.Instance, "/usr/bin");
+
+        var ex = Assert.ThrowsAsync<ProbeUnavailableException>(() => hurried.ProbeJsonAsync(path, CancellationToken.None));
+        Assert.That(ex!.Message, Does.StartWith("ffprobe did not answer in time"));
+        Assert.That(await prober.ProbeJsonAsync(path, CancellationToken.None), Does.Contain("\"streams\""), "the same file probes with time to do it");
+        Assert.That(await prober.ProbeJsonAsync(text, CancellationToken.None), Is.Null, "ffprobe ran and refused the file");
+        Assert.ThrowsAsync<ProbeUnavailableException>(() => new MediaProber(NullLogger<MediaProber>.Instance, Path.Combine(_dir, "no-such-folder"))
+            .ProbeJsonAsync(path, CancellationToken.None), "no ffprobe is not the file's fault");
+    }
+
     private static Task<UploadInspection> InspectAsync(string path) =>
         new MediaProber(NullLogger<MediaProber>.Instance, "/usr/bin").InspectUploadAsync(path, Path.GetFileName(path), CancellationToken.None);
 
