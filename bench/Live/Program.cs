@@ -232,7 +232,7 @@ try
             $"Glass-to-glass, latency mode {c.Mode} (clock burned in at capture, read in each viewer's <video> every 0.5 s after the first {ClassWarmup} s; aim ≤ {(c.Mode == 3 ? 4 : 8)} s):"));
         for (var v = 0; v < c.Latencies.Count; v++)
         {
-            Console.WriteLine($"  viewer {v + 1}: {Summary(c.Latencies[v])} ({c.Latencies[v].Count} readings, {c.Unreadable[v]} unreadable)");
+            Console.WriteLine($"  viewer {v + 1}: {Summary(c.Latencies[v])} ({c.Latencies[v].Count} readings, {c.Unreadable[v]} unreadable); before the player's distance to the edge: {Summary(c.Upstream[v])}");
         }
         Console.WriteLine($"  class: {Summary([.. c.Latencies.SelectMany(l => l)])}");
     }
@@ -336,7 +336,8 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
                   setInterval(() => {
                     if (video.readyState < 2 || video.videoWidth === 0) return;
                     const at = Date.now();
-                    window.__clock.push({ at, halves: sample(video, video.videoWidth, video.videoHeight) });
+                    const behind = Number(document.querySelector("[data-player]").dataset.latency ?? "NaN");
+                    window.__clock.push({ at, behind, halves: sample(video, video.videoWidth, video.videoHeight) });
                   }, 500);
                 });
                 """);
@@ -365,6 +366,7 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
         }
         double peer = 0, server = 0, rejected = 0;
         var latencies = new List<List<double>>();
+        var upstreams = new List<List<double>>();
         var unreadable = new List<int>();
         foreach (var page in pages)
         {
@@ -393,6 +395,7 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
             // Glass-to-glass: each reading after the warm-up; a reading whose cells are alike, or whose latency is not
             // between 0 and a minute (not a frame of this run), is unreadable.
             var seconds = new List<double>();
+            var upstream = new List<double>();
             var bad = 0;
             foreach (var reading in (await page.EvaluateAsync<JsonElement>("() => window.__clock")).EnumerateArray())
             {
@@ -406,6 +409,12 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
                 if (latency is >= 0 and <= 60_000)
                 {
                     seconds.Add(latency / 1000.0);
+                    // The player's own part is its distance behind the edge it estimates (hls.js latency); the rest comes
+                    // before it: capture, encoders, segment completion, playlist refresh.
+                    if (reading.GetProperty("behind").ValueKind == JsonValueKind.Number)
+                    {
+                        upstream.Add((latency / 1000.0) - reading.GetProperty("behind").GetDouble());
+                    }
                 }
                 else
                 {
@@ -413,6 +422,7 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
                 }
             }
             latencies.Add(seconds);
+            upstreams.Add(upstream);
             unreadable.Add(bad);
         }
         var loadAfter = LoadAverage();
@@ -420,7 +430,7 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
         {
             await context.CloseAsync();
         }
-        return new ClassResult(mode, viewers, joinedWithin, peer, server, rejected, latencies, unreadable, loadBefore, loadAfter);
+        return new ClassResult(mode, viewers, joinedWithin, peer, server, rejected, latencies, upstreams, unreadable, loadBefore, loadAfter);
     }
     finally
     {
@@ -504,7 +514,7 @@ static double? CpuSeconds(int pid)
 }
 
 internal sealed record ClassResult(int Mode, int Viewers, double JoinedWithin, double Peer, double Server, double Rejected,
-    IReadOnlyList<List<double>> Latencies, IReadOnlyList<int> Unreadable, string LoadBefore, string LoadAfter);
+    IReadOnlyList<List<double>> Latencies, IReadOnlyList<List<double>> Upstream, IReadOnlyList<int> Unreadable, string LoadBefore, string LoadAfter);
 
 internal static partial class Program
 {
