@@ -337,7 +337,7 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
                     if (video.readyState < 2 || video.videoWidth === 0) return;
                     const at = Date.now();
                     const behind = Number(document.querySelector("[data-player]").dataset.latency ?? "NaN");
-                    window.__clock.push({ at, behind, halves: sample(video, video.videoWidth, video.videoHeight) });
+                    window.__clock.push({ at, behind: Number.isFinite(behind) ? behind : null, halves: sample(video, video.videoWidth, video.videoHeight) });
                   }, 500);
                 });
                 """);
