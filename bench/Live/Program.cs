@@ -232,9 +232,9 @@ try
             $"Glass-to-glass, latency mode {c.Mode} (clock burned in at capture, read in each viewer's <video> every 0.5 s after the first {ClassWarmup} s; aim ≤ {(c.Mode == 3 ? 4 : 8)} s):"));
         for (var v = 0; v < c.Latencies.Count; v++)
         {
-            Console.WriteLine($"  viewer {v + 1}: {Summary(c.Latencies[v])} ({c.Latencies[v].Count} readings, {c.Unreadable[v]} unreadable); before the player's distance to the edge: {Summary(c.Upstream[v])}");
+            Console.WriteLine($"  viewer {v + 1}: {Summary(c.Latencies[v])} ({c.Latencies[v].Count} readings, {c.Unreadable[v]} unreadable); of which the player's distance behind the edge it estimates: {Summary(c.Player[v])}; before the player: {Summary(c.Upstream[v])}");
         }
-        Console.WriteLine($"  class: {Summary([.. c.Latencies.SelectMany(l => l)])}");
+        Console.WriteLine($"  class: {Summary([.. c.Latencies.SelectMany(l => l)])}; player's distance: {Summary([.. c.Player.SelectMany(l => l)])}; before the player: {Summary([.. c.Upstream.SelectMany(l => l)])}");
     }
 }
 finally
@@ -367,6 +367,7 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
         double peer = 0, server = 0, rejected = 0;
         var latencies = new List<List<double>>();
         var upstreams = new List<List<double>>();
+        var players = new List<List<double>>();
         var unreadable = new List<int>();
         foreach (var page in pages)
         {
@@ -396,6 +397,7 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
             // between 0 and a minute (not a frame of this run), is unreadable.
             var seconds = new List<double>();
             var upstream = new List<double>();
+            var player = new List<double>();
             var bad = 0;
             foreach (var reading in (await page.EvaluateAsync<JsonElement>("() => window.__clock")).EnumerateArray())
             {
@@ -414,6 +416,7 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
                     if (reading.GetProperty("behind").ValueKind == JsonValueKind.Number)
                     {
                         upstream.Add((latency / 1000.0) - reading.GetProperty("behind").GetDouble());
+                        player.Add(reading.GetProperty("behind").GetDouble());
                     }
                 }
                 else
@@ -423,6 +426,7 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
             }
             latencies.Add(seconds);
             upstreams.Add(upstream);
+            players.Add(player);
             unreadable.Add(bad);
         }
         var loadAfter = LoadAverage();
@@ -430,7 +434,7 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
         {
             await context.CloseAsync();
         }
-        return new ClassResult(mode, viewers, joinedWithin, peer, server, rejected, latencies, upstreams, unreadable, loadBefore, loadAfter);
+        return new ClassResult(mode, viewers, joinedWithin, peer, server, rejected, latencies, players, upstreams, unreadable, loadBefore, loadAfter);
     }
     finally
     {
@@ -514,7 +518,7 @@ static double? CpuSeconds(int pid)
 }
 
 internal sealed record ClassResult(int Mode, int Viewers, double JoinedWithin, double Peer, double Server, double Rejected,
-    IReadOnlyList<List<double>> Latencies, IReadOnlyList<List<double>> Upstream, IReadOnlyList<int> Unreadable, string LoadBefore, string LoadAfter);
+    IReadOnlyList<List<double>> Latencies, IReadOnlyList<List<double>> Player, IReadOnlyList<List<double>> Upstream, IReadOnlyList<int> Unreadable, string LoadBefore, string LoadAfter);
 
 internal static partial class Program
 {
