@@ -225,7 +225,8 @@ function p2pPanel(root: HTMLElement, stats: P2PStats): () => void {
  * up to one more segment. Glass-to-glass latency is then the distance + up to one segment + the segment's completion
  * (~0.3 s) + the encoders: at most ~7.3 s with the default 2 s segments (aim 8 s) and ~3.9 s with the 1 s segments of
  * small-latency mode (aim 4 s), as bench/live.sh measures with a clock burned into the source. The 2-3.5 drawn before
- * put the furthest viewers at ~9.3 s and ~4.8 s.
+ * put the furthest viewers at ~9.3 s and ~4.8 s. A stall adds its length on top: hls.js plays on at rate 1 and does
+ * not catch up.
  */
 const liveSyncSegments = (random: number): number => 2 + 0.4 * random;
 /** Only the segment being played and the next one of a live must come over HTTP at once; later ones wait for a peer. */
