@@ -218,12 +218,17 @@ function p2pPanel(root: HTMLElement, stats: P2PStats): () => void {
 }
 
 /**
- * A live viewer's distance to the edge, in segments, drawn once per viewer between 2 and 3.5 (4-7 s with the default
- * 2 s segments, 2-3.5 s in small-latency mode). Viewers who all sat at the same distance would all need each new segment
- * at the same instant, and all fetch it over HTTP: spread out, the viewers closest to the edge fetch it and the others,
- * a second or more behind, take it from them before they need it.
+ * A live viewer's distance to the edge, in segments, drawn once per viewer between 2 and 2.4. Viewers who all sat at the
+ * same distance would all need each new segment at the same instant, and all fetch it over HTTP: spread out, the
+ * viewers closest to the edge fetch it and the others take it from them before they need it. The spread a viewer
+ * really has is the draw plus where in a segment its first playlist read fell (hls.js counts the edge from that read),
+ * up to one more segment. Glass-to-glass latency is then the distance + up to one segment + the segment's completion
+ * (~0.3 s) + the encoders: at most ~7.3 s with the default 2 s segments (aim 8 s) and ~3.9 s with the 1 s segments of
+ * small-latency mode (aim 4 s), as bench/live.sh measures with a clock burned into the source. The 2-3.5 drawn before
+ * put the furthest viewers at ~9.3 s and ~4.8 s. A stall adds its length on top: hls.js plays on at rate 1 and does
+ * not catch up.
  */
-const liveSyncSegments = (random: number): number => 2 + 1.5 * random;
+const liveSyncSegments = (random: number): number => 2 + 0.4 * random;
 /** Only the segment being played and the next one of a live must come over HTTP at once; later ones wait for a peer. */
 const LIVE_HIGH_DEMAND_SEGMENTS = 1;
 /** A live's segment duration until its playlist says (the transcoder's default-mode segments). */
@@ -234,7 +239,7 @@ async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void)
     enableWorker: false,
     capLevelToPlayerSize: true,
     startLevel: -1,
-    // A live is played 2 to 3.5 segments behind its edge, a distance drawn for this viewer (see liveSyncSegments).
+    // A live is played 2 to 2.4 segments behind its edge, a distance drawn for this viewer (see liveSyncSegments).
     ...(data.live ? { liveSyncDurationCount: liveSyncSegments(Math.random()) } : {}),
     xhrSetup: data.fileToken
       ? (xhr: XMLHttpRequest, url: string) => xhr.open("GET", withToken(url, data.fileToken), true)

@@ -1,15 +1,17 @@
 // Benchmark: one live lesson pushed over RTMP on loopback (ffmpeg -re, as Jibri does) into an in-process instance.
 // - latency: for each segment of the top rung, the wall time it appears in the live playlist (over HTTP) minus the wall
 //   time its first frame was pushed (pusher start + the segment's start in the source): the earliest a viewer at the
-//   live edge can show that frame. This is "segment availability vs source timestamp", not a reading of the burned-in
-//   clock in a browser; a player adds its own hold-back (hls.js: 3 segments by default).
+//   live edge can show that frame ("segment availability").
 // - CPU per live: after a warm-up live (JIT) and a measure of this process's idle CPU, a live pushed with nothing
 //   polling it: the live ffmpeg's own CPU plus this process's CPU beyond its idle rate, against the same ffmpeg command
 //   run alone on the same source file (-re) in the same run. Aim <= 1.1x.
-// - A class: 6 headless Chromium viewers open the live within 10 s of each other (P2P through our tracker); the share
-//   of the segment bytes they load from peers rather than the server, counting segments loaded after the first 30 s.
-//   Aim >= 70 %.
-// Usage: bench/live.sh [seconds=20] [class viewers=6] [class-only]
+// - A class per latency mode: 6 headless Chromium viewers open the live's watch page within 10 s of each other (P2P
+//   through our tracker); the share of the segment bytes they load from peers rather than the server, counting
+//   segments loaded after the first 30 s (aim >= 70 %); and glass-to-glass latency: the class's source is encoded live
+//   (ffmpeg from lavfi, -re, x264 zerolatency as Jibri) with the wall clock burned in as a strip of cells (LiveClock);
+//   each viewer draws its <video> into a canvas every 0.5 s, and its wall clock minus the clock in the frame is the
+//   latency (aim <= 8 s default mode, <= 4 s small latency). The clock's reading is self-checked first on 144p frames.
+// Usage: bench/live.sh [seconds=20] [class viewers=6] [full|class-only] [class modes=1,3]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -21,12 +23,14 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using VideoPlatform.Api;
+using VideoPlatform.Bench;
 using VideoPlatform.Core.Data;
 using VideoPlatform.Transcoder.Live;
 
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 var classViewers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 6;
 var classOnly = args.Length > 2 && args[2] == "class-only";
+var classModes = args.Length > 3 ? args[3].Split(',').Select(m => int.Parse(m, CultureInfo.InvariantCulture)).ToArray() : [1, 3];
 var folder = Path.Combine(Path.GetTempPath(), "vp-bench-live-" + Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(folder);
 try
@@ -187,7 +191,27 @@ try
             instanceExtra, unpolled.Ffmpeg));
         Console.WriteLine($"mode {mode}: {durations.Count} segments; ffmpeg args: {string.Join(' ', arguments)}");
     }
-    var classResult = classViewers > 0 ? await ClassAsync(app, http, baseUrl, await CreateLiveAsync("Classe", 1), source, classViewers) : null;
+    var classes = new List<ClassResult>();
+    if (classViewers > 0)
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--allow-loopback-in-peer-connection",
+            ],
+        });
+        var origin = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await ClockSelfCheckAsync(browser, folder, origin, File.Exists(font) ? font : null);
+        foreach (var mode in classModes)
+        {
+            classes.Add(await ClassAsync(app, browser, baseUrl, await CreateLiveAsync($"Classe mode {mode}", mode), mode, origin, File.Exists(font) ? font : null, classViewers));
+        }
+    }
     await app.StopAsync();
 
     Console.WriteLine();
@@ -199,11 +223,18 @@ try
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {r.Mode} | {LiveLadder.SegmentSeconds(r.Mode)} s | {r.Median:0.00} s, {r.Max:0.00} s | {r.LiveCpu:0.0} s ({r.InstanceExtra:0.0} + {r.LiveFfmpeg:0.0}) | {r.AloneCpu:0.0} s | {r.LiveCpu / r.AloneCpu:0.00}x |"));
     }
-    if (classResult is { } c)
+    foreach (var c in classes)
     {
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Class: {c.Viewers} viewers joined within {c.JoinedWithin:0.0} s; segments loaded after the first {ClassWarmup} s: {c.Peer / 1048576.0:0.0} MiB from peers, {c.Server / 1048576.0:0.0} MiB from the server → {(c.Peer + c.Server > 0 ? c.Peer / (c.Peer + c.Server) : 0):P0} from peers (aim ≥ 70 %); rejected {c.Rejected}"));
+            $"Class, latency mode {c.Mode} ({LiveLadder.SegmentSeconds(c.Mode)} s segments): {c.Viewers} viewers joined within {c.JoinedWithin:0.0} s; segments loaded after the first {ClassWarmup} s: {c.Peer / 1048576.0:0.0} MiB from peers, {c.Server / 1048576.0:0.0} MiB from the server → {(c.Peer + c.Server > 0 ? c.Peer / (c.Peer + c.Server) : 0):P0} from peers (aim ≥ 70 %); rejected {c.Rejected}; load average {c.LoadBefore} at the start, {c.LoadAfter} at the end"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Glass-to-glass, latency mode {c.Mode} (clock burned in at capture, read in each viewer's <video> every 0.5 s after the first {ClassWarmup} s; aim ≤ {(c.Mode == 3 ? 4 : 8)} s):"));
+        for (var v = 0; v < c.Latencies.Count; v++)
+        {
+            Console.WriteLine($"  viewer {v + 1}: {Summary(c.Latencies[v])} ({c.Latencies[v].Count} readings, {c.Unreadable[v]} unreadable); of which the player's distance behind the edge it estimates: {Summary(c.Player[v])}; before the player: {Summary(c.Upstream[v])}");
+        }
+        Console.WriteLine($"  class: {Summary([.. c.Latencies.SelectMany(l => l)])}; player's distance: {Summary([.. c.Player.SelectMany(l => l)])}; before the player: {Summary([.. c.Upstream.SelectMany(l => l)])}");
     }
 }
 finally
@@ -211,12 +242,51 @@ finally
     Directory.Delete(folder, recursive: true);
 }
 
+// The clock's reading checked end to end before the classes: a 2 s clip stamped by the same filter, scaled to 144p and
+// encoded at a low rate (harder than any rung), its first and last frames read by the viewers' own sampling function in
+// Chromium and decoded: both must fall within the time ffmpeg ran, about 2 s apart (-re).
+static async Task ClockSelfCheckAsync(IBrowser browser, string folder, long origin, string? font)
+{
+    var clip = Path.Combine(folder, "clock-check.mp4");
+    var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - origin;
+    await RunAsync("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-re", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-t", "2",
+        "-vf", LiveClock.Filter(origin, font) + ",scale=-2:144", "-c:v", "libx264", "-preset", "veryfast", "-b:v", "150k", "-pix_fmt", "yuv420p", clip);
+    var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - origin;
+    var first = Path.Combine(folder, "clock-first.png");
+    var last = Path.Combine(folder, "clock-last.png");
+    await RunAsync("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", clip, "-frames:v", "1", first);
+    await RunAsync("/usr/bin/ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-sseof", "-0.5", "-i", clip, "-update", "1", last);
+    var page = await browser.NewPageAsync();
+    async Task<long?> ReadAsync(string png)
+    {
+        await page.SetContentAsync($"<img src=\"data:image/png;base64,{Convert.ToBase64String(await File.ReadAllBytesAsync(png))}\">");
+        var halves = await page.EvaluateAsync<double[]>(
+            $"async () => {{ const img = document.querySelector('img'); await img.decode(); return ({LiveClock.SampleFunction})(img, img.naturalWidth, img.naturalHeight); }}");
+        return LiveClock.Decode(halves);
+    }
+    var a = await ReadAsync(first);
+    var b = await ReadAsync(last);
+    await page.CloseAsync();
+    var ok = a is { } x && b is { } y && x >= before && y <= after && x <= y && y - x is >= 1600 and <= 2400;
+    Console.WriteLine($"Clock self-check: 144p frames read {a?.ToString(CultureInfo.InvariantCulture) ?? "unreadable"} ms and {b?.ToString(CultureInfo.InvariantCulture) ?? "unreadable"} ms after the origin (ffmpeg ran from {before} to {after} ms): {(ok ? "ok" : "FAILED")}");
+    if (!ok)
+    {
+        throw new InvalidOperationException("the burned-in clock is not read back correctly");
+    }
+}
+
 // A class watching one live: viewers open the watch page one after another within 10 s, each in its own context with
-// WebRTC on loopback; every segment the loader hands to hls.js is recorded with its source and the time it arrived.
-static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplication app, HttpClient http, string baseUrl, string url, string source, int viewers)
+// WebRTC on loopback; every segment the loader hands to hls.js is recorded with its source and the time it arrived, and
+// every 0.5 s the frame on screen is sampled for the burned-in clock.
+static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplication app, IBrowser browser, string baseUrl, string url, int mode, long origin,
+    string? font, int viewers)
 {
     var key = url[(url.LastIndexOf('/') + 1)..];
-    using var pusher = Start("/usr/bin/ffmpeg", null, "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", source, "-c", "copy", "-f", "flv", url);
+    // The source is encoded live with the wall clock burned in at capture (lavfi paced by -re), as Jibri encodes: x264
+    // veryfast, zerolatency, 2 s keyframes, 720p30.
+    using var pusher = Start("/usr/bin/ffmpeg", null, "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
+        "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-vf", LiveClock.Filter(origin, font),
+        "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60", "-pix_fmt", "yuv420p", "-b:v", "3000k", "-c:a", "aac", "-f", "flv", url);
     try
     {
         var database = app.Services.GetRequiredService<Database>();
@@ -238,18 +308,9 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
         // playlist's length behind the edge, so viewers of a live that just started would sit at its edge, where every
         // segment is needed at once (HTTP) and none can wait for a peer.
         await Task.Delay(TimeSpan.FromSeconds(ClassLiveHeadStart));
-        Console.WriteLine($"Class: {viewers} viewers joining the live…");
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--allow-loopback-in-peer-connection",
-            ],
-        });
+        var loadBefore = LoadAverage();
+        Console.WriteLine($"Class, latency mode {mode}: {viewers} viewers joining the live (load average {loadBefore})…");
+        var contexts = new List<IBrowserContext>();
         var pages = new List<IPage>();
         var classStart = DateTimeOffset.UtcNow;
         for (var i = 0; i < viewers; i++)
@@ -259,14 +320,25 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
                 await Task.Delay(TimeSpan.FromSeconds(9.0 / (viewers - 1)));
             }
             var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 480, Height = 360 } });
+            contexts.Add(context);
             await context.GrantPermissionsAsync(["camera", "microphone"]);
             await context.AddInitScriptAsync("""
                 window.__segments = [];
+                window.__clock = [];
                 document.addEventListener("vp-segment-loaded", e => window.__segments.push({ ...e.detail, at: Date.now() }));
                 document.addEventListener("DOMContentLoaded", () => {
                   const video = document.querySelector("video");
                   video.muted = true;
                   video.autoplay = true;
+                  const sample = 
+                """ + LiveClock.SampleFunction + """
+                ;
+                  setInterval(() => {
+                    if (video.readyState < 2 || video.videoWidth === 0) return;
+                    const at = Date.now();
+                    const behind = Number(document.querySelector("[data-player]").dataset.latency ?? "NaN");
+                    window.__clock.push({ at, behind: Number.isFinite(behind) ? behind : null, halves: sample(video, video.videoWidth, video.videoHeight) });
+                  }, 500);
                 });
                 """);
             var page = await context.NewPageAsync();
@@ -293,6 +365,10 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
                 $"  t+{(DateTimeOffset.UtcNow - classStart).TotalSeconds:0}s (peers, behind edge, MiB peers/server): {string.Join(" | ", line)}"));
         }
         double peer = 0, server = 0, rejected = 0;
+        var latencies = new List<List<double>>();
+        var upstreams = new List<List<double>>();
+        var players = new List<List<double>>();
+        var unreadable = new List<int>();
         foreach (var page in pages)
         {
             var levels = (await page.EvaluateAsync<JsonElement>("() => window.__segments")).EnumerateArray()
@@ -317,13 +393,68 @@ static async Task<ClassResult> ClassAsync(Microsoft.AspNetCore.Builder.WebApplic
                 }
             }
             rejected += double.Parse(await page.Locator("[data-player]").GetAttributeAsync("data-p2p-rejected") ?? "0", CultureInfo.InvariantCulture);
+            // Glass-to-glass: each reading after the warm-up; a reading whose cells are alike, or whose latency is not
+            // between 0 and a minute (not a frame of this run), is unreadable.
+            var seconds = new List<double>();
+            var upstream = new List<double>();
+            var player = new List<double>();
+            var bad = 0;
+            foreach (var reading in (await page.EvaluateAsync<JsonElement>("() => window.__clock")).EnumerateArray())
+            {
+                var at = reading.GetProperty("at").GetInt64();
+                if (at < measureFrom)
+                {
+                    continue;
+                }
+                var clock = LiveClock.Decode([.. reading.GetProperty("halves").EnumerateArray().Select(h => h.GetDouble())]);
+                var latency = clock is { } c ? LiveClock.Latency(origin, at, c) : -1;
+                if (latency is >= 0 and <= 60_000)
+                {
+                    seconds.Add(latency / 1000.0);
+                    // The player's own part is its distance behind the edge it estimates (hls.js latency); the rest comes
+                    // before it: capture, encoders, segment completion, playlist refresh.
+                    if (reading.GetProperty("behind").ValueKind == JsonValueKind.Number)
+                    {
+                        upstream.Add((latency / 1000.0) - reading.GetProperty("behind").GetDouble());
+                        player.Add(reading.GetProperty("behind").GetDouble());
+                    }
+                }
+                else
+                {
+                    bad++;
+                }
+            }
+            latencies.Add(seconds);
+            upstreams.Add(upstream);
+            players.Add(player);
+            unreadable.Add(bad);
         }
-        return new ClassResult(viewers, joinedWithin, peer, server, rejected);
+        var loadAfter = LoadAverage();
+        foreach (var context in contexts)
+        {
+            await context.CloseAsync();
+        }
+        return new ClassResult(mode, viewers, joinedWithin, peer, server, rejected, latencies, players, upstreams, unreadable, loadBefore, loadAfter);
     }
     finally
     {
         pusher.Kill();
     }
+}
+
+// The 1, 5 and 15 minute load averages.
+static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+// Median, 90th percentile and maximum of latencies in seconds.
+static string Summary(IReadOnlyList<double> values)
+{
+    if (values.Count == 0)
+    {
+        return "no reading";
+    }
+    var sorted = values.Order().ToList();
+    var p90 = sorted[Math.Max(0, (int)Math.Ceiling(0.9 * sorted.Count) - 1)];
+    return string.Create(CultureInfo.InvariantCulture, $"median {sorted[sorted.Count / 2]:0.00} s, p90 {p90:0.00} s, max {sorted[^1]:0.00} s");
 }
 
 static Process Start(string file, string? workingDirectory, params string[] args)
@@ -386,7 +517,8 @@ static double? CpuSeconds(int pid)
     }
 }
 
-internal sealed record ClassResult(int Viewers, double JoinedWithin, double Peer, double Server, double Rejected);
+internal sealed record ClassResult(int Mode, int Viewers, double JoinedWithin, double Peer, double Server, double Rejected,
+    IReadOnlyList<List<double>> Latencies, IReadOnlyList<List<double>> Player, IReadOnlyList<List<double>> Upstream, IReadOnlyList<int> Unreadable, string LoadBefore, string LoadAfter);
 
 internal static partial class Program
 {
