@@ -142,14 +142,15 @@ static async Task SeedAsync(WebApplication app, int lessons, int cuesPerLesson)
         FROM ({Series("@cues")}) AS seq
         """,
         new { captionBase, videoBase, cuesPerLesson, cues = (long)lessons * cuesPerLesson }, t, commandTimeout: 1200));
-    // Each caption's search document, as CaptionRepository writes it with the cues (and migration 0032 backfills it).
+    // The search documents, as CaptionRepository writes them with the cues (and migration 0032 backfills them): PostgreSQL
+    // one per caption, SQLite one per video (all its captions; here one each).
     await db.WriteAsync((c, t) => c.ExecuteAsync(postgres
         ? """
           UPDATE video_captions SET document = d.document
           FROM (SELECT caption_id, strip(to_tsvector('simple', string_agg(text, chr(10)))) AS document FROM video_caption_cues GROUP BY caption_id) AS d
           WHERE d.caption_id = video_captions.id
           """
-        : "INSERT INTO video_caption_documents (rowid, text) SELECT caption_id, group_concat(text, char(10)) FROM video_caption_cues GROUP BY caption_id",
+        : "INSERT INTO video_caption_documents (rowid, text) SELECT video_id, group_concat(text, char(10)) FROM video_caption_cues GROUP BY video_id",
         transaction: t, commandTimeout: 1200));
     foreach (var table in new[] { "videos", "video_captions", "video_caption_cues" })
     {

@@ -94,14 +94,33 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
             }
             await c.ExecuteAsync(sql.ToString(), param, t);
         }
-        if (folded.Count > 0)
+        if (database.Dialect == SqlDialect.Sqlite)
         {
-            var text = string.Join('\n', folded);
-            await c.ExecuteAsync(database.Dialect == SqlDialect.Sqlite
-                ? "INSERT INTO video_caption_documents (rowid, text) VALUES (@captionId, @text)"
-                : "UPDATE video_captions SET document = strip(to_tsvector('simple', @text)) WHERE id = @captionId",
-                new { captionId, text }, t);
+            await RefreshVideoDocumentAsync(c, t, videoId);
         }
+        else if (folded.Count > 0)
+        {
+            await c.ExecuteAsync("UPDATE video_captions SET document = strip(to_tsvector('simple', @text)) WHERE id = @captionId",
+                new { captionId, text = string.Join('\n', folded) }, t);
+        }
+    }
+
+    /// <summary>
+    /// SQLite: the video's search document (a row of <c>video_caption_documents</c>, rowid = the video's id) rebuilt from
+    /// the folded cues of all its captions, in the caller's transaction; none when it has no cue left.
+    /// </summary>
+    private async Task RefreshVideoDocumentAsync(DbConnection c, DbTransaction t, long videoId)
+    {
+        if (database.Dialect != SqlDialect.Sqlite)
+        {
+            return;
+        }
+        await c.ExecuteAsync("""
+            DELETE FROM video_caption_documents WHERE rowid = @videoId;
+            INSERT INTO video_caption_documents (rowid, text)
+            SELECT @videoId, group_concat(text, char(10)) FROM video_caption_cues
+            WHERE caption_id IN (SELECT id FROM video_captions WHERE video_id = @videoId) HAVING COUNT(*) > 0;
+            """, new { videoId }, t);
     }
 
     /// <summary>False when the video has no caption in that language.</summary>
@@ -111,6 +130,7 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
             var deleted = await c.ExecuteAsync("DELETE FROM video_captions WHERE video_id = @videoId AND language = @language", new { videoId, language }, t) > 0;
             if (deleted)
             {
+                await RefreshVideoDocumentAsync(c, t, videoId);
                 await TouchAsync(c, t, videoId, Now);
             }
             return deleted;
@@ -130,6 +150,7 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
             if (!captions.Any(x => x.Language == language && string.Equals(x.Url, remoteUrl, StringComparison.Ordinal)))
             {
                 await c.ExecuteAsync("DELETE FROM video_captions WHERE video_id = @videoId AND language = @language", new { videoId, language }, t);
+                await RefreshVideoDocumentAsync(c, t, videoId);
             }
         }
         foreach (var caption in captions.Where(x => !current.Any(k => k.Language == x.Language && string.Equals(k.RemoteUrl, x.Url, StringComparison.Ordinal))))
@@ -225,12 +246,13 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
     }
 
     /// <summary>
-    /// SQL selecting the ids of videos with a caption whose document (all its cues' text) holds every term of
-    /// <c>@captionQuery</c> (built by <see cref="FullTextQuery"/>), through the full-text index on the documents: one
-    /// document per caption, so a word said in every cue is one hit per lesson, not one per cue.
+    /// SQL selecting the ids of videos whose captions hold every term of <c>@captionQuery</c> (built by
+    /// <see cref="FullTextQuery"/>), through the full-text index on the documents, so a word said in every cue is one hit
+    /// per lesson, not one per cue. SQLite: one document per video (its rowid is the video's id: no lookup from a hit to
+    /// its video), all its captions together; PostgreSQL: one per caption.
     /// </summary>
     public static string VideosWithMatchingCaption(SqlDialect dialect) => dialect == SqlDialect.Sqlite
-        ? "SELECT video_id FROM video_captions WHERE id IN (SELECT rowid FROM video_caption_documents WHERE video_caption_documents MATCH @captionQuery)"
+        ? "SELECT rowid FROM video_caption_documents WHERE video_caption_documents MATCH @captionQuery"
         : "SELECT video_id FROM video_captions WHERE document @@ to_tsquery('simple', @captionQuery)";
 
     /// <summary>
@@ -275,11 +297,12 @@ public sealed class CaptionRepository(Database database, TimeProvider clock)
     }
 
     /// <summary>
-    /// SQL condition on a row of <c>video_captions</c>: its document matches <c>@captionQuery</c> (SQLite: among the
-    /// documents the index finds; PostgreSQL: read from the few rows of the page's videos, not a scan of all documents).
+    /// SQL condition on a row of <c>video_captions</c>: its document matches <c>@captionQuery</c> (SQLite: its video's
+    /// document, looked up by rowid among the page's videos; PostgreSQL: read from the few rows of the page's videos, not a
+    /// scan of all documents).
     /// </summary>
     private static string CaptionMatches(SqlDialect dialect) => dialect == SqlDialect.Sqlite
-        ? "id IN (SELECT rowid FROM video_caption_documents WHERE video_caption_documents MATCH @captionQuery)"
+        ? "video_id IN (SELECT rowid FROM video_caption_documents WHERE video_caption_documents MATCH @captionQuery AND rowid IN @ids)"
         : "document @@ to_tsquery('simple', @captionQuery)";
 
     /// <summary>How many of <paramref name="terms"/> a cue's folded text says (a whole word, or a word beginning with a prefix term).</summary>

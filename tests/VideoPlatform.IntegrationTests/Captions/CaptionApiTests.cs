@@ -293,6 +293,37 @@ public sealed class CaptionApiTests(DbKind kind)
     }
 
     [Test]
+    public async Task A_lessons_captions_in_several_languages_are_searched_and_each_one_leaves_the_index_with_its_deletion()
+    {
+        var captions = _instance.Services.GetRequiredService<CaptionRepository>();
+        var videos = _instance.Services.GetRequiredService<VideoRepository>();
+        var lesson = await _instance.SeedVideoAsync("teacher_channel", "Cours bilingue");
+        var other = await _instance.SeedVideoAsync("teacher_channel", "Autre cours");
+        async Task CaptionAsync(long videoId, string language, string text) =>
+            await captions.ReplaceAsync(videoId, language, Guid.NewGuid().ToString("D") + "-" + language + ".vtt",
+                VideoPlatform.Core.Captions.CaptionFile.Parse(Encoding.UTF8.GetBytes("WEBVTT\n\n00:00.000 --> 00:02.000\nIntro.\n\n00:02.000 --> 00:04.000\n" + text + "\n")));
+        async Task<long[]> SearchAsync(string q) => (await videos.ListAsync(new VideoQuery { Search = q, Count = 25 })).Videos.Select(v => v.Video.Id).ToArray();
+        await CaptionAsync(lesson.Id, "fr", "Le mitochondrion produit l'énergie.");
+        await CaptionAsync(lesson.Id, "en", "The ribosomeword builds proteins.");
+        await CaptionAsync(other.Id, "fr", "Le ribosomeword aussi.");
+
+        Assert.That(await SearchAsync("mitochondrion"), Is.EqualTo(new[] { lesson.Id }));
+        Assert.That(await SearchAsync("ribosomeword"), Is.EquivalentTo(new[] { lesson.Id, other.Id }));
+        Assert.That(await captions.FirstMatchesAsync([lesson.Id, other.Id], "ribosomeword"),
+            Is.EqualTo(new Dictionary<long, long> { [lesson.Id] = 2000, [other.Id] = 2000 }));
+
+        // Deleting one language keeps the other searchable; replacing a caption searches its new text only.
+        Assert.That(await captions.DeleteAsync(lesson.Id, "fr"), Is.True);
+        Assert.That(await SearchAsync("mitochondrion"), Is.Empty);
+        Assert.That(await SearchAsync("ribosomeword"), Is.EquivalentTo(new[] { lesson.Id, other.Id }));
+        await CaptionAsync(lesson.Id, "en", "Now the golgiword.");
+        Assert.That(await SearchAsync("ribosomeword"), Is.EqualTo(new[] { other.Id }));
+        Assert.That(await SearchAsync("golgiword"), Is.EqualTo(new[] { lesson.Id }));
+        Assert.That(await captions.DeleteAsync(lesson.Id, "en"), Is.True);
+        Assert.That(await SearchAsync("golgiword"), Is.Empty);
+    }
+
+    [Test]
     public async Task Chapters_come_from_the_api_or_else_from_the_description()
     {
         var video = await _instance.PublishVideoAsync("teacher_channel", "Leçon en chapitres",
