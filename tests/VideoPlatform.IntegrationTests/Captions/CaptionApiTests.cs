@@ -303,10 +303,13 @@ public sealed class CaptionApiTests(DbKind kind)
             await captions.ReplaceAsync(videoId, language, Guid.NewGuid().ToString("D") + "-" + language + ".vtt",
                 VideoPlatform.Core.Captions.CaptionFile.Parse(Encoding.UTF8.GetBytes("WEBVTT\n\n00:00.000 --> 00:02.000\nIntro.\n\n00:02.000 --> 00:04.000\n" + text + "\n")));
         async Task<long[]> SearchAsync(string q) => (await videos.ListAsync(new VideoQuery { Search = q, Count = 25 })).Videos.Select(v => v.Video.Id).ToArray();
-        await CaptionAsync(lesson.Id, "fr", "Le mitochondrion produit l'énergie.");
+        await CaptionAsync(lesson.Id, "fr", "Le mitochondrionxyz produit l'énergie.");
         await CaptionAsync(lesson.Id, "en", "The ribosomeword builds proteins.");
         await CaptionAsync(other.Id, "fr", "Le ribosomeword aussi.");
 
+        // A word's beginning of 3 letters, of 12 (SQLite: read from a prefix index) and of 13 (beyond them).
+        Assert.That(await SearchAsync("mit"), Is.EqualTo(new[] { lesson.Id }));
+        Assert.That(await SearchAsync("mitochondrio"), Is.EqualTo(new[] { lesson.Id }));
         Assert.That(await SearchAsync("mitochondrion"), Is.EqualTo(new[] { lesson.Id }));
         Assert.That(await SearchAsync("ribosomeword"), Is.EquivalentTo(new[] { lesson.Id, other.Id }));
         Assert.That(await captions.FirstMatchesAsync([lesson.Id, other.Id], "ribosomeword"),
@@ -314,7 +317,7 @@ public sealed class CaptionApiTests(DbKind kind)
 
         // Deleting one language keeps the other searchable; replacing a caption searches its new text only.
         Assert.That(await captions.DeleteAsync(lesson.Id, "fr"), Is.True);
-        Assert.That(await SearchAsync("mitochondrion"), Is.Empty);
+        Assert.That(await SearchAsync("mitochondrionxyz"), Is.Empty);
         Assert.That(await SearchAsync("ribosomeword"), Is.EquivalentTo(new[] { lesson.Id, other.Id }));
         await CaptionAsync(lesson.Id, "en", "Now the golgiword.");
         Assert.That(await SearchAsync("ribosomeword"), Is.EqualTo(new[] { other.Id }));
