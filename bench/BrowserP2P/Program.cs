@@ -25,16 +25,7 @@ var uuid = await PublishAsync(instance, clip);
 var watchUrl = instance.BaseUrl + "/videos/watch/" + uuid;
 
 using var playwright = await Playwright.CreateAsync();
-await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-{
-    ExecutablePath = "/usr/bin/chromium",
-    Headless = true,
-    Args =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--allow-loopback-in-peer-connection",
-    ],
-});
+await using var browser = await BenchBrowser.LaunchAsync(playwright);
 
 var httpOnly = await OpenViewerAsync(browser, watchUrl, webRtc: false);
 var httpTtff = await FirstFrameAsync(httpOnly);

@@ -195,16 +195,7 @@ try
     if (classViewers > 0)
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--allow-loopback-in-peer-connection",
-            ],
-        });
+        await using var browser = await BenchBrowser.LaunchAsync(playwright);
         var origin = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await ClockSelfCheckAsync(browser, folder, origin, File.Exists(font) ? font : null);
         foreach (var mode in classModes)
