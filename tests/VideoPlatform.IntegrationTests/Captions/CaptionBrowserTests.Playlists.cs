@@ -71,11 +71,11 @@ public sealed partial class CaptionBrowserTests
         await page.WaitForURLAsync("**/c/teacher_channel");
         await TabToAsync(page, $".playlist-list a[href='/w/p/{_sequenceShortUuid}']");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync($"**/w/p/{_sequenceShortUuid}");
+        await page.WaitForURLAsync($"**/w/p/{_sequenceShortUuid}", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator(".playlist-progress")).ToHaveTextAsync("Leçon 1 sur 3");
         await TabToAsync(page, "a[rel=next]");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync($"**/w/p/{_sequenceShortUuid}?playlistPosition=2");
+        await page.WaitForURLAsync($"**/w/p/{_sequenceShortUuid}?playlistPosition=2", new() { Timeout = 60_000 });
         await Assertions.Expect(page.Locator(".playlist-progress")).ToHaveTextAsync("Leçon 2 sur 3");
         await Assertions.Expect(page.Locator("[data-player]")).ToHaveAttributeAsync("data-ready", "true");
     }

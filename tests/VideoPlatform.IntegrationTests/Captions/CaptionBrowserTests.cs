@@ -94,7 +94,7 @@ public sealed partial class CaptionBrowserTests : BrowserFixture
         var result = page.Locator(".cards .moment a");
         await Assertions.Expect(result).ToHaveTextAsync("Dit à 0:01 (sous-titres)");
         await result.ClickAsync();
-        await page.WaitForURLAsync($"**/w/{_shortUuid}?start=1");
+        await page.WaitForURLAsync($"**/w/{_shortUuid}?start=1", new() { Timeout = 60_000 });
         var player = page.Locator("[data-player]");
         await Assertions.Expect(player).ToHaveAttributeAsync("data-ready", "true");
         await WaitForTimeAsync(page, 1, 1.5);
@@ -159,7 +159,7 @@ public sealed partial class CaptionBrowserTests : BrowserFixture
         await page.WaitForURLAsync(url => url.Contains("/search?q=", StringComparison.Ordinal), new() { Timeout = 60_000 });
         await TabToAsync(page, ".cards .moment a");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/w/*?start=1");
+        await page.WaitForURLAsync("**/w/*?start=1", new() { Timeout = 60_000 });
         var player = page.Locator("[data-player]");
         await Assertions.Expect(player).ToHaveAttributeAsync("data-ready", "true");
 

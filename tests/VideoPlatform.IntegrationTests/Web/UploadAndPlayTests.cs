@@ -75,7 +75,7 @@ public sealed class UploadAndPlayTests : BrowserFixture
         await Assertions.Expect(published).ToBeVisibleAsync(new() { Timeout = 180_000 });
         await Chromium.ScreenshotAsync(page, "upload-done-1280");
         await published.ClickAsync();
-        await page.WaitForURLAsync("**/w/*");
+        await page.WaitForURLAsync("**/w/*", new() { Timeout = 60_000 });
 
         var player = page.Locator("[data-player]");
         await Assertions.Expect(player).ToHaveAttributeAsync("data-ready", "true");

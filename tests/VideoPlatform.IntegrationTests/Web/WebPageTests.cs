@@ -54,7 +54,7 @@ public sealed class WebPageTests : BrowserFixture
         await Assertions.Expect(page.Locator(".cards li")).ToHaveCountAsync(1);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Théorème de Pythagore" }).ClickAsync();
-        await page.WaitForURLAsync("**/w/" + _public.ShortUuid);
+        await page.WaitForURLAsync("**/w/" + _public.ShortUuid, new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Théorème de Pythagore");
         await Assertions.Expect(page.Locator(".description")).ToContainTextAsync("Une leçon de géométrie pour la 4e.");
         await Assertions.Expect(page.Locator(".tags")).ToContainTextAsync("géométrie");
