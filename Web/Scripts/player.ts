@@ -258,17 +258,30 @@ async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void)
   }
   let known = hashes;
   let reloadedAt = 0;
-  // A live's hash file grows as segments appear: a segment it does not list yet makes us read it again (at most once a second).
+  let reloading: Promise<void> | undefined;
+  // A live's hash file grows as segments appear: a segment it does not list yet makes us read it again, at most once a
+  // second; a segment arriving meanwhile waits for that next read rather than being refused (with the audio rendition
+  // two segments come from peers every period, and the second was refused while the first's read was recent).
+  const reloadHashes = (): Promise<void> => {
+    reloading ??= new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, reloadedAt + 1000 - Date.now())))
+      .then(async () => {
+        reloadedAt = Date.now();
+        try {
+          known = await loadSegmentHashes(data.segmentsSha256);
+        } catch {
+          // Keep what we know: the segment is refused and fetched over HTTP.
+        }
+      })
+      .finally(() => { reloading = undefined; });
+    return reloading;
+  };
   const validate = async (url: string, byteRange: { start: number; end: number } | undefined, bytes: ArrayBuffer): Promise<boolean> => {
     if (await isSegmentValid(known, url, byteRange, bytes)) return true;
-    if (!data.live || known[fileNameOf(url)] || Date.now() - reloadedAt < 1000) return false;
-    reloadedAt = Date.now();
-    try {
-      known = await loadSegmentHashes(data.segmentsSha256);
-    } catch {
-      return false;
+    // Two reads at most: one already under way may have started before this segment's hash was written.
+    for (let attempt = 0; attempt < 2 && data.live && !known[fileNameOf(url)]; attempt++) {
+      await reloadHashes();
     }
-    return isSegmentValid(known, url, byteRange, bytes);
+    return data.live && isSegmentValid(known, url, byteRange, bytes);
   };
   const HlsWithP2P = HlsJsP2PEngine.injectMixin(Hls);
   const hls = new HlsWithP2P({
