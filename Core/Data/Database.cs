@@ -31,8 +31,16 @@ public sealed class Database : IAsyncDisposable
         }
         else
         {
-            _connectionString = connectionString;
-            _npgsql = NpgsqlDataSource.Create(connectionString);
+            // Statements run often are prepared once per connection (Dapper sends SQL text): their parsing and planning
+            // were up to 2 ms of a search's 3 to 8. A connection string naming its own Max Auto Prepare keeps it.
+            var csb = new NpgsqlConnectionStringBuilder(connectionString);
+            if (csb.MaxAutoPrepare == 0 && !connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            {
+                csb.MaxAutoPrepare = 200;
+                csb.AutoPrepareMinUsages = 3;
+            }
+            _connectionString = csb.ToString();
+            _npgsql = NpgsqlDataSource.Create(_connectionString);
         }
     }
 

@@ -7,10 +7,19 @@ namespace VideoPlatform.Web.Infrastructure;
 /// <summary>What the player partial renders as data attributes for Scripts/player.ts.</summary>
 public sealed record PlayerView(VideoRow Video, PlayerSources Sources, WebOptions Options, string? PosterUrl)
 {
-    /// <summary>Private and internal videos stay between the server and their allowed viewers: no peer sharing.</summary>
-    public string? Tracker => Options.P2PEnabled && Sources.FileToken is null
+    /// <summary>
+    /// Private and internal videos stay between the server and their allowed viewers: no peer sharing. Nor for a
+    /// small-latency live, as PeerTube does: its viewers play 2 s behind the edge, too close for one to have a segment
+    /// before another needs it, and waiting for a peer costs the seconds the mode is chosen for.
+    /// </summary>
+    public string? Tracker => Options.P2PEnabled && Sources.FileToken is null && !SmallLatencyLive
         ? Sources.TrackerUrls.FirstOrDefault(u => u.StartsWith("ws", StringComparison.Ordinal))
         : null;
+
+    /// <summary>PeerTube's latency mode of a local live (1 default, 2 high latency, 3 small latency); null for anything else.</summary>
+    public int? LiveLatencyMode { get; init; }
+
+    public bool SmallLatencyLive => Video.IsLive && LiveLatencyMode == 3;
 
     public string IceServersJson => JsonSerializer.Serialize(Options.IceServers.Select(u => new { urls = u }));
 

@@ -35,8 +35,8 @@ public sealed record PlaylistItem(PlaylistElementRow Element, VideoWithOwners? V
 /// </summary>
 public abstract class PlaylistPageBase(PlaylistRepository playlists, IPlaylistReadListener reads, ActorRepository actors, VideoRepository videos,
     CaptionRepository captions, IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance, VideoPasswordRepository passwords,
-    BlocklistRepository blocklists)
-    : VideoPageBase(videos, captions, media, options, instance, passwords, blocklists)
+    BlocklistRepository blocklists, LiveRepository lives)
+    : VideoPageBase(videos, captions, media, options, instance, passwords, blocklists, lives)
 {
     /// <summary>A sequence is a course: a few dozen lessons at most are shown.</summary>
     public const int MaxElements = 200;

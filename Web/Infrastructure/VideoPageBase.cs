@@ -9,7 +9,7 @@ namespace VideoPlatform.Web.Infrastructure;
 
 /// <summary>Shared by the watch and embed pages: finds the video, applies the privacy rules, prepares the player.</summary>
 public abstract class VideoPageBase(VideoRepository videos, CaptionRepository captions, IWebMedia media, IOptions<WebOptions> options,
-    IOptions<InstanceOptions> instance, VideoPasswordRepository passwords, BlocklistRepository blocklists) : PageModel
+    IOptions<InstanceOptions> instance, VideoPasswordRepository passwords, BlocklistRepository blocklists, LiveRepository lives) : PageModel
 {
     /// <summary>The form field of the password form (watch and embed pages post it to themselves).</summary>
     public const string PasswordField = "videoPassword";
@@ -76,6 +76,7 @@ public abstract class VideoPageBase(VideoRepository videos, CaptionRepository ca
                     .OrderBy(c => c.Language == "fr" ? 0 : 1).ThenBy(c => c.Label, StringComparer.Ordinal).ToList(),
                 Chapters = await captions.ChaptersOfAsync(found.Video, ct),
                 Start = StartSeconds(Request.Query["start"]),
+                LiveLatencyMode = found.Video.IsLive && found.Video.IsLocal ? (await lives.FindAsync(found.Video.Id, ct))?.LatencyMode : null,
             };
         }
         return Page();

@@ -14,8 +14,8 @@ namespace VideoPlatform.Web.Pages;
 /// </summary>
 [IgnoreAntiforgeryToken] // the password form changes nothing, and a framed page's antiforgery cookie is not sent cross-site
 public sealed class EmbedModel(VideoRepository videos, CaptionRepository captions, IWebMedia media, IOptions<WebOptions> options, IOptions<InstanceOptions> instance,
-    VideoPasswordRepository passwords, BlocklistRepository blocklists)
-    : VideoPageBase(videos, captions, media, options, instance, passwords, blocklists)
+    VideoPasswordRepository passwords, BlocklistRepository blocklists, LiveRepository lives)
+    : VideoPageBase(videos, captions, media, options, instance, passwords, blocklists, lives)
 {
     private readonly IReadOnlyList<string> _instanceDomains = VideoAudience.NormalizeDomains(instance.Value.EmbedAllowedDomains).Domains;
 

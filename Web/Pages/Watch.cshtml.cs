@@ -12,8 +12,8 @@ namespace VideoPlatform.Web.Pages;
 [ValidateAntiforgeryExceptPasswordForm] // every other post (comments, moderation) needs its token
 public sealed class WatchModel(VideoRepository videos, CaptionRepository captions, IWebMedia media, IWebLives lives, IOptions<WebOptions> options,
     IOptions<InstanceOptions> instance, VideoPasswordRepository passwords, WatchComments watchComments, CommentRepository commentRows,
-    CommentCommands commentCommands, ActorRepository actors, BlocklistRepository blocklists)
-    : VideoPageBase(videos, captions, media, options, instance, passwords, blocklists)
+    CommentCommands commentCommands, ActorRepository actors, BlocklistRepository blocklists, LiveRepository liveRows)
+    : VideoPageBase(videos, captions, media, options, instance, passwords, blocklists, liveRows)
 {
     public IReadOnlyList<string> Tags { get; private set; } = [];
 

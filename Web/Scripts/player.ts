@@ -18,6 +18,7 @@ interface PlayerData {
   start: number | null;
   chapters: Chapter[];
   live: boolean;
+  smallLatency: boolean;
 }
 
 interface Chapter {
@@ -49,6 +50,7 @@ function readData(root: HTMLElement): PlayerData {
     start: d.start ? Number(d.start) : null,
     chapters: JSON.parse(d.chapters ?? "[]") as Chapter[],
     live: d.live === "true",
+    smallLatency: d.smallLatency === "true",
   };
 }
 
@@ -223,12 +225,18 @@ function p2pPanel(root: HTMLElement, stats: P2PStats): () => void {
  * viewers closest to the edge fetch it and the others take it from them before they need it. The spread a viewer
  * really has is the draw plus where in a segment its first playlist read fell (hls.js counts the edge from that read),
  * up to one more segment. Glass-to-glass latency is then the distance + up to one segment + the segment's completion
- * (~0.3 s) + the encoders: at most ~7.3 s with the default 2 s segments (aim 8 s) and ~3.9 s with the 1 s segments of
- * small-latency mode (aim 4 s), as bench/live.sh measures with a clock burned into the source. The 2-3.5 drawn before
- * put the furthest viewers at ~9.3 s and ~4.8 s. A stall adds its length on top: hls.js plays on at rate 1 and does
- * not catch up.
+ * (~0.3 s) + the encoders: at most ~7.3 s with the default 2 s segments (aim 8 s), as bench/live.sh measures with a
+ * clock burned into the source. The 2-3.5 drawn before put the furthest viewers at ~9.3 s. A stall adds its length on
+ * top: hls.js plays on at rate 1 and does not catch up (catching up, tried, holds the class so close together that
+ * the P2P share fell from 81 % to 50 %).
  */
 const liveSyncSegments = (random: number): number => 2 + 0.4 * random;
+/**
+ * A small-latency live (1 s segments, no peers: see PlayerView.Tracker) is played 2 segments behind its edge, as
+ * PeerTube plays it; a viewer who fell behind after a stall speeds up (at most 1.2×) back to that distance, and one more
+ * than 4 segments behind jumps back to it. Glass-to-glass: 2 s + the segment's completion + the encoders, ~3.4 s (aim 4 s).
+ */
+const SMALL_LATENCY_LIVE = { liveSyncDurationCount: 2, liveMaxLatencyDurationCount: 4, maxLiveSyncPlaybackRate: 1.2 };
 /** Only the segment being played and the next one of a live must come over HTTP at once; later ones wait for a peer. */
 const LIVE_HIGH_DEMAND_SEGMENTS = 1;
 /** A live's segment duration until its playlist says (the transcoder's default-mode segments). */
@@ -239,8 +247,9 @@ async function createHls(data: PlayerData, stats: P2PStats, refresh: () => void)
     enableWorker: false,
     capLevelToPlayerSize: true,
     startLevel: -1,
-    // A live is played 2 to 2.4 segments behind its edge, a distance drawn for this viewer (see liveSyncSegments).
-    ...(data.live ? { liveSyncDurationCount: liveSyncSegments(Math.random()) } : {}),
+    // A live shared among peers is played 2 to 2.4 segments behind its edge, a distance drawn for this viewer (see
+    // liveSyncSegments); a small-latency one as close as it can be.
+    ...(data.live ? (data.smallLatency ? SMALL_LATENCY_LIVE : { liveSyncDurationCount: liveSyncSegments(Math.random()) }) : {}),
     xhrSetup: data.fileToken
       ? (xhr: XMLHttpRequest, url: string) => xhr.open("GET", withToken(url, data.fileToken), true)
       : undefined,

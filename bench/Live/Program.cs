@@ -7,7 +7,7 @@
 //   run alone on the same source file (-re) in the same run. Aim <= 1.1x.
 // - A class per latency mode: 6 headless Chromium viewers open the live's watch page within 10 s of each other (P2P
 //   through our tracker); the share of the segment bytes they load from peers rather than the server, counting
-//   segments loaded after the first 30 s (aim >= 70 %); and glass-to-glass latency: the class's source is encoded live
+//   segments loaded after the first 30 s (aim >= 70 %; default mode: small latency plays with no peers, as PeerTube); and glass-to-glass latency: the class's source is encoded live
 //   (ffmpeg from lavfi, -re, x264 zerolatency as Jibri) with the wall clock burned in as a strip of cells (LiveClock);
 //   each viewer draws its <video> into a canvas every 0.5 s, and its wall clock minus the clock in the frame is the
 //   latency (aim <= 8 s default mode, <= 4 s small latency). The clock's reading is self-checked first on 144p frames.
@@ -217,8 +217,12 @@ try
     foreach (var c in classes)
     {
         Console.WriteLine();
+        // Small latency plays with no peers (PlayerView.Tracker, as PeerTube): its viewers load every segment over HTTP.
+        var sharing = c.Mode == 3
+            ? "no peer sharing in this mode (as PeerTube: the class's P2P aim is for the default mode)"
+            : string.Create(CultureInfo.InvariantCulture, $"segments loaded after the first {ClassWarmup} s: {c.Peer / 1048576.0:0.0} MiB from peers, {c.Server / 1048576.0:0.0} MiB from the server → {(c.Peer + c.Server > 0 ? c.Peer / (c.Peer + c.Server) : 0):P0} from peers (aim ≥ 70 %); rejected {c.Rejected}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Class, latency mode {c.Mode} ({LiveLadder.SegmentSeconds(c.Mode)} s segments): {c.Viewers} viewers joined within {c.JoinedWithin:0.0} s; segments loaded after the first {ClassWarmup} s: {c.Peer / 1048576.0:0.0} MiB from peers, {c.Server / 1048576.0:0.0} MiB from the server → {(c.Peer + c.Server > 0 ? c.Peer / (c.Peer + c.Server) : 0):P0} from peers (aim ≥ 70 %); rejected {c.Rejected}; load average {c.LoadBefore} at the start, {c.LoadAfter} at the end"));
+            $"Class, latency mode {c.Mode} ({LiveLadder.SegmentSeconds(c.Mode)} s segments): {c.Viewers} viewers joined within {c.JoinedWithin:0.0} s; {sharing}; load average {c.LoadBefore} at the start, {c.LoadAfter} at the end"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Glass-to-glass, latency mode {c.Mode} (clock burned in at capture, read in each viewer's <video> every 0.5 s after the first {ClassWarmup} s; aim ≤ {(c.Mode == 3 ? 4 : 8)} s):"));
         for (var v = 0; v < c.Latencies.Count; v++)

@@ -313,16 +313,19 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         {
             return await work();
         }
-        await c.ExecuteAsync("SET enable_seqscan = off");
+        await c.ExecuteAsync(SearchSettings);
         try
         {
             return await work();
         }
         finally
         {
-            await c.ExecuteAsync("RESET enable_seqscan");
+            await c.ExecuteAsync(DefaultSettings);
         }
     }
+
+    private const string SearchSettings = "SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0";
+    private const string DefaultSettings = "RESET enable_seqscan; RESET max_parallel_workers_per_gather";
 
     /// <summary>A search reading at least this many matching videos is broad: it walks the listing (see <see cref="ListQuery"/>).</summary>
     public int BroadSearchMatches { get; init; } = 500;
@@ -382,7 +385,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             var large = postgres && (asForALargeCatalogue || !string.IsNullOrWhiteSpace(q.Search));
             if (large)
             {
-                await c.ExecuteAsync("SET enable_seqscan = off");
+                await c.ExecuteAsync(SearchSettings);
             }
             try
             {
@@ -403,7 +406,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             {
                 if (large)
                 {
-                    await c.ExecuteAsync("RESET enable_seqscan");
+                    await c.ExecuteAsync(DefaultSettings);
                 }
             }
         }, ct);

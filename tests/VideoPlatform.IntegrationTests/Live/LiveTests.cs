@@ -330,6 +330,12 @@ public class LiveStreamingTests
         {
             using var publisher = Publish($"{rtmpUrl}/{key}", 4);
             await WaitForVideoAsync(uuid, v => State(v) == 1, TimeSpan.FromSeconds(20), $"session {session} on air");
+            if (session == 1)
+            {
+                // Small latency: the player plays close to the edge with no peers (PeerTube's choice for this mode).
+                var page = await _teacher.GetStringAsync($"/w/{uuid}");
+                Assert.That(page, Does.Contain("data-small-latency=\"true\"").And.Contain("data-p2p=\"false\"").And.Contain("data-live=\"true\""));
+            }
             Assert.That(await ExitCodeWithinAsync(publisher, TimeSpan.FromSeconds(20)), Is.EqualTo(0));
             await WaitForVideoAsync(uuid, v => State(v) == 4, TimeSpan.FromSeconds(20), $"session {session} back to waiting");
         }

@@ -1,0 +1,1 @@
+-- PostgreSQL only (its GIN indexes' pending list); SQLite's FTS5 indexes have none. Kept so both dialects number alike.
