@@ -267,7 +267,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     }
 
     public Task<(long Total, IReadOnlyList<VideoWithOwners> Videos)> ListAsync(VideoQuery q, CancellationToken ct = default) =>
-        database.ReadAsync(c => SearchPlansAsync(c, !string.IsNullOrWhiteSpace(q.Search), async () =>
+        database.ReadAsync(async c =>
         {
             var matches = await MatchesAsync(c, q);
             if (matches is { Ids.Length: 0 })
@@ -289,43 +289,34 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             }
             else
             {
-                total = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM videos v" + whereSql, param);
+                // The count and the page in one round trip.
+                using var both = await c.QueryMultipleAsync("SELECT COUNT(*) FROM videos v" + whereSql + "; " + SelectWithOwners + whereSql + order, param);
+                total = await both.ReadSingleAsync<long>();
+                var page = both.Read<VideoRow, ActorRow, ActorRow, VideoWithOwners>((v, ch, ac) => new VideoWithOwners(v, ch, ac), splitOn: "id,id").AsList();
                 if (_counts.Count > 10_000)
                 {
                     _counts.Clear();
                 }
                 _counts[countKey] = (total, now + (long)CountLifetime.TotalMilliseconds);
+                return (total, (IReadOnlyList<VideoWithOwners>)page);
             }
             var videos = await QueryWithOwnersAsync(c, SelectWithOwners + whereSql + order, param);
             return (total, (IReadOnlyList<VideoWithOwners>)videos);
-        }), ct);
+        }, ct);
 
     /// <summary>
-    /// Runs <paramref name="work"/> on <paramref name="c"/>; for a search on PostgreSQL, with sequential scans off (RESET
-    /// afterwards). Its planner does not count the cost of reading a caption's document (a toasted tsvector, over 10 µs a
-    /// row) when it weighs a sequential scan of <c>video_captions</c> against the GIN index on the documents, and chose the
-    /// scan under the matching ids' LIMIT and for a word said in every lesson: 10,000 documents read, 55 to 190 ms, where
-    /// the index answers in about 2.
+    /// PostgreSQL runs a search's statements with sequential scans and parallel workers off, set by the first statement of
+    /// the search on its connection (<see cref="OnSearchConnection"/>, the same round trip) and undone by Npgsql's reset
+    /// of a connection returned to its pool (Npgsql's default: a connection string with No Reset On Close would keep them). Its planner does not count the cost of reading a caption's document (a
+    /// toasted tsvector, over 10 µs a row) when it weighs a sequential scan of <c>video_captions</c> against the GIN index
+    /// on the documents, and chose the scan under the matching ids' LIMIT and for a word said in every lesson: 10,000
+    /// documents read, 55 to 190 ms, where the index answers in about 2. Parallel workers cost a search on two cores more
+    /// (starting them) than they save.
     /// </summary>
-    private async Task<T> SearchPlansAsync<T>(DbConnection c, bool searching, Func<Task<T>> work)
-    {
-        if (!searching || database.Dialect != SqlDialect.Postgres)
-        {
-            return await work();
-        }
-        await c.ExecuteAsync(SearchSettings);
-        try
-        {
-            return await work();
-        }
-        finally
-        {
-            await c.ExecuteAsync(DefaultSettings);
-        }
-    }
+    private const string SearchSettings = "SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0; ";
 
-    private const string SearchSettings = "SET enable_seqscan = off; SET max_parallel_workers_per_gather = 0";
-    private const string DefaultSettings = "RESET enable_seqscan; RESET max_parallel_workers_per_gather";
+    /// <summary><paramref name="sql"/>, the first statement of a search on its connection, behind <see cref="SearchSettings"/> on PostgreSQL.</summary>
+    private string OnSearchConnection(string sql) => database.Dialect == SqlDialect.Postgres ? SearchSettings + sql : sql;
 
     /// <summary>A search reading at least this many matching videos is broad: it walks the listing (see <see cref="ListQuery"/>).</summary>
     public int BroadSearchMatches { get; init; } = 500;
@@ -349,7 +340,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             return null;
         }
         var (sql, param) = MatchesQuery(q);
-        var ids = (await c.QueryAsync<long>(sql, param)).AsList();
+        var ids = (await c.QueryAsync<long>(OnSearchConnection(sql), param)).AsList();
         return new SearchMatches(ids.Count < BroadSearchMatches ? ids.Distinct().ToArray() : null);
     }
 
@@ -381,34 +372,23 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             async Task<List<string>> PlanAsync(string sql, object param) => postgres
                 ? (await c.QueryAsync<string>(explain + sql, param)).Select(l => l.TrimEnd()).ToList()
                 : (await c.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>(explain + sql, param)).Select(r => r.Detail).ToList();
-            // A search plans as ListAsync runs it (see SearchPlansAsync).
-            var large = postgres && (asForALargeCatalogue || !string.IsNullOrWhiteSpace(q.Search));
-            if (large)
+            // A search plans as ListAsync runs it (see SearchSettings; this connection is reset when returned to its pool).
+            if (postgres && asForALargeCatalogue)
             {
                 await c.ExecuteAsync(SearchSettings);
             }
-            try
+            // A search runs the matching ids' query first, then the page and the count with what it found: each plan
+            // here is that query's plan followed by the page's or the count's.
+            var matching = new List<string>();
+            var matches = await MatchesAsync(c, q);
+            if (matches is not null)
             {
-                // A search runs the matching ids' query first, then the page and the count with what it found: each plan
-                // here is that query's plan followed by the page's or the count's.
-                var matching = new List<string>();
-                var matches = await MatchesAsync(c, q);
-                if (matches is not null)
-                {
-                    var (matchesSql, matchesParam) = MatchesQuery(q);
-                    matching = await PlanAsync(matchesSql, matchesParam);
-                }
-                var (whereSql, order, param, _) = ListQuery(q, matches);
-                return ((IReadOnlyList<string>)[.. matching, .. await PlanAsync(SelectWithOwners + whereSql + order, param)],
-                    (IReadOnlyList<string>)[.. matching, .. await PlanAsync("SELECT COUNT(*) FROM videos v" + whereSql, param)]);
+                var (matchesSql, matchesParam) = MatchesQuery(q);
+                matching = await PlanAsync(matchesSql, matchesParam);
             }
-            finally
-            {
-                if (large)
-                {
-                    await c.ExecuteAsync(DefaultSettings);
-                }
-            }
+            var (whereSql, order, param, _) = ListQuery(q, matches);
+            return ((IReadOnlyList<string>)[.. matching, .. await PlanAsync(SelectWithOwners + whereSql + order, param)],
+                (IReadOnlyList<string>)[.. matching, .. await PlanAsync("SELECT COUNT(*) FROM videos v" + whereSql, param)]);
         }, ct);
     }
 
@@ -441,7 +421,8 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         try
         {
             var version = Interlocked.Read(ref _countsVersion);
-            var total = await database.ReadAsync(c => SearchPlansAsync(c, searching, () => c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM videos v" + whereSql, param)));
+            var count = "SELECT COUNT(*) FROM videos v" + whereSql;
+            var total = await database.ReadAsync(c => c.ExecuteScalarAsync<long>(searching ? OnSearchConnection(count) : count, param));
             // A write that cleared the totals meanwhile wins: this count may predate it.
             if (Interlocked.Read(ref _countsVersion) == version)
             {
