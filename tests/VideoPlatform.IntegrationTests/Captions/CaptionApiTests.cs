@@ -267,6 +267,27 @@ public sealed class CaptionApiTests(DbKind kind)
                 Assert.That(paged, Is.EqualTo(expected), $"{name} \"{search}\" one per page");
             }
         }
+        // A broad search's first results are read once in their order and their pages taken from it: the same pages as
+        // the walk (the third is past the two kept and walks), and a write forgets them (a lesson made private leaves the
+        // results at once, though the order was read a moment before).
+        var ordered = new VideoRepository(_instance.Services.GetRequiredService<VideoPlatform.Core.Data.Database>(), TimeProvider.System) { BroadSearchMatches = 2 };
+        async Task<List<long>> PagesOfOneAsync(int pages)
+        {
+            var ids = new List<long>();
+            for (var i = 0; i < pages; i++)
+            {
+                var (total, videos) = await ordered.ListAsync(new VideoQuery { Search = "photosynthèse", Count = 1, Start = i });
+                Assert.That(total, Is.EqualTo(pages), $"total with page {i}");
+                ids.AddRange(videos.Select(v => v.Video.Id));
+            }
+            return ids;
+        }
+        Assert.That(await PagesOfOneAsync(3), Is.EqualTo(new[] { titled.Id, second.Id, first.Id }));
+        await ordered.UpdateMetadataAsync(second with { Privacy = VideoPlatform.Core.Domain.VideoPrivacy.Private });
+        Assert.That(await PagesOfOneAsync(2), Is.EqualTo(new[] { titled.Id, first.Id }), "the private lesson is gone at once");
+        await ordered.UpdateMetadataAsync(second);
+        Assert.That(await PagesOfOneAsync(3), Is.EqualTo(new[] { titled.Id, second.Id, first.Id }));
+
         var (page, count) = await broad.ExplainListAsync(new VideoQuery { Search = "photosynthese", Count = 25 }, asForALargeCatalogue: true);
         var plan = string.Join('\n', page);
         if (kind == DbKind.Sqlite)
