@@ -111,7 +111,32 @@ public interface IWebLives
 {
     /// <summary>The URL and key of a local live, for a viewer who may manage it; null otherwise.</summary>
     Task<WebLivePublishing?> PublishingAsync(VideoWithOwners video, ClaimsPrincipal user, CancellationToken ct);
+
+    /// <summary>Whether lives (and their replays) may be created now, as the administrator's settings say.</summary>
+    Task<WebLiveRules> RulesAsync(CancellationToken ct);
+
+    /// <summary>Creates a live through the same rules as <c>POST /api/v1/videos/live</c>.</summary>
+    Task<WebLiveCreation> CreateAsync(WebLiveForm form, ClaimsPrincipal user, CancellationToken ct);
 }
+
+public sealed record WebLiveRules(bool Enabled, bool AllowReplay);
+
+/// <summary>The « Diffuser en direct » form, with PeerTube's field meanings (privacy and latency mode numbers).</summary>
+public sealed record WebLiveForm(long? ChannelId, string? Name, int? Privacy, bool PermanentLive, bool SaveReplay, int? ReplayPrivacy, int? LatencyMode);
+
+/// <summary>Why the form was refused; <see cref="WebLiveRefusal.Invalid"/> carries the API's (English) detail.</summary>
+public enum WebLiveRefusal
+{
+    Disabled,
+    Invalid,
+    ReplayNotAllowed,
+    UnknownChannel,
+    InstanceLimit,
+    UserLimit,
+}
+
+/// <summary>The created live's short UUID, or the refusal.</summary>
+public sealed record WebLiveCreation(string? ShortUuid, WebLiveRefusal? Refusal, string? Detail);
 
 /// <summary>One academy's load as its <c>/api/v1/server/stats</c> says; <see cref="Error"/> when it could not be read.</summary>
 public sealed record AcademyLoad(string Host, bool IsSelf, string? Error, long LocalVideos, int? Viewers, double? EgressMbps, double? P2pShare, long? QueueDepth,

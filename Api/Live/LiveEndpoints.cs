@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
@@ -131,83 +130,21 @@ public static class LiveEndpoints
         return null;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, LiveSettings liveSettings, IOptions<InstanceOptions> instance,
-        Database database, VideoRepository videos, ActorRepository actors, LiveRepository lives, Core.Jobs.JobQueue queue, MediaStore store, TimeProvider clock,
-        CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpRequest request, ClaimsPrincipal user, LiveCreation creation, CancellationToken ct)
     {
-        var o = await liveSettings.CurrentAsync(ct);
-        if (!o.Enabled)
+        if (!(await creation.CurrentAsync(ct)).Enabled)
         {
             return Problems.Forbidden("Live is not enabled on this instance.");
         }
         var body = await ReadAsync(request, ct);
-        var metadata = new UpdateVideoRequest
+        var result = await creation.CreateAsync(body, user.UserId()!.Value, ct);
+        return result.Refusal switch
         {
-            Name = body.Name, Description = body.Description, Support = body.Support, Privacy = body.Privacy, Category = body.Category,
-            Licence = body.Licence, Language = body.Language, Tags = body.Tags, Nsfw = body.Nsfw, CommentsEnabled = body.CommentsEnabled,
-            CommentsPolicy = body.CommentsPolicy,
-            DownloadEnabled = body.DownloadEnabled, ChannelId = body.ChannelId,
+            null => (IResult)TypedResults.Ok(new { video = new { id = result.Id, uuid = result.Uuid, shortUUID = result.ShortUuid } }),
+            LiveRefusal.Invalid or LiveRefusal.UnknownChannel => Problems.BadRequest(result.Message!),
+            _ => Problems.Forbidden(result.Message!),
         };
-        if (NewVideos.Validate(metadata) is { } invalid)
-        {
-            return Problems.BadRequest(invalid);
-        }
-        if (ValidateLiveFields(body, o) is { } invalidLive)
-        {
-            return body.SaveReplay == true && !o.AllowReplay ? Problems.Forbidden(invalidLive) : Problems.BadRequest(invalidLive);
-        }
-        var userId = user.UserId()!.Value;
-        var account = await actors.FindAccountOfUserAsync(userId, ct);
-        var channel = await actors.FindByIdAsync(body.ChannelId!.Value, ct);
-        if (account is null || channel is null || channel.Type != ActorTypes.Group || channel.AccountId != account.Id)
-        {
-            return Problems.BadRequest("Unknown video channel for this account.");
-        }
-        if (o.MaxInstanceLives >= 0 && await lives.CountNotEndedAsync(null, ct) >= o.MaxInstanceLives)
-        {
-            return Problems.Forbidden("Cannot create this live because the max instance lives limit is reached.");
-        }
-        if (o.MaxUserLives >= 0 && await lives.CountNotEndedAsync(userId, ct) >= o.MaxUserLives)
-        {
-            return Problems.Forbidden("Cannot create this live because the max user lives limit is reached.");
-        }
-
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        // Images from the start, replaced by the first segment's when on air: followers refuse a Video without an icon.
-        var (thumbnail, preview) = await LiveImages.WriteDefaultsAsync(store, ct);
-        var row = NewVideos.Row(metadata, VideoCommands.ResolveAudience(null, metadata).Audience!, instance.Value.PublicUrl, now) with
-        {
-            State = VideoState.WaitingForLive,
-            WaitTranscoding = false,
-            IsLive = true,
-            ThumbnailName = thumbnail,
-            PreviewName = preview,
-        };
-        var uuidText = row.Uuid;
-        var id = await database.WriteAsync(async (c, t) =>
-        {
-            var videoId = await videos.CreateAsync(c, t, row);
-            await LiveRepository.CreateAsync(c, t, new LiveRow
-            {
-                VideoId = videoId,
-                StreamKey = NewStreamKey(),
-                PermanentLive = body.PermanentLive ?? false,
-                SaveReplay = body.SaveReplay ?? false,
-                ReplayPrivacy = body.SaveReplay == true ? (VideoPrivacy)(body.ReplaySettings?.Privacy ?? (int)row.Privacy) : null,
-                LatencyMode = body.LatencyMode ?? 1,
-                CreatedAt = now,
-                UpdatedAt = now,
-            });
-            // The outbox: followers are told of the live (waiting, state 4) as of any publication.
-            await VideoPublishedJob.EnqueueAsync(queue, c, t, videoId);
-            return videoId;
-        }, ct);
-        queue.Signal();
-        return TypedResults.Ok(new { video = new { id, uuid = uuidText, shortUUID = row.ShortUuid } });
     }
-
-    /// <summary>A stream key as PeerTube makes them: a random UUID, unguessable.</summary>
-    private static string NewStreamKey() => new Guid(RandomNumberGenerator.GetBytes(16)).ToString("D");
 
     private static async Task<(VideoWithOwners? Video, LiveRow? Live)> FindAsync(string id, VideoRepository videos, LiveRepository lives, CancellationToken ct)
     {

@@ -25,6 +25,7 @@ public static class LiveModule
         services.AddSingleton<LiveSettings>();
         services.AddSingleton(sp => new Core.Settings.SettingsDefaults(Core.Settings.SettingsDefaults.Ladder,
             LiveSettings.Defaults(sp.GetRequiredService<IOptions<LiveOptions>>().Value)));
+        services.AddSingleton<LiveCreation>();
         services.AddSingleton<Web.IWebLives, WebLives>();
         var enabled = builder.Configuration.GetValue(LiveOptions.Section + ":Enabled", false);
         if (enabled && roles.HasFlag(InstanceRoles.Transcoder))

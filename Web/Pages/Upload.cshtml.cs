@@ -11,13 +11,16 @@ namespace VideoPlatform.Web.Pages;
 /// header the API checks): no token is written into the page.
 /// </summary>
 [Authorize(Policy = WebPolicies.User)]
-public sealed class UploadModel(ActorRepository actors, UserRepository users, IOptions<WebOptions> options) : PageModel
+public sealed class UploadModel(ActorRepository actors, UserRepository users, IOptions<WebOptions> options, IWebLives lives) : PageModel
 {
     /// <summary>A user without upload quota (a student from the academy's directory): the page explains instead of offering a form the API would refuse.</summary>
     public bool CannotUpload { get; private set; }
     public bool IsStudent { get; private set; }
 
     public IReadOnlyList<ActorRow> Channels { get; private set; } = [];
+
+    /// <summary>Lives enabled: the page offers the « Diffuser en direct » tab beside the upload form, as PeerTube's « Go live ».</summary>
+    public bool LiveEnabled { get; private set; }
 
     /// <summary>Groups known from the directory, offered as suggestions for the class audience (as on the edit page).</summary>
     public IReadOnlyList<string> KnownGroups { get; private set; } = [];
@@ -30,6 +33,7 @@ public sealed class UploadModel(ActorRepository actors, UserRepository users, IO
         var user = await users.FindByIdAsync(User.UserId()!.Value, ct);
         CannotUpload = user is { VideoQuota: 0 } or { VideoQuotaDaily: 0 };
         IsStudent = user?.AcademyRole == AcademyRoles.Student;
+        LiveEnabled = (await lives.RulesAsync(ct)).Enabled;
         var account = await actors.FindAccountOfUserAsync(User.UserId()!.Value, ct);
         Channels = account is null ? [] : await actors.ChannelsOfAccountAsync(account.Id, ct);
         if (!CannotUpload)
