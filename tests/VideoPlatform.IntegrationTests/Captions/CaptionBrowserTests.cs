@@ -33,7 +33,8 @@ public sealed partial class CaptionBrowserTests : BrowserFixture
         Prerequisites.Require(File.Exists(AxeScript), "tools/browser-checks/node_modules (scripts/prerequisites.sh test runs npm ci there)");
         // The embed test's school page is on a made-up public origin: Chromium's local-network checks would keep it from framing 127.0.0.1.
         _chromium = await Chromium.LaunchAsync("--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessRespectPreflightResults");
-        _instance = await TestInstance.StartAsync(DbKind.Sqlite);
+        // Lives enabled so the audit covers the « Diffuser en direct » form and the upload page's tab to it.
+        _instance = await TestInstance.StartAsync(DbKind.Sqlite, "--Live:Enabled", "true", "--Live:RtmpPort", "0", "--Live:RtmpAddress", "127.0.0.1");
         using var teacher = await _instance.CreateUserAsync("teacher", "teacher-password");
         var clip = await Uploader.ClipAsync(_instance.Database.Folder, "lecon.mp4", seconds: 4);
         var video = await Uploader.UploadAsync(teacher, await Uploader.ChannelIdAsync(teacher), clip);
@@ -315,7 +316,7 @@ public sealed partial class CaptionBrowserTests : BrowserFixture
             await AuditAsync(path);
         }
         await Chromium.LoginAsync(page, "teacher", "teacher-password");
-        foreach (var path in new[] { "/videos/upload", "/my-library/videos", $"/videos/update/{_uuid}", $"/w/{_shortUuid}", $"/my-library/videos/{_uuid}/stats",
+        foreach (var path in new[] { "/videos/upload", "/videos/live/new", "/my-library/videos", $"/videos/update/{_uuid}", $"/w/{_shortUuid}", $"/my-library/videos/{_uuid}/stats",
             "/my-library/video-playlists", $"/my-library/video-playlists/update/{_sequenceUuid}", $"/w/p/{_sequenceShortUuid}?playlistPosition=2", "/my-account/blocklist",
             "/admin/dashboard" })
         {

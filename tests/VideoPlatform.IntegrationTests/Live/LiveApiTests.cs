@@ -12,7 +12,7 @@ namespace VideoPlatform.IntegrationTests.Live;
 [TestFixture(DbKind.Postgres)]
 [Category("Http")]
 [Category("Db")]
-public class LiveApiTests(DbKind kind)
+public partial class LiveApiTests(DbKind kind)
 {
     private TestInstance _instance = null!;
     private HttpClient _teacher = null!;
