@@ -58,6 +58,7 @@ public static class CaptionEndpoints
             {
                 return Problems.NotFound($"This video has no caption in '{language}'.");
             }
+            repo.InvalidateCounts(); // the lessons a search matches changed with the caption
             await notifier.UpdatedAsync(video.Video.Id, video.Video.Privacy, ct);
             return TypedResults.NoContent();
         }).RequireAuthorization();
@@ -181,6 +182,7 @@ public static class CaptionEndpoints
         }
         var fileName = $"{Guid.NewGuid():D}-{language}.vtt";
         await captions.ReplaceAsync(video!.Video.Id, language, fileName, parsed, ct);
+        repo.InvalidateCounts(); // the lessons a search matches changed with the caption
         await notifier.UpdatedAsync(video.Video.Id, video.Video.Privacy, ct);
         return TypedResults.NoContent();
     }
