@@ -322,7 +322,10 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         object param, string countKey, long now)
     {
         var orderKey = countKey + "|" + q.Sort;
-        if (!_broadOrders.TryGetValue(orderKey, out var known) || known.Expires <= now)
+        // Expired (no write since: a write forgets it): one request reads the order again, the others meanwhile page
+        // from the one they have, so a class searching together does not read it eight times at once.
+        if (!_broadOrders.TryGetValue(orderKey, out var known)
+            || (known.Expires <= now && _broadOrders.TryUpdate(orderKey, known with { Expires = now + (long)CountLifetime.TotalMilliseconds }, known)))
         {
             var version = Interlocked.Read(ref _countsVersion);
             var firstResults = order[..^Paging.Length] + " LIMIT " + BroadSearchMatches.ToString(CultureInfo.InvariantCulture);
