@@ -124,19 +124,8 @@ public sealed record WebLiveRules(bool Enabled, bool AllowReplay);
 /// <summary>The « Diffuser en direct » form, with PeerTube's field meanings (privacy and latency mode numbers).</summary>
 public sealed record WebLiveForm(long? ChannelId, string? Name, int? Privacy, bool PermanentLive, bool SaveReplay, int? ReplayPrivacy, int? LatencyMode);
 
-/// <summary>Why the form was refused; <see cref="WebLiveRefusal.Invalid"/> carries the API's (English) detail.</summary>
-public enum WebLiveRefusal
-{
-    Disabled,
-    Invalid,
-    ReplayNotAllowed,
-    UnknownChannel,
-    InstanceLimit,
-    UserLimit,
-}
-
-/// <summary>The created live's short UUID, or the refusal.</summary>
-public sealed record WebLiveCreation(string? ShortUuid, WebLiveRefusal? Refusal, string? Detail);
+/// <summary>The created live's short UUID, or the refusal (<see cref="LiveCreationRefusal.Invalid"/> with the API's English detail).</summary>
+public sealed record WebLiveCreation(string? ShortUuid, LiveCreationRefusal? Refusal, string? Detail);
 
 /// <summary>One academy's load as its <c>/api/v1/server/stats</c> says; <see cref="Error"/> when it could not be read.</summary>
 public sealed record AcademyLoad(string Host, bool IsSelf, string? Error, long LocalVideos, int? Viewers, double? EgressMbps, double? P2pShare, long? QueueDepth,

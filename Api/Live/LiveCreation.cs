@@ -10,21 +10,10 @@ using VideoPlatform.Transcoder.Live;
 
 namespace VideoPlatform.Api.Live;
 
-/// <summary>Why a live was not created: the REST API answers a problem, the « Diffuser en direct » page a French message.</summary>
-public enum LiveRefusal
-{
-    Disabled,
-    Invalid,
-    ReplayNotAllowed,
-    UnknownChannel,
-    InstanceLimit,
-    UserLimit,
-}
-
 /// <summary>A created live's ids, or the refusal and its (English, API) message.</summary>
-public sealed record LiveCreationResult(long Id, string? Uuid, string? ShortUuid, LiveRefusal? Refusal, string? Message)
+public sealed record LiveCreationResult(long Id, string? Uuid, string? ShortUuid, LiveCreationRefusal? Refusal, string? Message)
 {
-    public static LiveCreationResult Refused(LiveRefusal refusal, string message) => new(0, null, null, refusal, message);
+    public static LiveCreationResult Refused(LiveCreationRefusal refusal, string message) => new(0, null, null, refusal, message);
 }
 
 /// <summary>
@@ -41,7 +30,7 @@ public sealed class LiveCreation(LiveSettings liveSettings, IOptions<InstanceOpt
         var o = await liveSettings.CurrentAsync(ct);
         if (!o.Enabled)
         {
-            return LiveCreationResult.Refused(LiveRefusal.Disabled, "Live is not enabled on this instance.");
+            return LiveCreationResult.Refused(LiveCreationRefusal.Disabled, "Live is not enabled on this instance.");
         }
         var metadata = new UpdateVideoRequest
         {
@@ -52,25 +41,25 @@ public sealed class LiveCreation(LiveSettings liveSettings, IOptions<InstanceOpt
         };
         if (NewVideos.Validate(metadata) is { } invalid)
         {
-            return LiveCreationResult.Refused(LiveRefusal.Invalid, invalid);
+            return LiveCreationResult.Refused(LiveCreationRefusal.Invalid, invalid);
         }
         if (LiveEndpoints.ValidateLiveFields(body, o) is { } invalidLive)
         {
-            return LiveCreationResult.Refused(body.SaveReplay == true && !o.AllowReplay ? LiveRefusal.ReplayNotAllowed : LiveRefusal.Invalid, invalidLive);
+            return LiveCreationResult.Refused(body.SaveReplay == true && !o.AllowReplay ? LiveCreationRefusal.ReplayNotAllowed : LiveCreationRefusal.Invalid, invalidLive);
         }
         var account = await actors.FindAccountOfUserAsync(userId, ct);
         var channel = await actors.FindByIdAsync(body.ChannelId!.Value, ct);
         if (account is null || channel is null || channel.Type != ActorTypes.Group || channel.AccountId != account.Id)
         {
-            return LiveCreationResult.Refused(LiveRefusal.UnknownChannel, "Unknown video channel for this account.");
+            return LiveCreationResult.Refused(LiveCreationRefusal.UnknownChannel, "Unknown video channel for this account.");
         }
         if (o.MaxInstanceLives >= 0 && await lives.CountNotEndedAsync(null, ct) >= o.MaxInstanceLives)
         {
-            return LiveCreationResult.Refused(LiveRefusal.InstanceLimit, "Cannot create this live because the max instance lives limit is reached.");
+            return LiveCreationResult.Refused(LiveCreationRefusal.InstanceLimit, "Cannot create this live because the max instance lives limit is reached.");
         }
         if (o.MaxUserLives >= 0 && await lives.CountNotEndedAsync(userId, ct) >= o.MaxUserLives)
         {
-            return LiveCreationResult.Refused(LiveRefusal.UserLimit, "Cannot create this live because the max user lives limit is reached.");
+            return LiveCreationResult.Refused(LiveCreationRefusal.UserLimit, "Cannot create this live because the max user lives limit is reached.");
         }
 
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();

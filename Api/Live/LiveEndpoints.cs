@@ -141,7 +141,7 @@ public static class LiveEndpoints
         return result.Refusal switch
         {
             null => (IResult)TypedResults.Ok(new { video = new { id = result.Id, uuid = result.Uuid, shortUUID = result.ShortUuid } }),
-            LiveRefusal.Invalid or LiveRefusal.UnknownChannel => Problems.BadRequest(result.Message!),
+            LiveCreationRefusal.Invalid or LiveCreationRefusal.UnknownChannel => Problems.BadRequest(result.Message!),
             _ => Problems.Forbidden(result.Message!),
         };
     }

@@ -45,16 +45,6 @@ public sealed class WebLives(LiveRepository lives, LiveCreation creation, IOptio
             ReplaySettings = form.SaveReplay && form.ReplayPrivacy is { } p ? new LiveReplaySettings(p) : null,
             LatencyMode = form.LatencyMode,
         }, user.UserId()!.Value, ct);
-        return new WebLiveCreation(result.ShortUuid, result.Refusal switch
-        {
-            null => null,
-            LiveRefusal.Disabled => WebLiveRefusal.Disabled,
-            LiveRefusal.Invalid => WebLiveRefusal.Invalid,
-            LiveRefusal.ReplayNotAllowed => WebLiveRefusal.ReplayNotAllowed,
-            LiveRefusal.UnknownChannel => WebLiveRefusal.UnknownChannel,
-            LiveRefusal.InstanceLimit => WebLiveRefusal.InstanceLimit,
-            LiveRefusal.UserLimit => WebLiveRefusal.UserLimit,
-            _ => throw new InvalidOperationException("Unmapped live refusal " + result.Refusal),
-        }, result.Message);
+        return new WebLiveCreation(result.ShortUuid, result.Refusal, result.Message);
     }
 }

@@ -73,3 +73,14 @@ public enum FollowRefusal
     Blocked,
     Unreachable,
 }
+
+/// <summary>Why a live was not created: the REST API answers a problem, the « Diffuser en direct » page a French message.</summary>
+public enum LiveCreationRefusal
+{
+    Disabled,
+    Invalid,
+    ReplayNotAllowed,
+    UnknownChannel,
+    InstanceLimit,
+    UserLimit,
+}

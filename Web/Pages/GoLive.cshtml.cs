@@ -58,11 +58,11 @@ public sealed class GoLiveModel(ActorRepository actors, UserRepository users, IW
         }
         return result.Refusal switch
         {
-            WebLiveRefusal.Disabled => Refuse(Text.L("GoLive_Disabled"), StatusCodes.Status403Forbidden),
-            WebLiveRefusal.ReplayNotAllowed => Refuse(Text.L("GoLive_NoReplay"), StatusCodes.Status403Forbidden),
-            WebLiveRefusal.UnknownChannel => Refuse(Text.L("GoLive_UnknownChannel")),
-            WebLiveRefusal.InstanceLimit => Refuse(Text.L("GoLive_InstanceLimit"), StatusCodes.Status403Forbidden),
-            WebLiveRefusal.UserLimit => Refuse(Text.L("GoLive_UserLimit"), StatusCodes.Status403Forbidden),
+            LiveCreationRefusal.Disabled => Refuse(Text.L("GoLive_Disabled"), StatusCodes.Status403Forbidden),
+            LiveCreationRefusal.ReplayNotAllowed => Refuse(Text.L("GoLive_NoReplay"), StatusCodes.Status403Forbidden),
+            LiveCreationRefusal.UnknownChannel => Refuse(Text.L("GoLive_UnknownChannel")),
+            LiveCreationRefusal.InstanceLimit => Refuse(Text.L("GoLive_InstanceLimit"), StatusCodes.Status403Forbidden),
+            LiveCreationRefusal.UserLimit => Refuse(Text.L("GoLive_UserLimit"), StatusCodes.Status403Forbidden),
             _ => Refuse(Text.L("GoLive_Invalid", result.Detail ?? "")),
         };
     }
