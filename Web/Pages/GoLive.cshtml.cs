@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Web.Infrastructure;
 
 namespace VideoPlatform.Web.Pages;
 
@@ -16,7 +17,7 @@ public sealed class GoLiveModel(ActorRepository actors, UserRepository users, IW
 {
     public bool Enabled { get; private set; }
     public bool AllowReplay { get; private set; }
-    /// <summary>Same rule as the upload page: a user without quota (a student) cannot publish.</summary>
+    /// <summary>Same rule as the upload page (<see cref="Publisher"/>).</summary>
     public bool CannotUpload { get; private set; }
     public bool IsStudent { get; private set; }
     public IReadOnlyList<ActorRow> Channels { get; private set; } = [];
@@ -79,11 +80,6 @@ public sealed class GoLiveModel(ActorRepository actors, UserRepository users, IW
         var rules = await lives.RulesAsync(ct);
         Enabled = rules.Enabled;
         AllowReplay = rules.AllowReplay;
-        var userId = User.UserId()!.Value;
-        var user = await users.FindByIdAsync(userId, ct);
-        CannotUpload = user is { VideoQuota: 0 } or { VideoQuotaDaily: 0 };
-        IsStudent = user?.AcademyRole == AcademyRoles.Student;
-        var account = await actors.FindAccountOfUserAsync(userId, ct);
-        Channels = account is null ? [] : await actors.ChannelsOfAccountAsync(account.Id, ct);
+        (CannotUpload, IsStudent, Channels) = await Publisher.LoadAsync(User, users, actors, ct);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using VideoPlatform.Core.Data.Repositories;
 using VideoPlatform.Core.Domain;
+using VideoPlatform.Web.Infrastructure;
 
 namespace VideoPlatform.Web.Pages;
 
@@ -30,12 +31,8 @@ public sealed class UploadModel(ActorRepository actors, UserRepository users, IO
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var user = await users.FindByIdAsync(User.UserId()!.Value, ct);
-        CannotUpload = user is { VideoQuota: 0 } or { VideoQuotaDaily: 0 };
-        IsStudent = user?.AcademyRole == AcademyRoles.Student;
+        (CannotUpload, IsStudent, Channels) = await Publisher.LoadAsync(User, users, actors, ct);
         LiveEnabled = (await lives.RulesAsync(ct)).Enabled;
-        var account = await actors.FindAccountOfUserAsync(User.UserId()!.Value, ct);
-        Channels = account is null ? [] : await actors.ChannelsOfAccountAsync(account.Id, ct);
         if (!CannotUpload)
         {
             KnownGroups = await users.KnownGroupsAsync(ct);

@@ -174,7 +174,15 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         database.ReadAsync(async c => (await QueryWithOwnersAsync(c, SelectWithOwners + " WHERE " + where, new { key })).FirstOrDefault(), ct);
 
     private static async Task<List<VideoWithOwners>> QueryWithOwnersAsync(DbConnection c, string sql, object param) =>
-        (await c.QueryAsync<VideoRow, ActorRow, ActorRow, VideoWithOwners>(sql, (v, ch, ac) => new VideoWithOwners(v, ch, ac), param, splitOn: "id,id")).AsList();
+        (await c.QueryAsync<VideoRow, ActorRow, ActorRow, VideoWithOwners>(sql, WithOwners, param, splitOn: OwnersSplit)).AsList();
+
+    /// <summary>The rows of <see cref="SelectWithOwners"/> as Dapper splits them: the video, its channel, its account.</summary>
+    private static VideoWithOwners WithOwners(VideoRow v, ActorRow channel, ActorRow account) => new(v, channel, account);
+
+    private const string OwnersSplit = "id,id";
+
+    /// <summary>The count of a listing with <paramref name="whereSql"/> (from <see cref="ListQuery"/>).</summary>
+    private static string CountOf(string whereSql) => "SELECT COUNT(*) FROM videos v" + whereSql;
 
     /// <summary>
     /// The WHERE clause (with its leading space), the ORDER BY … LIMIT clause and the parameters of a list or search;
@@ -297,9 +305,9 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             else
             {
                 // The count and the page in one round trip.
-                using var both = await c.QueryMultipleAsync("SELECT COUNT(*) FROM videos v" + whereSql + "; " + SelectWithOwners + whereSql + order, param);
+                using var both = await c.QueryMultipleAsync(CountOf(whereSql) + "; " + SelectWithOwners + whereSql + order, param);
                 total = await both.ReadSingleAsync<long>();
-                var page = both.Read<VideoRow, ActorRow, ActorRow, VideoWithOwners>((v, ch, ac) => new VideoWithOwners(v, ch, ac), splitOn: "id,id").AsList();
+                var page = both.Read<VideoRow, ActorRow, ActorRow, VideoWithOwners>(WithOwners, splitOn: OwnersSplit).AsList();
                 if (_counts.Count > 10_000)
                 {
                     _counts.Clear();
@@ -331,7 +339,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             var firstResults = order[..^Paging.Length] + " LIMIT " + BroadSearchMatches.ToString(CultureInfo.InvariantCulture);
             // The total with the order when it is not known (one round trip), as ListAsync counts.
             var counted = _counts.TryGetValue(countKey, out var cachedTotal) && cachedTotal.Expires > now;
-            using var read = await c.QueryMultipleAsync((counted ? "" : "SELECT COUNT(*) FROM videos v" + whereSql + "; ") + "SELECT v.id FROM videos v" + whereSql + firstResults, param);
+            using var read = await c.QueryMultipleAsync((counted ? "" : CountOf(whereSql) + "; ") + "SELECT v.id FROM videos v" + whereSql + firstResults, param);
             var total = counted ? cachedTotal.Total : await read.ReadSingleAsync<long>();
             known = (total, (await read.ReadAsync<long>()).ToArray(), now + (long)CountLifetime.TotalMilliseconds);
             if (Interlocked.Read(ref _countsVersion) == version)
@@ -359,9 +367,9 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
     /// <summary>
     /// PostgreSQL runs a search's statements with sequential scans and parallel workers off, set by the first statement of
     /// the search on its connection (<see cref="OnSearchConnection"/>, the same round trip) and undone by Npgsql's reset
-    /// of a connection returned to its pool (Npgsql's default: a connection string with No Reset On Close would keep them). Its planner does not count the cost of reading a caption's document (a
-    /// toasted tsvector, over 10 µs a row) when it weighs a sequential scan of <c>video_captions</c> against the GIN index
-    /// on the documents, and chose the scan under the matching ids' LIMIT and for a word said in every lesson: 10,000
+    /// of a connection returned to its pool (Npgsql's default: a connection string with No Reset On Close would keep them).
+    /// Its planner does not count the cost of reading a caption's document (a toasted tsvector, over 10 µs a row) when it
+    /// weighs a sequential scan of <c>video_captions</c> against the GIN index on the documents, and chose the scan under the matching ids' LIMIT and for a word said in every lesson: 10,000
     /// documents read, 55 to 190 ms, where the index answers in about 2. Parallel workers cost a search on two cores more
     /// (starting them) than they save. The search's statements (auto-prepared, see Database) keep one generic plan: a new
     /// custom plan at each run cost a broad search's page 0.7 ms of its ~3, for the same plan.
@@ -441,7 +449,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
             }
             var (whereSql, order, param, _) = ListQuery(q, matches);
             return ((IReadOnlyList<string>)[.. matching, .. await PlanAsync(SelectWithOwners + whereSql + order, param)],
-                (IReadOnlyList<string>)[.. matching, .. await PlanAsync("SELECT COUNT(*) FROM videos v" + whereSql, param)]);
+                (IReadOnlyList<string>)[.. matching, .. await PlanAsync(CountOf(whereSql), param)]);
         }, ct);
     }
 
@@ -474,7 +482,7 @@ public sealed class VideoRepository(Database database, TimeProvider clock)
         try
         {
             var version = Interlocked.Read(ref _countsVersion);
-            var count = "SELECT COUNT(*) FROM videos v" + whereSql;
+            var count = CountOf(whereSql);
             var total = await database.ReadAsync(c => c.ExecuteScalarAsync<long>(searching ? OnSearchConnection(count) : count, param));
             // A write that cleared the totals meanwhile wins: this count may predate it.
             if (Interlocked.Read(ref _countsVersion) == version)
