@@ -229,8 +229,16 @@ public sealed class NginxFrontTests
     [Test]
     public async Task Browser_peers_meet_over_the_websocket_tracker_through_the_proxy()
     {
-        var hex = _public.GetProperty("streamingPlaylists")[0].GetProperty("p2pMediaLoaderInfohashes")[0].GetString()!;
-        var infoHash = Encoding.Latin1.GetString(Convert.FromHexString(hex));
+        // The swarm ids are listed by the torrent job, which may still run just after the video turned published.
+        string? hex = null;
+        await VideoPlatform.IntegrationTests.Federation.FederationHarness.EventuallyAsync(async () =>
+        {
+            var details = await _teacher.GetFromJsonAsync<JsonElement>($"/api/v1/videos/{_public.GetProperty("uuid").GetString()}");
+            var swarms = details.GetProperty("streamingPlaylists")[0].GetProperty("p2pMediaLoaderInfohashes");
+            hex = swarms.GetArrayLength() > 0 ? swarms[0].GetString() : null;
+            return hex is not null;
+        }, "the public video's swarm ids listed", 60);
+        var infoHash = Encoding.Latin1.GetString(Convert.FromHexString(hex!));
         var url = new Uri(_front.Replace("http://", "ws://", StringComparison.Ordinal) + "/tracker/socket");
         using var a = new ClientWebSocket();
         using var b = new ClientWebSocket();
